@@ -1,0 +1,51 @@
+// The production FileSystem: node:fs/promises, one call per port method, nothing added. The contract
+// suite (test/fileSystemContract.test.ts) runs against this and against the simulated twin.
+import { promises as fsp, constants } from 'node:fs';
+import type { FileHandle, FileStats, FileSystem, OpenFlags } from '../ports/fileSystem.ts';
+
+const FLAGS: Record<OpenFlags, number> = {
+  r: constants.O_RDONLY,
+  'r+': constants.O_RDWR,
+  w: constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC,
+  wx: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+};
+
+function toStats(stats: import('node:fs').Stats): FileStats {
+  return {
+    isFile: stats.isFile(),
+    isDirectory: stats.isDirectory(),
+    isSymbolicLink: stats.isSymbolicLink(),
+    sizeBytes: stats.size,
+    mtimeMs: stats.mtimeMs,
+  };
+}
+
+export const nodeFileSystem: FileSystem = {
+  async open(path, flags, mode = 0o666): Promise<FileHandle> {
+    const handle = await fsp.open(path, FLAGS[flags], mode);
+    return {
+      write: async (data, positionBytes) => (await handle.write(data, 0, data.length, positionBytes)).bytesWritten,
+      sync: () => handle.sync(),
+      close: () => handle.close(),
+    };
+  },
+  readFile: async (path) => new Uint8Array(await fsp.readFile(path)),
+  rename: (fromPath, toPath) => fsp.rename(fromPath, toPath),
+  link: (existingPath, newPath) => fsp.link(existingPath, newPath),
+  unlink: (path) => fsp.unlink(path),
+  mkdir: async (path, options) => {
+    await fsp.mkdir(path, { recursive: options?.recursive ?? false });
+  },
+  rmdir: (path) => fsp.rmdir(path),
+  readdir: (path) => fsp.readdir(path),
+  stat: async (path) => toStats(await fsp.stat(path)),
+  lstat: async (path) => toStats(await fsp.lstat(path)),
+  async syncDir(path) {
+    const handle = await fsp.open(path, constants.O_RDONLY | constants.O_DIRECTORY);
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+};

@@ -1,0 +1,39 @@
+// Transient or permanent: the one place that decides, for every error the runtime can meet.
+// Transient means the same work may succeed later, so it is retried with backoff up to maxAttempts;
+// permanent means retrying cannot help, so the job fails at once with the error recorded.
+//
+// Unknown errors (a bug in a handler, an error with no code) are treated as transient: a retry is
+// cheap, the error is recorded on the job, and maxAttempts bounds the cost, whereas wrongly failing
+// a job that would have succeeded needs a human.
+import { z } from 'zod';
+import { FileError, PermanentError, TransientError, errorMessage } from './errors.ts';
+import type { ErrorKind } from './errors.ts';
+import { errorCode } from './ports/fileSystem.ts';
+
+export interface Classified {
+  readonly kind: ErrorKind;
+  readonly name: string;
+  readonly message: string;
+  /** The upstream asked us to wait at least this long (Retry-After). */
+  readonly retryAfterMs?: number;
+}
+
+const TRANSIENT_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN', 'ETIMEDOUT',
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN', 'ENOTFOUND',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const PERMANENT_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EINVAL', 'ENOENT', 'EEXIST', 'EXDEV']);
+
+export function classifyError(error: unknown): Classified {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = errorMessage(error);
+  if (error instanceof TransientError) {
+    return error.retryAfterMs === undefined ? { kind: 'transient', name, message } : { kind: 'transient', name, message, retryAfterMs: error.retryAfterMs };
+  }
+  if (error instanceof PermanentError) return { kind: 'permanent', name, message };
+  if (error instanceof z.ZodError) return { kind: 'permanent', name: 'SchemaError', message };
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return { kind: 'transient', name, message };
+  const code = error instanceof FileError ? error.code : errorCode(error) ?? errorCode(error instanceof Error ? error.cause : undefined);
+  if (code !== undefined && PERMANENT_CODES.has(code)) return { kind: 'permanent', name, message };
+  if (code !== undefined && TRANSIENT_CODES.has(code)) return { kind: 'transient', name, message };
+  return { kind: 'transient', name, message };
+}

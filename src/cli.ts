@@ -1,0 +1,135 @@
+// The runtime CLI and production composition root: `npm run jobs -- <command>` (tsx src/cli.ts).
+//   enqueue --session <id> --input <file>   prints the new job id
+//   run                                     one runner pass (exit 0 even if jobs failed: that is job state)
+//   status [--job <id>]                     jobs with id, session, status, stage, attempts, error
+//   retry --job <id> · delete --job <id> · purge
+// Common flags: --root <dir> (default $JOBS_ROOT, else ./data), --json, --log json (events on stderr).
+// Exit codes: 0 done, 1 the command itself failed, 2 bad arguments or an unknown or invalid id.
+import { readFile } from 'node:fs/promises';
+import { nodeFileSystem } from './adapters/nodeFileSystem.ts';
+import { cryptoRandom, nodeProcesses, systemClock } from './adapters/systemPorts.ts';
+import { jsonLinesLog } from './adapters/jsonLinesLog.ts';
+import type { Io } from './ports/io.ts';
+import { defaultHandlers } from './defaultHandlers.ts';
+import { DEFAULT_CONFIG, makeConfig, type RuntimeConfig } from './config.ts';
+import { UsageError, errorMessage } from './errors.ts';
+import { checkId } from './ids.ts';
+import { enqueue } from './enqueue.ts';
+import { runPass } from './runnerPass.ts';
+import { statusReport, renderStatusTable } from './statusReport.ts';
+import { retryJob } from './retryJob.ts';
+import { deleteJob } from './deleteJob.ts';
+import { purge } from './purge.ts';
+import { acquireLock } from './ownerLock.ts';
+import { Layout } from './layout.ts';
+import { parseArgs, type ParsedArgs } from './cliArgs.ts';
+
+const USAGE = 'usage: jobs <enqueue|run|status|retry|delete|purge> [--root DIR] [--json] [--log json] (see README)';
+
+export interface CliStreams {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export async function main(argv: string[], env: Record<string, string | undefined>, streams: CliStreams): Promise<number> {
+  let args: ParsedArgs;
+  let config: RuntimeConfig;
+  try {
+    args = parseArgs(argv);
+    config = makeConfig({
+      root: args.flags.root ?? env.JOBS_ROOT ?? './data',
+      ...(args.numbers['deadline-ms'] !== undefined ? { passDeadlineMs: args.numbers['deadline-ms'] } : {}),
+      ...(args.numbers['stale-after-ms'] !== undefined ? { staleAfterMs: args.numbers['stale-after-ms'], heartbeatEveryMs: Math.max(1, Math.floor(args.numbers['stale-after-ms'] / 4)) } : {}),
+      ...(args.numbers['ttl-ms'] !== undefined ? { ttlMs: args.numbers['ttl-ms'] } : {}),
+      ...(args.numbers['max-attempts'] !== undefined ? { maxAttempts: args.numbers['max-attempts'] } : {}),
+      ...(args.numbers['backoff-base-ms'] !== undefined ? { backoffBaseMs: args.numbers['backoff-base-ms'], backoffCapMs: Math.max(args.numbers['backoff-base-ms'], DEFAULT_CONFIG.backoffCapMs) } : {}),
+    });
+  } catch (error) {
+    streams.stderr(`jobs: ${errorMessage(error).split("\n")[0]} (${USAGE})\n`);
+    return 2;
+  }
+  const io: Io = {
+    fs: nodeFileSystem,
+    clock: systemClock,
+    random: cryptoRandom,
+    processes: nodeProcesses,
+    log: jsonLinesLog(args.flags.log === 'json' ? streams.stderr : undefined, nodeProcesses.pid, systemClock.nowMs),
+    handlers: defaultHandlers,
+  };
+  const print = (human: string, json: unknown) => streams.stdout(args.json ? `${JSON.stringify(json)}\n` : human);
+  try {
+    switch (args.command) {
+      case 'enqueue': {
+        const inputPath = args.required('input');
+        let inputBytes: Uint8Array;
+        try {
+          inputBytes = new Uint8Array(await readFile(inputPath));
+        } catch (error) {
+          throw new UsageError(`cannot read --input ${inputPath}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+        }
+        const jobId = await enqueue(io, config, {
+          sessionId: checkId('session', args.required('session')),
+          inputName: inputPath,
+          inputBytes,
+          ...(args.flags.job !== undefined ? { jobId: checkId('job', args.flags.job) } : {}),
+        });
+        print(`${jobId}\n`, { jobId });
+        return 0;
+      }
+      case 'run': {
+        const summary = await runPass(io, config);
+        print(summary.busy ? 'another runner pass holds runner.lock; nothing done\n'
+          : `ran ${summary.ran} job(s): ${Object.entries(summary.outcomes).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none due'}\n`, summary);
+        return 0;
+      }
+      case 'status': {
+        const rows = await statusReport(io.fs, config.root, args.flags.job === undefined ? undefined : checkId('job', args.flags.job));
+        print(renderStatusTable(rows), { jobs: rows });
+        return 0;
+      }
+      case 'retry': {
+        const jobId = checkId('job', args.required('job'));
+        await retryJob(io, config, jobId);
+        print(`job ${jobId} queued for retry\n`, { jobId, status: 'queued' });
+        return 0;
+      }
+      case 'delete': {
+        const jobId = checkId('job', args.required('job'));
+        const outcome = await deleteJob(io, config, jobId);
+        print(outcome === 'pending' ? `job ${jobId} is running; it will be deleted at its next stage boundary\n` : `job ${jobId} deleted\n`, { jobId, outcome });
+        return 0;
+      }
+      case 'purge': {
+        const layout = new Layout(config.root);
+        await io.fs.mkdir(layout.root, { recursive: true });
+        const locked = await acquireLock(io, { name: 'runner', path: layout.runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
+        if (!locked.acquired) {
+          print('a runner pass holds runner.lock; it purges on its own schedule\n', { busy: true });
+          return 0;
+        }
+        try {
+          const report = await purge(io, config, locked.lock.token);
+          print(`purged ${report.jobs} job(s), ${report.files} file(s), ${report.bytes} bytes, ${report.tmp} tmp, ${report.locks} lock(s)\n`, report);
+        } finally {
+          await locked.lock.release();
+        }
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
+    }
+  } catch (error) {
+    const usage = error instanceof UsageError;
+    streams.stderr(`jobs: ${errorMessage(error).split('\n')[0]}\n`);
+    return usage ? 2 : 1;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) {
+  const code = await main(process.argv.slice(2), process.env, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,85 @@
+// The embedded default stage handlers (no network). Transcribe accepts a text transcript or a
+// captions file (.txt, .srt, .vtt) and refuses anything else, or input with no words, as a permanent
+// "invalid audio" error; draft renders Markdown; export renders a standalone HTML document. All three
+// are pure functions of their input, so a rerun is byte-equal.
+import type { StageHandlers } from './ports/stageHandlers.ts';
+import { InvalidInputError } from './errors.ts';
+
+const SUPPORTED = ['txt', 'srt', 'vtt'] as const;
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+export function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
+}
+
+export function transcribeText(inputName: string, bytes: Uint8Array): string {
+  const ext = extensionOf(inputName);
+  if (!(SUPPORTED as readonly string[]).includes(ext)) {
+    throw new InvalidInputError(`invalid audio: unsupported input type ".${ext}" (expected .txt, .srt or .vtt)`);
+  }
+  if (bytes.length > MAX_INPUT_BYTES) throw new InvalidInputError(`invalid audio: input is ${bytes.length} bytes, over ${MAX_INPUT_BYTES}`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InvalidInputError('invalid audio: input is not valid UTF-8 text');
+  }
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const spoken = ext === 'txt' ? lines : captionLines(lines, ext === 'vtt');
+  const cleaned = spoken.map((line) => line.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim()).filter((line) => line !== '');
+  if (cleaned.length === 0) throw new InvalidInputError('invalid audio: input contains no words');
+  return `${cleaned.join('\n')}\n`;
+}
+
+/** Keeps the spoken text of .srt/.vtt cues: drops headers, cue numbers, timings and NOTE blocks. */
+function captionLines(lines: string[], isVtt: boolean): string[] {
+  const out: string[] = [];
+  let inNote = false;
+  for (const [index, line] of lines.entries()) {
+    const trimmed = line.trim();
+    if (trimmed === '') {
+      inNote = false;
+      continue;
+    }
+    if (inNote) continue;
+    if (isVtt && index === 0 && trimmed.startsWith('WEBVTT')) continue;
+    if (isVtt && /^(NOTE|STYLE|REGION)\b/.test(trimmed)) {
+      inNote = true;
+      continue;
+    }
+    if (/^\d+$/.test(trimmed)) continue;
+    if (trimmed.includes('-->')) continue;
+    out.push(trimmed);
+  }
+  return out;
+}
+
+export function renderDraft(sessionId: string, jobId: string, transcript: string): string {
+  const lines = transcript.trimEnd().split('\n');
+  const paragraphs: string[] = [];
+  for (let i = 0; i < lines.length; i += 4) paragraphs.push(lines.slice(i, i + 4).join(' '));
+  const words = transcript.split(/\s+/).filter((w) => w !== '').length;
+  return [`# Draft: session ${sessionId}`, '', `_Job ${jobId} · ${words} words_`, '', ...paragraphs.flatMap((p) => [p, '']), ''].join('\n');
+}
+
+export function renderExport(sessionId: string, jobId: string, draft: string): string {
+  const body = draft.trimEnd().split('\n\n').map((block) => {
+    const html = escapeHtml(block);
+    if (block.startsWith('# ')) return `<h1>${escapeHtml(block.slice(2))}</h1>`;
+    if (block.startsWith('_') && block.endsWith('_')) return `<p><em>${escapeHtml(block.slice(1, -1))}</em></p>`;
+    return `<p>${html}</p>`;
+  });
+  return ['<!doctype html>', '<html lang="en">', '<meta charset="utf-8">',
+    `<title>${escapeHtml(`Session ${sessionId} (job ${jobId})`)}</title>`, '<body>', ...body, '</body>', '</html>', ''].join('\n');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+export const defaultHandlers: StageHandlers = {
+  transcribe: async ({ inputName, inputBytes }) => transcribeText(inputName, inputBytes),
+  draft: async ({ sessionId, jobId, transcript }) => renderDraft(sessionId, jobId, transcript),
+  export: async ({ sessionId, jobId, draft }) => renderExport(sessionId, jobId, draft),
+};

@@ -1,0 +1,67 @@
+// Deleting a job, queued, running, failed or complete. The deleter writes the tombstone and, if it
+// can take the job's session lock, finishes the deletion itself; if the job is running, the runner
+// that holds the lock sees the tombstone between stages (or before its next commit), aborts, and
+// finishes the deletion: the job's artifacts, input and tmp files go, state.json says deleted.
+import type { Io } from './ports/io.ts';
+import type { RuntimeConfig } from './config.ts';
+import type { HeldLock } from './ownerLock.ts';
+import { FILE, Layout, joinPath } from './layout.ts';
+import { readJobState, writeJobState, type JobState } from './jobState.ts';
+import { hasTombstone, writeTombstone } from './tombstone.ts';
+import { ignoreNotFound, removeTree } from './removeTree.ts';
+import { crc32 } from './checksum.ts';
+import { UsageError } from './errors.ts';
+import { withSessionLock } from './sessionLock.ts';
+
+const KEEP = new Set<string>([FILE.state, FILE.tombstone]);
+
+/** Runs under the job's session lock: removes everything of the job but its state and tombstone. */
+export async function finishDeletion(io: Io, config: RuntimeConfig, lock: HeldLock, state: JobState): Promise<void> {
+  const layout = new Layout(config.root);
+  const jobDir = layout.jobDir(state.jobId);
+  const removed = { files: 0, bytes: 0 };
+  for (const name of await io.fs.readdir(jobDir)) {
+    if (KEEP.has(name)) continue;
+    const counts = await removeTree(io.fs, joinPath(jobDir, name));
+    removed.files += counts.files;
+    removed.bytes += counts.bytes;
+  }
+  const transcript = state.artifacts.transcribe;
+  if (transcript !== undefined) {
+    const sessionTranscript = layout.sessionTranscript(state.sessionId);
+    const bytes = await ignoreNotFound(io.fs.readFile(sessionTranscript));
+    if (bytes !== undefined && bytes.length === transcript.sizeBytes && crc32(bytes) === transcript.crc32) {
+      await ignoreNotFound(io.fs.unlink(sessionTranscript));
+      removed.files += 1;
+      removed.bytes += bytes.length;
+    }
+  }
+  await io.fs.syncDir(jobDir);
+  const deleted: JobState = { ...state, status: 'deleted', nextAttemptAt: null, updatedAt: io.clock.nowMs() };
+  await writeJobState(io, jobDir, deleted, { tmpDir: lock.workDir, beforeCommit: () => lock.assertHeld() });
+  io.log.emit('job.deleted', { jobId: state.jobId, sessionId: state.sessionId, removedFiles: removed.files, removedBytes: removed.bytes });
+}
+
+export type DeleteOutcome = 'deleted' | 'already-deleted' | 'pending';
+
+/** The `delete` command: tombstone first, then finish now if the job is not running. */
+export async function deleteJob(io: Io, config: RuntimeConfig, jobId: string): Promise<DeleteOutcome> {
+  const layout = new Layout(config.root);
+  const jobDir = layout.jobDir(jobId);
+  const state = await readJobState(io.fs, jobDir);
+  if (state === undefined) throw new UsageError(`unknown job ${jobId}`);
+  if (state.status === 'deleted') return 'already-deleted';
+  if (!(await hasTombstone(io.fs, jobDir))) {
+    // Two deleters at once: the runner may remove the other's tmp file; the tombstone is what counts.
+    await writeTombstone(io, jobDir).catch(async (error: unknown) => {
+      if (!(await hasTombstone(io.fs, jobDir))) throw error;
+    });
+  }
+  const outcome = await withSessionLock(io, config, state.sessionId, { jobId }, async (lock) => {
+    const current = await readJobState(io.fs, jobDir);
+    if (current === undefined || current.status === 'deleted') return 'already-deleted' as const;
+    await finishDeletion(io, config, lock, current);
+    return 'deleted' as const;
+  });
+  return outcome.acquired ? outcome.value : 'pending';
+}

@@ -1,0 +1,16 @@
+// Ids become path segments, so they are validated before they touch a path: no separators, no dots,
+// no empty or overlong names. A hostile id (`../x`, `a/b`, `.tmp-x`) is refused, never normalised.
+import { UsageError } from './errors.ts';
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isValidId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+export function checkId(kind: 'job' | 'session', id: string): string {
+  if (!isValidId(id)) {
+    throw new UsageError(`invalid ${kind} id ${JSON.stringify(id)}: ids are 1-64 characters of A-Z a-z 0-9 _ -`);
+  }
+  return id;
+}

@@ -1,0 +1,66 @@
+// The data root layout (DESIGN §3). Every path the runtime touches is built here, from validated ids.
+//   <root>/runner.lock
+//   <root>/sessions/<sessionId>/session.lock, transcript.txt
+//   <root>/jobs/<jobId>/state.json, input.<ext>, transcript.txt, draft.md, export.html, deleted
+// Names starting with `.tmp-` are temporary (tmp files, lock work directories, reaped locks) and
+// are always safe for recovery to remove once their owner is gone.
+import { checkId } from './ids.ts';
+
+export const TMP_PREFIX = '.tmp-';
+export const LOCK_SUFFIX = '.lock';
+
+export const FILE = {
+  runnerLock: 'runner.lock',
+  sessionLock: 'session.lock',
+  state: 'state.json',
+  transcript: 'transcript.txt',
+  draft: 'draft.md',
+  export: 'export.html',
+  tombstone: 'deleted',
+} as const;
+
+export function joinPath(...parts: string[]): string {
+  return parts.join('/').replace(/\/+/g, '/');
+}
+
+export function dirName(path: string): string {
+  const index = path.lastIndexOf('/');
+  return index <= 0 ? (index === 0 ? '/' : '.') : path.slice(0, index);
+}
+
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function isTmpName(name: string): boolean {
+  return name.startsWith(TMP_PREFIX);
+}
+
+export class Layout {
+  constructor(readonly root: string) {}
+
+  get runnerLock(): string {
+    return joinPath(this.root, FILE.runnerLock);
+  }
+  get jobsDir(): string {
+    return joinPath(this.root, 'jobs');
+  }
+  get sessionsDir(): string {
+    return joinPath(this.root, 'sessions');
+  }
+  jobDir(jobId: string): string {
+    return joinPath(this.jobsDir, checkId('job', jobId));
+  }
+  jobFile(jobId: string, name: string): string {
+    return joinPath(this.jobDir(jobId), name);
+  }
+  sessionDir(sessionId: string): string {
+    return joinPath(this.sessionsDir, checkId('session', sessionId));
+  }
+  sessionLock(sessionId: string): string {
+    return joinPath(this.sessionDir(sessionId), FILE.sessionLock);
+  }
+  sessionTranscript(sessionId: string): string {
+    return joinPath(this.sessionDir(sessionId), FILE.transcript);
+  }
+}

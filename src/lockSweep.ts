@@ -1,0 +1,73 @@
+// Lock hygiene for purge: in one lock's directory, retire a stale lock, retire work directories of
+// owners that never got the lock (killed mid-acquire) once they are stale, remove reap directories
+// whose lock file is gone, and remove other stale `.tmp-` files. Everything goes through the same
+// retire step as a takeover, so a sweep can never remove a live owner's work directory.
+import type { Io } from './ports/io.ts';
+import { isNotFound } from './ports/fileSystem.ts';
+import { TMP_PREFIX, dirName, joinPath } from './layout.ts';
+import { REAP_PREFIX, WORK_PREFIX, judgeHolder, ownerFreshness, ownerRecordSchema, retire, type LockOptions } from './ownerLock.ts';
+import { readJsonFile } from './jsonFile.ts';
+import { ignoreNotFound, removeTree } from './removeTree.ts';
+
+export interface SweepCounts {
+  locks: number;
+  tmp: number;
+  files: number;
+  bytes: number;
+}
+
+export async function sweepLockDirectory(
+  io: Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log'>,
+  options: LockOptions,
+  keepToken: string | undefined,
+): Promise<SweepCounts> {
+  const counts: SweepCounts = { locks: 0, tmp: 0, files: 0, bytes: 0 };
+  const sweeperToken = io.random.hex(8);
+  const judged = await judgeHolder(io, options);
+  if (judged.verdict === 'stale' && judged.token !== keepToken) {
+    if ((await retire(io, options, judged.token, sweeperToken)) === 'retired') {
+      counts.locks += 1;
+      io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, token: judged.token, by: 'purge' });
+    }
+  }
+  const dir = dirName(options.path);
+  const current = await readJsonFile(io.fs, options.path, ownerRecordSchema).catch(() => undefined);
+  let names: string[];
+  try {
+    names = await io.fs.readdir(dir);
+  } catch (error) {
+    if (isNotFound(error)) return counts;
+    throw error;
+  }
+  for (const name of names.sort()) {
+    if (!name.startsWith(TMP_PREFIX)) continue;
+    const path = joinPath(dir, name);
+    if (name.startsWith(WORK_PREFIX)) {
+      const token = name.slice(WORK_PREFIX.length);
+      if (token === keepToken || token === current?.token) continue;
+      const record = await readJsonFile(io.fs, joinPath(path, 'owner.json'), ownerRecordSchema).catch(() => undefined);
+      const stale = record === undefined ? await olderThan(io, path, options.staleAfterMs) : (await ownerFreshness(io, options, record)) !== 'fresh';
+      if (stale && (await retire(io, options, token, sweeperToken)) === 'retired') counts.tmp += 1;
+      continue;
+    }
+    if (name.startsWith(REAP_PREFIX)) {
+      // `.tmp-reap-<token>-by-<retirer>`: garbage once no lock file names that token.
+      const token = name.slice(REAP_PREFIX.length).split('-by-')[0] ?? '';
+      if (token === current?.token) continue;
+      if (!(await olderThan(io, path, options.staleAfterMs))) continue;
+    } else if (!(await olderThan(io, path, options.staleAfterMs))) {
+      continue;
+    }
+    const removed = await removeTree(io.fs, path);
+    counts.tmp += 1;
+    counts.files += removed.files;
+    counts.bytes += removed.bytes;
+  }
+  return counts;
+}
+
+/** Age by mtime; an mtime in the future (the clock stepped back) is never old. */
+export async function olderThan(io: Pick<Io, 'fs' | 'clock'>, path: string, ageMs: number): Promise<boolean> {
+  const stats = await ignoreNotFound(io.fs.lstat(path));
+  return stats !== undefined && io.clock.nowMs() - stats.mtimeMs > ageMs;
+}

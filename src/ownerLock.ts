@@ -1,0 +1,324 @@
+// Owner locks: runner.lock and session.lock share this protocol.
+//
+// Files, all in the lock's directory D (tmp names start with `.tmp-` so recovery may remove them):
+//   D/<name>.lock                      the owner record {pid, host, token, acquiredAt}; immutable
+//   D/.tmp-work-<token>/               the owner's work directory: exists exactly while it is in charge
+//   D/.tmp-work-<token>/owner.json     the record, hard-linked to D/<name>.lock at acquire time
+//   D/.tmp-work-<token>/heartbeat.json {heartbeatAt}, replaced by the owner every heartbeat
+//   D/.tmp-reap-<token>-by-<reaper>/   a retired work directory, removed once the lock file is gone
+//
+// Acquire: create the work directory and its fully written owner.json, then link(owner.json, lock).
+// link is atomic and fails with EEXIST, so at most one process holds the lock file, and nobody ever
+// sees a half-written record.
+//
+// Retire (release by the owner, or takeover of a stale owner by anyone): rename the owner's work
+// directory to a reap name. That rename succeeds for exactly one process, which becomes the only one
+// allowed to unlink the lock file of that token. Two takers of one stale lock therefore never both
+// win (the proper-lockfile stat → rmdir → mkdir race cannot happen), and nobody ever unlinks a lock
+// file that a newer owner created. A retirer killed between its rename and its unlink leaves its reap
+// directory behind; a later taker that finds the retirer stale renames that reap directory to its own
+// name (again exactly one wins) and finishes the job.
+//
+// Fencing: the owner writes every commit's tmp file into its work directory and renames it from there.
+// Once a taker has renamed the work directory away, the owner's next commit fails with ENOENT, atomically,
+// in the kernel: a paused owner that resumes after its lock was taken over cannot commit anything. The
+// explicit check (`assertHeld`, between stages) is the early, friendly version of the same fence.
+//
+// Staleness: an owner is stale when it runs on this host and its pid is dead, or when its last
+// heartbeat (wall clock) is more than `staleAfterMs` old. A heartbeat in the future (the wall clock
+// stepped backwards) counts as fresh, so a backward step never makes a live lock look stale.
+//
+// Durability: lock files are never fsynced. After a power loss every owner is dead, and a lock that
+// survived is stale by the rules above; one that vanished is simply free.
+import { z } from 'zod';
+import type { Io } from './ports/io.ts';
+import { errorCode, isNotFound } from './ports/fileSystem.ts';
+import { LockLostError, assert, errorMessage } from './errors.ts';
+import { parseJsonBytes, readJsonFile } from './jsonFile.ts';
+import { TMP_PREFIX, baseName, dirName, joinPath } from './layout.ts';
+import { ignoreNotFound, removeTree } from './removeTree.ts';
+
+export type LockName = 'runner' | 'session';
+type LockIo = Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log'>;
+
+export const ownerRecordSchema = z.object({
+  lock: z.enum(['runner', 'session']),
+  pid: z.number().int(),
+  host: z.string(),
+  token: z.string().regex(/^[a-f0-9]{8,64}$/),
+  acquiredAt: z.number().int(),
+});
+export type OwnerRecord = z.infer<typeof ownerRecordSchema>;
+const heartbeatSchema = z.object({ heartbeatAt: z.number().int() });
+
+export interface LockOptions {
+  readonly name: LockName;
+  readonly path: string;
+  readonly staleAfterMs: number;
+  readonly heartbeatEveryMs: number;
+  /** Fields added to this lock's log events (jobId, sessionId). */
+  readonly logFields?: Record<string, string>;
+}
+
+export type AcquireResult =
+  | { readonly acquired: true; readonly lock: HeldLock }
+  | { readonly acquired: false; readonly holder: OwnerRecord | undefined };
+
+/** Acquire attempts in one call: each failed round means another process changed the lock under us. */
+const MAX_ACQUIRE_ROUNDS = 8;
+export const WORK_PREFIX = `${TMP_PREFIX}work-`;
+export const REAP_PREFIX = `${TMP_PREFIX}reap-`;
+
+export function workDirOf(lockPath: string, token: string): string {
+  return joinPath(dirName(lockPath), `${WORK_PREFIX}${token}`);
+}
+
+export async function acquireLock(io: LockIo, options: LockOptions): Promise<AcquireResult> {
+  assert(options.heartbeatEveryMs > 0 && options.heartbeatEveryMs * 2 <= options.staleAfterMs,
+    'the heartbeat interval must be at most half the stale bound');
+  const token = io.random.hex(8);
+  const workDir = workDirOf(options.path, token);
+  const record: OwnerRecord = { lock: options.name, pid: io.processes.pid, host: io.processes.host, token, acquiredAt: io.clock.nowMs() };
+  await io.fs.mkdir(workDir);
+  const recordPath = joinPath(workDir, 'owner.json');
+  const handle = await io.fs.open(recordPath, 'wx', 0o644);
+  try {
+    const bytes = new TextEncoder().encode(`${JSON.stringify(record)}\n`);
+    let offset = 0;
+    for (let calls = 0; offset < bytes.length; calls++) {
+      assert(calls < 64, 'owner record write did not finish');
+      const written = await handle.write(bytes.subarray(offset), offset);
+      if (written === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+      offset += written;
+    }
+  } finally {
+    await handle.close();
+  }
+  let holder: OwnerRecord | undefined;
+  for (let round = 0; round < MAX_ACQUIRE_ROUNDS; round++) {
+    try {
+      await io.fs.link(recordPath, options.path);
+      const lock = new HeldLock(io, options, record, workDir);
+      io.log.emit('lock.acquired', { lock: options.name, ...options.logFields, token });
+      lock.startHeartbeat();
+      return { acquired: true, lock };
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST') {
+        await removeTree(io.fs, workDir).catch(() => undefined);
+        throw error;
+      }
+    }
+    const judged = await judgeHolder(io, options);
+    holder = judged.holder;
+    if (judged.verdict === 'gone') continue;
+    if (judged.verdict === 'fresh') break;
+    const outcome = await retire(io, options, judged.token, token);
+    if (outcome === 'retired') io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, token: judged.token, by: token });
+    if (outcome === 'busy') break;
+  }
+  await removeTree(io.fs, workDir);
+  io.log.emit('lock.busy', { lock: options.name, ...options.logFields, holderPid: holder?.pid, holderHost: holder?.host });
+  return { acquired: false, holder };
+}
+
+type Judgement =
+  | { verdict: 'gone'; holder: undefined }
+  | { verdict: 'fresh'; holder: OwnerRecord | undefined }
+  | { verdict: 'stale'; holder: OwnerRecord | undefined; token: string };
+
+/** Reads the current lock file and decides whether its owner is still in charge. */
+export async function judgeHolder(io: LockIo, options: LockOptions): Promise<Judgement> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await io.fs.readFile(options.path);
+  } catch (error) {
+    if (isNotFound(error)) return { verdict: 'gone', holder: undefined };
+    throw error;
+  }
+  let holder: OwnerRecord;
+  try {
+    holder = parseJsonBytes(options.path, bytes, ownerRecordSchema);
+  } catch (error) {
+    // Only a power loss can leave a lock file without its record (its data was never fsynced). It has
+    // no token to retire, so it is judged by its age alone and then captured (see captureCorrupt).
+    const stats = await ignoreNotFound(io.fs.stat(options.path));
+    if (stats === undefined) return { verdict: 'gone', holder: undefined };
+    if (io.clock.nowMs() - stats.mtimeMs <= options.staleAfterMs) return { verdict: 'fresh', holder: undefined };
+    io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, reason: `corrupt lock file: ${errorMessage(error)}` });
+    await captureAndRemove(io, options.path, undefined);
+    return { verdict: 'gone', holder: undefined };
+  }
+  const freshness = await ownerFreshness(io, options, holder);
+  return freshness === 'fresh' ? { verdict: 'fresh', holder } : { verdict: 'stale', holder, token: holder.token };
+}
+
+export async function ownerFreshness(io: LockIo, options: LockOptions, owner: OwnerRecord): Promise<'fresh' | 'dead' | 'expired'> {
+  if (owner.host === io.processes.host && !io.processes.isAlive(owner.pid)) return 'dead';
+  const heartbeat = await readJsonFile(io.fs, joinPath(workDirOf(options.path, owner.token), 'heartbeat.json'), heartbeatSchema)
+    .catch(() => undefined);
+  const lastSeenAt = Math.max(owner.acquiredAt, heartbeat?.heartbeatAt ?? owner.acquiredAt);
+  return io.clock.nowMs() - lastSeenAt > options.staleAfterMs ? 'expired' : 'fresh';
+}
+
+/**
+ * Retires the owner `staleToken` on behalf of `myToken` (see the header). Returns 'retired' when the
+ * lock file of that token is gone, 'retry' when another process changed things first, 'busy' when
+ * another live retirer is at work.
+ */
+export async function retire(io: LockIo, options: LockOptions, staleToken: string, myToken: string): Promise<'retired' | 'retry' | 'busy'> {
+  const dir = dirName(options.path);
+  const myReap = joinPath(dir, `${REAP_PREFIX}${staleToken}-by-${myToken}`);
+  try {
+    await io.fs.rename(workDirOf(options.path, staleToken), myReap);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    const taken = await takeOverRetirement(io, options, staleToken, myReap);
+    if (taken !== 'retired') return taken;
+  }
+  const current = await readJsonFile(io.fs, options.path, ownerRecordSchema).catch(() => undefined);
+  if (current?.token === staleToken) await ignoreNotFound(io.fs.unlink(options.path));
+  await removeTree(io.fs, myReap);
+  return 'retired';
+}
+
+/** The stale owner's work directory is gone: finish a retirement that a now-stale process started. */
+async function takeOverRetirement(io: LockIo, options: LockOptions, staleToken: string, myReap: string): Promise<'retired' | 'retry' | 'busy'> {
+  const dir = dirName(options.path);
+  const prefix = `${REAP_PREFIX}${staleToken}-by-`;
+  const names = (await io.fs.readdir(dir)).filter((name) => name.startsWith(prefix)).sort();
+  if (names.length === 0) {
+    // No work directory and no retirer: only a power loss leaves this. Capture the lock file itself.
+    const current = await readJsonFile(io.fs, options.path, ownerRecordSchema).catch(() => undefined);
+    if (current?.token !== staleToken) return 'retry';
+    await captureAndRemove(io, options.path, staleToken);
+    return 'retry';
+  }
+  for (const name of names) {
+    const retirerToken = name.slice(prefix.length);
+    const retirerRecord = await readJsonFile(io.fs, joinPath(workDirOf(options.path, retirerToken), 'owner.json'), ownerRecordSchema)
+      .catch(() => undefined);
+    if (retirerRecord !== undefined && (await ownerFreshness(io, options, retirerRecord)) === 'fresh') return 'busy';
+    try {
+      await io.fs.rename(joinPath(dir, name), myReap);
+      return 'retired';
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  return 'retry';
+}
+
+/**
+ * Removes a lock file that has no work directory (only possible after a power loss) by renaming it to
+ * a unique name first and checking what was captured; a newer owner's lock captured by mistake is put
+ * back with link, which never replaces an existing file.
+ */
+async function captureAndRemove(io: LockIo, lockPath: string, expectedToken: string | undefined): Promise<void> {
+  const capture = joinPath(dirName(lockPath), `${TMP_PREFIX}capture-${io.random.hex(8)}`);
+  try {
+    await io.fs.rename(lockPath, capture);
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  const captured = await readJsonFile(io.fs, capture, ownerRecordSchema).catch(() => undefined);
+  if (captured !== undefined && captured.token !== expectedToken) {
+    await io.fs.link(capture, lockPath).catch((error: unknown) => {
+      if (errorCode(error) !== 'EEXIST') throw error;
+    });
+  }
+  await ignoreNotFound(io.fs.unlink(capture));
+}
+
+export class HeldLock {
+  private timer: { cancel(): void } | undefined;
+  private inflight: Promise<void> = Promise.resolve();
+  private lost = false;
+  private released = false;
+
+  constructor(
+    private readonly io: LockIo,
+    readonly options: LockOptions,
+    readonly record: OwnerRecord,
+    /** Commit tmp files go here: renaming it away is the fence. */
+    readonly workDir: string,
+  ) {}
+
+  get token(): string {
+    return this.record.token;
+  }
+
+  startHeartbeat(): void {
+    this.timer = this.io.clock.every(this.options.heartbeatEveryMs, () => {
+      this.inflight = this.inflight.then(() => this.heartbeat()).catch(() => undefined);
+    });
+  }
+
+  /** Refreshes the heartbeat; marks the lock lost if the work directory was retired by a taker. */
+  async heartbeat(): Promise<void> {
+    if (this.released || this.lost) return;
+    const tmp = joinPath(this.workDir, `${TMP_PREFIX}hb-${this.io.random.hex(4)}`);
+    try {
+      const handle = await this.io.fs.open(tmp, 'wx', 0o644);
+      try {
+        const bytes = new TextEncoder().encode(JSON.stringify({ heartbeatAt: this.io.clock.nowMs() }));
+        let offset = 0;
+        for (let calls = 0; offset < bytes.length; calls++) {
+          assert(calls < 64, 'heartbeat write did not finish');
+          const written = await handle.write(bytes.subarray(offset), offset);
+          if (written === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+          offset += written;
+        }
+      } finally {
+        await handle.close();
+      }
+      await this.io.fs.rename(tmp, joinPath(this.workDir, 'heartbeat.json'));
+    } catch (error) {
+      await ignoreNotFound(this.io.fs.unlink(tmp)).catch(() => undefined);
+      if (isNotFound(error)) this.markLost();
+      else throw error;
+    }
+  }
+
+  /** The fence check before a commit: the work directory exists exactly while this owner is in charge. */
+  async assertHeld(): Promise<void> {
+    if (this.lost) throw this.lostError();
+    try {
+      const stats = await this.io.fs.stat(this.workDir);
+      assert(stats.isDirectory, `${this.workDir} is not a directory`);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      this.markLost();
+      throw this.lostError();
+    }
+  }
+
+  get isLost(): boolean {
+    return this.lost;
+  }
+
+  markLost(): void {
+    if (this.lost) return;
+    this.lost = true;
+    this.io.log.emit('lock.lost', { lock: this.options.name, ...this.options.logFields, token: this.token });
+  }
+
+  lostError(): LockLostError {
+    return new LockLostError(`${this.options.name} lock ${baseName(this.options.path)} was taken over (token ${this.token}); this owner commits nothing more`);
+  }
+
+  /** Releases the lock; after a takeover there is nothing left to release, and that is not an error. */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    this.timer?.cancel();
+    await this.inflight;
+    const outcome = await retire(this.io, this.options, this.token, this.token).catch((error: unknown) => error);
+    if (outcome === 'retired') {
+      this.io.log.emit('lock.released', { lock: this.options.name, ...this.options.logFields, token: this.token });
+      return;
+    }
+    if (outcome instanceof Error) throw outcome;
+    this.markLost();
+  }
+}

@@ -1,0 +1,218 @@
+// One job through init → transcribe → draft → export, under its session lock.
+//
+// Each stage reads its inputs, runs its handler and commits its artifact with writeFileAtomic (tmp
+// file in the lock's work directory, so a taken-over owner's commit fails). state.json is rewritten
+// at every stage boundary and records each artifact's size and CRC, so a later run can tell a valid
+// output from a missing, torn or foreign one and skip only stages whose output is valid. The
+// transcript stage is skipped only when both the job and the session transcript are valid (the plan's
+// consistency guard). A complete job whose outputs are all valid is left byte- and mtime-identical.
+// `job.complete` is logged only after the complete state is durable, so what is acknowledged survives.
+import type { Io } from './ports/io.ts';
+import type { RuntimeConfig } from './config.ts';
+import type { HeldLock } from './ownerLock.ts';
+import { isNotFound } from './ports/fileSystem.ts';
+import { STAGES, writeJobState, type ArtifactRecord, type JobState, type Stage } from './jobState.ts';
+import { FILE, Layout, joinPath } from './layout.ts';
+import { JobDeletedError, LockLostError, TransientError, assert, errorMessage } from './errors.ts';
+import { writeFileAtomic, wrapFileError, type AtomicWriteOptions } from './writeFileAtomic.ts';
+import { crc32 } from './checksum.ts';
+import { classifyError } from './classifyError.ts';
+import { retryDelayMs } from './backoff.ts';
+import { hasTombstone } from './tombstone.ts';
+import { finishDeletion } from './deleteJob.ts';
+
+export type JobOutcome = 'complete' | 'unchanged' | 'failed' | 'retry_scheduled' | 'aborted' | 'deleted';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+interface JobContext {
+  readonly io: Io;
+  readonly config: RuntimeConfig;
+  readonly lock: HeldLock;
+  readonly layout: Layout;
+  readonly jobDir: string;
+  readonly commit: AtomicWriteOptions;
+}
+
+export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, initial: JobState): Promise<JobOutcome> {
+  const layout = new Layout(config.root);
+  const jobDir = layout.jobDir(initial.jobId);
+  const fields = { jobId: initial.jobId, sessionId: initial.sessionId };
+  const ctx: JobContext = {
+    io, config, lock, layout, jobDir,
+    commit: {
+      tmpDir: lock.workDir,
+      beforeCommit: async () => {
+        await lock.assertHeld();
+        if (await hasTombstone(io.fs, jobDir)) throw new JobDeletedError(`job ${initial.jobId} was deleted`);
+      },
+    },
+  };
+  let state = initial;
+  try {
+    if (await hasTombstone(io.fs, jobDir)) throw new JobDeletedError(`job ${initial.jobId} was deleted`);
+    if (state.status === 'complete' && (await allStagesValid(ctx, state))) {
+      for (const stage of STAGES) io.log.emit('stage.skipped', { ...fields, stage, reason: 'output valid' });
+      return 'unchanged';
+    }
+    assert(state.status !== 'deleted' && state.status !== 'failed', `runJob called on a ${state.status} job`);
+    if (state.status === 'running' && state.attempts >= config.maxAttempts) {
+      // Every earlier attempt died mid-run (a poison job that kills its runner): stop here.
+      throw new TransientError(`attempt ${state.attempts} was interrupted during ${state.stage} (the runner stopped)`);
+    }
+    state = { ...state, status: 'running', stage: state.stage === 'init' ? 'transcribe' : state.stage, attempts: state.attempts + 1, nextAttemptAt: null, updatedAt: io.clock.nowMs() };
+    await writeJobState(io, jobDir, state, ctx.commit);
+    io.log.emit('job.started', { ...fields, attempt: state.attempts });
+    for (const [index, stage] of STAGES.entries()) {
+      await ctx.commit.beforeCommit?.();
+      let artifact = state.artifacts[stage];
+      if (artifact !== undefined && (await stageOutputValid(ctx, state, stage))) {
+        io.log.emit('stage.skipped', { ...fields, stage, reason: 'output valid' });
+      } else {
+        io.log.emit('stage.start', { ...fields, stage });
+        artifact = await runStage(ctx, state, stage);
+        io.log.emit('stage.done', { ...fields, stage, sizeBytes: artifact.sizeBytes });
+      }
+      const next = STAGES[index + 1];
+      const last = next === undefined;
+      state = {
+        ...state,
+        status: last ? 'complete' : 'running',
+        stage: last ? stage : next,
+        artifacts: { ...state.artifacts, [stage]: artifact },
+        error: last ? null : state.error,
+        updatedAt: io.clock.nowMs(),
+      };
+      await writeJobState(io, jobDir, state, ctx.commit);
+    }
+    io.log.emit('job.complete', { ...fields, attempts: state.attempts });
+    return 'complete';
+  } catch (error) {
+    return await settleFailure(ctx, state, error);
+  }
+}
+
+async function settleFailure(ctx: JobContext, state: JobState, error: unknown): Promise<JobOutcome> {
+  const { io, config, lock } = ctx;
+  const fields = { jobId: state.jobId, sessionId: state.sessionId, stage: state.stage };
+  if (!(error instanceof LockLostError) && !lock.isLost) {
+    // A commit that failed with ENOENT may mean the work directory was retired under us: check.
+    await lock.assertHeld().catch(() => undefined);
+  }
+  if (error instanceof LockLostError || lock.isLost) {
+    io.log.emit('job.aborted', { ...fields, reason: 'lock lost', error: errorMessage(error) });
+    return 'aborted';
+  }
+  if (error instanceof JobDeletedError) {
+    io.log.emit('job.aborted', { ...fields, reason: 'deleted' });
+    await finishDeletion(io, config, lock, state);
+    return 'deleted';
+  }
+  const classified = classifyError(error);
+  const exhausted = classified.kind === 'transient' && state.attempts >= config.maxAttempts;
+  const nowMs = io.clock.nowMs();
+  const recorded = {
+    name: exhausted ? 'AttemptsExhausted' : classified.name,
+    message: exhausted ? `attempts exhausted after ${state.attempts} attempts; last error: ${classified.message}` : classified.message,
+    kind: classified.kind,
+    stage: state.stage,
+  };
+  const failed = classified.kind === 'permanent' || exhausted;
+  const delayMs = failed ? 0 : retryDelayMs(io.random, state.attempts, config.backoffBaseMs, config.backoffCapMs, classified.retryAfterMs);
+  const next: JobState = {
+    ...state,
+    status: failed ? 'failed' : 'queued',
+    error: recorded,
+    nextAttemptAt: failed ? null : nowMs + delayMs,
+    updatedAt: nowMs,
+  };
+  try {
+    await writeJobState(io, ctx.jobDir, next, ctx.commit);
+  } catch (writeError) {
+    // The state stays "running" on disk; the next pass treats it as an interrupted attempt.
+    io.log.emit(failed ? 'job.failed' : 'job.retry_scheduled', { ...fields, error: recorded, stateWriteError: errorMessage(writeError), durable: false });
+    if (writeError instanceof LockLostError) return 'aborted';
+    if (writeError instanceof JobDeletedError) {
+      await finishDeletion(io, config, lock, state);
+      return 'deleted';
+    }
+    return failed ? 'failed' : 'retry_scheduled';
+  }
+  if (failed) {
+    io.log.emit('job.failed', { ...fields, error: recorded, attempts: state.attempts });
+    return 'failed';
+  }
+  io.log.emit('job.retry_scheduled', { ...fields, error: recorded, attempts: state.attempts, nextAttemptAt: next.nextAttemptAt, delayMs });
+  return 'retry_scheduled';
+}
+
+async function allStagesValid(ctx: JobContext, state: JobState): Promise<boolean> {
+  for (const stage of STAGES) if (!(await stageOutputValid(ctx, state, stage))) return false;
+  return true;
+}
+
+function outputPaths(ctx: JobContext, state: JobState, stage: Stage): string[] {
+  switch (stage) {
+    case 'transcribe':
+      return [joinPath(ctx.jobDir, FILE.transcript), ctx.layout.sessionTranscript(state.sessionId)];
+    case 'draft':
+      return [joinPath(ctx.jobDir, FILE.draft)];
+    case 'export':
+      return [joinPath(ctx.jobDir, FILE.export)];
+  }
+}
+
+/** True when every output of `stage` exists and matches the size and CRC recorded when it was made. */
+async function stageOutputValid(ctx: JobContext, state: JobState, stage: Stage): Promise<boolean> {
+  const expected = state.artifacts[stage];
+  if (expected === undefined) return false;
+  for (const path of outputPaths(ctx, state, stage)) {
+    const bytes = await readOptional(ctx, path);
+    if (bytes === undefined || bytes.length !== expected.sizeBytes || crc32(bytes) !== expected.crc32) return false;
+  }
+  return true;
+}
+
+async function readOptional(ctx: JobContext, path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await ctx.io.fs.readFile(path);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw wrapFileError(error, 'read', path);
+  }
+}
+
+async function readRequired(ctx: JobContext, path: string): Promise<Uint8Array> {
+  try {
+    return await ctx.io.fs.readFile(path);
+  } catch (error) {
+    throw wrapFileError(error, 'read', path);
+  }
+}
+
+async function readText(ctx: JobContext, path: string): Promise<string> {
+  return decoder.decode(await readRequired(ctx, path));
+}
+
+async function runStage(ctx: JobContext, state: JobState, stage: Stage): Promise<ArtifactRecord> {
+  const { io } = ctx;
+  const base = { jobId: state.jobId, sessionId: state.sessionId };
+  let text: string;
+  switch (stage) {
+    case 'transcribe': {
+      const inputBytes = await readRequired(ctx, joinPath(ctx.jobDir, state.input));
+      text = await io.handlers.transcribe({ ...base, inputName: state.input, inputBytes });
+      break;
+    }
+    case 'draft':
+      text = await io.handlers.draft({ ...base, transcript: await readText(ctx, joinPath(ctx.jobDir, FILE.transcript)) });
+      break;
+    case 'export':
+      text = await io.handlers.export({ ...base, draft: await readText(ctx, joinPath(ctx.jobDir, FILE.draft)) });
+      break;
+  }
+  const bytes = encoder.encode(text);
+  for (const path of outputPaths(ctx, state, stage)) await writeFileAtomic(io, path, bytes, ctx.commit);
+  return { sizeBytes: bytes.length, crc32: crc32(bytes) };
+}

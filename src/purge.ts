@@ -1,0 +1,142 @@
+// TTL purge, run by the runner pass under runner.lock. It removes finished jobs (complete, failed,
+// deleted) whose last update is older than `ttlMs`, enqueues that died before writing state, stale
+// `.tmp-` files, stale locks and their work directories, and session directories no job refers to.
+// Every removal is counted, so the report matches what was done. Jobs whose state cannot be read are
+// never purged: that would lose the evidence. Ages use the wall clock; an age below zero (the clock
+// stepped backwards) is never old, so a backward step cannot purge fresh work.
+import type { Io } from './ports/io.ts';
+import type { RuntimeConfig } from './config.ts';
+import { isNotFound } from './ports/fileSystem.ts';
+import { FILE, Layout, isTmpName, joinPath } from './layout.ts';
+import { isValidId } from './ids.ts';
+import { listJobs, type JobEntry } from './listJobs.ts';
+import { readJobState } from './jobState.ts';
+import { removeTree } from './removeTree.ts';
+import { olderThan, sweepLockDirectory } from './lockSweep.ts';
+import { withSessionLock } from './sessionLock.ts';
+
+export interface PurgeReport {
+  jobs: number;
+  incompleteJobs: number;
+  sessions: number;
+  files: number;
+  bytes: number;
+  tmp: number;
+  locks: number;
+}
+
+export function emptyPurgeReport(): PurgeReport {
+  return { jobs: 0, incompleteJobs: 0, sessions: 0, files: 0, bytes: 0, tmp: 0, locks: 0 };
+}
+
+const FINISHED = new Set(['complete', 'failed', 'deleted']);
+
+export async function purge(io: Io, config: RuntimeConfig, runnerToken: string | undefined): Promise<PurgeReport> {
+  const layout = new Layout(config.root);
+  const report = emptyPurgeReport();
+  const add = (counts: { files: number; bytes: number }) => {
+    report.files += counts.files;
+    report.bytes += counts.bytes;
+  };
+  const nowMs = io.clock.nowMs();
+  const entries = await listJobs(io.fs, layout);
+  const liveSessions = new Set<string>();
+  for (const entry of entries) {
+    if (entry.state !== undefined) {
+      const expired = FINISHED.has(entry.state.status) && nowMs - entry.state.updatedAt > config.ttlMs;
+      if (expired && (await purgeJob(io, config, layout, entry))) {
+        report.jobs += 1;
+        continue;
+      }
+      liveSessions.add(entry.state.sessionId);
+    } else if ('incomplete' in entry && nowMs - entry.mtimeMs > config.staleAfterMs) {
+      add(await removeTree(io.fs, layout.jobDir(entry.jobId)));
+      report.incompleteJobs += 1;
+      continue;
+    }
+    await sweepTmpFiles(io, config, layout.jobDir(entry.jobId), report);
+  }
+  if (report.jobs > 0) await io.fs.syncDir(layout.jobsDir);
+  for (const sessionId of await listSessionIds(io, layout)) {
+    const sweep = await sweepLockDirectory(io, {
+      name: 'session', path: layout.sessionLock(sessionId), staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs, logFields: { sessionId },
+    }, undefined);
+    report.locks += sweep.locks;
+    report.tmp += sweep.tmp;
+    add(sweep);
+    if (!liveSessions.has(sessionId) && (await purgeSession(io, config, layout, sessionId, report))) report.sessions += 1;
+  }
+  const rootSweep = await sweepLockDirectory(io, {
+    name: 'runner', path: layout.runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs,
+  }, runnerToken);
+  report.locks += rootSweep.locks;
+  report.tmp += rootSweep.tmp;
+  add(rootSweep);
+  io.log.emit('purge.done', { ...report });
+  return report;
+}
+
+/** Removes an expired job under its session lock, so a concurrent manual retry cannot lose its update. */
+async function purgeJob(io: Io, config: RuntimeConfig, layout: Layout, entry: JobEntry & { state: object }): Promise<boolean> {
+  const state = entry.state;
+  if (state === undefined) return false;
+  const jobDir = layout.jobDir(entry.jobId);
+  const locked = await withSessionLock(io, config, state.sessionId, { jobId: entry.jobId }, async () => {
+    const current = await readJobState(io.fs, jobDir).catch(() => undefined);
+    if (current === undefined || !FINISHED.has(current.status) || io.clock.nowMs() - current.updatedAt <= config.ttlMs) return undefined;
+    return await removeTree(io.fs, jobDir);
+  });
+  return locked.acquired && locked.value !== undefined;
+}
+
+async function sweepTmpFiles(io: Io, config: RuntimeConfig, dir: string, report: PurgeReport): Promise<void> {
+  let names: string[];
+  try {
+    names = await io.fs.readdir(dir);
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  for (const name of names) {
+    if (!isTmpName(name)) continue;
+    const path = joinPath(dir, name);
+    if (!(await olderThan(io, path, config.staleAfterMs))) continue;
+    const removed = await removeTree(io.fs, path);
+    report.tmp += 1;
+    report.files += removed.files;
+    report.bytes += removed.bytes;
+  }
+}
+
+async function listSessionIds(io: Io, layout: Layout): Promise<string[]> {
+  try {
+    return (await io.fs.readdir(layout.sessionsDir)).filter(isValidId).sort();
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+}
+
+/** A session no job refers to: its transcript goes once it is older than the TTL. */
+async function purgeSession(io: Io, config: RuntimeConfig, layout: Layout, sessionId: string, report: PurgeReport): Promise<boolean> {
+  const dir = layout.sessionDir(sessionId);
+  const stats = await io.fs.lstat(dir).catch(() => undefined);
+  if (stats === undefined || stats.isSymbolicLink || !stats.isDirectory) return false;
+  const transcript = joinPath(dir, FILE.transcript);
+  if (!(await olderThan(io, transcript, config.ttlMs)) && (await io.fs.lstat(transcript).catch(() => undefined)) !== undefined) return false;
+  const locked = await withSessionLock(io, config, sessionId, {}, async (lock) => {
+    let counts = { files: 0, bytes: 0 };
+    for (const name of await io.fs.readdir(dir)) {
+      if (name === FILE.sessionLock || joinPath(dir, name) === lock.workDir) continue;
+      const removed = await removeTree(io.fs, joinPath(dir, name));
+      counts = { files: counts.files + removed.files, bytes: counts.bytes + removed.bytes };
+    }
+    return counts;
+  });
+  if (!locked.acquired) return false;
+  report.files += locked.value.files;
+  report.bytes += locked.value.bytes;
+  // Empty now but for a lock another process may have just taken: then rmdir fails and that is fine.
+  await io.fs.rmdir(dir).catch(() => undefined);
+  return true;
+}

@@ -1,0 +1,104 @@
+// One runner pass, as cron starts it every 15 minutes: take runner.lock (a second pass at the same
+// time finds it busy and exits cleanly), purge, then run due jobs one by one, each under its session
+// lock, until the deadline. A job that cannot be read, or whose session is busy, is reported and
+// skipped; it never stops the pass. Every exit path that can run releases runner.lock.
+import type { Io } from './ports/io.ts';
+import type { RuntimeConfig } from './config.ts';
+import { Layout } from './layout.ts';
+import { acquireLock } from './ownerLock.ts';
+import { listJobs } from './listJobs.ts';
+import { readJobState, type JobState } from './jobState.ts';
+import { withSessionLock } from './sessionLock.ts';
+import { runJob, type JobOutcome } from './pipeline.ts';
+import { finishDeletion } from './deleteJob.ts';
+import { hasTombstone } from './tombstone.ts';
+import { isDue } from './backoff.ts';
+import { purge, type PurgeReport } from './purge.ts';
+import { errorMessage } from './errors.ts';
+
+export interface PassSummary {
+  busy: boolean;
+  jobsSeen: number;
+  ran: number;
+  outcomes: Record<JobOutcome | 'deferred' | 'error', number>;
+  unreadable: { jobId: string; error: string }[];
+  deadlineReached: boolean;
+  purge: PurgeReport | null;
+}
+
+function emptySummary(busy: boolean): PassSummary {
+  return {
+    busy, jobsSeen: 0, ran: 0,
+    outcomes: { complete: 0, unchanged: 0, failed: 0, retry_scheduled: 0, aborted: 0, deleted: 0, deferred: 0, error: 0 },
+    unreadable: [], deadlineReached: false, purge: null,
+  };
+}
+
+export async function runPass(io: Io, config: RuntimeConfig): Promise<PassSummary> {
+  const layout = new Layout(config.root);
+  const startedMs = io.clock.monotonicMs();
+  await io.fs.mkdir(layout.jobsDir, { recursive: true });
+  await io.fs.mkdir(layout.sessionsDir, { recursive: true });
+  const acquired = await acquireLock(io, { name: 'runner', path: layout.runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
+  if (!acquired.acquired) return emptySummary(true);
+  const runnerLock = acquired.lock;
+  const summary = emptySummary(false);
+  io.log.emit('pass.start', {});
+  try {
+    summary.purge = await purge(io, config, runnerLock.token);
+    const entries = await listJobs(io.fs, layout);
+    summary.jobsSeen = entries.length;
+    const nowMs = io.clock.nowMs();
+    const due: JobState[] = [];
+    for (const entry of entries) {
+      if (entry.error !== undefined) {
+        summary.unreadable.push({ jobId: entry.jobId, error: entry.error.message });
+        io.log.emit('job.unreadable', { jobId: entry.jobId, error: entry.error.message });
+        continue;
+      }
+      const state = entry.state;
+      if (state === undefined) continue;
+      const runnable = (state.status === 'queued' || state.status === 'running') && isDue(state.nextAttemptAt, nowMs, config.backoffCapMs);
+      const pendingDelete = state.status !== 'deleted' && (await hasTombstone(io.fs, layout.jobDir(state.jobId)));
+      if (runnable || pendingDelete) due.push(state);
+    }
+    due.sort((a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1));
+    for (const state of due.slice(0, config.maxJobsPerPass)) {
+      if (io.clock.monotonicMs() - startedMs >= config.passDeadlineMs) {
+        summary.deadlineReached = true;
+        break;
+      }
+      await runnerLock.assertHeld();
+      const outcome = await processJob(io, config, layout, state);
+      summary.outcomes[outcome] += 1;
+      if (outcome !== 'deferred') summary.ran += 1;
+    }
+  } finally {
+    await runnerLock.release();
+    io.log.emit('pass.done', { ran: summary.ran, outcomes: summary.outcomes, deadlineReached: summary.deadlineReached });
+  }
+  return summary;
+}
+
+async function processJob(io: Io, config: RuntimeConfig, layout: Layout, listed: JobState): Promise<JobOutcome | 'deferred' | 'error'> {
+  const jobDir = layout.jobDir(listed.jobId);
+  try {
+    const locked = await withSessionLock(io, config, listed.sessionId, { jobId: listed.jobId }, async (lock) => {
+      // Re-read under the lock: another runner may have finished or changed the job since we listed it.
+      const state = await readJobState(io.fs, jobDir);
+      if (state === undefined || state.status === 'deleted') return 'unchanged' as const;
+      if (await hasTombstone(io.fs, jobDir)) {
+        io.log.emit('job.aborted', { jobId: state.jobId, sessionId: state.sessionId, stage: state.stage, reason: 'deleted' });
+        await finishDeletion(io, config, lock, state);
+        return 'deleted' as const;
+      }
+      if (state.status !== 'queued' && state.status !== 'running') return 'unchanged' as const;
+      if (!isDue(state.nextAttemptAt, io.clock.nowMs(), config.backoffCapMs)) return 'unchanged' as const;
+      return await runJob(io, config, lock, state);
+    });
+    return locked.acquired ? locked.value : 'deferred';
+  } catch (error) {
+    io.log.emit('job.unreadable', { jobId: listed.jobId, sessionId: listed.sessionId, error: errorMessage(error) });
+    return 'error';
+  }
+}

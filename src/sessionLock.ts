@@ -1,0 +1,31 @@
+// session.lock: authoritative, one job of a session at a time (protocol in ownerLock.ts).
+import type { Io } from './ports/io.ts';
+import type { RuntimeConfig } from './config.ts';
+import { Layout } from './layout.ts';
+import { acquireLock, type HeldLock, type OwnerRecord } from './ownerLock.ts';
+
+export type Locked<T> = { readonly acquired: true; readonly value: T } | { readonly acquired: false; readonly holder: OwnerRecord | undefined };
+
+export async function withSessionLock<T>(
+  io: Io,
+  config: RuntimeConfig,
+  sessionId: string,
+  logFields: Record<string, string>,
+  work: (lock: HeldLock) => Promise<T>,
+): Promise<Locked<T>> {
+  const layout = new Layout(config.root);
+  await io.fs.mkdir(layout.sessionDir(sessionId), { recursive: true });
+  const result = await acquireLock(io, {
+    name: 'session',
+    path: layout.sessionLock(sessionId),
+    staleAfterMs: config.staleAfterMs,
+    heartbeatEveryMs: config.heartbeatEveryMs,
+    logFields: { sessionId, ...logFields },
+  });
+  if (!result.acquired) return { acquired: false, holder: result.holder };
+  try {
+    return { acquired: true, value: await work(result.lock) };
+  } finally {
+    await result.lock.release();
+  }
+}
