@@ -60,6 +60,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     switch (args.command) {
       case 'enqueue': {
+        const sessionId = checkId('session', args.required('session'));
         const inputPath = args.required('input');
         let inputBytes: Uint8Array;
         try {
@@ -68,7 +69,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
           throw new UsageError(`cannot read --input ${inputPath}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
         }
         const jobId = await enqueue(io, config, {
-          sessionId: checkId('session', args.required('session')),
+          sessionId,
           inputName: inputPath,
           inputBytes,
           ...(args.flags.job !== undefined ? { jobId: checkId('job', args.flags.job) } : {}),

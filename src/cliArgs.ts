@@ -20,7 +20,7 @@ export interface ParsedArgs {
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command, ...rest] = argv;
-  if (command === undefined) throw new UsageError('missing command');
+  if (command === undefined || command.startsWith('--')) throw new UsageError('missing command');
   if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   const flags: Partial<Record<ValueFlag, string>> = {};
   const numbers: Partial<Record<NumberFlag, number>> = {};

@@ -9,9 +9,9 @@ import type { RuntimeConfig } from './config.ts';
 import { isNotFound } from './ports/fileSystem.ts';
 import { FILE, Layout, isTmpName, joinPath } from './layout.ts';
 import { isValidId } from './ids.ts';
-import { listJobs, type JobEntry } from './listJobs.ts';
+import { listJobs } from './listJobs.ts';
 import { readJobState } from './jobState.ts';
-import { removeTree } from './removeTree.ts';
+import { removeTree, type RemovedCounts } from './removeTree.ts';
 import { olderThan, sweepLockDirectory } from './lockSweep.ts';
 import { withSessionLock } from './sessionLock.ts';
 
@@ -44,8 +44,10 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
   for (const entry of entries) {
     if (entry.state !== undefined) {
       const expired = FINISHED.has(entry.state.status) && nowMs - entry.state.updatedAt > config.ttlMs;
-      if (expired && (await purgeJob(io, config, layout, entry))) {
+      const removed = expired ? await purgeJob(io, config, layout, entry.jobId, entry.state.sessionId) : undefined;
+      if (removed !== undefined) {
         report.jobs += 1;
+        add(removed);
         continue;
       }
       liveSessions.add(entry.state.sessionId);
@@ -77,16 +79,14 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
 }
 
 /** Removes an expired job under its session lock, so a concurrent manual retry cannot lose its update. */
-async function purgeJob(io: Io, config: RuntimeConfig, layout: Layout, entry: JobEntry & { state: object }): Promise<boolean> {
-  const state = entry.state;
-  if (state === undefined) return false;
-  const jobDir = layout.jobDir(entry.jobId);
-  const locked = await withSessionLock(io, config, state.sessionId, { jobId: entry.jobId }, async () => {
+async function purgeJob(io: Io, config: RuntimeConfig, layout: Layout, jobId: string, sessionId: string): Promise<RemovedCounts | undefined> {
+  const jobDir = layout.jobDir(jobId);
+  const locked = await withSessionLock(io, config, sessionId, { jobId }, async () => {
     const current = await readJobState(io.fs, jobDir).catch(() => undefined);
     if (current === undefined || !FINISHED.has(current.status) || io.clock.nowMs() - current.updatedAt <= config.ttlMs) return undefined;
     return await removeTree(io.fs, jobDir);
   });
-  return locked.acquired && locked.value !== undefined;
+  return locked.acquired ? locked.value : undefined;
 }
 
 async function sweepTmpFiles(io: Io, config: RuntimeConfig, dir: string, report: PurgeReport): Promise<void> {

@@ -1,0 +1,71 @@
+// The runtime CLI as users run it: a real tsx child process on a real data root.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './support/spawnCli.ts';
+import { SRT } from './support/realIo.ts';
+
+let dir: string;
+let root: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'durable-jobs-cli-'));
+  root = join(dir, 'data');
+  await writeFile(join(dir, 'talk.srt'), SRT);
+  await writeFile(join(dir, 'song.mp3'), 'ID3');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('jobs CLI', () => {
+  it('enqueue → run → status works end to end, with JSON-lines events on stderr', async () => {
+    const enqueued = await runCli(['enqueue', '--root', root, '--session', 'talks', '--input', join(dir, 'talk.srt')]);
+    expect(enqueued).toMatchObject({ code: 0, stderr: '' });
+    const jobId = enqueued.stdout.trim();
+    expect(jobId).toMatch(/^job-[0-9a-f]{16}$/);
+
+    const run = await runCli(['run', '--json', '--log', 'json'], { JOBS_ROOT: root });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ busy: false, ran: 1, outcomes: { complete: 1 } });
+    const events = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const e of events) expect(e).toMatchObject({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), pid: expect.any(Number), event: expect.any(String) });
+    const names = events.map((e) => e.event);
+    expect(names).toEqual(expect.arrayContaining(['lock.acquired', 'lock.released', 'stage.start', 'stage.done', 'job.complete']));
+    expect(events.filter((e) => e.event === 'lock.released').map((e) => e.lock).sort()).toEqual(['runner', 'session']);
+    expect(events.find((e) => e.event === 'stage.done' && e.stage === 'draft')).toMatchObject({ jobId, sessionId: 'talks' });
+
+    const status = await runCli(['status', '--root', root, '--job', jobId, '--json']);
+    expect(JSON.parse(status.stdout)).toEqual({ jobs: [expect.objectContaining({ jobId, sessionId: 'talks', status: 'complete', stage: 'export', attempts: 1, error: null })] });
+  });
+
+  it('a failed job is job state, not a runner error (exit 0); retry and delete act on it', async () => {
+    const jobId = (await runCli(['enqueue', '--root', root, '--session', 'music', '--input', join(dir, 'song.mp3'), '--job', 'bad-input'])).stdout.trim();
+    expect(jobId).toBe('bad-input');
+    expect((await runCli(['run', '--root', root])).code).toBe(0);
+    const status = JSON.parse((await runCli(['status', '--root', root, '--job', jobId, '--json'])).stdout);
+    expect(status.jobs[0]).toMatchObject({ status: 'failed', error: { name: 'InvalidInputError', kind: 'permanent' } });
+    expect(await runCli(['retry', '--root', root, '--job', jobId])).toMatchObject({ code: 0 });
+    const again = await runCli(['retry', '--root', root, '--job', jobId]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/is queued, not failed/);
+    expect(await runCli(['delete', '--root', root, '--job', jobId, '--json'])).toMatchObject({ code: 0, stdout: expect.stringContaining('"outcome":"deleted"') });
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command/],
+    [[], /missing command/],
+    [['status', '--job'], /--job needs a value/],
+    [['status', '--verbose'], /unknown flag --verbose/],
+    [['status', '--job', '../../etc'], /invalid job id/],
+    [['enqueue', '--session', 'a/b', '--input', 'x.txt'], /invalid session id/],
+    [['enqueue', '--session', 'ok'], /enqueue needs --input/],
+    [['status', '--job', 'no-such-job'], /unknown job no-such-job/],
+    [['run', '--deadline-ms', 'soon'], /whole number/],
+    [['run', '--log', 'xml'], /--log takes "json"/],
+  ])('bad arguments %j: one-line error, exit 2', async (args, message) => {
+    const result = await runCli([...args, '--root', root].filter((a, i, all) => !(a === '--root' && all.indexOf('--root') !== i)));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
