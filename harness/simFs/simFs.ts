@@ -1,0 +1,111 @@
+// SimFs as one simulated process sees it: the FileSystem port over the shared SimFsCore. Every call
+// waits at the world's gate (the scheduler decides when it runs), then runs atomically on the core
+// and is recorded in the trace with its acting pid and its result. A write the world chose to cut
+// short (a kill in the middle of a large write) applies a block-aligned prefix and then kills.
+import type { FileHandle, FileStats, FileSystem, OpenFlags } from '../../src/ports/fileSystem.ts';
+import type { OpenFile } from './simFsCore.ts';
+import type { GateDecision, SimProcess, World } from '../world/world.ts';
+
+export type OpName = 'open' | 'write' | 'fsync' | 'close' | 'readFile' | 'rename' | 'link' | 'unlink' | 'mkdir'
+  | 'rmdir' | 'readdir' | 'stat' | 'lstat' | 'fsyncDir';
+
+export interface OpDesc {
+  readonly op: OpName;
+  readonly path: string;
+  readonly to?: string;
+  readonly flags?: OpenFlags;
+  readonly sizeBytes?: number;
+  readonly positionBytes?: number;
+}
+
+/** Calls that change what a later reader or a crash can see. */
+export const MUTATING_OPS: ReadonlySet<OpName> = new Set(['open', 'write', 'fsync', 'rename', 'link', 'unlink', 'mkdir', 'rmdir', 'fsyncDir']);
+
+function describe(op: OpDesc): string {
+  const parts: string[] = [op.op, op.path];
+  if (op.to !== undefined) parts.push(`-> ${op.to}`);
+  if (op.flags !== undefined) parts.push(op.flags);
+  if (op.sizeBytes !== undefined) parts.push(`${op.sizeBytes}B@${op.positionBytes ?? 0}`);
+  return parts.join(' ');
+}
+
+export class SimProcessFs implements FileSystem {
+  constructor(private readonly world: World, private readonly process: SimProcess) {}
+
+  private async run<T>(op: OpDesc, apply: (decision: GateDecision) => T): Promise<T> {
+    const decision = await this.world.gate(this.process, op);
+    const seq = this.world.seq - 1;
+    const prefix = `#${seq} t=${this.world.fake.now} p${this.process.pid} ${describe(op)}`;
+    try {
+      const result = apply(decision);
+      this.world.trace.add(`${prefix} = ok`);
+      return result;
+    } catch (error) {
+      this.world.trace.add(`${prefix} = ${(error as { code?: string }).code ?? String(error)}`);
+      throw error;
+    }
+  }
+
+  async open(path: string, flags: OpenFlags): Promise<FileHandle> {
+    const file = await this.run({ op: 'open', path, flags }, () => this.world.core.open(path, flags));
+    return this.handle(file);
+  }
+
+  private handle(file: OpenFile): FileHandle {
+    return {
+      write: async (data, positionBytes) => {
+        const decision = await this.world.gate(this.process, { op: 'write', path: file.path, sizeBytes: data.length, positionBytes });
+        const seq = this.world.seq - 1;
+        const keep = decision.kind === 'partial-write' ? Math.min(decision.keepBytes, data.length) : data.length;
+        const prefix = `#${seq} t=${this.world.fake.now} p${this.process.pid} write ${file.path} ${data.length}B@${positionBytes}`;
+        let written: number;
+        try {
+          written = this.world.core.write(file, data.subarray(0, keep), positionBytes);
+        } catch (error) {
+          this.world.trace.add(`${prefix} = ${(error as { code?: string }).code ?? String(error)}`);
+          throw error;
+        }
+        if (decision.kind === 'partial-write') {
+          this.world.trace.add(`${prefix} = torn: ${keep} of ${data.length} bytes reached the page cache`);
+          this.world.kill(this.process, `during op #${seq} write ${file.path}`);
+          return new Promise<number>(() => undefined);
+        }
+        this.world.trace.add(`${prefix} = ${written}`);
+        return written;
+      },
+      sync: () => this.run({ op: 'fsync', path: file.path }, () => this.world.core.fsync(file)),
+      close: () => this.run({ op: 'close', path: file.path }, () => this.world.core.close(file)),
+    };
+  }
+
+  readFile(path: string): Promise<Uint8Array> {
+    return this.run({ op: 'readFile', path }, () => this.world.core.readFile(path));
+  }
+  rename(fromPath: string, toPath: string): Promise<void> {
+    return this.run({ op: 'rename', path: fromPath, to: toPath }, () => this.world.core.rename(fromPath, toPath));
+  }
+  link(existingPath: string, newPath: string): Promise<void> {
+    return this.run({ op: 'link', path: existingPath, to: newPath }, () => this.world.core.link(existingPath, newPath));
+  }
+  unlink(path: string): Promise<void> {
+    return this.run({ op: 'unlink', path }, () => this.world.core.unlink(path));
+  }
+  mkdir(path: string, options?: { recursive?: boolean }): Promise<void> {
+    return this.run({ op: 'mkdir', path }, () => this.world.core.mkdir(path, options?.recursive ?? false));
+  }
+  rmdir(path: string): Promise<void> {
+    return this.run({ op: 'rmdir', path }, () => this.world.core.rmdir(path));
+  }
+  readdir(path: string): Promise<string[]> {
+    return this.run({ op: 'readdir', path }, () => this.world.core.readdir(path));
+  }
+  stat(path: string): Promise<FileStats> {
+    return this.run({ op: 'stat', path }, () => this.world.core.stat(path, true));
+  }
+  lstat(path: string): Promise<FileStats> {
+    return this.run({ op: 'lstat', path }, () => this.world.core.stat(path, false));
+  }
+  syncDir(path: string): Promise<void> {
+    return this.run({ op: 'fsyncDir', path }, () => this.world.core.syncDir(path));
+  }
+}

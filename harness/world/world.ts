@@ -1,0 +1,250 @@
+// The simulated world: one seed drives the filesystem, the clock, randomness, the processes and the
+// scheduler. Every FileSystem call of every simulated process stops at a gate; the scheduler picks
+// which pending call proceeds next, so interleavings are chosen, recorded and replayable.
+//
+// kill(p) is SIGKILL: p's pending and future calls never resolve and its timers are dropped, so no
+// `finally` and no exit handler of p ever runs. pause(p, ms) is SIGSTOP for ms of simulated time.
+// Time moves only when the world moves it: `opLatencyMs` per scheduled call, and straight to the
+// next timer when every live process is waiting on one.
+import { createClock } from '@sinonjs/fake-timers';
+import type { Io } from '../../src/ports/io.ts';
+import type { Clock, Timer } from '../../src/ports/clock.ts';
+import type { FileSystem } from '../../src/ports/fileSystem.ts';
+import type { LogEventName, LogFields } from '../../src/ports/log.ts';
+import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
+import { defaultHandlers } from '../../src/defaultHandlers.ts';
+import { SeededRandom } from '../seededRandom.ts';
+import { SimFsCore } from '../simFs/simFsCore.ts';
+import { SimProcessFs, type OpDesc } from '../simFs/simFs.ts';
+import { seededChoices, type ChoiceSource } from './choiceSource.ts';
+import { Trace } from './trace.ts';
+
+export type ProcessStatus = 'running' | 'paused' | 'killed' | 'exited';
+
+/** What the world does with a call that the scheduler picked. */
+export type GateDecision = { readonly kind: 'proceed' } | { readonly kind: 'partial-write'; readonly keepBytes: number };
+
+/** Consulted for every picked call: return 'kill' to kill the process before the call runs. */
+export type Interceptor = (process: SimProcess, op: OpDesc, seq: number) => GateDecision | 'kill';
+
+export interface LoggedEvent {
+  readonly seq: number;
+  readonly pid: number;
+  readonly timeMs: number;
+  readonly event: LogEventName;
+  readonly fields: LogFields;
+}
+
+interface PendingCall {
+  readonly op: OpDesc;
+  readonly resolve: (decision: GateDecision) => void;
+}
+
+export class SimProcess<T = unknown> {
+  status: ProcessStatus = 'running';
+  readonly pending: PendingCall[] = [];
+  readonly timers = new Set<number>();
+  result: T | undefined;
+  error: unknown;
+  /** Scheduled calls of this process so far. */
+  opCount = 0;
+  io!: Io;
+  done!: Promise<void>;
+
+  constructor(readonly pid: number, readonly name: string) {}
+
+  get alive(): boolean {
+    return this.status === 'running' || this.status === 'paused';
+  }
+}
+
+export interface SpawnOptions {
+  readonly handlers?: StageHandlers;
+  /** Fault decorators over this process's FileSystem, innermost first. */
+  readonly decorate?: readonly ((fs: FileSystem, process: SimProcess) => FileSystem)[];
+}
+
+export interface WorldOptions {
+  readonly seed: number;
+  readonly core?: SimFsCore;
+  readonly startMs?: number;
+  readonly opLatencyMs?: number;
+  readonly choices?: ChoiceSource;
+  readonly maxSteps?: number;
+}
+
+export const SIM_HOST = 'sim-host';
+export const SIM_START_MS = 1_800_000_000_000;
+
+export class World {
+  readonly seed: number;
+  readonly fake: ReturnType<typeof createClock>;
+  readonly core: SimFsCore;
+  readonly trace = new Trace();
+  readonly events: LoggedEvent[] = [];
+  readonly processes: SimProcess[] = [];
+  readonly random: SeededRandom;
+  wallOffsetMs = 0;
+  seq = 0;
+  interceptor: Interceptor | undefined;
+  private readonly choices: ChoiceSource;
+  private readonly opLatencyMs: number;
+  private readonly maxSteps: number;
+  private nextPid = 100;
+  private worldTimers = 0;
+
+  constructor(options: WorldOptions) {
+    this.seed = options.seed;
+    this.random = new SeededRandom(options.seed);
+    this.fake = createClock(options.startMs ?? SIM_START_MS, 10_000);
+    this.core = options.core ?? new SimFsCore(() => this.wallNowMs());
+    this.core.clockMs = () => this.wallNowMs();
+    this.choices = options.choices ?? seededChoices(this.random.next());
+    this.opLatencyMs = options.opLatencyMs ?? 1;
+    this.maxSteps = options.maxSteps ?? 2_000_000;
+  }
+
+  wallNowMs(): number {
+    return this.fake.now + this.wallOffsetMs;
+  }
+
+  /** Steps the wall clock (NTP step, VM resume); monotonic time is unaffected. */
+  stepWallClock(deltaMs: number): void {
+    this.wallOffsetMs += deltaMs;
+    this.trace.add(`t=${this.fake.now} world wall-clock step ${deltaMs >= 0 ? '+' : ''}${deltaMs}ms`);
+  }
+
+  /** Runs `action` at simulated time now + delayMs (a world event, not owned by any process). */
+  at(delayMs: number, label: string, action: () => void): void {
+    this.worldTimers += 1;
+    this.fake.setTimeout(() => {
+      this.worldTimers -= 1;
+      this.trace.add(`t=${this.fake.now} world ${label}`);
+      action();
+    }, delayMs);
+  }
+
+  spawn<T>(name: string, main: (io: Io) => Promise<T>, options: SpawnOptions = {}): SimProcess<T> {
+    const process = new SimProcess<T>(this.nextPid++, name);
+    let fs: FileSystem = new SimProcessFs(this, process);
+    for (const decorate of options.decorate ?? []) fs = decorate(fs, process);
+    process.io = {
+      fs,
+      clock: this.clockFor(process),
+      random: this.random.fork(),
+      processes: { pid: process.pid, host: SIM_HOST, isAlive: (pid) => this.isAlive(pid) },
+      log: { emit: (event, fields = {}) => this.logEvent(process, event, fields) },
+      handlers: options.handlers ?? defaultHandlers,
+    };
+    this.processes.push(process);
+    this.trace.add(`t=${this.fake.now} p${process.pid} spawn ${name}`);
+    process.done = main(process.io).then(
+      (result) => this.exit(process, result, undefined),
+      (error: unknown) => this.exit(process, undefined, error),
+    );
+    return process;
+  }
+
+  private exit<T>(process: SimProcess<T>, result: T | undefined, error: unknown): void {
+    if (!process.alive) return;
+    process.status = 'exited';
+    process.result = result;
+    process.error = error;
+    this.dropTimers(process);
+    const how = error === undefined ? 'ok' : `threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    this.trace.add(`t=${this.fake.now} p${process.pid} exit ${how}`);
+  }
+
+  isAlive(pid: number): boolean {
+    return this.processes.some((p) => p.pid === pid && p.alive);
+  }
+
+  kill(process: SimProcess, reason = 'SIGKILL'): void {
+    if (!process.alive) return;
+    process.status = 'killed';
+    process.pending.length = 0;
+    this.dropTimers(process);
+    this.trace.add(`t=${this.fake.now} p${process.pid} killed (${reason}) after ${process.opCount} ops`);
+  }
+
+  pause(process: SimProcess, durationMs: number): void {
+    if (process.status !== 'running') return;
+    process.status = 'paused';
+    this.trace.add(`t=${this.fake.now} p${process.pid} paused for ${durationMs}ms`);
+    this.at(durationMs, `resume p${process.pid}`, () => {
+      if (process.status === 'paused') process.status = 'running';
+    });
+  }
+
+  private dropTimers(process: SimProcess): void {
+    for (const id of process.timers) this.fake.clearTimeout(id);
+    process.timers.clear();
+  }
+
+  private clockFor(process: SimProcess): Clock {
+    return {
+      nowMs: () => this.wallNowMs(),
+      monotonicMs: () => this.fake.now,
+      sleep: (durationMs) => new Promise<void>((resolve) => {
+        if (!process.alive) return;
+        const id = this.fake.setTimeout(() => {
+          process.timers.delete(id);
+          resolve();
+        }, durationMs) as unknown as number;
+        process.timers.add(id);
+      }),
+      every: (intervalMs, tick): Timer => {
+        const id = this.fake.setInterval(() => {
+          if (process.status === 'running') tick();
+        }, intervalMs) as unknown as number;
+        process.timers.add(id);
+        return { cancel: () => { this.fake.clearInterval(id); process.timers.delete(id); } };
+      },
+    };
+  }
+
+  private logEvent(process: SimProcess, event: LogEventName, fields: LogFields): void {
+    const logged = { seq: this.seq, pid: process.pid, timeMs: this.wallNowMs(), event, fields };
+    this.events.push(logged);
+    this.trace.add(`t=${this.fake.now} p${process.pid} log ${event} ${JSON.stringify(fields)}`);
+  }
+
+  /** Called by SimProcessFs: parks the call until the scheduler picks it. A killed process parks forever. */
+  gate(process: SimProcess, op: OpDesc): Promise<GateDecision> {
+    return new Promise((resolve) => {
+      if (process.alive) process.pending.push({ op, resolve });
+    });
+  }
+
+  /** Runs until every process has exited or been killed and no world event is pending. */
+  async run(): Promise<void> {
+    for (let steps = 0; ; steps++) {
+      if (steps >= this.maxSteps) throw new Error(`world did not settle within ${this.maxSteps} steps`);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const ready = this.processes.filter((p) => p.status === 'running' && p.pending.length > 0);
+      if (ready.length === 0) {
+        const live = this.processes.some((p) => p.alive);
+        if ((!live && this.worldTimers === 0) || this.fake.countTimers() === 0) return;
+        this.fake.next();
+        continue;
+      }
+      const process = ready[this.choices.choose(ready.length)]!;
+      const call = process.pending.shift()!;
+      const seq = this.seq;
+      const decision = this.interceptor?.(process, call.op, seq) ?? { kind: 'proceed' };
+      if (decision === 'kill') {
+        this.kill(process, `before op #${seq} ${call.op.op} ${call.op.path}`);
+        continue;
+      }
+      this.seq += 1;
+      process.opCount += 1;
+      this.fake.tick(this.opLatencyMs);
+      call.resolve(decision);
+    }
+  }
+
+  /** Processes stuck with nothing to do (a deadlock), for reports. */
+  stuck(): SimProcess[] {
+    return this.processes.filter((p) => p.alive);
+  }
+}
