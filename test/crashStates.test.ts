@@ -93,4 +93,3 @@ describe('crash states', () => {
     expect(outcomes(false)).toEqual(new Set(['x|-', '-|x']));
   });
 });
-});
