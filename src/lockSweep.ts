@@ -53,8 +53,8 @@ export async function sweepLockDirectory(
     if (name.startsWith(REAP_PREFIX)) {
       // `.tmp-reap-<token>-by-<retirer>`: garbage once no lock file names that token.
       const token = name.slice(REAP_PREFIX.length).split('-by-')[0] ?? '';
+      // Its retirer has already unlinked that lock file (only the retirer may), so nobody needs it.
       if (token === current?.token) continue;
-      if (!(await olderThan(io, path, options.staleAfterMs))) continue;
     } else if (!(await olderThan(io, path, options.staleAfterMs))) {
       continue;
     }

@@ -2,6 +2,7 @@
 import type { Io } from './ports/io.ts';
 import type { RuntimeConfig } from './config.ts';
 import { Layout } from './layout.ts';
+import { ensureDir } from './ensureDir.ts';
 import { acquireLock, type HeldLock, type OwnerRecord } from './ownerLock.ts';
 
 export type Locked<T> = { readonly acquired: true; readonly value: T } | { readonly acquired: false; readonly holder: OwnerRecord | undefined };
@@ -14,7 +15,7 @@ export async function withSessionLock<T>(
   work: (lock: HeldLock) => Promise<T>,
 ): Promise<Locked<T>> {
   const layout = new Layout(config.root);
-  await io.fs.mkdir(layout.sessionDir(sessionId), { recursive: true });
+  await ensureDir(io.fs, layout.sessionDir(sessionId));
   const result = await acquireLock(io, {
     name: 'session',
     path: layout.sessionLock(sessionId),

@@ -55,6 +55,14 @@ export class SimFsCore {
     this.nodes.set(ROOT, { kind: 'dir', ino: ROOT, mtimeMs: clockMs(), entries: new Map(), syncedEntries: new Map() });
   }
 
+  peekNextIno(): Ino {
+    return this.nextIno;
+  }
+
+  setNextIno(ino: Ino): void {
+    this.nextIno = ino;
+  }
+
   get root(): DirNode {
     return this.nodes.get(ROOT) as DirNode;
   }

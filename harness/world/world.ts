@@ -74,6 +74,7 @@ export interface WorldOptions {
 }
 
 export const SIM_HOST = 'sim-host';
+const MICROTASK_TURNS = 200;
 export const SIM_START_MS = 1_800_000_000_000;
 
 export class World {
@@ -87,6 +88,8 @@ export class World {
   wallOffsetMs = 0;
   seq = 0;
   interceptor: Interceptor | undefined;
+  /** Called for every call the scheduler lets run, before it runs (invariant monitors). */
+  readonly observers: ((process: SimProcess, op: OpDesc, seq: number) => void)[] = [];
   private readonly choices: ChoiceSource;
   private readonly opLatencyMs: number;
   private readonly maxSteps: number;
@@ -218,9 +221,11 @@ export class World {
 
   /** Runs until every process has exited or been killed and no world event is pending. */
   async run(): Promise<void> {
+    let resumed: SimProcess | undefined;
     for (let steps = 0; ; steps++) {
       if (steps >= this.maxSteps) throw new Error(`world did not settle within ${this.maxSteps} steps`);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.settle(resumed);
+      resumed = undefined;
       const ready = this.processes.filter((p) => p.status === 'running' && p.pending.length > 0);
       if (ready.length === 0) {
         const live = this.processes.some((p) => p.alive);
@@ -236,11 +241,29 @@ export class World {
         this.kill(process, `before op #${seq} ${call.op.op} ${call.op.path}`);
         continue;
       }
+      for (const observe of this.observers) observe(process, call.op, seq);
       this.seq += 1;
       process.opCount += 1;
       this.fake.tick(this.opLatencyMs);
       call.resolve(decision);
+      resumed = process;
     }
+  }
+
+  /**
+   * Lets every process run until it waits at a gate, on a timer, or has exited. Fast path: turn the
+   * microtask queue until the process just resumed is parked again; the slow path (a macrotask turn,
+   * which drains every microtask) covers timers and freshly started processes. Both are deterministic:
+   * nothing here depends on real time.
+   */
+  private async settle(resumed: SimProcess | undefined): Promise<void> {
+    if (resumed !== undefined) {
+      for (let turns = 0; turns < MICROTASK_TURNS; turns++) {
+        await Promise.resolve();
+        if (!resumed.alive || resumed.pending.length > 0) return;
+      }
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** Processes stuck with nothing to do (a deadlock), for reports. */

@@ -1,0 +1,167 @@
+// The explorer: for a workload, every crash point of the pass under test, under every crash model.
+// One fault-free run records an exact copy of the filesystem before each scheduled call (crash point
+// k = "killed just before call k", which is also "just after call k-1"); each copy is turned into the
+// crash state of each model, checked (I2, I6), recovered, and checked again (I3, I1, I5), with I4
+// watching every call of every run. Writes larger than a block also get torn variants: the process
+// killed mid-write with a block-aligned prefix in the page cache. A seeded share of crash points is
+// recovered through a second crash in the middle of recovery.
+import type { RuntimeConfig } from '../../src/config.ts';
+import { runPass } from '../../src/runnerPass.ts';
+import { World } from '../world/world.ts';
+import type { FileSystem } from '../../src/ports/fileSystem.ts';
+import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
+import type { SimProcess } from '../world/world.ts';
+import type { SimFsCore } from '../simFs/simFsCore.ts';
+import { cloneCoreExact } from '../simFs/cloneCore.ts';
+import { BLOCK_BYTES, crashState, type CrashModel } from '../simFs/crashStates.ts';
+import { SeededRandom } from '../seededRandom.ts';
+import { buildSetup, cloneCore, type Setup } from '../workload/setup.ts';
+import type { JobSpec } from '../workload/jobSpec.ts';
+import { computeGolden } from '../oracle/golden.ts';
+import { checkAtomicity } from '../invariants/i2Atomicity.ts';
+import { checkAckDurable } from '../invariants/i6AckDurable.ts';
+import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
+import type { Violation } from '../invariants/violation.ts';
+import { recoverAndCheck } from './recovery.ts';
+
+export type ModelName = 'process-kill' | 'lazyfs' | 'pessimistic' | 'subset';
+
+export interface ExploreOptions {
+  readonly jobs: readonly JobSpec[];
+  readonly config: RuntimeConfig;
+  readonly seed: number;
+  readonly models: readonly ModelName[];
+  /** Seeded subset crash states per crash point. */
+  readonly subsetsPerPoint?: number;
+  /** Share of crash points also recovered through a crash during recovery (0..1). */
+  readonly recoveryCrashShare?: number;
+  /** A broken runtime for checker tests: decorators over the filesystem, or other handlers. */
+  readonly decorate?: readonly ((fs: FileSystem, process: SimProcess) => FileSystem)[];
+  readonly handlers?: StageHandlers;
+  /** Stop at the first violating crash state. */
+  readonly stopAtFirst?: boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExploreViolation extends Violation {
+  /** Where: `model@k` (and `+tornN` for a torn write, `+recovery-crash@m` when recovery crashed). */
+  readonly crashPoint: string;
+}
+
+export interface ExploreResult {
+  readonly crashPoints: number;
+  readonly crashStates: number;
+  readonly invariantChecks: number;
+  readonly violations: ExploreViolation[];
+  readonly victimOps: number;
+  readonly elapsedMs: number;
+}
+
+interface Recorded {
+  readonly states: SimFsCore[];
+  readonly ackedBefore: Set<string>[];
+  readonly writes: Map<number, number>;
+  readonly startMs: number;
+}
+
+/** One fault-free run of the pass under test, keeping the filesystem before each of its calls. */
+async function record(setup: Setup, options: ExploreOptions, monitor: ConcurrencyMonitor): Promise<Recorded> {
+  const startMs = setup.atMs + 1_000;
+  const world = new World({ seed: options.seed, core: cloneCore(setup.core), startMs });
+  monitor.attach(world);
+  const states: SimFsCore[] = [];
+  const ackedBefore: Set<string>[] = [];
+  const writes = new Map<number, number>();
+  const acked = new Set<string>();
+  let seenEvents = 0;
+  const victim = world.spawn('runner', (io) => runPass(io, options.config), { decorate: options.decorate ?? [], handlers: options.handlers });
+  world.observers.push((process, op) => {
+    if (process !== victim) return;
+    for (; seenEvents < world.events.length; seenEvents++) {
+      const event = world.events[seenEvents]!;
+      if (event.event === 'job.complete' && typeof event.fields.jobId === 'string') acked.add(event.fields.jobId);
+    }
+    if (op.op === 'write' && (op.sizeBytes ?? 0) > BLOCK_BYTES) writes.set(states.length, op.sizeBytes ?? 0);
+    states.push(cloneCoreExact(world.core));
+    ackedBefore.push(new Set(acked));
+  });
+  await world.run();
+  for (; seenEvents < world.events.length; seenEvents++) {
+    const event = world.events[seenEvents]!;
+    if (event.event === 'job.complete' && typeof event.fields.jobId === 'string') acked.add(event.fields.jobId);
+  }
+  states.push(cloneCoreExact(world.core));
+  ackedBefore.push(new Set(acked));
+  if (victim.error !== undefined) throw victim.error;
+  return { states, ackedBefore, writes, startMs: world.fake.now };
+}
+
+/** Torn write k: re-run to call k and let only `keepBytes` of that write reach the page cache. */
+async function tornState(setup: Setup, options: ExploreOptions, k: number, keepBytes: number): Promise<{ core: SimFsCore; acked: Set<string> }> {
+  const world = new World({ seed: options.seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000 });
+  const victim = world.spawn('runner', (io) => runPass(io, options.config), { decorate: options.decorate ?? [], handlers: options.handlers });
+  world.interceptor = (process) => (process === victim && process.opCount === k ? { kind: 'partial-write', keepBytes } : { kind: 'proceed' });
+  await world.run();
+  const acked = new Set(world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId)));
+  return { core: crashState(world.core, { kind: 'process-kill' }), acked };
+}
+
+export async function explore(options: ExploreOptions): Promise<ExploreResult> {
+  const started = performance.now();
+  const setup = await buildSetup(options.jobs, options.config, options.seed);
+  const golden = await computeGolden(options.jobs, options.config, setup, options.seed);
+  const sessionOfJob = new Map(options.jobs.map((j) => [j.jobId, j.sessionId]));
+  const monitor = new ConcurrencyMonitor(options.config, sessionOfJob);
+  const recorded = await record(setup, options, monitor);
+  const random = new SeededRandom(options.seed ^ 0x00c0ffee);
+  const violations: ExploreViolation[] = [];
+  let crashStates = 0;
+  let invariantChecks = 0;
+  const points = recorded.states.length;
+  const tasks: { label: string; make: () => Promise<{ core: SimFsCore; acked: Set<string>; model: string }> }[] = [];
+  for (let k = 0; k < points; k++) {
+    const state = recorded.states[k]!;
+    const acked = recorded.ackedBefore[k]!;
+    for (const model of options.models) {
+      if (model === 'subset') {
+        for (let s = 0; s < (options.subsetsPerPoint ?? 1); s++) {
+          const subsetSeed = random.next();
+          tasks.push({ label: `subset#${subsetSeed}@${k}`, make: async () => ({ core: crashState(state, subsetModel(subsetSeed)), acked, model }) });
+        }
+      } else {
+        tasks.push({ label: `${model}@${k}`, make: async () => ({ core: crashState(state, { kind: model } as CrashModel), acked, model }) });
+      }
+    }
+    const writeBytes = recorded.writes.get(k);
+    if (writeBytes !== undefined && options.models.includes('process-kill')) {
+      for (let keep = BLOCK_BYTES; keep < writeBytes; keep += BLOCK_BYTES) {
+        tasks.push({ label: `process-kill@${k}+torn${keep}`, make: async () => ({ ...(await tornState(setup, options, k, keep)), model: 'process-kill' }) });
+      }
+    }
+  }
+  for (const [index, task] of tasks.entries()) {
+    const { core, acked, model } = await task.make();
+    crashStates += 1;
+    const found: Violation[] = [...checkAtomicity(core, golden, options.config), ...checkAckDurable(core, golden, options.config, acked, model)];
+    invariantChecks += 2;
+    const crashRecovery = random.chance(options.recoveryCrashShare ?? 0) ? random.int(200) : undefined;
+    const recovery = await recoverAndCheck(core, {
+      config: options.config, golden, seed: options.seed + index, startMs: recorded.startMs, monitor,
+      ...(crashRecovery !== undefined ? { crashRecoveryAtOp: crashRecovery } : {}),
+    });
+    invariantChecks += recovery.invariantChecks;
+    found.push(...recovery.violations);
+    const label = crashRecovery === undefined ? task.label : `${task.label}+recovery-crash@${crashRecovery}`;
+    for (const v of found) violations.push({ ...v, crashPoint: label });
+    options.onProgress?.(index + 1, tasks.length);
+    if (options.stopAtFirst && violations.length > 0) break;
+  }
+  for (const v of monitor.violations) violations.push({ ...v, crashPoint: 'any' });
+  invariantChecks += monitor.commitsChecked;
+  return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, elapsedMs: performance.now() - started };
+}
+
+function subsetModel(seed: number): CrashModel {
+  return { kind: 'subset', random: new SeededRandom(seed) };
+}
+

@@ -1,0 +1,152 @@
+// Recovery after a crash, and the checks that follow it. A new machine boots on the crash state
+// with the clock moved past the stale bound; runner passes run until every job has settled (bounded);
+// then invariants I3, I1 (including a rerun of complete jobs) and I5 (a purge past every TTL) are
+// checked. Optionally the first recovery pass is itself killed at a chosen call and recovered again.
+import type { RuntimeConfig } from '../../src/config.ts';
+import { runPass } from '../../src/runnerPass.ts';
+import { runJob } from '../../src/pipeline.ts';
+import { purge, type PurgeReport } from '../../src/purge.ts';
+import { withSessionLock } from '../../src/sessionLock.ts';
+import { acquireLock } from '../../src/ownerLock.ts';
+import { Layout } from '../../src/layout.ts';
+import { readJobState } from '../../src/jobState.ts';
+import { World } from '../world/world.ts';
+import type { SimFsCore } from '../simFs/simFsCore.ts';
+import { crashState } from '../simFs/crashStates.ts';
+import { snapshot } from '../simFs/snapshot.ts';
+import type { Golden } from '../oracle/golden.ts';
+import { readCoreState } from '../oracle/coreFiles.ts';
+import { checkCrashSafety } from '../invariants/i3CrashSafety.ts';
+import { checkIdempotency, checkRerunUnchanged } from '../invariants/i1Idempotency.ts';
+import { checkBoundedStorage } from '../invariants/i5BoundedStorage.ts';
+import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
+import type { Violation } from '../invariants/violation.ts';
+
+export const MAX_RECOVERY_PASSES = 8;
+
+export interface RecoveryOptions {
+  readonly config: RuntimeConfig;
+  readonly golden: Golden;
+  readonly seed: number;
+  readonly startMs: number;
+  /** Kill the first recovery pass before its n-th call, then recover again. */
+  readonly crashRecoveryAtOp?: number;
+  readonly deleted?: ReadonlySet<string>;
+  readonly monitor: ConcurrencyMonitor;
+}
+
+export interface RecoveryResult {
+  readonly violations: Violation[];
+  readonly invariantChecks: number;
+  readonly core: SimFsCore;
+  readonly passes: number;
+}
+
+function settled(core: SimFsCore, golden: Golden, config: RuntimeConfig): boolean {
+  for (const jobId of golden.jobs.keys()) {
+    try {
+      const status = readCoreState(core, config, jobId)?.status;
+      if (status === 'queued' || status === 'running') return false;
+    } catch {
+      return true; // unreadable: no pass will change that, I3 reports it
+    }
+  }
+  return true;
+}
+
+/** Runner passes on `core` until settled; returns the world for further steps. */
+export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOptions): Promise<{ world: World; passes: number }> {
+  const { config, golden } = options;
+  let startCore = core;
+  let startMs = options.startMs + config.staleAfterMs + 1;
+  if (options.crashRecoveryAtOp !== undefined) {
+    const first = new World({ seed: options.seed ^ 0x5a5a, core: startCore, startMs: options.startMs });
+    options.monitor.attach(first);
+    const runner = first.spawn('recovery-0', (io) => runPass(io, config));
+    const killAt = options.crashRecoveryAtOp;
+    first.interceptor = (process) => (process === runner && process.opCount === killAt ? 'kill' : { kind: 'proceed' });
+    await first.run();
+    startCore = crashState(first.core, { kind: 'process-kill' });
+    startMs = first.fake.now + config.staleAfterMs + 1;
+  }
+  const world = new World({ seed: options.seed, core: startCore, startMs });
+  options.monitor.attach(world);
+  let passes = 0;
+  for (; passes < MAX_RECOVERY_PASSES; passes++) {
+    const runner = world.spawn(`recovery-${passes + 1}`, (io) => runPass(io, config));
+    await world.run();
+    if (runner.error !== undefined) throw runner.error;
+    if (settled(world.core, golden, config)) {
+      passes += 1;
+      break;
+    }
+    world.fake.tick(config.backoffCapMs + 1);
+  }
+  return { world, passes };
+}
+
+export async function recoverAndCheck(core: SimFsCore, options: RecoveryOptions): Promise<RecoveryResult> {
+  const { config, golden } = options;
+  const { world, passes } = await recoverToQuiescence(core, options);
+  const violations: Violation[] = [];
+  violations.push(...checkCrashSafety(world.core, golden, config, { deleted: options.deleted ?? new Set() }));
+  violations.push(...checkIdempotency(world.core, golden, config));
+  violations.push(...(await rerunCompleteJobs(world, config)));
+  violations.push(...(await purgeEverything(world, config)));
+  return { violations, invariantChecks: 5, core: world.core, passes };
+}
+
+/** I1's second half: run every complete job again; nothing in its directory may change. */
+async function rerunCompleteJobs(world: World, config: RuntimeConfig): Promise<Violation[]> {
+  const layout = new Layout(config.root);
+  const complete: string[] = [];
+  for (const name of safeReaddir(world.core, layout.jobsDir)) {
+    try {
+      if (readCoreState(world.core, config, name)?.status === 'complete') complete.push(name);
+    } catch {
+      // unreadable: reported by I3
+    }
+  }
+  const before = snapshot(world.core);
+  world.fake.tick(5_000);
+  const rerun = world.spawn('rerun', async (io) => {
+    for (const jobId of complete) {
+      const state = await readJobState(io.fs, layout.jobDir(jobId));
+      if (state === undefined) continue;
+      await withSessionLock(io, config, state.sessionId, { jobId }, (lock) => runJob(io, config, lock, state));
+    }
+  });
+  await world.run();
+  if (rerun.error !== undefined) throw rerun.error;
+  return checkRerunUnchanged(before, snapshot(world.core), complete.map((id) => layout.jobDir(id)));
+}
+
+/** I5: move past every TTL, purge, and compare what disappeared with what purge reported. */
+async function purgeEverything(world: World, config: RuntimeConfig): Promise<Violation[]> {
+  world.stepWallClock(config.ttlMs + config.staleAfterMs + 1);
+  const before = snapshot(world.core);
+  const purger = world.spawn('purge', async (io): Promise<PurgeReport | undefined> => {
+    const locked = await acquireLock(io, { name: 'runner', path: new Layout(config.root).runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
+    if (!locked.acquired) return undefined;
+    try {
+      return await purge(io, config, locked.lock.token);
+    } finally {
+      await locked.lock.release();
+    }
+  });
+  await world.run();
+  if (purger.error !== undefined) throw purger.error;
+  const report = purger.result as PurgeReport | undefined;
+  if (report === undefined) return [{ invariant: 'I5', message: 'purge could not take runner.lock after recovery' }];
+  const after = snapshot(world.core);
+  // The purger's own runner.lock and work directory come and go within the purge: compare the rest.
+  return checkBoundedStorage(before, after, report, config);
+}
+
+function safeReaddir(core: SimFsCore, path: string): string[] {
+  try {
+    return core.readdir(path);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,37 @@
+// I3 crash safety. Model: after any crash, recovery passes (with the clock moved past the stale
+// bound) converge: every job ends complete, failed with a recorded error, or deleted, with the same
+// outcome as the fault-free run unless it was deleted; no lock file and no `.tmp-` file remains.
+import type { RuntimeConfig } from '../../src/config.ts';
+import type { SimFsCore } from '../simFs/simFsCore.ts';
+import type { Golden } from '../oracle/golden.ts';
+import { lockPaths, readCoreState, tmpPaths } from '../oracle/coreFiles.ts';
+import type { Violation } from './violation.ts';
+
+export function checkCrashSafety(core: SimFsCore, golden: Golden, config: RuntimeConfig, options: { deleted?: ReadonlySet<string> } = {}): Violation[] {
+  const violations: Violation[] = [];
+  for (const [jobId, expected] of golden.jobs) {
+    let state;
+    try {
+      state = readCoreState(core, config, jobId);
+    } catch (error) {
+      violations.push({ invariant: 'I3', message: `job ${jobId}: ${(error as Error).message}` });
+      continue;
+    }
+    const deletedOk = options.deleted?.has(jobId) ?? false;
+    if (state === undefined) {
+      if (!deletedOk) violations.push({ invariant: 'I3', message: `job ${jobId} lost its state.json` });
+      continue;
+    }
+    if (state.status === 'deleted' && deletedOk) continue;
+    if (state.status !== 'complete' && state.status !== 'failed') {
+      violations.push({ invariant: 'I3', message: `job ${jobId} did not converge: ${state.status} at ${state.stage} after recovery` });
+    } else if (state.status === 'failed' && state.error === null) {
+      violations.push({ invariant: 'I3', message: `job ${jobId} failed without a recorded error` });
+    } else if (state.status !== expected.status && !deletedOk) {
+      violations.push({ invariant: 'I3', message: `job ${jobId} ended ${state.status}; the fault-free run ends ${expected.status}${state.error ? ` (${state.error.message})` : ''}` });
+    }
+  }
+  for (const path of lockPaths(core)) violations.push({ invariant: 'I3', path, message: `orphan lock ${path} after recovery` });
+  for (const path of tmpPaths(core)) violations.push({ invariant: 'I3', path, message: `tmp file ${path} left after a recovery pass` });
+  return violations;
+}

@@ -1,0 +1,62 @@
+// I4 concurrency safety. Model: the session lock is authoritative. Watching every call as the
+// scheduler runs it, a commit into a session's artifacts (a rename onto a job's state.json,
+// transcript.txt, draft.md or export.html, or onto the session transcript) must come from the process
+// that the session's lock file names at that instant. A fenced-out owner (its lock taken over) and a
+// second runner therefore commit nothing. Enqueue's first state.json, which precedes any runner, is exempt.
+import type { RuntimeConfig } from '../../src/config.ts';
+import { FILE } from '../../src/layout.ts';
+import { ownerRecordSchema } from '../../src/ownerLock.ts';
+import type { OpDesc } from '../simFs/simFs.ts';
+import type { SimProcess, World } from '../world/world.ts';
+import { readCoreFile } from '../oracle/coreFiles.ts';
+import type { Violation } from './violation.ts';
+
+const COMMITTED = new Set<string>([FILE.state, FILE.transcript, FILE.draft, FILE.export]);
+
+export class ConcurrencyMonitor {
+  readonly violations: Violation[] = [];
+  commitsChecked = 0;
+
+  constructor(private readonly config: RuntimeConfig, private readonly sessionOfJob: ReadonlyMap<string, string>) {}
+
+  attach(world: World): void {
+    world.observers.push((process, op) => this.observe(world, process, op));
+  }
+
+  private observe(world: World, process: SimProcess, op: OpDesc): void {
+    if (op.op !== 'rename' || op.to === undefined) return;
+    const session = this.sessionOf(world, op.to);
+    if (session === undefined) return;
+    this.commitsChecked += 1;
+    const lockBytes = readCoreFile(world.core, `${this.config.root}/sessions/${session}/${FILE.sessionLock}`);
+    let holderPid: number | undefined;
+    try {
+      holderPid = lockBytes === undefined ? undefined : ownerRecordSchema.parse(JSON.parse(new TextDecoder().decode(lockBytes))).pid;
+    } catch {
+      holderPid = undefined;
+    }
+    if (holderPid !== process.pid) {
+      this.violations.push({
+        invariant: 'I4',
+        path: op.to,
+        message: `p${process.pid} (${process.name}) committed ${op.to} while the session ${session} lock is held by ${holderPid === undefined ? 'nobody' : `p${holderPid}`}`,
+      });
+    }
+  }
+
+  /** The session whose lock must cover a rename onto `target`, or undefined if it is not a commit. */
+  private sessionOf(world: World, target: string): string | undefined {
+    const root = this.config.root;
+    const jobMatch = target.startsWith(`${root}/jobs/`) ? target.slice(root.length + 6).split('/') : undefined;
+    if (jobMatch?.length === 2) {
+      const [jobId, name] = jobMatch as [string, string];
+      if (!COMMITTED.has(name)) return undefined;
+      // Enqueue writes the first state.json before the job exists for any runner.
+      if (name === FILE.state && readCoreFile(world.core, target) === undefined) return undefined;
+      return this.sessionOfJob.get(jobId);
+    }
+    const sessionMatch = target.startsWith(`${root}/sessions/`) ? target.slice(root.length + 10).split('/') : undefined;
+    if (sessionMatch?.length === 2 && sessionMatch[1] === FILE.transcript) return sessionMatch[0];
+    return undefined;
+  }
+}
