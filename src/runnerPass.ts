@@ -27,7 +27,7 @@ export interface PassSummary {
   purge: PurgeReport | null;
 }
 
-function emptySummary(busy: boolean): PassSummary {
+export function emptySummary(busy: boolean): PassSummary {
   return {
     busy, jobsSeen: 0, ran: 0,
     outcomes: { complete: 0, unchanged: 0, failed: 0, retry_scheduled: 0, aborted: 0, deleted: 0, deferred: 0, error: 0 },
@@ -47,36 +47,52 @@ export async function runPass(io: Io, config: RuntimeConfig): Promise<PassSummar
   io.log.emit('pass.start', {});
   try {
     summary.purge = await purge(io, config, runnerLock.token);
-    const entries = await listJobs(io.fs, layout);
-    summary.jobsSeen = entries.length;
-    const nowMs = io.clock.nowMs();
-    const due: JobState[] = [];
-    for (const entry of entries) {
-      if (entry.error !== undefined) {
-        summary.unreadable.push({ jobId: entry.jobId, error: entry.error.message });
-        io.log.emit('job.unreadable', { jobId: entry.jobId, error: entry.error.message });
-        continue;
-      }
-      const state = entry.state;
-      if (state === undefined) continue;
-      const runnable = (state.status === 'queued' || state.status === 'running') && isDue(state.nextAttemptAt, nowMs, config.backoffCapMs);
-      const pendingDelete = state.status !== 'deleted' && (await hasTombstone(io.fs, layout.jobDir(state.jobId)));
-      if (runnable || pendingDelete) due.push(state);
-    }
-    due.sort((a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1));
-    for (const state of due.slice(0, config.maxJobsPerPass)) {
-      if (io.clock.monotonicMs() - startedMs >= config.passDeadlineMs) {
-        summary.deadlineReached = true;
-        break;
-      }
-      await runnerLock.assertHeld();
-      const outcome = await processJob(io, config, layout, state);
-      summary.outcomes[outcome] += 1;
-      if (outcome !== 'deferred') summary.ran += 1;
-    }
+    await runDueJobs(io, config, summary, { startedMs, beforeEachJob: () => runnerLock.assertHeld() });
   } finally {
     await runnerLock.release();
     io.log.emit('pass.done', { ran: summary.ran, outcomes: summary.outcomes, deadlineReached: summary.deadlineReached });
+  }
+  return summary;
+}
+
+/**
+ * Runs every due job once, oldest first, each under its session lock, until the pass deadline. The
+ * session lock alone keeps two runners off one session; runPass adds runner.lock on top.
+ */
+export async function runDueJobs(
+  io: Io,
+  config: RuntimeConfig,
+  summary: PassSummary = emptySummary(false),
+  options: { startedMs?: number; beforeEachJob?: () => Promise<void> } = {},
+): Promise<PassSummary> {
+  const layout = new Layout(config.root);
+  const startedMs = options.startedMs ?? io.clock.monotonicMs();
+  const entries = await listJobs(io.fs, layout);
+  summary.jobsSeen = entries.length;
+  const nowMs = io.clock.nowMs();
+  const due: JobState[] = [];
+  for (const entry of entries) {
+    if (entry.error !== undefined) {
+      summary.unreadable.push({ jobId: entry.jobId, error: entry.error.message });
+      io.log.emit('job.unreadable', { jobId: entry.jobId, error: entry.error.message });
+      continue;
+    }
+    const state = entry.state;
+    if (state === undefined) continue;
+    const runnable = (state.status === 'queued' || state.status === 'running') && isDue(state.nextAttemptAt, nowMs, config.backoffCapMs);
+    const pendingDelete = state.status !== 'deleted' && (await hasTombstone(io.fs, layout.jobDir(state.jobId)));
+    if (runnable || pendingDelete) due.push(state);
+  }
+  due.sort((a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1));
+  for (const state of due.slice(0, config.maxJobsPerPass)) {
+    if (io.clock.monotonicMs() - startedMs >= config.passDeadlineMs) {
+      summary.deadlineReached = true;
+      break;
+    }
+    await options.beforeEachJob?.();
+    const outcome = await processJob(io, config, layout, state);
+    summary.outcomes[outcome] += 1;
+    if (outcome !== 'deferred') summary.ran += 1;
   }
   return summary;
 }

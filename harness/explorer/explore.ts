@@ -10,7 +10,7 @@ import { runPass } from '../../src/runnerPass.ts';
 import { World } from '../world/world.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
-import type { SimProcess } from '../world/world.ts';
+import type { SimProcess, SpawnOptions } from '../world/world.ts';
 import type { SimFsCore } from '../simFs/simFsCore.ts';
 import { cloneCoreExact } from '../simFs/cloneCore.ts';
 import { BLOCK_BYTES, crashState, type CrashModel } from '../simFs/crashStates.ts';
@@ -74,7 +74,7 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
   const writes = new Map<number, number>();
   const acked = new Set<string>();
   let seenEvents = 0;
-  const victim = world.spawn('runner', (io) => runPass(io, options.config), { decorate: options.decorate ?? [], handlers: options.handlers });
+  const victim = world.spawn('runner', (io) => runPass(io, options.config), runtimeSpawn(options));
   world.observers.push((process, op) => {
     if (process !== victim) return;
     for (; seenEvents < world.events.length; seenEvents++) {
@@ -99,7 +99,7 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
 /** Torn write k: re-run to call k and let only `keepBytes` of that write reach the page cache. */
 async function tornState(setup: Setup, options: ExploreOptions, k: number, keepBytes: number): Promise<{ core: SimFsCore; acked: Set<string> }> {
   const world = new World({ seed: options.seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000 });
-  const victim = world.spawn('runner', (io) => runPass(io, options.config), { decorate: options.decorate ?? [], handlers: options.handlers });
+  const victim = world.spawn('runner', (io) => runPass(io, options.config), runtimeSpawn(options));
   world.interceptor = (process) => (process === victim && process.opCount === k ? { kind: 'partial-write', keepBytes } : { kind: 'proceed' });
   await world.run();
   const acked = new Set(world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId)));
@@ -146,7 +146,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
     invariantChecks += 2;
     const crashRecovery = random.chance(options.recoveryCrashShare ?? 0) ? random.int(200) : undefined;
     const recovery = await recoverAndCheck(core, {
-      config: options.config, golden, seed: options.seed + index, startMs: recorded.startMs, monitor,
+      config: options.config, golden, seed: options.seed + index, startMs: recorded.startMs, monitor, spawn: runtimeSpawn(options),
       ...(crashRecovery !== undefined ? { crashRecoveryAtOp: crashRecovery } : {}),
     });
     invariantChecks += recovery.invariantChecks;
@@ -159,6 +159,10 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   for (const v of monitor.violations) violations.push({ ...v, crashPoint: 'any' });
   invariantChecks += monitor.commitsChecked;
   return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, elapsedMs: performance.now() - started };
+}
+
+function runtimeSpawn(options: ExploreOptions): SpawnOptions {
+  return { decorate: options.decorate ?? [], ...(options.handlers !== undefined ? { handlers: options.handlers } : {}) };
 }
 
 function subsetModel(seed: number): CrashModel {

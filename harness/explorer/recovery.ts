@@ -10,7 +10,7 @@ import { withSessionLock } from '../../src/sessionLock.ts';
 import { acquireLock } from '../../src/ownerLock.ts';
 import { Layout } from '../../src/layout.ts';
 import { readJobState } from '../../src/jobState.ts';
-import { World } from '../world/world.ts';
+import { World, type SpawnOptions } from '../world/world.ts';
 import type { SimFsCore } from '../simFs/simFsCore.ts';
 import { crashState } from '../simFs/crashStates.ts';
 import { snapshot } from '../simFs/snapshot.ts';
@@ -33,6 +33,8 @@ export interface RecoveryOptions {
   readonly crashRecoveryAtOp?: number;
   readonly deleted?: ReadonlySet<string>;
   readonly monitor: ConcurrencyMonitor;
+  /** A broken runtime is broken in recovery too. */
+  readonly spawn?: SpawnOptions;
 }
 
 export interface RecoveryResult {
@@ -55,14 +57,14 @@ function settled(core: SimFsCore, golden: Golden, config: RuntimeConfig): boolea
 }
 
 /** Runner passes on `core` until settled; returns the world for further steps. */
-export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOptions): Promise<{ world: World; passes: number }> {
+export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOptions): Promise<{ world: World; passes: number; errors: Violation[] }> {
   const { config, golden } = options;
   let startCore = core;
   let startMs = options.startMs + config.staleAfterMs + 1;
   if (options.crashRecoveryAtOp !== undefined) {
     const first = new World({ seed: options.seed ^ 0x5a5a, core: startCore, startMs: options.startMs });
     options.monitor.attach(first);
-    const runner = first.spawn('recovery-0', (io) => runPass(io, config));
+    const runner = first.spawn('recovery-0', (io) => runPass(io, config), options.spawn);
     const killAt = options.crashRecoveryAtOp;
     first.interceptor = (process) => (process === runner && process.opCount === killAt ? 'kill' : { kind: 'proceed' });
     await first.run();
@@ -72,32 +74,33 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
   const world = new World({ seed: options.seed, core: startCore, startMs });
   options.monitor.attach(world);
   let passes = 0;
+  const errors: Violation[] = [];
   for (; passes < MAX_RECOVERY_PASSES; passes++) {
-    const runner = world.spawn(`recovery-${passes + 1}`, (io) => runPass(io, config));
+    const runner = world.spawn(`recovery-${passes + 1}`, (io) => runPass(io, config), options.spawn);
     await world.run();
-    if (runner.error !== undefined) throw runner.error;
+    if (runner.error !== undefined) errors.push({ invariant: 'I3', message: `recovery pass ${passes + 1} failed: ${String(runner.error)}` });
     if (settled(world.core, golden, config)) {
       passes += 1;
       break;
     }
     world.fake.tick(config.backoffCapMs + 1);
   }
-  return { world, passes };
+  return { world, passes, errors };
 }
 
 export async function recoverAndCheck(core: SimFsCore, options: RecoveryOptions): Promise<RecoveryResult> {
   const { config, golden } = options;
-  const { world, passes } = await recoverToQuiescence(core, options);
-  const violations: Violation[] = [];
+  const { world, passes, errors } = await recoverToQuiescence(core, options);
+  const violations: Violation[] = [...errors];
   violations.push(...checkCrashSafety(world.core, golden, config, { deleted: options.deleted ?? new Set() }));
   violations.push(...checkIdempotency(world.core, golden, config));
-  violations.push(...(await rerunCompleteJobs(world, config)));
-  violations.push(...(await purgeEverything(world, config)));
+  violations.push(...(await rerunCompleteJobs(world, config, options.spawn)));
+  violations.push(...(await purgeEverything(world, config, options.spawn)));
   return { violations, invariantChecks: 5, core: world.core, passes };
 }
 
 /** I1's second half: run every complete job again; nothing in its directory may change. */
-async function rerunCompleteJobs(world: World, config: RuntimeConfig): Promise<Violation[]> {
+async function rerunCompleteJobs(world: World, config: RuntimeConfig, spawn?: SpawnOptions): Promise<Violation[]> {
   const layout = new Layout(config.root);
   const complete: string[] = [];
   for (const name of safeReaddir(world.core, layout.jobsDir)) {
@@ -115,14 +118,14 @@ async function rerunCompleteJobs(world: World, config: RuntimeConfig): Promise<V
       if (state === undefined) continue;
       await withSessionLock(io, config, state.sessionId, { jobId }, (lock) => runJob(io, config, lock, state));
     }
-  });
+  }, spawn);
   await world.run();
-  if (rerun.error !== undefined) throw rerun.error;
+  if (rerun.error !== undefined) return [{ invariant: 'I1', message: `rerun of complete jobs failed: ${String(rerun.error)}` }];
   return checkRerunUnchanged(before, snapshot(world.core), complete.map((id) => layout.jobDir(id)));
 }
 
 /** I5: move past every TTL, purge, and compare what disappeared with what purge reported. */
-async function purgeEverything(world: World, config: RuntimeConfig): Promise<Violation[]> {
+async function purgeEverything(world: World, config: RuntimeConfig, spawn?: SpawnOptions): Promise<Violation[]> {
   world.stepWallClock(config.ttlMs + config.staleAfterMs + 1);
   const before = snapshot(world.core);
   const purger = world.spawn('purge', async (io): Promise<PurgeReport | undefined> => {
@@ -133,9 +136,9 @@ async function purgeEverything(world: World, config: RuntimeConfig): Promise<Vio
     } finally {
       await locked.lock.release();
     }
-  });
+  }, spawn);
   await world.run();
-  if (purger.error !== undefined) throw purger.error;
+  if (purger.error !== undefined) return [{ invariant: 'I5', message: `purge failed: ${String(purger.error)}` }];
   const report = purger.result as PurgeReport | undefined;
   if (report === undefined) return [{ invariant: 'I5', message: 'purge could not take runner.lock after recovery' }];
   const after = snapshot(world.core);

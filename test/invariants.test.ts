@@ -1,0 +1,127 @@
+// Each invariant checker passes on the correct runtime and catches a runtime (or a state) that
+// breaks it. A checker never shown to fail proves nothing.
+import { describe, expect, it } from 'vitest';
+import { explore } from '../harness/explorer/explore.ts';
+import { simConfig } from '../harness/workload/simConfig.ts';
+import { SMALL_JOBS, type JobSpec } from '../harness/workload/jobSpec.ts';
+import { clobberingLockAcquire, noDirFsync, noFileFsync, tmpInvisibleToReaddir } from '../harness/bugs/fsBugs.ts';
+import { buildSetup, cloneCore } from '../harness/workload/setup.ts';
+import { computeGolden } from '../harness/oracle/golden.ts';
+import { World } from '../harness/world/world.ts';
+import { runDueJobs } from '../src/runnerPass.ts';
+import { ConcurrencyMonitor } from '../harness/invariants/i4ConcurrencySafety.ts';
+import { checkBoundedStorage } from '../harness/invariants/i5BoundedStorage.ts';
+import { checkAtomicity } from '../harness/invariants/i2Atomicity.ts';
+import { checkCrashSafety } from '../harness/invariants/i3CrashSafety.ts';
+import { checkRerunUnchanged } from '../harness/invariants/i1Idempotency.ts';
+import { defaultHandlers } from '../src/defaultHandlers.ts';
+import type { StageHandlers } from '../src/ports/stageHandlers.ts';
+import type { FileSystem } from '../src/ports/fileSystem.ts';
+
+const config = simConfig();
+const ONE_JOB: JobSpec[] = [{ jobId: 'j1', sessionId: 's1', input: 'talk.srt' }];
+const invariantsOf = (vs: { invariant: string }[]) => new Set(vs.map((v) => v.invariant));
+
+describe('the correct runtime', () => {
+  it('passes I1-I6 at every crash point of the small workload under every crash model', async () => {
+    const result = await explore({ jobs: SMALL_JOBS, config, seed: 3, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'], recoveryCrashShare: 0.2 });
+    expect(result.violations).toEqual([]);
+    expect(result.crashStates).toBeGreaterThan(4 * 150);
+  });
+});
+
+describe('I2 atomicity and I6 acknowledged-durable catch missing fsyncs', () => {
+  it('no file fsync before rename: lazyfs power loss leaves empty final files (I2) and loses acknowledged jobs (I6)', async () => {
+    const result = await explore({ jobs: ONE_JOB, config, seed: 1, models: ['lazyfs'], decorate: [noFileFsync] });
+    expect([...invariantsOf(result.violations)]).toEqual(expect.arrayContaining(['I2', 'I6']));
+    expect(result.violations).toContainEqual(expect.objectContaining({ invariant: 'I2', message: expect.stringMatching(/draft.md is torn or mixed \(0 bytes/) }));
+  });
+
+  it('no directory fsync after rename: pessimistic power loss undoes the acknowledged completion (I6)', async () => {
+    const result = await explore({ jobs: ONE_JOB, config, seed: 1, models: ['pessimistic'], decorate: [noDirFsync], stopAtFirst: true });
+    expect(result.violations[0]).toMatchObject({ invariant: 'I6', message: expect.stringMatching(/acknowledged complete, but after a pessimistic crash/) });
+  });
+
+  it('I2 flags a torn artifact in a crash state handed to it', async () => {
+    const setup = await buildSetup(ONE_JOB, config, 1);
+    const golden = await computeGolden(ONE_JOB, config, setup, 1);
+    const core = cloneCore(setup.core);
+    const h = core.open('/data/jobs/j1/draft.md', 'wx');
+    core.write(h, golden.jobs.get('j1')!.artifacts.get('draft.md')!.subarray(0, 7), 0);
+    expect(checkAtomicity(core, golden, config)).toEqual([expect.objectContaining({ invariant: 'I2', path: '/data/jobs/j1/draft.md' })]);
+  });
+});
+
+describe('I3 crash safety', () => {
+  it('catches a recovery that cannot see tmp files: they are left behind', async () => {
+    const result = await explore({ jobs: ONE_JOB, config, seed: 1, models: ['process-kill'], decorate: [tmpInvisibleToReaddir], stopAtFirst: true });
+    expect(result.violations[0]).toMatchObject({ invariant: 'I3', message: expect.stringMatching(/tmp file .* left after a recovery pass|orphan lock/) });
+  });
+
+  it('catches an orphan lock and a job that never converged, in a state handed to it', async () => {
+    const setup = await buildSetup(ONE_JOB, config, 1);
+    const golden = await computeGolden(ONE_JOB, config, setup, 1);
+    const core = cloneCore(setup.core);
+    core.mkdir('/data/sessions', true);
+    core.mkdir('/data/sessions/s1', false);
+    core.open('/data/sessions/s1/session.lock', 'wx');
+    const messages = checkCrashSafety(core, golden, config).map((v) => v.message);
+    expect(messages).toEqual([expect.stringMatching(/job j1 did not converge: queued/), expect.stringMatching(/orphan lock/)]);
+  });
+});
+
+describe('I1 idempotency', () => {
+  it('catches a non-deterministic stage: artifacts differ from the fault-free run', async () => {
+    let calls = 0;
+    const handlers: StageHandlers = { ...defaultHandlers, draft: async (input) => `${await defaultHandlers.draft(input)}<!-- render ${calls++} -->\n` };
+    const result = await explore({ jobs: ONE_JOB, config, seed: 1, models: ['process-kill'], handlers });
+    expect(result.violations).toContainEqual(expect.objectContaining({ invariant: 'I1', message: expect.stringMatching(/draft.md differs from the fault-free run/) }));
+  });
+
+  it('catches a rerun that touches a complete job', () => {
+    const before = new Map([['/data/jobs/j1/draft.md', { kind: 'file' as const, bytes: new Uint8Array([1]), mtimeMs: 1 }]]);
+    const after = new Map([['/data/jobs/j1/draft.md', { kind: 'file' as const, bytes: new Uint8Array([1]), mtimeMs: 2 }]]);
+    expect(checkRerunUnchanged(before, after, ['/data/jobs/j1'])).toEqual([expect.objectContaining({ invariant: 'I1', message: expect.stringMatching(/\(mtime\)/) })]);
+    expect(checkRerunUnchanged(before, before, ['/data/jobs/j1'])).toEqual([]);
+  });
+});
+
+describe('I4 concurrency safety', () => {
+  async function twoRunners(seed: number, decorate: ((fs: FileSystem) => FileSystem)[]) {
+    const jobs: JobSpec[] = [{ jobId: 'j1', sessionId: 's1', input: 'talk.srt' }, { jobId: 'j2', sessionId: 's1', input: 'captions.vtt' }];
+    const setup = await buildSetup(jobs, config, seed);
+    const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1000 });
+    const monitor = new ConcurrencyMonitor(config, new Map(jobs.map((j) => [j.jobId, j.sessionId])));
+    monitor.attach(world);
+    // Two workers without runner.lock: only the session lock stands between them.
+    for (const name of ['worker-a', 'worker-b']) world.spawn(name, (io) => runDueJobs(io, config), { decorate });
+    await world.run();
+    return monitor;
+  }
+
+  it('passes on the real lock protocol across 30 interleavings', async () => {
+    for (let seed = 1; seed <= 30; seed++) expect((await twoRunners(seed, [])).violations).toEqual([]);
+  });
+
+  it('catches a lock acquire that replaces the holder (two owners commit)', async () => {
+    let caught = 0;
+    for (let seed = 1; seed <= 30 && caught === 0; seed++) caught += (await twoRunners(seed, [clobberingLockAcquire])).violations.length;
+    expect(caught).toBeGreaterThan(0);
+  });
+});
+
+describe('I5 bounded storage', () => {
+  it('catches a purge report that does not match what disappeared, and survivors past their TTL', () => {
+    const file = (n: number) => ({ kind: 'file' as const, bytes: new Uint8Array(n), mtimeMs: 0 });
+    const before = new Map([['/data/jobs/j1/state.json', file(10)], ['/data/jobs/j1/draft.md', file(5)], ['/data/.tmp-x', file(1)]]);
+    const after = new Map([['/data/jobs/j1/state.json', file(10)], ['/data/.tmp-x', file(1)]]);
+    const found = checkBoundedStorage(before, after, { jobs: 1, incompleteJobs: 0, sessions: 0, files: 2, bytes: 15, tmp: 0, locks: 0 }, config);
+    expect(found.map((v) => v.message)).toEqual([
+      'purge reported 2 files removed; 1 disappeared',
+      'purge reported 15 bytes removed; 5 disappeared',
+      expect.stringMatching(/job past its TTL survived purge/),
+      expect.stringMatching(/tmp file survived purge/),
+    ]);
+  });
+});
+
