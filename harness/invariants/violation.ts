@@ -1,9 +1,11 @@
 // What every invariant checker returns: zero or more violations, each naming the invariant, where
 // it was seen, and what is wrong, in words a user can act on.
 export type InvariantId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7';
+/** A violation names an invariant, or `expect` for a scenario's own expectation. */
+export type CheckId = InvariantId | 'expect';
 
 export interface Violation {
-  readonly invariant: InvariantId;
+  readonly invariant: CheckId;
   readonly message: string;
   readonly path?: string;
 }

@@ -25,7 +25,7 @@ export type ProcessStatus = 'running' | 'paused' | 'killed' | 'exited';
 export type GateDecision = { readonly kind: 'proceed' } | { readonly kind: 'partial-write'; readonly keepBytes: number };
 
 /** Consulted for every picked call: return 'kill' to kill the process before the call runs. */
-export type Interceptor = (process: SimProcess, op: OpDesc, seq: number) => GateDecision | 'kill';
+export type Interceptor = (process: SimProcess, op: OpDesc, seq: number) => GateDecision | 'kill' | { readonly kind: 'pause'; readonly durationMs: number };
 
 export interface LoggedEvent {
   readonly seq: number;
@@ -80,7 +80,7 @@ export const SIM_START_MS = 1_800_000_000_000;
 export class World {
   readonly seed: number;
   readonly fake: ReturnType<typeof createClock>;
-  readonly core: SimFsCore;
+  core: SimFsCore;
   readonly trace = new Trace();
   readonly events: LoggedEvent[] = [];
   readonly processes: SimProcess[] = [];
@@ -241,6 +241,12 @@ export class World {
         this.kill(process, `before op #${seq} ${call.op.op} ${call.op.path}`);
         continue;
       }
+      if (decision.kind === 'pause') {
+        // SIGSTOP before the call: it runs when the process resumes.
+        process.pending.unshift(call);
+        this.pause(process, decision.durationMs);
+        continue;
+      }
       for (const observe of this.observers) observe(process, call.op, seq);
       this.seq += 1;
       process.opCount += 1;
@@ -264,6 +270,14 @@ export class World {
       }
     }
     await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /** Power loss: every process dies at once and the machine reboots on `core`. */
+  powerLoss(core: SimFsCore, model: string): void {
+    for (const process of this.processes) this.kill(process, `power loss (${model})`);
+    core.clockMs = () => this.wallNowMs();
+    this.core = core;
+    this.trace.add(`t=${this.fake.now} world power loss (${model}); rebooted on the crash state`);
   }
 
   /** Processes stuck with nothing to do (a deadlock), for reports. */

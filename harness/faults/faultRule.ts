@@ -1,0 +1,74 @@
+// The shared shape of environment faults. A fault decorates one process's FileSystem (FoundationDB
+// style: faults are wrappers over one file interface); a trigger says which calls it hits, counted
+// per process: the n-th matching call and, with `times`, the ones after it. Every injected error is
+// tagged `injected` so checkers and reports can tell it from a real one.
+import type { FileHandle, FileSystem, OpenFlags } from '../../src/ports/fileSystem.ts';
+import type { OpName } from '../simFs/simFs.ts';
+
+export interface FaultTrigger {
+  readonly op?: OpName | readonly OpName[];
+  readonly pathIncludes?: string;
+  /** 1-based: the first matching call to hit (default 1). */
+  readonly nth?: number;
+  /** How many matching calls to hit from the n-th on (default 1; Infinity: until cleared). */
+  readonly times?: number;
+}
+
+export interface InjectedTag {
+  readonly fault: string;
+  readonly op: OpName;
+  readonly path: string;
+}
+
+export function injectedError(code: string, tag: InjectedTag): Error {
+  const error = new Error(`${code}: injected ${tag.fault}, ${tag.op} '${tag.path}'`);
+  return Object.assign(error, { code, syscall: tag.op, path: tag.path, injected: tag });
+}
+
+export function isInjected(error: unknown): error is Error & { injected: InjectedTag } {
+  return typeof error === 'object' && error !== null && 'injected' in error;
+}
+
+/** Counts matching calls and says whether this one is hit. */
+export class TriggerCounter {
+  private seen = 0;
+  cleared = false;
+
+  constructor(private readonly trigger: FaultTrigger) {}
+
+  hits(op: OpName, path: string): boolean {
+    if (this.cleared) return false;
+    const ops = this.trigger.op === undefined ? undefined : typeof this.trigger.op === 'string' ? [this.trigger.op] : this.trigger.op;
+    if (ops !== undefined && !ops.includes(op)) return false;
+    if (this.trigger.pathIncludes !== undefined && !path.includes(this.trigger.pathIncludes)) return false;
+    this.seen += 1;
+    const first = this.trigger.nth ?? 1;
+    return this.seen >= first && this.seen < first + (this.trigger.times ?? 1);
+  }
+}
+
+/**
+ * Wraps every call of `fs` with `before(op, path, next)`: the hook may throw, delay, or call `next`.
+ * Handle methods report the path the file was opened with.
+ */
+export function interceptCalls(fs: FileSystem, before: <T>(op: OpName, path: string, next: () => Promise<T>) => Promise<T>): FileSystem {
+  const wrapHandle = (handle: FileHandle, path: string): FileHandle => ({
+    write: (data, position) => before('write', path, () => handle.write(data, position)),
+    sync: () => before('fsync', path, () => handle.sync()),
+    close: () => before('close', path, () => handle.close()),
+  });
+  return {
+    open: (path: string, flags: OpenFlags, mode?: number) => before('open', path, async () => wrapHandle(await fs.open(path, flags, mode), path)),
+    readFile: (path) => before('readFile', path, () => fs.readFile(path)),
+    // A rename or link is matched and reported by its target: that is the name a scenario knows.
+    rename: (a, b) => before('rename', b, () => fs.rename(a, b)),
+    link: (a, b) => before('link', b, () => fs.link(a, b)),
+    unlink: (path) => before('unlink', path, () => fs.unlink(path)),
+    mkdir: (path, options) => before('mkdir', path, () => fs.mkdir(path, options)),
+    rmdir: (path) => before('rmdir', path, () => fs.rmdir(path)),
+    readdir: (path) => before('readdir', path, () => fs.readdir(path)),
+    stat: (path) => before('stat', path, () => fs.stat(path)),
+    lstat: (path) => before('lstat', path, () => fs.lstat(path)),
+    syncDir: (path) => before('fsyncDir', path, () => fs.syncDir(path)),
+  };
+}

@@ -1,0 +1,50 @@
+// Upstream faults: the stage handler's remote call fails the way real services fail. `transient` is a
+// 503, `rate-limited` a 429 with Retry-After, `timeout` an aborted request, `permanent` a 400,
+// `invalid-input` the service refusing the audio. Each fails `times` calls of one stage and then the
+// real handler runs, so a transient fault clears. Errors are tagged `injected`.
+import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
+import { InvalidInputError, PermanentError, TransientError } from '../../src/errors.ts';
+import type { Stage } from '../../src/jobState.ts';
+
+export type UpstreamFaultKind = 'transient' | 'rate-limited' | 'timeout' | 'permanent' | 'invalid-input';
+
+export interface UpstreamFault {
+  readonly stage: Stage;
+  readonly kind: UpstreamFaultKind;
+  /** How many calls of the stage fail (default 1). */
+  readonly times?: number;
+  readonly retryAfterMs?: number;
+}
+
+function makeError(fault: UpstreamFault): Error {
+  const tag = { injected: { fault: `upstream-${fault.kind}`, op: fault.stage, path: 'upstream' } };
+  switch (fault.kind) {
+    case 'transient':
+      return Object.assign(new TransientError(`upstream ${fault.stage} service returned HTTP 503`), tag);
+    case 'rate-limited':
+      return Object.assign(new TransientError(`upstream ${fault.stage} service returned HTTP 429`, { retryAfterMs: fault.retryAfterMs ?? 30_000 }), tag);
+    case 'timeout':
+      return Object.assign(new Error(`upstream ${fault.stage} request timed out`), { name: 'TimeoutError', ...tag });
+    case 'permanent':
+      return Object.assign(new PermanentError(`upstream ${fault.stage} service returned HTTP 400: unsupported request`), tag);
+    case 'invalid-input':
+      return Object.assign(new InvalidInputError(`invalid audio: upstream ${fault.stage} service could not decode the input`), tag);
+  }
+}
+
+export function withUpstreamFaults(handlers: StageHandlers, faults: readonly UpstreamFault[]): StageHandlers {
+  const remaining = faults.map((fault) => ({ fault, left: fault.times ?? 1 }));
+  const guard = <A, R>(stage: Stage, call: (input: A) => Promise<R>) => async (input: A): Promise<R> => {
+    const active = remaining.find((r) => r.fault.stage === stage && r.left > 0);
+    if (active !== undefined) {
+      active.left -= 1;
+      throw makeError(active.fault);
+    }
+    return call(input);
+  };
+  return {
+    transcribe: guard('transcribe', (i) => handlers.transcribe(i)),
+    draft: guard('draft', (i) => handlers.draft(i)),
+    export: guard('export', (i) => handlers.export(i)),
+  };
+}

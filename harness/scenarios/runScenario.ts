@@ -1,0 +1,169 @@
+// Running one scenario: build its jobs, compute the golden run, then interpret its steps in a seeded
+// world with the I4 monitor watching every call. A scenario with a sweep runs once fault-free to find
+// the calls to sweep, then once per call and side (before/after), each run checked in full.
+import { createHash } from 'node:crypto';
+import type { RuntimeConfig } from '../../src/config.ts';
+import type { PurgeReport } from '../../src/purge.ts';
+import type { FileSystem } from '../../src/ports/fileSystem.ts';
+import { World, type SimProcess } from '../world/world.ts';
+import { crashState } from '../simFs/crashStates.ts';
+import { snapshot, type Snapshot } from '../simFs/snapshot.ts';
+import { buildSetup, cloneCore, type Setup } from '../workload/setup.ts';
+import { simConfig } from '../workload/simConfig.ts';
+import { computeGolden, type Golden } from '../oracle/golden.ts';
+import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
+import type { Violation } from '../invariants/violation.ts';
+import { DiskQuota, diskFull } from '../faults/diskFull.ts';
+import { errnoFault } from '../faults/errnoFault.ts';
+import { fsyncEio } from '../faults/fsyncEio.ts';
+import { slowOps } from '../faults/slowOps.ts';
+import { withUpstreamFaults } from '../faults/upstreamFault.ts';
+import { defaultHandlers } from '../../src/defaultHandlers.ts';
+import { CallIndexRule, CallPointRule, type PointAction } from './callPoint.ts';
+import { checkExpectation } from './checkExpectation.ts';
+import { runTask } from './runTask.ts';
+import type { FaultSpec, ProcessSpec, Scenario } from './scenarioTypes.ts';
+import type { OpDesc } from '../simFs/simFs.ts';
+
+export interface ScenarioViolation extends Violation {
+  /** Which run of the scenario: `main`, or `sweep:<when>@<call>`. */
+  readonly run: string;
+}
+
+export interface ScenarioResult {
+  readonly id: string;
+  readonly ok: boolean;
+  readonly runs: number;
+  readonly ops: number;
+  readonly violations: ScenarioViolation[];
+  readonly traceHash: string;
+  /** The trace of the first failing run (or of the last run when all passed). */
+  readonly trace: string;
+}
+
+interface Rule {
+  readonly pid: number;
+  readonly rule: { decide(world: World, process: SimProcess, op: OpDesc): PointAction | undefined };
+}
+
+interface RunOutcome {
+  violations: Violation[];
+  traceHash: string;
+  trace: string;
+  ops: number;
+  /** For the sweep's discovery run: calls of the swept process, by index. */
+  calls: OpDesc[];
+}
+
+export async function runScenario(scenario: Scenario, options: { seed: number; config?: RuntimeConfig }): Promise<ScenarioResult> {
+  const config = options.config ?? simConfig();
+  const setup = await buildSetup(scenario.jobs, config, options.seed);
+  const golden = await computeGolden(scenario.jobs, config, setup, options.seed);
+  const runs: { label: string; outcome: RunOutcome }[] = [];
+  const first = await runOnce(scenario, config, setup, golden, options.seed, undefined);
+  runs.push({ label: 'main', outcome: first });
+  if (scenario.sweep !== undefined) {
+    const sweep = scenario.sweep;
+    const ops = sweep.op === undefined ? undefined : typeof sweep.op === 'string' ? [sweep.op] : sweep.op;
+    first.calls.forEach((call, index) => {
+      if (ops !== undefined && !ops.includes(call.op)) return;
+      if (sweep.pathIncludes !== undefined && !`${call.path} ${call.to ?? ''}`.includes(sweep.pathIncludes)) return;
+      for (const when of sweep.when) runs.push({ label: `sweep:${when}@${index}`, outcome: undefined as unknown as RunOutcome });
+    });
+    for (const run of runs.slice(1)) {
+      const [, spec] = run.label.split(':') as [string, string];
+      const [when, index] = spec.split('@') as ['before' | 'after', string];
+      run.outcome = await runOnce(scenario, config, setup, golden, options.seed, { process: sweep.process, index: Number(index), when });
+    }
+  }
+  const violations = runs.flatMap((r) => r.outcome.violations.map((v) => ({ ...v, run: r.label })));
+  const failing = runs.find((r) => r.outcome.violations.length > 0) ?? runs[runs.length - 1]!;
+  const hash = createHash('sha256');
+  for (const r of runs) hash.update(r.outcome.traceHash);
+  return {
+    id: scenario.id,
+    ok: violations.length === 0,
+    runs: runs.length,
+    ops: runs.reduce((sum, r) => sum + r.outcome.ops, 0),
+    violations,
+    traceHash: hash.digest('hex'),
+    trace: failing.outcome.trace,
+  };
+}
+
+async function runOnce(
+  scenario: Scenario, config: RuntimeConfig, setup: Setup, golden: Golden, seed: number,
+  sweepKill: { process: string; index: number; when: 'before' | 'after' } | undefined,
+): Promise<RunOutcome> {
+  const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000 });
+  const monitor = new ConcurrencyMonitor(config, new Map(scenario.jobs.map((j) => [j.jobId, j.sessionId])));
+  monitor.attach(world);
+  const quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
+  const rules: Rule[] = [];
+  const processes = new Map<string, SimProcess>();
+  const marks = new Map<string, Snapshot>();
+  const violations: Violation[] = [];
+  const calls: OpDesc[] = [];
+  let lastPurge: PurgeReport | undefined;
+  world.interceptor = (process, op) => {
+    if (sweepKill === undefined && process.name === scenario.sweep?.process) calls.push(op);
+    for (const { pid, rule } of rules) {
+      if (pid !== process.pid) continue;
+      const action = rule.decide(world, process, op);
+      if (action !== undefined) return action;
+    }
+    return { kind: 'proceed' };
+  };
+  const spawn = (spec: ProcessSpec) => {
+    const decorate = (spec.faults ?? []).map((fault) => faultDecorator(fault, world, quota, () => processes.get(spec.name)!));
+    const process = world.spawn(spec.name, async (io) => {
+      const result = await runTask(io, config, spec.task);
+      if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) lastPurge = result as PurgeReport;
+      return result;
+    }, { decorate, ...(spec.upstream !== undefined ? { handlers: withUpstreamFaults(defaultHandlers, spec.upstream) } : {}) });
+    processes.set(spec.name, process);
+    if (spec.killAt !== undefined) rules.push({ pid: process.pid, rule: new CallPointRule(spec.killAt, 'kill') });
+    if (spec.pauseAt !== undefined) rules.push({ pid: process.pid, rule: new CallPointRule(spec.pauseAt, { kind: 'pause', durationMs: spec.pauseAt.durationMs }) });
+    if (sweepKill !== undefined && sweepKill.process === spec.name) rules.push({ pid: process.pid, rule: new CallIndexRule(sweepKill.index, sweepKill.when) });
+  };
+  const ctx = () => ({ world, config, golden, marks, lastPurge, pidOf: (name: string) => processes.get(name)?.pid });
+  for (const step of scenario.steps) {
+    if ('spawn' in step) {
+      const spec = step.spawn;
+      if (spec.startAfterMs !== undefined) world.at(spec.startAfterMs, `start ${spec.name}`, () => spawn(spec));
+      else spawn(spec);
+      continue;
+    }
+    await world.run();
+    if ('advanceMs' in step) world.fake.tick(step.advanceMs);
+    else if ('stepWallClockMs' in step) world.stepWallClock(step.stepWallClockMs);
+    else if ('powerLoss' in step) world.powerLoss(crashState(world.core, { kind: step.powerLoss }), step.powerLoss);
+    else if ('freeDisk' in step) quota.free();
+    else if ('mark' in step) marks.set(step.mark, snapshot(world.core));
+    else if ('expect' in step) violations.push(...checkExpectation(ctx(), step.expect));
+  }
+  await world.run();
+  const expectedOutcomes = new Map<string, string>();
+  for (const step of scenario.steps) if ('expect' in step) for (const [name, outcome] of Object.entries(step.expect.processes ?? {})) expectedOutcomes.set(name, outcome);
+  for (const [name, process] of processes) {
+    const error = process.error === undefined ? undefined : process.error instanceof Error ? `${process.error.name}: ${process.error.message}` : String(process.error);
+    const expected = expectedOutcomes.get(name) ?? 'ok';
+    if (process.status !== 'exited') continue;
+    if (expected === 'ok' && error !== undefined) violations.push({ invariant: 'expect', message: `process ${name} threw ${error}` });
+    if (expected !== 'ok' && (error === undefined || !new RegExp(expected).test(error))) {
+      violations.push({ invariant: 'expect', message: `process ${name} should have failed with /${expected}/, ${error === undefined ? 'but succeeded' : `got ${error}`}` });
+    }
+  }
+  violations.push(...monitor.violations);
+  return { violations, traceHash: world.trace.hash(), trace: world.trace.render(), ops: world.seq, calls };
+}
+
+function faultDecorator(fault: FaultSpec, world: World, quota: DiskQuota, process: () => SimProcess): (fs: FileSystem) => FileSystem {
+  if ('errno' in fault) return errnoFault(fault.errno, fault.trigger);
+  if ('diskQuotaBytes' in fault) {
+    quota.remainingBytes = fault.diskQuotaBytes;
+    return diskFull(quota);
+  }
+  if ('fsyncEio' in fault) return fsyncEio(world, fault.fsyncEio);
+  return slowOps(() => process().io.clock, fault.slowMs, fault.trigger);
+}

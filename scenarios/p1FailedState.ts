@@ -1,0 +1,27 @@
+import { scenario } from '../harness/scenarios/scenarioTypes.ts';
+import { pass } from './steps.ts';
+
+export default scenario({
+  id: 'p1-failed-state',
+  title: 'A failed pipeline leaves state.json failed with the error name, message, kind and stage',
+  proves: 'Phase 1 acceptance: failed pipeline shows failed with error details',
+  jobs: [
+    { jobId: 'mp3', sessionId: 's1', input: 'song.mp3' },
+    { jobId: 'empty', sessionId: 's2', input: 'empty.txt' },
+  ],
+  steps: [
+    pass('runner'),
+    {
+      expect: {
+        noTmp: true,
+        noLocks: true,
+        jobs: {
+          mp3: { status: 'failed', stage: 'transcribe', attempts: 1, errorKind: 'permanent', errorMatches: 'invalid audio: unsupported input type "\\.mp3"' },
+          empty: { status: 'failed', stage: 'transcribe', attempts: 1, errorKind: 'permanent', errorMatches: 'invalid audio: input contains no words' },
+        },
+        events: [{ event: 'job.failed', jobId: 'mp3', stage: 'transcribe' }, { event: 'job.failed', jobId: 'empty' }],
+        absent: ['jobs/mp3/transcript.txt', 'jobs/empty/transcript.txt'],
+      },
+    },
+  ],
+});
