@@ -1,10 +1,17 @@
 import { scenario } from '../harness/scenarios/scenarioTypes.ts';
+import type { PausePoint } from '../harness/scenarios/scenarioTypes.ts';
 import { pass } from './steps.ts';
 
-// Each runner is stopped (SIGSTOP) at a stage boundary or inside a stage while `delete` runs, then
-// resumes: it must notice the tombstone before its next commit, abort, and leave nothing of the job.
+// The runner is stopped (SIGSTOP) inside a stage or at a stage boundary; `delete` runs right then
+// (started by the runner's own event); the runner resumes and must notice the tombstone before its
+// next commit, abort, and leave nothing of the job. Jobs run oldest first, one pause each.
 const PAUSE_MS = 5_000;
 const gone = (id: string) => [`jobs/${id}/input.srt`, `jobs/${id}/input.txt`, `jobs/${id}/input.vtt`, `jobs/${id}/transcript.txt`, `jobs/${id}/draft.md`, `jobs/${id}/export.html`];
+const pauses: PausePoint[] = [
+  { afterEvent: { event: 'stage.start', stage: 'transcribe', jobId: 'in-transcribe', callsLater: 2 }, durationMs: PAUSE_MS },
+  { afterEvent: { event: 'stage.done', stage: 'draft', jobId: 'between' }, durationMs: PAUSE_MS },
+  { afterEvent: { event: 'stage.start', stage: 'export', jobId: 'in-export', callsLater: 1 }, durationMs: PAUSE_MS },
+];
 
 export default scenario({
   id: 'delete-during-execution',
@@ -19,33 +26,36 @@ export default scenario({
   ],
   steps: [
     { spawn: { name: 'delete-queued', task: { delete: 'queued' } } },
-    pass('runner-1', { pauseAt: { afterEvent: { event: 'stage.start', stage: 'transcribe', jobId: 'in-transcribe', callsLater: 2 }, durationMs: PAUSE_MS } }),
-    { spawn: { name: 'delete-1', task: { delete: 'in-transcribe' }, startAfterMs: 1_000 } },
-    pass('runner-2', { pauseAt: { afterEvent: { event: 'stage.done', stage: 'draft', jobId: 'between' }, durationMs: PAUSE_MS }, startAfterMs: 20_000 }),
-    { spawn: { name: 'delete-2', task: { delete: 'between' }, startAfterMs: 21_000 } },
-    pass('runner-3', { pauseAt: { afterEvent: { event: 'stage.start', stage: 'export', jobId: 'in-export', callsLater: 1 }, durationMs: PAUSE_MS }, startAfterMs: 40_000 }),
-    { spawn: { name: 'delete-3', task: { delete: 'in-export' }, startAfterMs: 41_000 } },
-    { spawn: { name: 'delete-done', task: { delete: 'done' }, startAfterMs: 60_000 } },
-    pass('runner-4', { startAfterMs: 61_000 }),
+    pass('runner', { pauseAt: pauses }),
+    { spawn: { name: 'delete-1', task: { delete: 'in-transcribe' }, startOnEvent: { event: 'stage.start', stage: 'transcribe', jobId: 'in-transcribe' } } },
+    { spawn: { name: 'delete-2', task: { delete: 'between' }, startOnEvent: { event: 'stage.done', stage: 'draft', jobId: 'between' } } },
+    { spawn: { name: 'delete-3', task: { delete: 'in-export' }, startOnEvent: { event: 'stage.start', stage: 'export', jobId: 'in-export' } } },
+    { expect: { jobs: { done: { status: 'complete' } } } },
+    { spawn: { name: 'delete-done', task: { delete: 'done' } } },
+    pass('runner-2'),
     {
       expect: {
         noTmp: true,
         noLocks: true,
         jobs: {
-          queued: { status: 'deleted' },
+          queued: { status: 'deleted', stage: 'init' },
           'in-transcribe': { status: 'deleted', stage: 'transcribe' },
-          between: { status: 'deleted' },
+          between: { status: 'deleted', stage: 'export' },
           'in-export': { status: 'deleted', stage: 'export' },
           done: { status: 'deleted', stage: 'export' },
         },
         absent: ['queued', 'in-transcribe', 'between', 'in-export', 'done'].flatMap(gone),
         events: [
-          { event: 'job.aborted', jobId: 'in-transcribe', process: 'runner-1' },
-          { event: 'job.aborted', jobId: 'between', process: 'runner-2' },
-          { event: 'job.aborted', jobId: 'in-export', process: 'runner-3' },
+          { event: 'job.aborted', jobId: 'in-transcribe', process: 'runner' },
+          { event: 'job.aborted', jobId: 'between', process: 'runner' },
+          { event: 'job.aborted', jobId: 'in-export', process: 'runner' },
           { event: 'job.deleted', count: 5 },
         ],
-        noEvents: [{ event: 'job.complete', jobId: 'in-export' }, { event: 'stage.start', jobId: 'queued' }],
+        noEvents: [
+          { event: 'job.complete', jobId: 'in-export' },
+          { event: 'stage.start', jobId: 'queued' },
+          { event: 'stage.start', jobId: 'between', stage: 'export' },
+        ],
         invariants: ['I2'],
       },
     },

@@ -14,7 +14,9 @@ export default scenario({
       expect: {
         noTmp: true,
         noLocks: true,
-        jobs: { j1: { status: 'queued', errorKind: 'transient', errorMatches: 'ENOSPC' } },
+        // The failure itself cannot be recorded on a full disk: state.json keeps the attempt as running
+        // (the next pass counts it as interrupted), and the failure is reported loudly in the log.
+        jobs: { j1: { status: 'running', stage: 'transcribe', attempts: 1 } },
         events: [{ event: 'job.retry_scheduled', jobId: 'j1' }],
         absent: ['jobs/j1/transcript.txt', 'jobs/j1/draft.md', 'jobs/j1/export.html'],
         invariants: ['I2'],
@@ -23,6 +25,12 @@ export default scenario({
     { freeDisk: true },
     { advanceMs: PAST_BACKOFF_MS },
     pass('after-space-freed'),
-    { expect: { ...CLEAN, jobs: { j1: { status: 'complete', attempts: 2, errorKind: null } } } },
+    {
+      expect: {
+        ...CLEAN,
+        jobs: { j1: { status: 'complete', attempts: 2, errorKind: null } },
+        events: [{ event: 'stage.start', jobId: 'j1', stage: 'transcribe', process: 'after-space-freed', count: 1 }],
+      },
+    },
   ],
 });

@@ -10,6 +10,8 @@ export type UpstreamFaultKind = 'transient' | 'rate-limited' | 'timeout' | 'perm
 
 export interface UpstreamFault {
   readonly stage: Stage;
+  /** Only this job's calls (default: any job). */
+  readonly jobId?: string;
   readonly kind: UpstreamFaultKind;
   /** How many calls of the stage fail (default 1). */
   readonly times?: number;
@@ -34,8 +36,8 @@ function makeError(fault: UpstreamFault): Error {
 
 export function withUpstreamFaults(handlers: StageHandlers, faults: readonly UpstreamFault[]): StageHandlers {
   const remaining = faults.map((fault) => ({ fault, left: fault.times ?? 1 }));
-  const guard = <A, R>(stage: Stage, call: (input: A) => Promise<R>) => async (input: A): Promise<R> => {
-    const active = remaining.find((r) => r.fault.stage === stage && r.left > 0);
+  const guard = <A extends { jobId: string }, R>(stage: Stage, call: (input: A) => Promise<R>) => async (input: A): Promise<R> => {
+    const active = remaining.find((r) => r.fault.stage === stage && r.left > 0 && (r.fault.jobId === undefined || r.fault.jobId === input.jobId));
     if (active !== undefined) {
       active.left -= 1;
       throw makeError(active.fault);

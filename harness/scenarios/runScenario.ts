@@ -22,7 +22,7 @@ import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { CallIndexRule, CallPointRule, type PointAction } from './callPoint.ts';
 import { checkExpectation } from './checkExpectation.ts';
 import { runTask } from './runTask.ts';
-import type { FaultSpec, ProcessSpec, Scenario } from './scenarioTypes.ts';
+import type { FaultSpec, PausePoint, ProcessSpec, Scenario } from './scenarioTypes.ts';
 import type { OpDesc } from '../simFs/simFs.ts';
 
 export interface ScenarioViolation extends Violation {
@@ -123,7 +123,8 @@ async function runOnce(
     }, { decorate, ...(spec.upstream !== undefined ? { handlers: withUpstreamFaults(defaultHandlers, spec.upstream) } : {}) });
     processes.set(spec.name, process);
     if (spec.killAt !== undefined) rules.push({ pid: process.pid, rule: new CallPointRule(spec.killAt, 'kill') });
-    if (spec.pauseAt !== undefined) rules.push({ pid: process.pid, rule: new CallPointRule(spec.pauseAt, { kind: 'pause', durationMs: spec.pauseAt.durationMs }) });
+    const pauses = spec.pauseAt === undefined ? [] : Array.isArray(spec.pauseAt) ? spec.pauseAt : [spec.pauseAt as PausePoint];
+    for (const pause of pauses) rules.push({ pid: process.pid, rule: new CallPointRule(pause, { kind: 'pause', durationMs: pause.durationMs }) });
     if (sweepKill !== undefined && sweepKill.process === spec.name) rules.push({ pid: process.pid, rule: new CallIndexRule(sweepKill.index, sweepKill.when) });
   };
   const ctx = () => ({ world, config, golden, marks, lastPurge, pidOf: (name: string) => processes.get(name)?.pid });
@@ -131,7 +132,15 @@ async function runOnce(
     if ('spawn' in step) {
       const spec = step.spawn;
       if (spec.startAfterMs !== undefined) world.at(spec.startAfterMs, `start ${spec.name}`, () => spawn(spec));
-      else spawn(spec);
+      else if (spec.startOnEvent !== undefined) {
+        const on = spec.startOnEvent;
+        let started = false;
+        world.eventListeners.push((event) => {
+          if (started || event.event !== on.event || (on.stage !== undefined && event.fields.stage !== on.stage) || (on.jobId !== undefined && event.fields.jobId !== on.jobId)) return;
+          started = true;
+          spawn(spec);
+        });
+      } else spawn(spec);
       continue;
     }
     await world.run();

@@ -21,6 +21,8 @@ export interface CallPoint {
   readonly when?: 'before' | 'after';
 }
 
+export type PausePoint = CallPoint & { readonly durationMs: number };
+
 export type FaultSpec =
   | { readonly errno: FaultErrno; readonly trigger: FaultTrigger }
   | { readonly diskQuotaBytes: number }
@@ -41,9 +43,11 @@ export interface ProcessSpec {
   readonly faults?: readonly FaultSpec[];
   readonly upstream?: readonly UpstreamFault[];
   readonly killAt?: CallPoint;
-  readonly pauseAt?: CallPoint & { readonly durationMs: number };
+  readonly pauseAt?: PausePoint | readonly PausePoint[];
   /** Start this much simulated time after the step runs, concurrently with what is running. */
   readonly startAfterMs?: number;
+  /** Start when any process logs this event (e.g. while the runner is paused right after it). */
+  readonly startOnEvent?: { readonly event: LogEventName; readonly stage?: string; readonly jobId?: string };
 }
 
 export interface JobExpectation {

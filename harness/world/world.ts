@@ -88,6 +88,8 @@ export class World {
   wallOffsetMs = 0;
   seq = 0;
   interceptor: Interceptor | undefined;
+  /** Called for every logged event, as it is logged (scenarios start processes on events). */
+  readonly eventListeners: ((event: LoggedEvent) => void)[] = [];
   /** Called for every call the scheduler lets run, before it runs (invariant monitors). */
   readonly observers: ((process: SimProcess, op: OpDesc, seq: number) => void)[] = [];
   private readonly choices: ChoiceSource;
@@ -210,6 +212,7 @@ export class World {
     const logged = { seq: this.seq, pid: process.pid, timeMs: this.wallNowMs(), event, fields };
     this.events.push(logged);
     this.trace.add(`t=${this.fake.now} p${process.pid} log ${event} ${JSON.stringify(fields)}`);
+    for (const listener of this.eventListeners) listener(logged);
   }
 
   /** Called by SimProcessFs: parks the call until the scheduler picks it. A killed process parks forever. */
