@@ -56,3 +56,11 @@ export class SeededRandom implements Random {
     return new SeededRandom(this.next());
   }
 }
+
+/** A seed for a sub-world derived from a parent seed and a salt, so no two worlds share a stream. */
+export function mixSeed(seed: number, salt: number): number {
+  let h = (seed ^ Math.imul(salt + 0x9e3779b9, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}

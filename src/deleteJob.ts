@@ -12,6 +12,7 @@ import { ignoreNotFound, removeTree } from './removeTree.ts';
 import { crc32 } from './checksum.ts';
 import { UsageError } from './errors.ts';
 import { withSessionLock } from './sessionLock.ts';
+import { listJobs } from './listJobs.ts';
 
 const KEEP = new Set<string>([FILE.state, FILE.tombstone]);
 
@@ -27,7 +28,9 @@ export async function finishDeletion(io: Io, config: RuntimeConfig, lock: HeldLo
     removed.bytes += counts.bytes;
   }
   const transcript = state.artifacts.transcribe;
-  if (transcript !== undefined) {
+  // The session transcript is the session's, shared by its jobs: it goes with the deleted job only
+  // when no other live job of the session remains (otherwise their transcript skips would break).
+  if (transcript !== undefined && !(await sessionHasOtherJobs(io, layout, state))) {
     const sessionTranscript = layout.sessionTranscript(state.sessionId);
     const bytes = await ignoreNotFound(io.fs.readFile(sessionTranscript));
     if (bytes !== undefined && bytes.length === transcript.sizeBytes && crc32(bytes) === transcript.crc32) {
@@ -64,4 +67,13 @@ export async function deleteJob(io: Io, config: RuntimeConfig, jobId: string): P
     return 'deleted' as const;
   });
   return outcome.acquired ? outcome.value : 'pending';
+}
+
+async function sessionHasOtherJobs(io: Io, layout: Layout, state: JobState): Promise<boolean> {
+  for (const entry of await listJobs(io.fs, layout)) {
+    if (entry.jobId === state.jobId) continue;
+    if (entry.state === undefined) return true; // unreadable or still enqueuing: keep, to be safe
+    if (entry.state.sessionId === state.sessionId && entry.state.status !== 'deleted') return true;
+  }
+  return false;
 }

@@ -25,7 +25,7 @@ export async function sweepLockDirectory(
   const sweeperToken = io.random.hex(8);
   const judged = await judgeHolder(io, options);
   if (judged.verdict === 'stale' && judged.token !== keepToken) {
-    if ((await retire(io, options, judged.token, sweeperToken)) === 'retired') {
+    if ((await retire(io, options, judged.token, sweeperToken, counts)) === 'retired') {
       counts.locks += 1;
       io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, token: judged.token, by: 'purge' });
     }
@@ -47,7 +47,7 @@ export async function sweepLockDirectory(
       if (token === keepToken || token === current?.token) continue;
       const record = await readJsonFile(io.fs, joinPath(path, 'owner.json'), ownerRecordSchema).catch(() => undefined);
       const stale = record === undefined ? await olderThan(io, path, options.staleAfterMs) : (await ownerFreshness(io, options, record)) !== 'fresh';
-      if (stale && (await retire(io, options, token, sweeperToken)) === 'retired') counts.tmp += 1;
+      if (stale && (await retire(io, options, token, sweeperToken, counts)) === 'retired') counts.tmp += 1;
       continue;
     }
     if (name.startsWith(REAP_PREFIX)) {

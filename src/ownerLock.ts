@@ -36,7 +36,7 @@ import { errorCode, isNotFound } from './ports/fileSystem.ts';
 import { LockLostError, assert, errorMessage } from './errors.ts';
 import { parseJsonBytes, readJsonFile } from './jsonFile.ts';
 import { TMP_PREFIX, baseName, dirName, joinPath } from './layout.ts';
-import { ignoreNotFound, removeTree } from './removeTree.ts';
+import { ignoreNotFound, removeTree, type RemovedCounts } from './removeTree.ts';
 
 export type LockName = 'runner' | 'session';
 type LockIo = Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log'>;
@@ -139,11 +139,10 @@ export async function judgeHolder(io: LockIo, options: LockOptions): Promise<Jud
   try {
     holder = parseJsonBytes(options.path, bytes, ownerRecordSchema);
   } catch (error) {
-    // Only a power loss can leave a lock file without its record (its data was never fsynced). It has
-    // no token to retire, so it is judged by its age alone and then captured (see captureCorrupt).
-    const stats = await ignoreNotFound(io.fs.stat(options.path));
-    if (stats === undefined) return { verdict: 'gone', holder: undefined };
-    if (io.clock.nowMs() - stats.mtimeMs <= options.staleAfterMs) return { verdict: 'fresh', holder: undefined };
+    // A live owner's lock file always holds its full record: the record is written before the link
+    // that makes it the lock. Only a power loss (unsynced data dropped) leaves one without, and after
+    // a power loss every owner is dead; so it is stale at once, whatever the clock says. It has no
+    // token to retire, so it is captured by rename and removed (see captureAndRemove).
     io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, reason: `corrupt lock file: ${errorMessage(error)}` });
     await captureAndRemove(io, options.path, undefined);
     return { verdict: 'gone', holder: undefined };
@@ -165,7 +164,9 @@ export async function ownerFreshness(io: LockIo, options: LockOptions, owner: Ow
  * lock file of that token is gone, 'retry' when another process changed things first, 'busy' when
  * another live retirer is at work.
  */
-export async function retire(io: LockIo, options: LockOptions, staleToken: string, myToken: string): Promise<'retired' | 'retry' | 'busy'> {
+export async function retire(
+  io: LockIo, options: LockOptions, staleToken: string, myToken: string, removed?: RemovedCounts,
+): Promise<'retired' | 'retry' | 'busy'> {
   const dir = dirName(options.path);
   const myReap = joinPath(dir, `${REAP_PREFIX}${staleToken}-by-${myToken}`);
   try {
@@ -175,9 +176,28 @@ export async function retire(io: LockIo, options: LockOptions, staleToken: strin
     const taken = await takeOverRetirement(io, options, staleToken, myReap);
     if (taken !== 'retired') return taken;
   }
-  const current = await readJsonFile(io.fs, options.path, ownerRecordSchema).catch(() => undefined);
-  if (current?.token === staleToken) await ignoreNotFound(io.fs.unlink(options.path));
-  await removeTree(io.fs, myReap);
+  const lockBytes = await ignoreNotFound(io.fs.readFile(options.path)).catch(() => undefined);
+  let current: OwnerRecord | undefined;
+  try {
+    current = lockBytes === undefined ? undefined : parseJsonBytes(options.path, lockBytes, ownerRecordSchema);
+  } catch {
+    current = undefined;
+  }
+  const counts = { files: 0, bytes: 0 };
+  if (current?.token === staleToken) {
+    try {
+      await io.fs.unlink(options.path);
+      counts.files += 1;
+      counts.bytes += lockBytes?.length ?? 0;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  const inner = await removeTree(io.fs, myReap);
+  if (removed !== undefined) {
+    removed.files += counts.files + inner.files;
+    removed.bytes += counts.bytes + inner.bytes;
+  }
   return 'retired';
 }
 

@@ -163,15 +163,21 @@ function outputPaths(ctx: JobContext, state: JobState, stage: Stage): string[] {
   }
 }
 
-/** True when every output of `stage` exists and matches the size and CRC recorded when it was made. */
+/**
+ * True when the job's output of `stage` exists and matches the size and CRC recorded when it was made.
+ * For transcribe, the session transcript must also exist and be non-empty (the plan's consistency
+ * guard). It need not equal this job's transcript: it holds the session's most recent transcript, and
+ * demanding equality would make re-running an older complete job of the session rewrite its files.
+ */
 async function stageOutputValid(ctx: JobContext, state: JobState, stage: Stage): Promise<boolean> {
   const expected = state.artifacts[stage];
   if (expected === undefined) return false;
-  for (const path of outputPaths(ctx, state, stage)) {
-    const bytes = await readOptional(ctx, path);
-    if (bytes === undefined || bytes.length !== expected.sizeBytes || crc32(bytes) !== expected.crc32) return false;
-  }
-  return true;
+  const [jobOutput, sessionOutput] = outputPaths(ctx, state, stage);
+  const bytes = await readOptional(ctx, jobOutput!);
+  if (bytes === undefined || bytes.length !== expected.sizeBytes || crc32(bytes) !== expected.crc32) return false;
+  if (sessionOutput === undefined) return true;
+  const session = await readOptional(ctx, sessionOutput);
+  return session !== undefined && session.length > 0;
 }
 
 async function readOptional(ctx: JobContext, path: string): Promise<Uint8Array | undefined> {

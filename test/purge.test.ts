@@ -53,7 +53,9 @@ describe('purge', () => {
     expect(dead.acquired).toBe(true);
     world.dead.add(77);
     const report = await purge(world.io, world.config, undefined);
-    expect(report).toMatchObject({ locks: 1, tmp: 1, files: 1, bytes: 'partial'.length, jobs: 0 });
+    // The stale lock's files count too: the lock file and its work directory's owner record.
+    expect(report).toMatchObject({ locks: 1, tmp: 1, files: 3, jobs: 0 });
+    expect(report.bytes).toBeGreaterThan('partial'.length + 2 * 90);
     expect(await readdir(join(world.config.root, 'sessions/s1'))).toEqual([]);
     expect((await readdir(jobDir)).sort()).toEqual(['.tmp-0123456789abcdef', 'input.txt', 'state.json']);
   });

@@ -11,6 +11,7 @@ import { acquireLock } from '../../src/ownerLock.ts';
 import { Layout } from '../../src/layout.ts';
 import { readJobState } from '../../src/jobState.ts';
 import { World, type SpawnOptions } from '../world/world.ts';
+import { mixSeed } from '../seededRandom.ts';
 import type { SimFsCore } from '../simFs/simFsCore.ts';
 import { crashState } from '../simFs/crashStates.ts';
 import { snapshot } from '../simFs/snapshot.ts';
@@ -35,6 +36,8 @@ export interface RecoveryOptions {
   readonly monitor: ConcurrencyMonitor;
   /** A broken runtime is broken in recovery too. */
   readonly spawn?: SpawnOptions;
+  /** Carry a wall-clock step of the crashed run over into recovery (the machine's clock stays wrong). */
+  readonly wallOffsetMs?: number;
 }
 
 export interface RecoveryResult {
@@ -62,7 +65,7 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
   let startCore = core;
   let startMs = options.startMs + config.staleAfterMs + 1;
   if (options.crashRecoveryAtOp !== undefined) {
-    const first = new World({ seed: options.seed ^ 0x5a5a, core: startCore, startMs: options.startMs });
+    const first = new World({ seed: mixSeed(options.seed, 101), core: startCore, startMs: options.startMs });
     options.monitor.attach(first);
     const runner = first.spawn('recovery-0', (io) => runPass(io, config), options.spawn);
     const killAt = options.crashRecoveryAtOp;
@@ -71,7 +74,8 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
     startCore = crashState(first.core, { kind: 'process-kill' });
     startMs = first.fake.now + config.staleAfterMs + 1;
   }
-  const world = new World({ seed: options.seed, core: startCore, startMs });
+  const world = new World({ seed: mixSeed(options.seed, 102), core: startCore, startMs });
+  world.wallOffsetMs = options.wallOffsetMs ?? 0;
   options.monitor.attach(world);
   let passes = 0;
   const errors: Violation[] = [];
@@ -100,7 +104,7 @@ export async function recoverAndCheck(core: SimFsCore, options: RecoveryOptions)
 }
 
 /** I1's second half: run every complete job again; nothing in its directory may change. */
-async function rerunCompleteJobs(world: World, config: RuntimeConfig, spawn?: SpawnOptions): Promise<Violation[]> {
+export async function rerunCompleteJobs(world: World, config: RuntimeConfig, spawn?: SpawnOptions): Promise<Violation[]> {
   const layout = new Layout(config.root);
   const complete: string[] = [];
   for (const name of safeReaddir(world.core, layout.jobsDir)) {
@@ -125,8 +129,9 @@ async function rerunCompleteJobs(world: World, config: RuntimeConfig, spawn?: Sp
 }
 
 /** I5: move past every TTL, purge, and compare what disappeared with what purge reported. */
-async function purgeEverything(world: World, config: RuntimeConfig, spawn?: SpawnOptions): Promise<Violation[]> {
-  world.stepWallClock(config.ttlMs + config.staleAfterMs + 1);
+export async function purgeEverything(world: World, config: RuntimeConfig, spawn?: SpawnOptions): Promise<Violation[]> {
+  // Past every TTL, also for files made before a backward clock step (their mtimes are ahead).
+  world.stepWallClock(config.ttlMs + config.staleAfterMs + 1 + Math.max(0, -world.wallOffsetMs));
   const before = snapshot(world.core);
   const purger = world.spawn('purge', async (io): Promise<PurgeReport | undefined> => {
     const locked = await acquireLock(io, { name: 'runner', path: new Layout(config.root).runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });

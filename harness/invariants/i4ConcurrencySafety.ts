@@ -2,7 +2,7 @@
 // scheduler runs it, a commit into a session's artifacts (a rename onto a job's state.json,
 // transcript.txt, draft.md or export.html, or onto the session transcript) must come from the process
 // that the session's lock file names at that instant. A fenced-out owner (its lock taken over) and a
-// second runner therefore commit nothing. Enqueue's first state.json, which precedes any runner, is exempt.
+// second runner therefore commit nothing: an attempted commit that the fence makes fail is fine. Enqueue's first state.json, which precedes any runner, is exempt.
 import type { RuntimeConfig } from '../../src/config.ts';
 import { FILE } from '../../src/layout.ts';
 import { ownerRecordSchema } from '../../src/ownerLock.ts';
@@ -19,8 +19,17 @@ export class ConcurrencyMonitor {
 
   constructor(private readonly config: RuntimeConfig, private readonly sessionOfJob: ReadonlyMap<string, string>) {}
 
+  /** Verdicts taken just before a commit runs, kept only if the commit then succeeds. */
+  private readonly pending = new Map<SimProcess, Violation>();
+
   attach(world: World): void {
     world.observers.push((process, op) => this.observe(world, process, op));
+    world.completions.push((process, _op, ok) => {
+      const verdict = this.pending.get(process);
+      if (verdict === undefined) return;
+      this.pending.delete(process);
+      if (ok) this.violations.push(verdict);
+    });
   }
 
   private observe(world: World, process: SimProcess, op: OpDesc): void {
@@ -36,7 +45,8 @@ export class ConcurrencyMonitor {
       holderPid = undefined;
     }
     if (holderPid !== process.pid) {
-      this.violations.push({
+      // The lock holder is read at the instant the call is scheduled; the call runs atomically next.
+      this.pending.set(process, {
         invariant: 'I4',
         path: op.to,
         message: `p${process.pid} (${process.name}) committed ${op.to} while the session ${session} lock is held by ${holderPid === undefined ? 'nobody' : `p${holderPid}`}`,

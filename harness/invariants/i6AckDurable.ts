@@ -1,5 +1,5 @@
 // I6 acknowledged means durable. Model: once the runtime reported a job complete (the job.complete
-// event), no crash of any model it claims to survive may lose it: in the crash state its state.json
+// event), no crash of any model it claims to survive may lose it, unless a user deleted it since: in the crash state its state.json
 // says complete and its artifacts are the golden ones.
 import type { RuntimeConfig } from '../../src/config.ts';
 import type { SimFsCore } from '../simFs/simFsCore.ts';
@@ -11,6 +11,8 @@ import type { Violation } from './violation.ts';
 export function checkAckDurable(core: SimFsCore, golden: Golden, config: RuntimeConfig, ackedJobIds: Iterable<string>, model: string): Violation[] {
   const violations: Violation[] = [];
   for (const jobId of ackedJobIds) {
+    // A deletion asked for after the acknowledgement supersedes it (its tombstone is durable first).
+    if (readCoreFile(core, `${config.root}/jobs/${jobId}/deleted`) !== undefined) continue;
     let status: string | undefined;
     try {
       status = readCoreState(core, config, jobId)?.status;

@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import type { RuntimeConfig } from '../../src/config.ts';
 import type { PurgeReport } from '../../src/purge.ts';
-import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import { World, type SimProcess } from '../world/world.ts';
 import { crashState } from '../simFs/crashStates.ts';
 import { snapshot, type Snapshot } from '../simFs/snapshot.ts';
@@ -13,16 +12,14 @@ import { simConfig } from '../workload/simConfig.ts';
 import { computeGolden, type Golden } from '../oracle/golden.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
 import type { Violation } from '../invariants/violation.ts';
-import { DiskQuota, diskFull } from '../faults/diskFull.ts';
-import { errnoFault } from '../faults/errnoFault.ts';
-import { fsyncEio } from '../faults/fsyncEio.ts';
-import { slowOps } from '../faults/slowOps.ts';
 import { withUpstreamFaults } from '../faults/upstreamFault.ts';
+import { DiskQuota } from '../faults/diskFull.ts';
+import { buildFault } from '../faults/buildFault.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { CallIndexRule, CallPointRule, type PointAction } from './callPoint.ts';
 import { checkExpectation } from './checkExpectation.ts';
 import { runTask } from './runTask.ts';
-import type { FaultSpec, PausePoint, ProcessSpec, Scenario } from './scenarioTypes.ts';
+import type { PausePoint, ProcessSpec, Scenario } from './scenarioTypes.ts';
 import type { OpDesc } from '../simFs/simFs.ts';
 
 export interface ScenarioViolation extends Violation {
@@ -115,7 +112,7 @@ async function runOnce(
     return { kind: 'proceed' };
   };
   const spawn = (spec: ProcessSpec) => {
-    const decorate = (spec.faults ?? []).map((fault) => faultDecorator(fault, world, quota, () => processes.get(spec.name)!));
+    const decorate = (spec.faults ?? []).map((fault) => buildFault(fault, world, quota, () => processes.get(spec.name)!));
     const process = world.spawn(spec.name, async (io) => {
       const result = await runTask(io, config, spec.task);
       if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) lastPurge = result as PurgeReport;
@@ -165,14 +162,4 @@ async function runOnce(
   }
   violations.push(...monitor.violations);
   return { violations, traceHash: world.trace.hash(), trace: world.trace.render(), ops: world.seq, calls };
-}
-
-function faultDecorator(fault: FaultSpec, world: World, quota: DiskQuota, process: () => SimProcess): (fs: FileSystem) => FileSystem {
-  if ('errno' in fault) return errnoFault(fault.errno, fault.trigger);
-  if ('diskQuotaBytes' in fault) {
-    quota.remainingBytes = fault.diskQuotaBytes;
-    return diskFull(quota);
-  }
-  if ('fsyncEio' in fault) return fsyncEio(world, fault.fsyncEio);
-  return slowOps(() => process().io.clock, fault.slowMs, fault.trigger);
 }

@@ -39,9 +39,11 @@ export class SimProcessFs implements FileSystem {
     try {
       const result = apply(decision);
       this.world.trace.add(`${prefix} = ok`);
+      for (const done of this.world.completions) done(this.process, op, true);
       return result;
     } catch (error) {
       this.world.trace.add(`${prefix} = ${(error as { code?: string }).code ?? String(error)}`);
+      for (const done of this.world.completions) done(this.process, op, false);
       throw error;
     }
   }

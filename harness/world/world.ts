@@ -90,6 +90,8 @@ export class World {
   interceptor: Interceptor | undefined;
   /** Called for every logged event, as it is logged (scenarios start processes on events). */
   readonly eventListeners: ((event: LoggedEvent) => void)[] = [];
+  /** Called after each call ran, with whether it succeeded (a monitor keeps only commits that happened). */
+  readonly completions: ((process: SimProcess, op: OpDesc, ok: boolean) => void)[] = [];
   /** Called for every call the scheduler lets run, before it runs (invariant monitors). */
   readonly observers: ((process: SimProcess, op: OpDesc, seq: number) => void)[] = [];
   private readonly choices: ChoiceSource;

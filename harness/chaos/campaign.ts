@@ -1,0 +1,74 @@
+// The randomized campaign: fast-check draws chaos plans (swarm fault mixes, interleavings), runs each,
+// and on a violation shrinks the plan (fewer processes, fewer faults, earlier kill points, shorter
+// choice lists) to a minimal one. The result names the seed and the counterexample path, which
+// replay exactly with `npm run chaos -- replay --seed S --path P`.
+import fc from 'fast-check';
+import type { RuntimeConfig } from '../../src/config.ts';
+import { chaosPlanArb } from './planArbitrary.ts';
+import { runChaosPlan, type ChaosRunResult } from './runChaosPlan.ts';
+import type { ChaosPlan } from './chaosPlan.ts';
+
+export interface CampaignOptions {
+  readonly runs: number;
+  readonly seed: number;
+  readonly config: RuntimeConfig;
+  /** Replay one counterexample: the path fast-check reported for this seed. */
+  readonly path?: string;
+  readonly onRun?: (index: number, result: ChaosRunResult) => void;
+}
+
+export interface CampaignFailure {
+  readonly seed: number;
+  readonly path: string;
+  readonly plan: ChaosPlan;
+  readonly result: ChaosRunResult;
+  readonly shrinks: number;
+}
+
+export interface CampaignResult {
+  readonly runs: number;
+  readonly crashes: number;
+  readonly invariantChecks: number;
+  readonly ops: number;
+  readonly failure: CampaignFailure | undefined;
+}
+
+export function replayCommand(seed: number, path: string): string {
+  return `npm run chaos -- replay --seed ${seed} --path ${path}`;
+}
+
+export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
+  let runs = 0;
+  let crashes = 0;
+  let invariantChecks = 0;
+  let ops = 0;
+  let last: { plan: ChaosPlan; result: ChaosRunResult } | undefined;
+  const property = fc.asyncProperty(chaosPlanArb, async (plan) => {
+    const result = await runChaosPlan(plan, options.config);
+    runs += 1;
+    crashes += result.crashes;
+    invariantChecks += result.invariantChecks;
+    ops += result.ops;
+    options.onRun?.(runs, result);
+    if (result.violations.length > 0) {
+      last = { plan, result };
+      return false;
+    }
+    return true;
+  });
+  const details = await fc.check(property, {
+    seed: options.seed,
+    numRuns: options.path === undefined ? options.runs : 1,
+    ...(options.path !== undefined ? { path: options.path } : {}),
+    endOnFailure: false,
+    interruptAfterTimeLimit: 60 * 60_000,
+  });
+  if (!details.failed || details.counterexample === null) return { runs, crashes, invariantChecks, ops, failure: undefined };
+  const [plan] = details.counterexample;
+  // The last failing run seen is the shrunk counterexample; run it again so the result is its own.
+  const result = last !== undefined && last.plan === plan ? last.result : await runChaosPlan(plan, options.config);
+  return {
+    runs, crashes, invariantChecks, ops,
+    failure: { seed: details.seed, path: details.counterexamplePath ?? '', plan, result, shrinks: details.numShrinks },
+  };
+}

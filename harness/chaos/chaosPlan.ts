@@ -1,0 +1,58 @@
+// One randomized run, as data: the jobs, the processes (with their faults, kill and pause points and
+// start times), wall-clock steps, an optional power loss, and the scheduler's choices. fast-check
+// generates and shrinks it; a failure file stores it (zod-validated) so `replay <file>` re-runs it
+// exactly, and so it can be copied into scenarios/regressions/.
+import { z } from 'zod';
+import { INPUTS } from '../workload/inputs.ts';
+
+const opName = z.enum(['open', 'write', 'fsync', 'close', 'readFile', 'rename', 'link', 'unlink', 'mkdir', 'rmdir', 'readdir', 'stat', 'lstat', 'fsyncDir']);
+const trigger = z.object({ op: z.union([opName, z.array(opName)]).optional(), pathIncludes: z.string().optional(), nth: z.number().int().positive().optional(), times: z.number().int().positive().optional() });
+
+export const faultSpecSchema = z.union([
+  z.object({ errno: z.enum(['EACCES', 'EPERM', 'EROFS', 'EIO', 'EMFILE']), trigger }),
+  z.object({ diskQuotaBytes: z.number().int().nonnegative() }),
+  z.object({ fsyncEio: trigger }),
+  z.object({ slowMs: z.number().int().positive(), trigger }),
+]);
+
+export const upstreamFaultSchema = z.object({
+  stage: z.enum(['transcribe', 'draft', 'export']),
+  jobId: z.string().optional(),
+  kind: z.enum(['transient', 'rate-limited', 'timeout', 'permanent', 'invalid-input']),
+  times: z.number().int().nonnegative().optional(),
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
+
+export const chaosProcessSchema = z.object({
+  name: z.string(),
+  task: z.union([z.enum(['pass', 'dueJobs']), z.object({ delete: z.string() }), z.object({ retry: z.string() })]),
+  startAfterMs: z.number().int().nonnegative(),
+  faults: z.array(faultSpecSchema),
+  upstream: z.array(upstreamFaultSchema),
+  killAtCall: z.number().int().nonnegative().optional(),
+  pause: z.object({ atCall: z.number().int().nonnegative(), durationMs: z.number().int().positive() }).optional(),
+});
+
+export const chaosPlanSchema = z.object({
+  jobs: z.array(z.object({ jobId: z.string(), sessionId: z.string(), input: z.enum(Object.keys(INPUTS) as [keyof typeof INPUTS, ...(keyof typeof INPUTS)[]]) })).min(1),
+  processes: z.array(chaosProcessSchema).min(1),
+  clockSteps: z.array(z.object({ atMs: z.number().int().nonnegative(), deltaMs: z.number().int() })),
+  powerLoss: z.object({ atMs: z.number().int().nonnegative(), model: z.enum(['lazyfs', 'pessimistic']) }).optional(),
+  choices: z.array(z.number().int().nonnegative()),
+});
+
+export type ChaosPlan = z.infer<typeof chaosPlanSchema>;
+export type ChaosProcess = z.infer<typeof chaosProcessSchema>;
+
+export const failureFileSchema = z.object({
+  version: z.literal(1),
+  kind: z.literal('chaos-failure'),
+  seed: z.number().int(),
+  path: z.string(),
+  plan: chaosPlanSchema,
+  violations: z.array(z.object({ invariant: z.string(), message: z.string(), path: z.string().optional() })),
+  traceHash: z.string(),
+  replay: z.string(),
+});
+
+export type FailureFile = z.infer<typeof failureFileSchema>;

@@ -1,0 +1,82 @@
+// The fast-check arbitrary for chaos plans, with swarm testing: each run first picks which kinds of
+// fault it may use (a random subset), then draws only faults of those kinds. Runs thus differ in
+// their fault mix, which finds bugs that a uniform mix of everything at once would drown out.
+import fc from 'fast-check';
+import type { ChaosPlan, ChaosProcess } from './chaosPlan.ts';
+type ChaosFault = ChaosProcess['faults'][number];
+import type { UpstreamFault } from '../faults/upstreamFault.ts';
+
+export const FAULT_KINDS = ['kill', 'pause', 'second-runner', 'delete', 'retry', 'clock-step', 'power-loss', 'disk-full', 'errno', 'fsync-eio', 'slow', 'upstream'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+const INPUT_POOL = ['talk.srt', 'captions.vtt', 'notes.txt', 'short.txt', 'song.mp3'] as const;
+const JOB_IDS = ['j1', 'j2', 'j3', 'j4'];
+
+const jobsArb = fc.integer({ min: 1, max: 4 }).chain((count) =>
+  fc.tuple(...Array.from({ length: count }, (_, i) => fc.record({
+    jobId: fc.constant(JOB_IDS[i]!),
+    sessionId: fc.constantFrom('s1', 's2', 's3'),
+    input: fc.constantFrom(...INPUT_POOL),
+  }))));
+
+function faultArb(kinds: ReadonlySet<FaultKind>): fc.Arbitrary<ChaosFault[]> {
+  const options: fc.Arbitrary<ChaosFault>[] = [];
+  if (kinds.has('disk-full')) options.push(fc.integer({ min: 0, max: 20_000 }).map((diskQuotaBytes) => ({ diskQuotaBytes })));
+  if (kinds.has('errno')) {
+    options.push(fc.record({
+      errno: fc.constantFrom('EACCES' as const, 'EPERM' as const, 'EROFS' as const, 'EIO' as const, 'EMFILE' as const),
+      trigger: fc.record({ op: fc.constantFrom('open' as const, 'write' as const, 'rename' as const, 'fsync' as const, 'readFile' as const, 'fsyncDir' as const), nth: fc.integer({ min: 1, max: 12 }) }),
+    }));
+  }
+  if (kinds.has('fsync-eio')) options.push(fc.integer({ min: 1, max: 10 }).map((nth) => ({ fsyncEio: { nth } })));
+  if (kinds.has('slow')) options.push(fc.record({ slowMs: fc.integer({ min: 1_000, max: 90_000 }), trigger: fc.record({ nth: fc.integer({ min: 1, max: 60 }) }) }));
+  return options.length === 0 ? fc.constant([]) : fc.array(fc.oneof(...options), { maxLength: 2 });
+}
+
+function upstreamArb(kinds: ReadonlySet<FaultKind>): fc.Arbitrary<UpstreamFault[]> {
+  if (!kinds.has('upstream')) return fc.constant([]);
+  return fc.array(fc.record({
+    stage: fc.constantFrom('transcribe' as const, 'draft' as const, 'export' as const),
+    kind: fc.constantFrom('transient' as const, 'rate-limited' as const, 'timeout' as const, 'permanent' as const, 'invalid-input' as const),
+    times: fc.integer({ min: 1, max: 3 }),
+  }), { maxLength: 2 });
+}
+
+function processArb(name: string, kinds: ReadonlySet<FaultKind>, first: boolean): fc.Arbitrary<ChaosProcess> {
+  const tasks: fc.Arbitrary<ChaosProcess['task']>[] = [fc.constant('pass' as const)];
+  if (!first && kinds.has('second-runner')) tasks.push(fc.constant('dueJobs' as const));
+  if (!first && kinds.has('delete')) tasks.push(fc.constantFrom(...JOB_IDS).map((id) => ({ delete: id })));
+  if (!first && kinds.has('retry')) tasks.push(fc.constantFrom(...JOB_IDS).map((id) => ({ retry: id })));
+  return fc.record({
+    name: fc.constant(name),
+    task: fc.oneof(...tasks),
+    startAfterMs: first ? fc.constant(0) : fc.integer({ min: 0, max: 200 }),
+    faults: faultArb(kinds),
+    upstream: upstreamArb(kinds),
+    killAtCall: kinds.has('kill') ? fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined }) : fc.constant(undefined),
+    pause: kinds.has('pause') ? fc.option(fc.record({ atCall: fc.integer({ min: 0, max: 300 }), durationMs: fc.integer({ min: 1_000, max: 150_000 }) }), { nil: undefined }) : fc.constant(undefined),
+  }).map((p) => {
+    const out: ChaosProcess = { name: p.name, task: p.task, startAfterMs: p.startAfterMs, faults: p.faults, upstream: p.upstream };
+    if (p.killAtCall !== undefined) out.killAtCall = p.killAtCall;
+    if (p.pause !== undefined) out.pause = p.pause;
+    return out;
+  });
+}
+
+export const kindsArb: fc.Arbitrary<FaultKind[]> = fc.subarray([...FAULT_KINDS], { minLength: 1 });
+
+export const chaosPlanArb: fc.Arbitrary<ChaosPlan> = kindsArb.chain((kindList) => {
+  const kinds = new Set(kindList);
+  const processCount = kinds.has('second-runner') || kinds.has('delete') || kinds.has('retry') ? fc.integer({ min: 2, max: 3 }) : fc.constant(1);
+  return processCount.chain((count) => fc.record({
+    jobs: jobsArb,
+    processes: fc.tuple(...Array.from({ length: count }, (_, i) => processArb(`p${i}`, kinds, i === 0))),
+    clockSteps: kinds.has('clock-step') ? fc.array(fc.record({ atMs: fc.integer({ min: 0, max: 300 }), deltaMs: fc.integer({ min: -30 * 60_000, max: 20 * 60_000 }) }), { maxLength: 2 }) : fc.constant([] as { atMs: number; deltaMs: number }[]),
+    powerLoss: kinds.has('power-loss') ? fc.option(fc.record({ atMs: fc.integer({ min: 0, max: 400 }), model: fc.constantFrom('lazyfs' as const, 'pessimistic' as const) }), { nil: undefined }) : fc.constant(undefined),
+    choices: fc.array(fc.nat({ max: 7 }), { maxLength: 300 }),
+  })).map((plan) => {
+    const out: ChaosPlan = { jobs: plan.jobs, processes: plan.processes, clockSteps: plan.clockSteps, choices: plan.choices };
+    if (plan.powerLoss !== undefined) out.powerLoss = plan.powerLoss;
+    return out;
+  });
+});

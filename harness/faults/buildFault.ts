@@ -1,0 +1,18 @@
+// From a fault's data (scenario or chaos plan) to the decorator that injects it into one process.
+import type { FileSystem } from '../../src/ports/fileSystem.ts';
+import type { SimProcess, World } from '../world/world.ts';
+import type { FaultSpec } from '../scenarios/scenarioTypes.ts';
+import { DiskQuota, diskFull } from './diskFull.ts';
+import { errnoFault } from './errnoFault.ts';
+import { fsyncEio } from './fsyncEio.ts';
+import { slowOps } from './slowOps.ts';
+
+export function buildFault(fault: FaultSpec, world: World, quota: DiskQuota, process: () => SimProcess): (fs: FileSystem) => FileSystem {
+  if ('errno' in fault) return errnoFault(fault.errno, fault.trigger);
+  if ('diskQuotaBytes' in fault) {
+    quota.remainingBytes = fault.diskQuotaBytes;
+    return diskFull(quota);
+  }
+  if ('fsyncEio' in fault) return fsyncEio(world, fault.fsyncEio);
+  return slowOps(() => process().io.clock, fault.slowMs, fault.trigger);
+}
