@@ -1,3 +1,192 @@
-// Placeholder until the harness lands (issue 3): says so plainly instead of pretending.
-process.stderr.write('durable-jobs chaos harness: not built yet\n');
-process.exitCode = 1;
+// The harness CLI: `npm run chaos -- <command>` (tsx harness/cli.ts).
+//   list [--json]                              scenario ids and titles
+//   scenarios [--only id,...] [--seed S]       run scripted scenarios
+//   explore [--model process-kill|power-loss|all] [--workload standard|small] [--seed S]
+//                                              every crash point of the workload, recovered and checked
+//   chaos [--runs N] [--seed S]                randomized campaign (fast-check, swarm faults, shrinking)
+//   replay --seed S --path P | replay <file>   exact re-run of a failure, printing its trace
+//   (no command)                               scenarios + explore + a bounded chaos campaign
+// Common: --json (one JSON object on stdout), --junit FILE, --out DIR (failure and trace files,
+// default .chaos). Exit 0: no violation; 1: a violation; 2: bad arguments.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { SCENARIOS } from '../scenarios/index.ts';
+import { runScenario } from './scenarios/runScenario.ts';
+import { explore, type ModelName } from './explorer/explore.ts';
+import { runCampaign, replayCommand } from './chaos/campaign.ts';
+import { runChaosPlan } from './chaos/runChaosPlan.ts';
+import { failureFileSchema, type FailureFile } from './chaos/chaosPlan.ts';
+import { simConfig } from './workload/simConfig.ts';
+import { SMALL_JOBS, STANDARD_JOBS } from './workload/jobSpec.ts';
+import { parseHarnessArgs, type HarnessArgs } from './cliArgs.ts';
+import { emptyReport, type RunReport } from './report/runReport.ts';
+import { renderHuman } from './report/renderHuman.ts';
+import { renderJunit } from './report/renderJunit.ts';
+
+export interface HarnessStreams {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const DEFAULT_CHAOS_RUNS = 300;
+
+export async function main(argv: string[], streams: HarnessStreams): Promise<number> {
+  let args: HarnessArgs;
+  try {
+    args = parseHarnessArgs(argv);
+  } catch (error) {
+    streams.stderr(`chaos: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (args.command === 'list') {
+    if (args.json) streams.stdout(`${JSON.stringify({ scenarios: SCENARIOS.map((s) => ({ id: s.id, title: s.title, proves: s.proves })) })}\n`);
+    else streams.stdout(SCENARIOS.map((s) => `${s.id.padEnd(28)} ${s.title}\n`).join(''));
+    return 0;
+  }
+  const unknown = (args.only ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id));
+  if (unknown.length > 0) {
+    streams.stderr(`chaos: unknown scenario id(s): ${unknown.join(', ')} (see: npm run chaos -- list)\n`);
+    return 2;
+  }
+  const started = performance.now();
+  const report = emptyReport(args.seed);
+  const progress = (text: string) => {
+    if (!args.json) streams.stderr(text);
+  };
+  const hash = createHash('sha256');
+  try {
+    if (args.command === 'replay') return await replay(args, streams);
+    if (args.command === 'all' || args.command === 'scenarios') await runScenarios(args, report, hash, progress);
+    if (args.command === 'all' || args.command === 'explore') await runExplore(args, report, hash, progress);
+    if (args.command === 'all' || args.command === 'chaos') await runChaos(args, report, hash, progress);
+  } catch (error) {
+    streams.stderr(`chaos: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+  report.traceHash = hash.digest('hex');
+  report.ok = report.violations.length === 0;
+  report.elapsedMs = performance.now() - started;
+  if (args.junit !== undefined) await writeFile(args.junit, renderJunit(report));
+  streams.stdout(args.json ? `${JSON.stringify(report)}\n` : renderHuman(report));
+  return report.ok ? 0 : 1;
+}
+
+async function runScenarios(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: (t: string) => void): Promise<void> {
+  const selected = SCENARIOS.filter((s) => args.only === undefined || args.only.includes(s.id));
+  for (const [index, scenario] of selected.entries()) {
+    progress(`[scenarios ${index + 1}/${selected.length}] ${scenario.id} ... `);
+    const t = performance.now();
+    const result = await runScenario(scenario, { seed: args.seed });
+    const elapsedMs = performance.now() - t;
+    progress(`${result.ok ? 'ok' : 'FAIL'} (${result.runs} run(s), ${Math.round(elapsedMs)} ms)\n`);
+    hash.update(result.traceHash);
+    report.scenarios.push({ id: scenario.id, title: scenario.title, ok: result.ok, runs: result.runs, elapsedMs });
+    report.runs += result.runs;
+    report.invariantChecks += result.runs;
+    for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `scenario:${scenario.id} (${v.run})`, ...(v.path ? { path: v.path } : {}) });
+    if (!result.ok) {
+      report.replay.push(`npm run chaos -- scenarios --only ${scenario.id} --seed ${args.seed}`);
+      report.traceFiles.push(await writeOut(args.out, 'traces', `scenario-${scenario.id}-seed${args.seed}.trace.txt`, result.trace));
+    }
+  }
+}
+
+async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: (t: string) => void): Promise<void> {
+  const models: ModelName[] = args.model === 'process-kill' ? ['process-kill'] : args.model === 'power-loss' ? ['lazyfs', 'pessimistic', 'subset'] : ['process-kill', 'lazyfs', 'pessimistic', 'subset'];
+  let lastShown = 0;
+  const result = await explore({
+    jobs: args.workload === 'small' ? SMALL_JOBS : STANDARD_JOBS,
+    config: simConfig(),
+    seed: args.seed,
+    models,
+    subsetsPerPoint: 1,
+    recoveryCrashShare: 0.1,
+    onProgress: (done, total) => {
+      if (done === total || done - lastShown >= Math.max(1, Math.floor(total / 10))) {
+        lastShown = done;
+        progress(`[explore] ${done}/${total} crash states\n`);
+      }
+    },
+  });
+  hash.update(`${result.crashStates}:${result.violations.length}`);
+  report.explore = { crashPoints: result.crashPoints, crashStates: result.crashStates, elapsedMs: result.elapsedMs, crashStatesPerSecond: result.crashStates / (result.elapsedMs / 1000) };
+  report.crashStates += result.crashStates;
+  report.runs += result.crashStates;
+  report.invariantChecks += result.invariantChecks;
+  for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `explore:${v.crashPoint}`, ...(v.path ? { path: v.path } : {}) });
+  if (result.violations.length > 0) report.replay.push(`npm run chaos -- explore --model ${args.model} --workload ${args.workload} --seed ${args.seed}`);
+}
+
+async function runChaos(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: (t: string) => void): Promise<void> {
+  const runs = args.runs ?? DEFAULT_CHAOS_RUNS;
+  const t = performance.now();
+  const result = await runCampaign({
+    runs, seed: args.seed, config: simConfig(),
+    onRun: (index, run) => {
+      hash.update(run.traceHash);
+      if (index % 50 === 0) progress(`[chaos] ${index} runs\n`);
+    },
+  });
+  report.chaos = { runs: result.runs, crashes: result.crashes, elapsedMs: performance.now() - t };
+  report.runs += result.runs;
+  report.crashStates += result.crashes;
+  report.invariantChecks += result.invariantChecks;
+  if (result.failure !== undefined) {
+    const f = result.failure;
+    const where = `chaos:seed=${f.seed} path=${f.path}`;
+    for (const v of f.result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where, ...(v.path ? { path: v.path } : {}) });
+    const command = replayCommand(f.seed, f.path);
+    const file: FailureFile = failureFileSchema.parse({
+      version: 1, kind: 'chaos-failure', seed: f.seed, path: f.path, plan: f.plan,
+      violations: f.result.violations.map((v) => ({ invariant: v.invariant, message: v.message, ...(v.path ? { path: v.path } : {}) })),
+      traceHash: f.result.traceHash, replay: command,
+    });
+    report.replay.push(command);
+    report.failureFiles.push(await writeOut(args.out, 'failures', `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.json`, `${JSON.stringify(file, null, 2)}\n`));
+    report.traceFiles.push(await writeOut(args.out, 'traces', `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.trace.txt`, f.result.trace));
+  }
+}
+
+async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<number> {
+  let violations: { invariant: string; message: string }[];
+  let trace: string;
+  let traceHash: string;
+  if (args.file !== undefined) {
+    let parsed: FailureFile;
+    try {
+      parsed = failureFileSchema.parse(JSON.parse(await readFile(args.file, 'utf8')));
+    } catch (error) {
+      streams.stderr(`chaos: ${args.file} is not a failure file: ${(error as Error).message.split('\n')[0]}\n`);
+      return 2;
+    }
+    const result = await runChaosPlan(parsed.plan, simConfig());
+    ({ violations, trace, traceHash } = result);
+  } else {
+    const result = await runCampaign({ runs: 1, seed: args.seed, path: args.path, config: simConfig() });
+    if (result.failure === undefined) {
+      streams.stdout(args.json ? `${JSON.stringify({ ok: true, seed: args.seed, path: args.path, violations: [] })}\n` : `seed ${args.seed} path ${args.path}: no violation now\n`);
+      return 0;
+    }
+    ({ violations, trace, traceHash } = result.failure.result);
+  }
+  if (args.json) {
+    streams.stdout(`${JSON.stringify({ ok: violations.length === 0, seed: args.seed, path: args.path ?? null, traceHash, violations, trace })}\n`);
+  } else {
+    streams.stdout(`${trace}\n\n${violations.length === 0 ? 'no violation' : violations.map((v) => `[${v.invariant}] ${v.message}`).join('\n')}\ntrace hash: ${traceHash}\n`);
+  }
+  return violations.length === 0 ? 0 : 1;
+}
+
+async function writeOut(out: string, kind: 'failures' | 'traces', name: string, content: string): Promise<string> {
+  const dir = join(out, kind);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) {
+  process.exitCode = await main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+}

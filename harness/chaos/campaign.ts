@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { RuntimeConfig } from '../../src/config.ts';
 import { chaosPlanArb } from './planArbitrary.ts';
-import { runChaosPlan, type ChaosRunResult } from './runChaosPlan.ts';
+import { runChaosPlan, type ChaosRunResult, type RuntimeVariant } from './runChaosPlan.ts';
 import type { ChaosPlan } from './chaosPlan.ts';
 
 export interface CampaignOptions {
@@ -15,6 +15,7 @@ export interface CampaignOptions {
   /** Replay one counterexample: the path fast-check reported for this seed. */
   readonly path?: string;
   readonly onRun?: (index: number, result: ChaosRunResult) => void;
+  readonly variant?: RuntimeVariant;
 }
 
 export interface CampaignFailure {
@@ -44,7 +45,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   let ops = 0;
   let last: { plan: ChaosPlan; result: ChaosRunResult } | undefined;
   const property = fc.asyncProperty(chaosPlanArb, async (plan) => {
-    const result = await runChaosPlan(plan, options.config);
+    const result = await runChaosPlan(plan, options.config, 1, options.variant);
     runs += 1;
     crashes += result.crashes;
     invariantChecks += result.invariantChecks;
@@ -66,7 +67,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   if (!details.failed || details.counterexample === null) return { runs, crashes, invariantChecks, ops, failure: undefined };
   const [plan] = details.counterexample;
   // The last failing run seen is the shrunk counterexample; run it again so the result is its own.
-  const result = last !== undefined && last.plan === plan ? last.result : await runChaosPlan(plan, options.config);
+  const result = last !== undefined && last.plan === plan ? last.result : await runChaosPlan(plan, options.config, 1, options.variant);
   return {
     runs, crashes, invariantChecks, ops,
     failure: { seed: details.seed, path: details.counterexamplePath ?? '', plan, result, shrinks: details.numShrinks },

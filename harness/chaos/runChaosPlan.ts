@@ -4,6 +4,7 @@
 // after recovery. A job may end failed only for a reason the plan gave it (a permanent fault, or its
 // attempts used up by kills and transient faults), and deleted only if the plan deleted it.
 import type { RuntimeConfig } from '../../src/config.ts';
+import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { World, type SimProcess } from '../world/world.ts';
 import { listedChoices } from '../world/choiceSource.ts';
@@ -49,7 +50,12 @@ function goldenFor(plan: ChaosPlan, config: RuntimeConfig, seed: number) {
 
 const PERMANENT_ERRNO = new Set(['EACCES', 'EPERM', 'EROFS']);
 
-export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed = 1): Promise<ChaosRunResult> {
+/** A broken runtime for checker tests and the bug zoo: decorators every runtime process gets. */
+export interface RuntimeVariant {
+  readonly decorate?: readonly ((fs: FileSystem) => FileSystem)[];
+}
+
+export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed = 1, variant: RuntimeVariant = {}): Promise<ChaosRunResult> {
   const { setup, golden } = await goldenFor(plan, config, seed);
   const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, choices: listedChoices(plan.choices) });
   const monitor = new ConcurrencyMonitor(config, new Map(plan.jobs.map((j) => [j.jobId, j.sessionId])));
@@ -76,7 +82,7 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   for (const spec of plan.processes) {
     world.at(spec.startAfterMs, `start ${spec.name}`, () => {
       const ref: { process?: SimProcess } = {};
-      const decorate = spec.faults.map((fault) => buildFault(fault, world, quota, () => ref.process!));
+      const decorate = [...(variant.decorate ?? []), ...spec.faults.map((fault) => buildFault(fault, world, quota, () => ref.process!))];
       const handlers = spec.upstream.length > 0 ? withUpstreamFaults(defaultHandlers, spec.upstream) : defaultHandlers;
       const self = world.spawn(spec.name, (io) => runTask(io, config, spec.task), { decorate, handlers });
       ref.process = self;
@@ -102,13 +108,13 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   // TTL: a record written while the clock was wrong looks older, by the error, once it is corrected.)
   const backwardMs = plan.clockSteps.reduce((sum, step) => sum + Math.max(0, -step.deltaMs), 0);
   const { world: recovered, errors } = await recoverToQuiescence(crashState(world.core, { kind: 'process-kill' }), {
-    config, golden, seed, startMs: world.fake.now + backwardMs, monitor, wallOffsetMs: world.wallOffsetMs,
+    config, golden, seed, startMs: world.fake.now + backwardMs, monitor, wallOffsetMs: world.wallOffsetMs, spawn: { decorate: variant.decorate ?? [] },
   });
   violations.push(...errors);
   violations.push(...checkOutcomes(plan, golden, config, recovered));
   violations.push(...checkIdempotency(recovered.core, golden, config));
-  violations.push(...(await rerunCompleteJobs(recovered, config)));
-  violations.push(...(await purgeEverything(recovered, config)));
+  violations.push(...(await rerunCompleteJobs(recovered, config, { decorate: variant.decorate ?? [] })));
+  violations.push(...(await purgeEverything(recovered, config, { decorate: variant.decorate ?? [] })));
   checks += 5;
   violations.push(...monitor.violations);
   checks += monitor.commitsChecked;

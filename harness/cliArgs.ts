@@ -1,0 +1,86 @@
+// Arguments of the harness CLI. Unknown commands and flags, missing or malformed values: a one-line
+// error and exit 2.
+export class HarnessUsageError extends Error {
+  override readonly name = 'HarnessUsageError';
+}
+
+export const COMMANDS = ['all', 'list', 'scenarios', 'explore', 'chaos', 'replay'] as const;
+export type HarnessCommand = (typeof COMMANDS)[number];
+
+export interface HarnessArgs {
+  command: HarnessCommand;
+  json: boolean;
+  seed: number;
+  runs: number | undefined;
+  only: string[] | undefined;
+  model: 'process-kill' | 'power-loss' | 'all';
+  workload: 'standard' | 'small';
+  path: string | undefined;
+  file: string | undefined;
+  junit: string | undefined;
+  out: string;
+}
+
+const VALUE_FLAGS = new Set(['seed', 'runs', 'only', 'model', 'workload', 'path', 'junit', 'out']);
+
+export function parseHarnessArgs(argv: string[]): HarnessArgs {
+  const args: HarnessArgs = { command: 'all', json: false, seed: 1, runs: undefined, only: undefined, model: 'all', workload: 'standard', path: undefined, file: undefined, junit: undefined, out: '.chaos' };
+  let rest = argv;
+  if (rest[0] !== undefined && !rest[0].startsWith('--')) {
+    if (!(COMMANDS as readonly string[]).includes(rest[0])) throw new HarnessUsageError(`unknown command ${JSON.stringify(rest[0])} (commands: ${COMMANDS.join(', ')})`);
+    args.command = rest[0] as HarnessCommand;
+    rest = rest.slice(1);
+  }
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (!arg.startsWith('--')) {
+      if (args.command === 'replay' && args.file === undefined) {
+        args.file = arg;
+        continue;
+      }
+      throw new HarnessUsageError(`unexpected argument ${JSON.stringify(arg)}`);
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (name === 'json') {
+      args.json = true;
+      continue;
+    }
+    if (!VALUE_FLAGS.has(name)) throw new HarnessUsageError(`unknown flag --${name}`);
+    const value = inline ?? rest[++i];
+    if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) throw new HarnessUsageError(`--${name} needs a value`);
+    switch (name) {
+      case 'seed':
+        if (!/^\d{1,10}$/.test(value) || Number(value) > 0xffffffff) throw new HarnessUsageError(`--seed needs a whole number 0..4294967295, not ${JSON.stringify(value)}`);
+        args.seed = Number(value);
+        break;
+      case 'runs':
+        if (!/^\d{1,7}$/.test(value) || Number(value) < 1) throw new HarnessUsageError(`--runs needs a whole number ≥ 1, not ${JSON.stringify(value)}`);
+        args.runs = Number(value);
+        break;
+      case 'only':
+        args.only = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+        break;
+      case 'model':
+        if (value !== 'process-kill' && value !== 'power-loss' && value !== 'all') throw new HarnessUsageError(`--model takes process-kill, power-loss or all, not ${JSON.stringify(value)}`);
+        args.model = value;
+        break;
+      case 'workload':
+        if (value !== 'standard' && value !== 'small') throw new HarnessUsageError(`--workload takes standard or small, not ${JSON.stringify(value)}`);
+        args.workload = value;
+        break;
+      case 'path':
+        if (!/^\d+(:\d+)*$/.test(value)) throw new HarnessUsageError(`--path takes a fast-check path like 12:0:3, not ${JSON.stringify(value)}`);
+        args.path = value;
+        break;
+      case 'junit':
+        args.junit = value;
+        break;
+      case 'out':
+        args.out = value;
+        break;
+    }
+  }
+  if (args.command === 'replay' && args.file === undefined && args.path === undefined) throw new HarnessUsageError('replay needs --seed S --path P, or a failure file');
+  if (args.command === 'replay' && args.file !== undefined && args.path !== undefined) throw new HarnessUsageError('replay takes a failure file or --seed/--path, not both');
+  return args;
+}

@@ -1,0 +1,39 @@
+// What one `npm run chaos` invocation found, as data. Renderers (human, JSON, JUnit) read this and
+// nothing else.
+export interface ReportViolation {
+  readonly invariant: string;
+  readonly message: string;
+  /** Where it was found: `scenario:<id>` (+ run), `explore:<crash point>`, or `chaos:seed=<S> path=<P>`. */
+  readonly where: string;
+  readonly path?: string;
+}
+
+export interface ScenarioSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly ok: boolean;
+  readonly runs: number;
+  readonly elapsedMs: number;
+}
+
+export interface RunReport {
+  ok: boolean;
+  seed: number;
+  /** Simulated runs: scenario runs + crash states recovered + chaos runs. */
+  runs: number;
+  crashStates: number;
+  invariantChecks: number;
+  violations: ReportViolation[];
+  traceHash: string;
+  scenarios: ScenarioSummary[];
+  explore?: { crashPoints: number; crashStates: number; elapsedMs: number; crashStatesPerSecond: number };
+  chaos?: { runs: number; crashes: number; elapsedMs: number };
+  replay: string[];
+  failureFiles: string[];
+  traceFiles: string[];
+  elapsedMs: number;
+}
+
+export function emptyReport(seed: number): RunReport {
+  return { ok: true, seed, runs: 0, crashStates: 0, invariantChecks: 0, violations: [], traceHash: '', scenarios: [], replay: [], failureFiles: [], traceFiles: [], elapsedMs: 0 };
+}

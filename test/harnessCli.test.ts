@@ -1,0 +1,98 @@
+// The harness CLI, in-process (the same main() `npm run chaos` runs), plus one real child process.
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { main } from '../harness/cli.ts';
+import { REPO_ROOT, TSX } from './support/spawnCli.ts';
+
+async function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+describe('npm run chaos', () => {
+  it('list --json lists the 22 catalog scenarios with titles', async () => {
+    const { code, stdout } = await run(['list', '--json']);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout) as { scenarios: { id: string; title: string }[] };
+    expect(parsed.scenarios).toHaveLength(22);
+    expect(parsed.scenarios[0]).toMatchObject({ id: 'crash-during-stage', title: expect.any(String) });
+  });
+
+  it('scenarios --only … --json reports ok, counts, violations, trace hash and per-scenario results', async () => {
+    const { code, stdout } = await run(['scenarios', '--only', 'orphaned-lock,p1-failed-state', '--json', '--seed', '9']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ ok: true, seed: 9, violations: [], scenarios: [{ id: 'orphaned-lock', ok: true }, { id: 'p1-failed-state', ok: true }] });
+    expect(report.traceHash).toMatch(/^[0-9a-f]{64}$/);
+    for (const key of ['runs', 'crashStates', 'invariantChecks']) expect(typeof report[key]).toBe('number');
+    const again = JSON.parse((await run(['scenarios', '--only', 'orphaned-lock,p1-failed-state', '--json', '--seed', '9'])).stdout);
+    expect(again.traceHash).toBe(report.traceHash);
+  });
+
+  it('explore --workload small --model process-kill checks every crash point and writes JUnit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chaos-cli-'));
+    dirs.push(dir);
+    const junit = join(dir, 'junit.xml');
+    const { code, stdout } = await run(['explore', '--workload', 'small', '--model', 'process-kill', '--json', '--junit', junit]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.explore.crashPoints).toBeGreaterThan(100);
+    expect(report.crashStates).toBeGreaterThanOrEqual(report.explore.crashPoints);
+    expect(await readFile(junit, 'utf8')).toMatch(/<testcase classname="durable-jobs" name="explore"/);
+  });
+
+  it('replay <failure file> re-runs a saved regression and prints its trace', async () => {
+    const { code, stdout } = await run(['replay', join(REPO_ROOT, 'scenarios/regressions/fenced-commit-attempt-is-not-a-commit.json')]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/p100 paused for 1000ms/);
+    expect(stdout).toMatch(/no violation/);
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command/],
+    [['chaos', '--runs', 'many'], /--runs needs a whole number/],
+    [['chaos', '--seed'], /--seed needs a value/],
+    [['explore', '--model', 'meteor'], /--model takes/],
+    [['replay'], /replay needs --seed S --path P, or a failure file/],
+    [['replay', '--seed', '1', '--path', 'x:y'], /fast-check path/],
+    [['scenarios', '--only', 'no-such-scenario'], /unknown scenario id/],
+    [['list', '--verbose'], /unknown flag --verbose/],
+  ])('bad arguments %j: one-line error, exit 2', async (args, message) => {
+    const { code, stderr, stdout } = await run(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a failure file that is not one is refused with exit 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chaos-cli-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'bad.json'), '{"version": 2}');
+    const { code, stderr } = await run(['replay', join(dir, 'bad.json')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/is not a failure file/);
+  });
+
+  it('runs as a real process through tsx', async () => {
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(TSX, [join(REPO_ROOT, 'harness/cli.ts'), 'list'], { cwd: REPO_ROOT });
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(22);
+  });
+});
