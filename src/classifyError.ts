@@ -6,7 +6,7 @@
 // cheap, the error is recorded on the job, and maxAttempts bounds the cost, whereas wrongly failing
 // a job that would have succeeded needs a human.
 import { z } from 'zod';
-import { FileError, PermanentError, TransientError, errorMessage } from './errors.ts';
+import { FileError, HttpStatusError, PermanentError, TransientError, errorMessage } from './errors.ts';
 import type { ErrorKind } from './errors.ts';
 import { errorCode } from './ports/fileSystem.ts';
 
@@ -23,6 +23,11 @@ const TRANSIENT_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 
   'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const PERMANENT_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EINVAL', 'ENOENT', 'EEXIST', 'EXDEV']);
 
+/** HTTP: 408 Request Timeout, 425 Too Early, 429 Too Many Requests and 5xx are worth retrying. */
+export function classifyHttpStatus(status: number): ErrorKind {
+  return status === 408 || status === 425 || status === 429 || status >= 500 ? 'transient' : 'permanent';
+}
+
 export function classifyError(error: unknown): Classified {
   const name = error instanceof Error ? error.name : 'Error';
   const message = errorMessage(error);
@@ -30,6 +35,10 @@ export function classifyError(error: unknown): Classified {
     return error.retryAfterMs === undefined ? { kind: 'transient', name, message } : { kind: 'transient', name, message, retryAfterMs: error.retryAfterMs };
   }
   if (error instanceof PermanentError) return { kind: 'permanent', name, message };
+  if (error instanceof HttpStatusError) {
+    const kind = classifyHttpStatus(error.status);
+    return kind === 'transient' && error.retryAfterMs !== undefined ? { kind, name, message, retryAfterMs: error.retryAfterMs } : { kind, name, message };
+  }
   if (error instanceof z.ZodError) return { kind: 'permanent', name: 'SchemaError', message };
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return { kind: 'transient', name, message };
   const code = error instanceof FileError ? error.code : errorCode(error) ?? errorCode(error instanceof Error ? error.cause : undefined);

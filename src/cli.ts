@@ -11,6 +11,7 @@ import { cryptoRandom, nodeProcesses, systemClock } from './adapters/systemPorts
 import { jsonLinesLog } from './adapters/jsonLinesLog.ts';
 import type { Io } from './ports/io.ts';
 import { defaultHandlers } from './defaultHandlers.ts';
+import { httpTranscribeHandlers } from './adapters/httpUpstream.ts';
 import { DEFAULT_CONFIG, makeConfig, type RuntimeConfig } from './config.ts';
 import { UsageError, errorMessage } from './errors.ts';
 import { checkId } from './ids.ts';
@@ -55,7 +56,13 @@ export async function main(argv: string[], env: Record<string, string | undefine
     random: cryptoRandom,
     processes: nodeProcesses,
     log: jsonLinesLog(args.flags.log === 'json' ? streams.stderr : undefined, nodeProcesses.pid, systemClock.nowMs),
-    handlers: defaultHandlers,
+    // JOBS_UPSTREAM_URL points transcribe at a real transcription service (JOBS_UPSTREAM_TOKEN: bearer).
+    handlers: env.JOBS_UPSTREAM_URL === undefined ? defaultHandlers : httpTranscribeHandlers(defaultHandlers, {
+      url: env.JOBS_UPSTREAM_URL,
+      timeoutMs: Number(env.JOBS_UPSTREAM_TIMEOUT_MS ?? 120_000),
+      nowMs: systemClock.nowMs,
+      ...(env.JOBS_UPSTREAM_TOKEN !== undefined ? { headers: { authorization: `Bearer ${env.JOBS_UPSTREAM_TOKEN}` } } : {}),
+    }),
   };
   const print = (human: string, json: unknown) => streams.stdout(args.json ? `${JSON.stringify(json)}\n` : human);
   try {

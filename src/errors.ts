@@ -25,6 +25,14 @@ export class PermanentError extends JobsError {
   override readonly name: string = 'PermanentError';
 }
 
+/** An upstream HTTP service answered with a non-success status; classifyError decides its kind. */
+export class HttpStatusError extends JobsError {
+  override readonly name: string = 'HttpStatusError';
+  constructor(readonly status: number, message: string, readonly retryAfterMs?: number) {
+    super(message);
+  }
+}
+
 /** The job's input is not something the pipeline can transcribe. The plan calls it "invalid audio". */
 export class InvalidInputError extends PermanentError {
   override readonly name: string = 'InvalidInputError';

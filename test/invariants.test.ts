@@ -17,6 +17,10 @@ import { checkRerunUnchanged } from '../harness/invariants/i1Idempotency.ts';
 import { defaultHandlers } from '../src/defaultHandlers.ts';
 import type { StageHandlers } from '../src/ports/stageHandlers.ts';
 import type { FileSystem } from '../src/ports/fileSystem.ts';
+import { runChaosPlan } from '../harness/chaos/runChaosPlan.ts';
+import type { ChaosPlan } from '../harness/chaos/chaosPlan.ts';
+import { checkErrorContract } from '../harness/invariants/i7ErrorContract.ts';
+import { PermanentError, TransientError } from '../src/errors.ts';
 
 const config = simConfig();
 const ONE_JOB: JobSpec[] = [{ jobId: 'j1', sessionId: 's1', input: 'talk.srt' }];
@@ -125,3 +129,42 @@ describe('I5 bounded storage', () => {
   });
 });
 
+
+describe('I7 error contract', () => {
+  const plan = (kind: 'transient' | 'permanent'): ChaosPlan => ({
+    jobs: [{ jobId: 'j1', sessionId: 's1', input: 'talk.srt' }],
+    processes: [{ name: 'p0', task: 'pass', startAfterMs: 0, faults: [], upstream: [{ stage: 'draft', kind, times: 1 }] }],
+    clockSteps: [],
+    choices: [],
+  });
+  // Stage code that catches upstream errors and rethrows them as the wrong class: the two ways an
+  // error contract breaks in practice.
+  const retriesPermanent = (h: StageHandlers): StageHandlers => ({
+    ...h, draft: async (input) => h.draft(input).catch((e: unknown) => { throw e instanceof PermanentError ? new TransientError((e as Error).message) : e; }),
+  });
+  const neverRetriesTransient = (h: StageHandlers): StageHandlers => ({
+    ...h, draft: async (input) => h.draft(input).catch((e: unknown) => { throw e instanceof TransientError ? new PermanentError((e as Error).message) : e; }),
+  });
+
+  it('passes on the correct runtime for both kinds of fault', async () => {
+    expect((await runChaosPlan(plan('transient'), config)).violations).toEqual([]);
+    expect((await runChaosPlan(plan('permanent'), config)).violations).toEqual([]);
+  });
+
+  it('catches a runtime that retries permanent errors', async () => {
+    const { violations } = await runChaosPlan(plan('permanent'), config, 1, { wrapHandlers: retriesPermanent });
+    expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/permanent permanent fault in draft of job j1 did not fail the job/) }));
+  });
+
+  it('catches a runtime that never retries transient errors', async () => {
+    const { violations } = await runChaosPlan(plan('transient'), config, 1, { wrapHandlers: neverRetriesTransient });
+    expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/transient transient fault in draft of job j1 was not retried/) }));
+  });
+
+  it('catches a retry started before its backoff expired', () => {
+    const event = (seq: number, event: string, timeMs: number, fields: object) => ({ seq, pid: 1, timeMs, event, fields: { jobId: 'j1', ...fields } }) as never;
+    const events = [event(1, 'job.retry_scheduled', 100, { nextAttemptAt: 5_000, error: { kind: 'transient' } }), event(2, 'job.started', 4_000, {})];
+    expect(checkErrorContract(events, [], { clockStepped: false })).toEqual([expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/backoff not honoured/) })]);
+    expect(checkErrorContract(events, [], { clockStepped: true })).toEqual([]);
+  });
+});

@@ -5,8 +5,10 @@
 // attempts used up by kills and transient faults), and deleted only if the plan deleted it.
 import type { RuntimeConfig } from '../../src/config.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
+import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
+import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContract.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
-import { World, type SimProcess } from '../world/world.ts';
+import { World, type SimProcess, type SpawnOptions } from '../world/world.ts';
 import { listedChoices } from '../world/choiceSource.ts';
 import { crashState } from '../simFs/crashStates.ts';
 import { buildSetup, cloneCore } from '../workload/setup.ts';
@@ -53,6 +55,8 @@ const PERMANENT_ERRNO = new Set(['EACCES', 'EPERM', 'EROFS']);
 /** A broken runtime for checker tests and the bug zoo: decorators every runtime process gets. */
 export interface RuntimeVariant {
   readonly decorate?: readonly ((fs: FileSystem) => FileSystem)[];
+  /** Stage code that wraps the handlers (where a misclassifying catch-and-rethrow would live). */
+  readonly wrapHandlers?: (handlers: StageHandlers) => StageHandlers;
 }
 
 export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed = 1, variant: RuntimeVariant = {}): Promise<ChaosRunResult> {
@@ -65,6 +69,7 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   let crashes = 0;
   const quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
   const processes: SimProcess[] = [];
+  const ledger: LedgerEntry[] = [];
   const killAt = new Map<number, number>();
   const pauseAt = new Map<number, { atCall: number; durationMs: number }>();
   world.interceptor = (process) => {
@@ -83,7 +88,8 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
     world.at(spec.startAfterMs, `start ${spec.name}`, () => {
       const ref: { process?: SimProcess } = {};
       const decorate = [...(variant.decorate ?? []), ...spec.faults.map((fault) => buildFault(fault, world, quota, () => ref.process!))];
-      const handlers = spec.upstream.length > 0 ? withUpstreamFaults(defaultHandlers, spec.upstream) : defaultHandlers;
+      const injected = withUpstreamFaults(defaultHandlers, spec.upstream, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length }));
+      const handlers = variant.wrapHandlers?.(injected) ?? injected;
       const self = world.spawn(spec.name, (io) => runTask(io, config, spec.task), { decorate, handlers });
       ref.process = self;
       processes.push(self);
@@ -108,18 +114,24 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   // TTL: a record written while the clock was wrong looks older, by the error, once it is corrected.)
   const backwardMs = plan.clockSteps.reduce((sum, step) => sum + Math.max(0, -step.deltaMs), 0);
   const { world: recovered, errors } = await recoverToQuiescence(crashState(world.core, { kind: 'process-kill' }), {
-    config, golden, seed, startMs: world.fake.now + backwardMs, monitor, wallOffsetMs: world.wallOffsetMs, spawn: { decorate: variant.decorate ?? [] },
+    config, golden, seed, startMs: world.fake.now + backwardMs, monitor, wallOffsetMs: world.wallOffsetMs, spawn: runtimeSpawn(variant),
   });
   violations.push(...errors);
   violations.push(...checkOutcomes(plan, golden, config, recovered));
   violations.push(...checkIdempotency(recovered.core, golden, config));
-  violations.push(...(await rerunCompleteJobs(recovered, config, { decorate: variant.decorate ?? [] })));
-  violations.push(...(await purgeEverything(recovered, config, { decorate: variant.decorate ?? [] })));
+  violations.push(...(await rerunCompleteJobs(recovered, config, runtimeSpawn(variant))));
+  violations.push(...(await purgeEverything(recovered, config, runtimeSpawn(variant))));
+  violations.push(...checkErrorContract(recovered.events, [], { clockStepped: false }));
   checks += 5;
   violations.push(...monitor.violations);
-  checks += monitor.commitsChecked;
+  violations.push(...checkErrorContract(world.events, ledger, { clockStepped: plan.clockSteps.length > 0 }));
+  checks += monitor.commitsChecked + 1;
   const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;
   return { violations, traceHash: world.trace.hash(), trace, crashes, invariantChecks: checks, ops: world.seq + recovered.seq };
+}
+
+function runtimeSpawn(variant: RuntimeVariant): SpawnOptions {
+  return { decorate: variant.decorate ?? [], ...(variant.wrapHandlers !== undefined ? { handlers: variant.wrapHandlers(defaultHandlers) } : {}) };
 }
 
 function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, world: World): Violation[] {

@@ -21,6 +21,7 @@ import { checkCrashSafety } from '../invariants/i3CrashSafety.ts';
 import { checkIdempotency, checkRerunUnchanged } from '../invariants/i1Idempotency.ts';
 import { checkBoundedStorage } from '../invariants/i5BoundedStorage.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
+import { checkErrorContract } from '../invariants/i7ErrorContract.ts';
 import type { Violation } from '../invariants/violation.ts';
 
 export const MAX_RECOVERY_PASSES = 8;
@@ -98,9 +99,10 @@ export async function recoverAndCheck(core: SimFsCore, options: RecoveryOptions)
   const violations: Violation[] = [...errors];
   violations.push(...checkCrashSafety(world.core, golden, config, { deleted: options.deleted ?? new Set() }));
   violations.push(...checkIdempotency(world.core, golden, config));
+  violations.push(...checkErrorContract(world.events, [], { clockStepped: false }));
   violations.push(...(await rerunCompleteJobs(world, config, options.spawn)));
   violations.push(...(await purgeEverything(world, config, options.spawn)));
-  return { violations, invariantChecks: 5, core: world.core, passes };
+  return { violations, invariantChecks: 6, core: world.core, passes };
 }
 
 /** I1's second half: run every complete job again; nothing in its directory may change. */

@@ -34,12 +34,25 @@ function makeError(fault: UpstreamFault): Error {
   }
 }
 
-export function withUpstreamFaults(handlers: StageHandlers, faults: readonly UpstreamFault[]): StageHandlers {
+/** What the error contract (I7) needs to know of each injection. */
+export interface UpstreamInjection {
+  readonly jobId: string;
+  readonly stage: Stage;
+  readonly kind: UpstreamFaultKind;
+  readonly errorKind: 'transient' | 'permanent';
+}
+
+export function upstreamErrorKind(kind: UpstreamFaultKind): 'transient' | 'permanent' {
+  return kind === 'permanent' || kind === 'invalid-input' ? 'permanent' : 'transient';
+}
+
+export function withUpstreamFaults(handlers: StageHandlers, faults: readonly UpstreamFault[], onInject?: (injection: UpstreamInjection) => void): StageHandlers {
   const remaining = faults.map((fault) => ({ fault, left: fault.times ?? 1 }));
   const guard = <A extends { jobId: string }, R>(stage: Stage, call: (input: A) => Promise<R>) => async (input: A): Promise<R> => {
     const active = remaining.find((r) => r.fault.stage === stage && r.left > 0 && (r.fault.jobId === undefined || r.fault.jobId === input.jobId));
     if (active !== undefined) {
       active.left -= 1;
+      onInject?.({ jobId: input.jobId, stage, kind: active.fault.kind, errorKind: upstreamErrorKind(active.fault.kind) });
       throw makeError(active.fault);
     }
     return call(input);

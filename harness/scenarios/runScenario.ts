@@ -18,6 +18,7 @@ import { buildFault } from '../faults/buildFault.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { CallIndexRule, CallPointRule, type PointAction } from './callPoint.ts';
 import { checkExpectation } from './checkExpectation.ts';
+import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContract.ts';
 import { runTask } from './runTask.ts';
 import type { PausePoint, ProcessSpec, Scenario } from './scenarioTypes.ts';
 import type { OpDesc } from '../simFs/simFs.ts';
@@ -102,6 +103,7 @@ async function runOnce(
   const violations: Violation[] = [];
   const calls: OpDesc[] = [];
   let lastPurge: PurgeReport | undefined;
+  const ledger: LedgerEntry[] = [];
   world.interceptor = (process, op) => {
     if (sweepKill === undefined && process.name === scenario.sweep?.process) calls.push(op);
     for (const { pid, rule } of rules) {
@@ -117,7 +119,7 @@ async function runOnce(
       const result = await runTask(io, config, spec.task);
       if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) lastPurge = result as PurgeReport;
       return result;
-    }, { decorate, ...(spec.upstream !== undefined ? { handlers: withUpstreamFaults(defaultHandlers, spec.upstream) } : {}) });
+    }, { decorate, ...(spec.upstream !== undefined ? { handlers: withUpstreamFaults(defaultHandlers, spec.upstream, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length })) } : {}) });
     processes.set(spec.name, process);
     if (spec.killAt !== undefined) rules.push({ pid: process.pid, rule: new CallPointRule(spec.killAt, 'kill') });
     const pauses = spec.pauseAt === undefined ? [] : Array.isArray(spec.pauseAt) ? spec.pauseAt : [spec.pauseAt as PausePoint];
@@ -161,5 +163,6 @@ async function runOnce(
     }
   }
   violations.push(...monitor.violations);
+  violations.push(...checkErrorContract(world.events, ledger, { clockStepped: scenario.steps.some((s) => 'stepWallClockMs' in s) }));
   return { violations, traceHash: world.trace.hash(), trace: world.trace.render(), ops: world.seq, calls };
 }
