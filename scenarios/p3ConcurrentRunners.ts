@@ -11,9 +11,9 @@ export default scenario({
   proves: 'Phase 3 acceptance: two runner invocations concurrently → only one processes a given session',
   jobs,
   steps: [
-    pass('cron-a'),
-    pass('cron-b'),
-    { spawn: { name: 'worker-a', task: 'dueJobs' } },
+    pass('cron-a', { concurrency: 3 }),
+    pass('cron-b', { concurrency: 2 }),
+    { spawn: { name: 'worker-a', task: 'dueJobs', concurrency: 3 } },
     { spawn: { name: 'worker-b', task: 'dueJobs', startAfterMs: 2 } },
     {
       expect: {

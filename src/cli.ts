@@ -41,6 +41,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     config = makeConfig({
       root: args.flags.root ?? env.JOBS_ROOT ?? './data',
       ...(args.numbers['deadline-ms'] !== undefined ? { passDeadlineMs: args.numbers['deadline-ms'] } : {}),
+      ...(args.numbers.concurrency !== undefined ? { concurrency: args.numbers.concurrency } : {}),
       ...(args.numbers['stale-after-ms'] !== undefined ? { staleAfterMs: args.numbers['stale-after-ms'], heartbeatEveryMs: Math.max(1, Math.floor(args.numbers['stale-after-ms'] / 4)) } : {}),
       ...(args.numbers['ttl-ms'] !== undefined ? { ttlMs: args.numbers['ttl-ms'] } : {}),
       ...(args.numbers['max-attempts'] !== undefined ? { maxAttempts: args.numbers['max-attempts'] } : {}),
@@ -55,7 +56,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     clock: systemClock,
     random: cryptoRandom,
     processes: nodeProcesses,
-    log: jsonLinesLog(args.flags.log === 'json' ? streams.stderr : undefined, nodeProcesses.pid, systemClock.nowMs),
+    log: jsonLinesLog(args.flags.log === 'json' ? streams.stderr : undefined, nodeProcesses.pid, systemClock.nowMs, () => process.hrtime.bigint()),
     // JOBS_UPSTREAM_URL points transcribe at a real transcription service (JOBS_UPSTREAM_TOKEN: bearer).
     handlers: env.JOBS_UPSTREAM_URL === undefined ? defaultHandlers : httpTranscribeHandlers(defaultHandlers, {
       url: env.JOBS_UPSTREAM_URL,

@@ -3,7 +3,7 @@
 import { UsageError } from './errors.ts';
 
 const VALUE_FLAGS = ['root', 'session', 'input', 'job', 'log'] as const;
-const NUMBER_FLAGS = ['deadline-ms', 'stale-after-ms', 'ttl-ms', 'max-attempts', 'backoff-base-ms'] as const;
+const NUMBER_FLAGS = ['deadline-ms', 'stale-after-ms', 'ttl-ms', 'max-attempts', 'backoff-base-ms', 'concurrency'] as const;
 const BOOLEAN_FLAGS = ['json'] as const;
 const COMMANDS = ['enqueue', 'run', 'status', 'retry', 'delete', 'purge'] as const;
 

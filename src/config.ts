@@ -17,6 +17,8 @@ export const runtimeConfigSchema = z.object({
   passDeadlineMs: z.number().int().positive(),
   /** Jobs looked at in one pass; bounds the work of a pass over a huge backlog. */
   maxJobsPerPass: z.number().int().positive(),
+  /** Sessions a runner pass works on at once (never two jobs of one session). */
+  concurrency: z.number().int().min(1).max(64),
 }).refine((c) => c.heartbeatEveryMs * 2 <= c.staleAfterMs, { message: 'heartbeatEveryMs must be at most half of staleAfterMs' })
   .refine((c) => c.backoffBaseMs <= c.backoffCapMs, { message: 'backoffBaseMs must not exceed backoffCapMs' });
 
@@ -35,6 +37,7 @@ export const DEFAULT_CONFIG: Omit<RuntimeConfig, 'root'> = {
   ttlMs: 7 * 24 * 60 * MINUTE_MS,
   passDeadlineMs: 14 * MINUTE_MS,
   maxJobsPerPass: 10_000,
+  concurrency: 1,
 };
 
 export function makeConfig(overrides: Partial<RuntimeConfig> & { root: string }): RuntimeConfig {

@@ -84,17 +84,33 @@ export async function runDueJobs(
     if (runnable || pendingDelete) due.push(state);
   }
   due.sort((a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1));
-  for (const state of due.slice(0, config.maxJobsPerPass)) {
-    if (io.clock.monotonicMs() - startedMs >= config.passDeadlineMs) {
-      summary.deadlineReached = true;
-      break;
+  // Jobs are grouped by session, oldest first; each of `concurrency` workers takes a whole session at
+  // a time, so this pass never works on one session twice at once (the session lock covers the
+  // other processes). A worker stops taking work at the deadline.
+  const groups = groupBySession(due.slice(0, config.maxJobsPerPass));
+  const worker = async () => {
+    for (let group = groups.shift(); group !== undefined; group = groups.shift()) {
+      for (const state of group) {
+        if (io.clock.monotonicMs() - startedMs >= config.passDeadlineMs) {
+          summary.deadlineReached = true;
+          return;
+        }
+        await options.beforeEachJob?.();
+        const outcome = await processJob(io, config, layout, state);
+        summary.outcomes[outcome] += 1;
+        if (outcome !== 'deferred') summary.ran += 1;
+        if (outcome === 'deferred') break; // the session is busy elsewhere: its later jobs would be too
+      }
     }
-    await options.beforeEachJob?.();
-    const outcome = await processJob(io, config, layout, state);
-    summary.outcomes[outcome] += 1;
-    if (outcome !== 'deferred') summary.ran += 1;
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(config.concurrency, Math.max(groups.length, 1)) }, worker));
   return summary;
+}
+
+function groupBySession(jobs: readonly JobState[]): JobState[][] {
+  const bySession = new Map<string, JobState[]>();
+  for (const job of jobs) bySession.set(job.sessionId, [...(bySession.get(job.sessionId) ?? []), job]);
+  return [...bySession.values()];
 }
 
 async function processJob(io: Io, config: RuntimeConfig, layout: Layout, listed: JobState): Promise<JobOutcome | 'deferred' | 'error'> {

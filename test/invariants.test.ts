@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../harness/explorer/explore.ts';
 import { simConfig } from '../harness/workload/simConfig.ts';
 import { SMALL_JOBS, type JobSpec } from '../harness/workload/jobSpec.ts';
-import { clobberingLockAcquire, noDirFsync, noFileFsync, tmpInvisibleToReaddir } from '../harness/bugs/fsBugs.ts';
+import { clobberingLockAcquire, noDirFsync, noFileFsync, staleViewTakeover, tmpInvisibleToReaddir, unfencedCommits } from '../harness/bugs/fsBugs.ts';
+import { runScenario } from '../harness/scenarios/runScenario.ts';
 import { buildSetup, cloneCore } from '../harness/workload/setup.ts';
 import { computeGolden } from '../harness/oracle/golden.ts';
 import { World } from '../harness/world/world.ts';
@@ -166,5 +167,24 @@ describe('I7 error contract', () => {
     const events = [event(1, 'job.retry_scheduled', 100, { nextAttemptAt: 5_000, error: { kind: 'transient' } }), event(2, 'job.started', 4_000, {})];
     expect(checkErrorContract(events, [], { clockStepped: false })).toEqual([expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/backoff not honoured/) })]);
     expect(checkErrorContract(events, [], { clockStepped: true })).toEqual([]);
+  });
+});
+
+describe('I4 on the Phase 3 scenarios', () => {
+  it('catches a stale takeover that decides from an old look and is not exclusive (the proper-lockfile race)', async () => {
+    const race = (await import('../scenarios/staleLockTakeoverRace.ts')).default;
+    expect((await runScenario(race, { seed: 1 })).ok).toBe(true);
+    let caught: string[] = [];
+    for (let seed = 1; seed <= 20 && caught.length === 0; seed++) {
+      caught = (await runScenario(race, { seed, variant: { decorate: [staleViewTakeover] } })).violations.filter((v) => v.invariant === 'I4').map((v) => v.message);
+    }
+    expect(caught[0]).toMatch(/committed .* while the session s1 lock is held by (nobody|p\d+)/);
+  });
+
+  it('catches an owner that commits after its lock was taken over (no fencing)', async () => {
+    const fenced = (await import('../scenarios/pausedOwnerFenced.ts')).default;
+    expect((await runScenario(fenced, { seed: 1 })).ok).toBe(true);
+    const broken = await runScenario(fenced, { seed: 1, variant: { decorate: [unfencedCommits] } });
+    expect(broken.violations).toContainEqual(expect.objectContaining({ invariant: 'I4', message: expect.stringMatching(/\(paused\) committed/) }));
   });
 });

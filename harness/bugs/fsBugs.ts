@@ -45,3 +45,51 @@ export const clobberingLockAcquire: Decorator = (fs) => override(fs, {
 export const tmpInvisibleToReaddir: Decorator = (fs) => override(fs, {
   readdir: async (path) => (await fs.readdir(path)).filter((name) => !name.startsWith('.tmp-')),
 });
+
+/**
+ * proper-lockfile's stale takeover: the taker decides from an earlier look at the lock (a stat, here a
+ * cached read of the lock file) and its takeover step is not exclusive (a second taker whose rename of
+ * the stale owner's work directory fails carries on as if it had won). Two takers then both believe
+ * they own the lock, and the later one removes the earlier one's lock file.
+ */
+export const staleViewTakeover: Decorator = (fs) => {
+  const seen = new Map<string, Uint8Array>();
+  return override(fs, {
+    readFile: async (path) => {
+      if (!path.endsWith('.lock')) return fs.readFile(path);
+      const cached = seen.get(path);
+      if (cached !== undefined) return cached;
+      const bytes = await fs.readFile(path);
+      seen.set(path, bytes);
+      return bytes;
+    },
+    rename: async (from, to) => {
+      try {
+        await fs.rename(from, to);
+      } catch (error) {
+        if (!(from.includes('/.tmp-work-') && to.includes('/.tmp-reap-'))) throw error;
+      }
+    },
+    link: async (existing, newPath) => {
+      await fs.link(existing, newPath);
+      if (newPath.endsWith('.lock')) seen.delete(newPath);
+    },
+  });
+};
+
+/**
+ * No fencing: commits are staged next to the work directory instead of inside it, and the "still
+ * mine?" check always answers yes. An owner whose lock was taken over keeps committing.
+ */
+export const unfencedCommits: Decorator = (fs) => {
+  const shadow = (path: string) => path.replace(/\/\.tmp-work-([0-9a-f]+)\/(\.tmp-[0-9a-f]+)$/, '/.tmp-unfenced-$1-$2');
+  return override(fs, {
+    open: (path, flags, mode) => fs.open(shadow(path), flags, mode),
+    rename: (from, to) => fs.rename(shadow(from), to),
+    unlink: (path) => fs.unlink(shadow(path)),
+    stat: async (path) => {
+      if (/\/\.tmp-work-[0-9a-f]+$/.test(path)) return { isFile: false, isDirectory: true, isSymbolicLink: false, sizeBytes: 4096, mtimeMs: 0 };
+      return fs.stat(path);
+    },
+  });
+};

@@ -15,6 +15,7 @@ import type { Violation } from '../invariants/violation.ts';
 import { withUpstreamFaults } from '../faults/upstreamFault.ts';
 import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
+import type { RuntimeVariant } from '../chaos/runChaosPlan.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { CallIndexRule, CallPointRule, type PointAction } from './callPoint.ts';
 import { checkExpectation } from './checkExpectation.ts';
@@ -53,12 +54,12 @@ interface RunOutcome {
   calls: OpDesc[];
 }
 
-export async function runScenario(scenario: Scenario, options: { seed: number; config?: RuntimeConfig }): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, options: { seed: number; config?: RuntimeConfig; variant?: RuntimeVariant }): Promise<ScenarioResult> {
   const config = options.config ?? simConfig();
   const setup = await buildSetup(scenario.jobs, config, options.seed);
   const golden = await computeGolden(scenario.jobs, config, setup, options.seed);
   const runs: { label: string; outcome: RunOutcome }[] = [];
-  const first = await runOnce(scenario, config, setup, golden, options.seed, undefined);
+  const first = await runOnce(scenario, config, setup, golden, options.seed, undefined, options.variant ?? {});
   runs.push({ label: 'main', outcome: first });
   if (scenario.sweep !== undefined) {
     const sweep = scenario.sweep;
@@ -71,7 +72,7 @@ export async function runScenario(scenario: Scenario, options: { seed: number; c
     for (const run of runs.slice(1)) {
       const [, spec] = run.label.split(':') as [string, string];
       const [when, index] = spec.split('@') as ['before' | 'after', string];
-      run.outcome = await runOnce(scenario, config, setup, golden, options.seed, { process: sweep.process, index: Number(index), when });
+      run.outcome = await runOnce(scenario, config, setup, golden, options.seed, { process: sweep.process, index: Number(index), when }, options.variant ?? {});
     }
   }
   const violations = runs.flatMap((r) => r.outcome.violations.map((v) => ({ ...v, run: r.label })));
@@ -92,6 +93,7 @@ export async function runScenario(scenario: Scenario, options: { seed: number; c
 async function runOnce(
   scenario: Scenario, config: RuntimeConfig, setup: Setup, golden: Golden, seed: number,
   sweepKill: { process: string; index: number; when: 'before' | 'after' } | undefined,
+  variant: RuntimeVariant,
 ): Promise<RunOutcome> {
   const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000 });
   const monitor = new ConcurrencyMonitor(config, new Map(scenario.jobs.map((j) => [j.jobId, j.sessionId])));
@@ -114,9 +116,9 @@ async function runOnce(
     return { kind: 'proceed' };
   };
   const spawn = (spec: ProcessSpec) => {
-    const decorate = (spec.faults ?? []).map((fault) => buildFault(fault, world, quota, () => processes.get(spec.name)!));
+    const decorate = [...(variant.decorate ?? []), ...(spec.faults ?? []).map((fault) => buildFault(fault, world, quota, () => processes.get(spec.name)!))];
     const process = world.spawn(spec.name, async (io) => {
-      const result = await runTask(io, config, spec.task);
+      const result = await runTask(io, spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency }, spec.task);
       if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) lastPurge = result as PurgeReport;
       return result;
     }, { decorate, ...(spec.upstream !== undefined ? { handlers: withUpstreamFaults(defaultHandlers, spec.upstream, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length })) } : {}) });

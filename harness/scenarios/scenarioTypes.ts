@@ -41,6 +41,8 @@ export interface ProcessSpec {
   readonly name: string;
   readonly task: Task;
   readonly faults?: readonly FaultSpec[];
+  /** Sessions this process works on at once (runner `--concurrency`). */
+  readonly concurrency?: number;
   readonly upstream?: readonly UpstreamFault[];
   readonly killAt?: CallPoint;
   readonly pauseAt?: PausePoint | readonly PausePoint[];
