@@ -40,7 +40,8 @@ export default scenario({
         jobs: {
           queued: { status: 'deleted', stage: 'init' },
           'in-transcribe': { status: 'deleted', stage: 'transcribe' },
-          between: { status: 'deleted', stage: 'export' },
+          // Aborted before the draft's state write: the job is recorded as deleted at draft.
+          between: { status: 'deleted', stage: 'draft' },
           'in-export': { status: 'deleted', stage: 'export' },
           done: { status: 'deleted', stage: 'export' },
         },

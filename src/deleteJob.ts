@@ -18,6 +18,7 @@ const KEEP = new Set<string>([FILE.state, FILE.tombstone]);
 
 /** Runs under the job's session lock: removes everything of the job but its state and tombstone. */
 export async function finishDeletion(io: Io, config: RuntimeConfig, lock: HeldLock, state: JobState): Promise<void> {
+  if (io.variants?.finishDeletion !== undefined) return io.variants.finishDeletion(io, config, lock, state);
   const layout = new Layout(config.root);
   const jobDir = layout.jobDir(state.jobId);
   const removed = { files: 0, bytes: 0 };
@@ -54,10 +55,10 @@ export async function deleteJob(io: Io, config: RuntimeConfig, jobId: string): P
   const state = await readJobState(io.fs, jobDir);
   if (state === undefined) throw new UsageError(`unknown job ${jobId}`);
   if (state.status === 'deleted') return 'already-deleted';
-  if (!(await hasTombstone(io.fs, jobDir))) {
+  if (!(await hasTombstone(io, jobDir))) {
     // Two deleters at once: the runner may remove the other's tmp file; the tombstone is what counts.
     await writeTombstone(io, jobDir).catch(async (error: unknown) => {
-      if (!(await hasTombstone(io.fs, jobDir))) throw error;
+      if (!(await hasTombstone(io, jobDir))) throw error;
     });
   }
   const outcome = await withSessionLock(io, config, state.sessionId, { jobId }, async (lock) => {

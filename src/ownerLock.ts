@@ -39,7 +39,7 @@ import { TMP_PREFIX, baseName, dirName, joinPath } from './layout.ts';
 import { ignoreNotFound, removeTree, type RemovedCounts } from './removeTree.ts';
 
 export type LockName = 'runner' | 'session';
-type LockIo = Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log'>;
+type LockIo = Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log' | 'variants'>;
 
 export const ownerRecordSchema = z.object({
   lock: z.enum(['runner', 'session']),
@@ -74,6 +74,7 @@ export function workDirOf(lockPath: string, token: string): string {
 }
 
 export async function acquireLock(io: LockIo, options: LockOptions): Promise<AcquireResult> {
+  if (io.variants?.acquireLock !== undefined) return io.variants.acquireLock(io as Io, options);
   assert(options.heartbeatEveryMs > 0 && options.heartbeatEveryMs * 2 <= options.staleAfterMs,
     'the heartbeat interval must be at most half the stale bound');
   const token = io.random.hex(8);
@@ -167,6 +168,7 @@ export async function ownerFreshness(io: LockIo, options: LockOptions, owner: Ow
 export async function retire(
   io: LockIo, options: LockOptions, staleToken: string, myToken: string, removed?: RemovedCounts,
 ): Promise<'retired' | 'retry' | 'busy'> {
+  if (io.variants?.retire !== undefined) return io.variants.retire(io as Io, options, staleToken, myToken);
   const dir = dirName(options.path);
   const myReap = joinPath(dir, `${REAP_PREFIX}${staleToken}-by-${myToken}`);
   try {

@@ -15,6 +15,7 @@ import { STAGES, writeJobState, type ArtifactRecord, type JobState, type Stage }
 import { FILE, Layout, joinPath } from './layout.ts';
 import { JobDeletedError, LockLostError, TransientError, assert, errorMessage } from './errors.ts';
 import { writeFileAtomic, wrapFileError, type AtomicWriteOptions } from './writeFileAtomic.ts';
+import type { StageCommit } from './variants.ts';
 import { crc32 } from './checksum.ts';
 import { classifyError } from './classifyError.ts';
 import { retryDelayMs } from './backoff.ts';
@@ -39,19 +40,17 @@ export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, init
   const layout = new Layout(config.root);
   const jobDir = layout.jobDir(initial.jobId);
   const fields = { jobId: initial.jobId, sessionId: initial.sessionId };
-  const ctx: JobContext = {
-    io, config, lock, layout, jobDir,
-    commit: {
-      tmpDir: lock.workDir,
-      beforeCommit: async () => {
-        await lock.assertHeld();
-        if (await hasTombstone(io.fs, jobDir)) throw new JobDeletedError(`job ${initial.jobId} was deleted`);
-      },
+  const fenced: AtomicWriteOptions = {
+    tmpDir: lock.workDir,
+    beforeCommit: async () => {
+      await lock.assertHeld();
+      if (await hasTombstone(io, jobDir)) throw new JobDeletedError(`job ${initial.jobId} was deleted`);
     },
   };
+  const ctx: JobContext = { io, config, lock, layout, jobDir, commit: io.variants?.commitOptions?.(lock, fenced) ?? fenced };
   let state = initial;
   try {
-    if (await hasTombstone(io.fs, jobDir)) throw new JobDeletedError(`job ${initial.jobId} was deleted`);
+    if (await hasTombstone(io, jobDir)) throw new JobDeletedError(`job ${initial.jobId} was deleted`);
     if (state.status === 'complete' && (await allStagesValid(ctx, state))) {
       for (const stage of STAGES) io.log.emit('stage.skipped', { ...fields, stage, reason: 'output valid' });
       return 'unchanged';
@@ -67,16 +66,17 @@ export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, init
     for (const [index, stage] of STAGES.entries()) {
       await ctx.commit.beforeCommit?.();
       let artifact = state.artifacts[stage];
+      let bytes: Uint8Array | undefined;
       if (artifact !== undefined && (await stageOutputValid(ctx, state, stage))) {
         io.log.emit('stage.skipped', { ...fields, stage, reason: 'output valid' });
       } else {
         io.log.emit('stage.start', { ...fields, stage });
-        artifact = await runStage(ctx, state, stage);
-        io.log.emit('stage.done', { ...fields, stage, sizeBytes: artifact.sizeBytes });
+        bytes = await produce(ctx, state, stage);
+        artifact = { sizeBytes: bytes.length, crc32: crc32(bytes) };
       }
       const next = STAGES[index + 1];
       const last = next === undefined;
-      state = {
+      const nextState: JobState = {
         ...state,
         status: last ? 'complete' : 'running',
         stage: last ? stage : next,
@@ -84,13 +84,31 @@ export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, init
         error: last ? null : state.error,
         updatedAt: io.clock.nowMs(),
       };
-      await writeJobState(io, jobDir, state, ctx.commit);
+      const commit: StageCommit = {
+        io, jobDir, outputs: outputPaths(ctx, state, stage), bytes: bytes ?? new Uint8Array(0), produced: bytes !== undefined, next: nextState, commit: ctx.commit, stage,
+      };
+      await (io.variants?.commitStage?.(commit, commitStage) ?? commitStage(commit));
+      state = nextState;
     }
-    io.log.emit('job.complete', { ...fields, attempts: state.attempts });
     return 'complete';
   } catch (error) {
     return await settleFailure(ctx, state, error);
   }
+}
+
+/**
+ * Commits a finished stage: its outputs first (each durable), then the state that records them, and
+ * only after the complete state is durable the acknowledgement. That order is what makes a skip safe
+ * (state never names an output that is not on disk) and an acknowledgement true (I6).
+ */
+export async function commitStage(c: StageCommit): Promise<void> {
+  const fields = { jobId: c.next.jobId, sessionId: c.next.sessionId };
+  if (c.produced) {
+    for (const path of c.outputs) await writeFileAtomic(c.io, path, c.bytes, c.commit);
+    c.io.log.emit('stage.done', { ...fields, stage: c.stage, sizeBytes: c.bytes.length });
+  }
+  await writeJobState(c.io, c.jobDir, c.next, c.commit);
+  if (c.next.status === 'complete') c.io.log.emit('job.complete', { ...fields, attempts: c.next.attempts });
 }
 
 async function settleFailure(ctx: JobContext, state: JobState, error: unknown): Promise<JobOutcome> {
@@ -109,7 +127,7 @@ async function settleFailure(ctx: JobContext, state: JobState, error: unknown): 
     await finishDeletion(io, config, lock, state);
     return 'deleted';
   }
-  const classified = classifyError(error);
+  const classified = (io.variants?.classifyError ?? classifyError)(error);
   const exhausted = classified.kind === 'transient' && state.attempts >= config.maxAttempts;
   const nowMs = io.clock.nowMs();
   const recorded = {
@@ -173,16 +191,20 @@ async function stageOutputValid(ctx: JobContext, state: JobState, stage: Stage):
   const expected = state.artifacts[stage];
   if (expected === undefined) return false;
   const [jobOutput, sessionOutput] = outputPaths(ctx, state, stage);
-  const bytes = await readOptional(ctx, jobOutput!);
+  return (ctx.io.variants?.outputsValid ?? outputsValid)(ctx.io, jobOutput!, sessionOutput, expected);
+}
+
+export async function outputsValid(io: Io, jobOutput: string, sessionOutput: string | undefined, expected: ArtifactRecord): Promise<boolean> {
+  const bytes = await readOptional(io, jobOutput);
   if (bytes === undefined || bytes.length !== expected.sizeBytes || crc32(bytes) !== expected.crc32) return false;
   if (sessionOutput === undefined) return true;
-  const session = await readOptional(ctx, sessionOutput);
+  const session = await readOptional(io, sessionOutput);
   return session !== undefined && session.length > 0;
 }
 
-async function readOptional(ctx: JobContext, path: string): Promise<Uint8Array | undefined> {
+export async function readOptional(io: Io, path: string): Promise<Uint8Array | undefined> {
   try {
-    return await ctx.io.fs.readFile(path);
+    return await io.fs.readFile(path);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw wrapFileError(error, 'read', path);
@@ -201,7 +223,8 @@ async function readText(ctx: JobContext, path: string): Promise<string> {
   return decoder.decode(await readRequired(ctx, path));
 }
 
-async function runStage(ctx: JobContext, state: JobState, stage: Stage): Promise<ArtifactRecord> {
+/** Runs the stage's handler on its input; the bytes it returns are the stage's output. */
+async function produce(ctx: JobContext, state: JobState, stage: Stage): Promise<Uint8Array> {
   const { io } = ctx;
   const base = { jobId: state.jobId, sessionId: state.sessionId };
   let text: string;
@@ -218,7 +241,5 @@ async function runStage(ctx: JobContext, state: JobState, stage: Stage): Promise
       text = await io.handlers.export({ ...base, draft: await readText(ctx, joinPath(ctx.jobDir, FILE.draft)) });
       break;
   }
-  const bytes = encoder.encode(text);
-  for (const path of outputPaths(ctx, state, stage)) await writeFileAtomic(io, path, bytes, ctx.commit);
-  return { sizeBytes: bytes.length, crc32: crc32(bytes) };
+  return encoder.encode(text);
 }

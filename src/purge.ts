@@ -25,6 +25,11 @@ export interface PurgeReport {
   locks: number;
 }
 
+/** Past its TTL by the wall clock; an age below zero (the clock stepped back) is never expired. */
+export function isExpired(nowMs: number, updatedAtMs: number, ttlMs: number): boolean {
+  return nowMs - updatedAtMs > ttlMs;
+}
+
 export function emptyPurgeReport(): PurgeReport {
   return { jobs: 0, incompleteJobs: 0, sessions: 0, files: 0, bytes: 0, tmp: 0, locks: 0 };
 }
@@ -43,7 +48,7 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
   const liveSessions = new Set<string>();
   for (const entry of entries) {
     if (entry.state !== undefined) {
-      const expired = FINISHED.has(entry.state.status) && nowMs - entry.state.updatedAt > config.ttlMs;
+      const expired = FINISHED.has(entry.state.status) && (io.variants?.isExpired ?? isExpired)(nowMs, entry.state.updatedAt, config.ttlMs);
       const removed = expired ? await purgeJob(io, config, layout, entry.jobId, entry.state.sessionId) : undefined;
       if (removed !== undefined) {
         report.jobs += 1;
@@ -83,7 +88,7 @@ async function purgeJob(io: Io, config: RuntimeConfig, layout: Layout, jobId: st
   const jobDir = layout.jobDir(jobId);
   const locked = await withSessionLock(io, config, sessionId, { jobId }, async () => {
     const current = await readJobState(io.fs, jobDir).catch(() => undefined);
-    if (current === undefined || !FINISHED.has(current.status) || io.clock.nowMs() - current.updatedAt <= config.ttlMs) return undefined;
+    if (current === undefined || !FINISHED.has(current.status) || !(io.variants?.isExpired ?? isExpired)(io.clock.nowMs(), current.updatedAt, config.ttlMs)) return undefined;
     return await removeTree(io.fs, jobDir);
   });
   return locked.acquired ? locked.value : undefined;

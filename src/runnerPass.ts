@@ -79,8 +79,8 @@ export async function runDueJobs(
     }
     const state = entry.state;
     if (state === undefined) continue;
-    const runnable = (state.status === 'queued' || state.status === 'running') && isDue(state.nextAttemptAt, nowMs, config.backoffCapMs);
-    const pendingDelete = state.status !== 'deleted' && (await hasTombstone(io.fs, layout.jobDir(state.jobId)));
+    const runnable = (state.status === 'queued' || state.status === 'running') && (io.variants?.isDue ?? isDue)(state.nextAttemptAt, nowMs, config.backoffCapMs);
+    const pendingDelete = state.status !== 'deleted' && (await hasTombstone(io, layout.jobDir(state.jobId)));
     if (runnable || pendingDelete) due.push(state);
   }
   due.sort((a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1));
@@ -120,13 +120,13 @@ async function processJob(io: Io, config: RuntimeConfig, layout: Layout, listed:
       // Re-read under the lock: another runner may have finished or changed the job since we listed it.
       const state = await readJobState(io.fs, jobDir);
       if (state === undefined || state.status === 'deleted') return 'unchanged' as const;
-      if (await hasTombstone(io.fs, jobDir)) {
+      if (await hasTombstone(io, jobDir)) {
         io.log.emit('job.aborted', { jobId: state.jobId, sessionId: state.sessionId, stage: state.stage, reason: 'deleted' });
         await finishDeletion(io, config, lock, state);
         return 'deleted' as const;
       }
       if (state.status !== 'queued' && state.status !== 'running') return 'unchanged' as const;
-      if (!isDue(state.nextAttemptAt, io.clock.nowMs(), config.backoffCapMs)) return 'unchanged' as const;
+      if (!(io.variants?.isDue ?? isDue)(state.nextAttemptAt, io.clock.nowMs(), config.backoffCapMs)) return 'unchanged' as const;
       return await runJob(io, config, lock, state);
     });
     return locked.acquired ? locked.value : 'deferred';

@@ -22,7 +22,7 @@ async function toRow(fs: FileSystem, layout: Layout, entry: JobEntry): Promise<J
     return { jobId: entry.jobId, sessionId: null, status: error === null ? 'enqueuing' : 'unreadable', stage: null, attempts: null, nextAttemptAt: null, error };
   }
   const s = entry.state;
-  const deleting = s.status !== 'deleted' && (await hasTombstone(fs, layout.jobDir(s.jobId)));
+  const deleting = s.status !== 'deleted' && (await hasTombstone({ fs }, layout.jobDir(s.jobId)));
   return {
     jobId: s.jobId, sessionId: s.sessionId, status: deleting ? 'deleting' : s.status, stage: s.stage, attempts: s.attempts,
     nextAttemptAt: s.nextAttemptAt, error: s.error === null ? null : { name: s.error.name, message: s.error.message, kind: s.error.kind },
