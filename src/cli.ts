@@ -23,7 +23,7 @@ import { deleteJob } from './deleteJob.ts';
 import { purge } from './purge.ts';
 import { acquireLock } from './ownerLock.ts';
 import { Layout } from './layout.ts';
-import { ensureDir } from './ensureDir.ts';
+import { ensureRoot } from './ensureDir.ts';
 import { parseArgs, type ParsedArgs } from './cliArgs.ts';
 
 const USAGE = 'usage: jobs <enqueue|run|status|retry|delete|purge> [--root DIR] [--json] [--log json] (see README)';
@@ -111,7 +111,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       }
       case 'purge': {
         const layout = new Layout(config.root);
-        await ensureDir(io.fs, layout.root);
+        await ensureRoot(io.fs, layout.root);
         const locked = await acquireLock(io, { name: 'runner', path: layout.runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
         if (!locked.acquired) {
           print('a runner pass holds runner.lock; it purges on its own schedule\n', { busy: true });

@@ -4,7 +4,7 @@
 import type { Io } from './ports/io.ts';
 import type { RuntimeConfig } from './config.ts';
 import { Layout } from './layout.ts';
-import { ensureDir } from './ensureDir.ts';
+import { ensureDir, ensureRoot } from './ensureDir.ts';
 import { checkId } from './ids.ts';
 import { writeFileAtomic } from './writeFileAtomic.ts';
 import { writeJobState, type JobState } from './jobState.ts';
@@ -32,7 +32,8 @@ export async function enqueue(io: Io, config: RuntimeConfig, request: EnqueueReq
   const jobId = checkId('job', request.jobId ?? `job-${io.random.hex(8)}`);
   if (request.inputBytes.length > MAX_INPUT_BYTES) throw new UsageError(`input is ${request.inputBytes.length} bytes; the limit is ${MAX_INPUT_BYTES}`);
   const layout = new Layout(config.root);
-  await ensureDir(io.fs, layout.jobsDir);
+  await ensureRoot(io.fs, layout.root);
+  await ensureDir(io.fs, layout.jobsDir, layout.root);
   const jobDir = layout.jobDir(jobId);
   try {
     await io.fs.mkdir(jobDir);

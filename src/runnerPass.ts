@@ -5,7 +5,7 @@
 import type { Io } from './ports/io.ts';
 import type { RuntimeConfig } from './config.ts';
 import { Layout } from './layout.ts';
-import { ensureDir } from './ensureDir.ts';
+import { ensureDir, ensureRoot } from './ensureDir.ts';
 import { acquireLock } from './ownerLock.ts';
 import { listJobs } from './listJobs.ts';
 import { readJobState, type JobState } from './jobState.ts';
@@ -38,8 +38,9 @@ export function emptySummary(busy: boolean): PassSummary {
 export async function runPass(io: Io, config: RuntimeConfig): Promise<PassSummary> {
   const layout = new Layout(config.root);
   const startedMs = io.clock.monotonicMs();
-  await ensureDir(io.fs, layout.jobsDir);
-  await ensureDir(io.fs, layout.sessionsDir);
+  await ensureRoot(io.fs, layout.root);
+  await ensureDir(io.fs, layout.jobsDir, layout.root);
+  await ensureDir(io.fs, layout.sessionsDir, layout.root);
   const acquired = await acquireLock(io, { name: 'runner', path: layout.runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
   if (!acquired.acquired) return emptySummary(true);
   const runnerLock = acquired.lock;

@@ -16,7 +16,7 @@ export async function withSessionLock<T>(
 ): Promise<Locked<T>> {
   if (io.variants?.withSessionLock !== undefined) return io.variants.withSessionLock(io, config, sessionId, logFields, work);
   const layout = new Layout(config.root);
-  await ensureDir(io.fs, layout.sessionDir(sessionId));
+  await ensureDir(io.fs, layout.sessionDir(sessionId), layout.root);
   const result = await acquireLock(io, {
     name: 'session',
     path: layout.sessionLock(sessionId),

@@ -13,6 +13,7 @@ export const faultSpecSchema = z.union([
   z.object({ diskQuotaBytes: z.number().int().nonnegative() }),
   z.object({ fsyncEio: trigger }),
   z.object({ slowMs: z.number().int().positive(), trigger }),
+  z.object({ shortWritesMaxBytes: z.number().int().positive() }),
 ]);
 
 export const upstreamFaultSchema = z.object({

@@ -6,7 +6,7 @@ import type { ChaosPlan, ChaosProcess } from './chaosPlan.ts';
 type ChaosFault = ChaosProcess['faults'][number];
 import type { UpstreamFault } from '../faults/upstreamFault.ts';
 
-export const FAULT_KINDS = ['kill', 'pause', 'second-runner', 'delete', 'retry', 'clock-step', 'power-loss', 'disk-full', 'errno', 'fsync-eio', 'slow', 'upstream'] as const;
+export const FAULT_KINDS = ['kill', 'pause', 'second-runner', 'delete', 'retry', 'clock-step', 'power-loss', 'disk-full', 'errno', 'fsync-eio', 'short-writes', 'slow', 'upstream'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const INPUT_POOL = ['talk.srt', 'captions.vtt', 'notes.txt', 'short.txt', 'song.mp3'] as const;
@@ -29,6 +29,7 @@ function faultArb(kinds: ReadonlySet<FaultKind>): fc.Arbitrary<ChaosFault[]> {
     }));
   }
   if (kinds.has('fsync-eio')) options.push(fc.integer({ min: 1, max: 10 }).map((nth) => ({ fsyncEio: { nth } })));
+  if (kinds.has('short-writes')) options.push(fc.integer({ min: 1, max: 600 }).map((shortWritesMaxBytes) => ({ shortWritesMaxBytes })));
   if (kinds.has('slow')) options.push(fc.record({ slowMs: fc.integer({ min: 1_000, max: 90_000 }), trigger: fc.record({ nth: fc.integer({ min: 1, max: 60 }) }) }));
   return options.length === 0 ? fc.constant([]) : fc.array(fc.oneof(...options), { maxLength: 2 });
 }

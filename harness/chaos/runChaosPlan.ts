@@ -4,11 +4,10 @@
 // after recovery. A job may end failed only for a reason the plan gave it (a permanent fault, or its
 // attempts used up by kills and transient faults), and deleted only if the plan deleted it.
 import type { RuntimeConfig } from '../../src/config.ts';
-import type { FileSystem } from '../../src/ports/fileSystem.ts';
-import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
 import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContract.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
-import { World, type SimProcess, type SpawnOptions } from '../world/world.ts';
+import { World, type SimProcess } from '../world/world.ts';
+import { spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
 import { listedChoices } from '../world/choiceSource.ts';
 import { crashState } from '../simFs/crashStates.ts';
 import { buildSetup, cloneCore } from '../workload/setup.ts';
@@ -52,12 +51,7 @@ function goldenFor(plan: ChaosPlan, config: RuntimeConfig, seed: number) {
 
 const PERMANENT_ERRNO = new Set(['EACCES', 'EPERM', 'EROFS']);
 
-/** A broken runtime for checker tests and the bug zoo: decorators every runtime process gets. */
-export interface RuntimeVariant {
-  readonly decorate?: readonly ((fs: FileSystem) => FileSystem)[];
-  /** Stage code that wraps the handlers (where a misclassifying catch-and-rethrow would live). */
-  readonly wrapHandlers?: (handlers: StageHandlers) => StageHandlers;
-}
+export type { RuntimeVariant };
 
 export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed = 1, variant: RuntimeVariant = {}): Promise<ChaosRunResult> {
   const { setup, golden } = await goldenFor(plan, config, seed);
@@ -87,10 +81,9 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   for (const spec of plan.processes) {
     world.at(spec.startAfterMs, `start ${spec.name}`, () => {
       const ref: { process?: SimProcess } = {};
-      const decorate = [...(variant.decorate ?? []), ...spec.faults.map((fault) => buildFault(fault, world, quota, () => ref.process!))];
-      const injected = withUpstreamFaults(defaultHandlers, spec.upstream, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length }));
-      const handlers = variant.wrapHandlers?.(injected) ?? injected;
-      const self = world.spawn(spec.name, (io) => runTask(io, config, spec.task), { decorate, handlers });
+      const decorate = spec.faults.map((fault) => buildFault(fault, world, quota, () => ref.process!));
+      const handlers = withUpstreamFaults(defaultHandlers, spec.upstream, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length }));
+      const self = world.spawn(spec.name, (io) => runTask(io, config, spec.task), spawnWith(variant, { decorate, handlers }));
       ref.process = self;
       processes.push(self);
       if (spec.killAtCall !== undefined) killAt.set(self.pid, spec.killAtCall);
@@ -114,13 +107,13 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   // TTL: a record written while the clock was wrong looks older, by the error, once it is corrected.)
   const backwardMs = plan.clockSteps.reduce((sum, step) => sum + Math.max(0, -step.deltaMs), 0);
   const { world: recovered, errors } = await recoverToQuiescence(crashState(world.core, { kind: 'process-kill' }), {
-    config, golden, seed, startMs: world.fake.now + backwardMs, monitor, wallOffsetMs: world.wallOffsetMs, spawn: runtimeSpawn(variant),
+    config, golden, seed, startMs: world.fake.now + backwardMs, monitor, wallOffsetMs: world.wallOffsetMs, spawn: spawnWith(variant),
   });
   violations.push(...errors);
   violations.push(...checkOutcomes(plan, golden, config, recovered));
   violations.push(...checkIdempotency(recovered.core, golden, config));
-  violations.push(...(await rerunCompleteJobs(recovered, config, runtimeSpawn(variant))));
-  violations.push(...(await purgeEverything(recovered, config, runtimeSpawn(variant))));
+  violations.push(...(await rerunCompleteJobs(recovered, config, spawnWith(variant))));
+  violations.push(...(await purgeEverything(recovered, config, spawnWith(variant))));
   violations.push(...checkErrorContract(recovered.events, [], { clockStepped: false }));
   checks += 5;
   violations.push(...monitor.violations);
@@ -128,10 +121,6 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   checks += monitor.commitsChecked + 1;
   const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;
   return { violations, traceHash: world.trace.hash(), trace, crashes, invariantChecks: checks, ops: world.seq + recovered.seq };
-}
-
-function runtimeSpawn(variant: RuntimeVariant): SpawnOptions {
-  return { decorate: variant.decorate ?? [], ...(variant.wrapHandlers !== undefined ? { handlers: variant.wrapHandlers(defaultHandlers) } : {}) };
 }
 
 function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, world: World): Violation[] {

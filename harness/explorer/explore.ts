@@ -10,6 +10,7 @@ import { runPass } from '../../src/runnerPass.ts';
 import { World } from '../world/world.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
+import type { RuntimeVariants } from '../../src/variants.ts';
 import type { SimProcess, SpawnOptions } from '../world/world.ts';
 import type { SimFsCore } from '../simFs/simFsCore.ts';
 import { cloneCoreExact } from '../simFs/cloneCore.ts';
@@ -38,6 +39,7 @@ export interface ExploreOptions {
   /** A broken runtime for checker tests: decorators over the filesystem, or other handlers. */
   readonly decorate?: readonly ((fs: FileSystem, process: SimProcess) => FileSystem)[];
   readonly handlers?: StageHandlers;
+  readonly variants?: RuntimeVariants;
   /** Stop at the first violating crash state. */
   readonly stopAtFirst?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
@@ -162,7 +164,11 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
 }
 
 function runtimeSpawn(options: ExploreOptions): SpawnOptions {
-  return { decorate: options.decorate ?? [], ...(options.handlers !== undefined ? { handlers: options.handlers } : {}) };
+  return {
+    decorate: options.decorate ?? [],
+    ...(options.handlers !== undefined ? { handlers: options.handlers } : {}),
+    ...(options.variants !== undefined ? { variants: options.variants } : {}),
+  };
 }
 
 function subsetModel(seed: number): CrashModel {

@@ -6,6 +6,7 @@ import { DiskQuota, diskFull } from './diskFull.ts';
 import { errnoFault } from './errnoFault.ts';
 import { fsyncEio } from './fsyncEio.ts';
 import { slowOps } from './slowOps.ts';
+import { shortWrites } from './shortWrites.ts';
 
 export function buildFault(fault: FaultSpec, world: World, quota: DiskQuota, process: () => SimProcess): (fs: FileSystem) => FileSystem {
   if ('errno' in fault) return errnoFault(fault.errno, fault.trigger);
@@ -14,5 +15,6 @@ export function buildFault(fault: FaultSpec, world: World, quota: DiskQuota, pro
     return diskFull(quota);
   }
   if ('fsyncEio' in fault) return fsyncEio(world, fault.fsyncEio);
+  if ('shortWritesMaxBytes' in fault) return shortWrites(fault.shortWritesMaxBytes);
   return slowOps(() => process().io.clock, fault.slowMs, fault.trigger);
 }

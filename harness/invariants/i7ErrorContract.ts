@@ -19,7 +19,9 @@ export function checkErrorContract(events: readonly LoggedEvent[], ledger: reado
   for (const injection of ledger) {
     const later = events.slice(injection.afterEventIndex).filter((e) => e.fields.jobId === injection.jobId);
     const outcome = later.find((e) => OUTCOMES.has(e.event));
-    if (outcome === undefined || outcome.event === 'job.aborted') continue;
+    // An outcome the runtime could not record (its state write failed, `durable: false`) leaves the
+    // job as an interrupted attempt: running it again is the only way to record the outcome.
+    if (outcome === undefined || outcome.event === 'job.aborted' || outcome.fields.durable === false) continue;
     const error = outcome.fields.error as { name?: string; kind?: string } | undefined;
     const what = `${injection.errorKind} ${injection.kind} fault in ${injection.stage} of job ${injection.jobId}`;
     if (injection.errorKind === 'transient') {

@@ -61,6 +61,14 @@ export function checkExpectation(ctx: ExpectationContext, exp: Expectation): Vio
     const count = countEvents(ctx, unwanted);
     if (count > 0) fail(`expected no ${describeEvent(unwanted)}, saw ${count}`);
   }
+  for (const [path, want] of Object.entries(exp.files ?? {})) {
+    const got = readCoreFile(world.core, path);
+    const text = got === undefined ? null : new TextDecoder().decode(got);
+    if (text !== want) fail(`${path} is ${text === null ? 'absent' : JSON.stringify(text.slice(0, 60))}, expected ${want === null ? 'absent' : JSON.stringify(want.slice(0, 60))}`, path);
+  }
+  for (const relative of exp.present ?? []) {
+    if (!pathExists(world, `${config.root}/${relative}`)) fail(`${relative} should exist`, `${config.root}/${relative}`);
+  }
   for (const relative of exp.absent ?? []) {
     const path = `${config.root}/${relative}`;
     if (readCoreFile(world.core, path) !== undefined || pathExists(world, path)) fail(`${relative} should not exist`, path);

@@ -15,7 +15,7 @@ import type { Violation } from '../invariants/violation.ts';
 import { withUpstreamFaults } from '../faults/upstreamFault.ts';
 import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
-import type { RuntimeVariant } from '../chaos/runChaosPlan.ts';
+import { spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { CallIndexRule, CallPointRule, type PointAction } from './callPoint.ts';
 import { checkExpectation } from './checkExpectation.ts';
@@ -116,12 +116,12 @@ async function runOnce(
     return { kind: 'proceed' };
   };
   const spawn = (spec: ProcessSpec) => {
-    const decorate = [...(variant.decorate ?? []), ...(spec.faults ?? []).map((fault) => buildFault(fault, world, quota, () => processes.get(spec.name)!))];
+    const decorate = (spec.faults ?? []).map((fault) => buildFault(fault, world, quota, () => processes.get(spec.name)!));
     const process = world.spawn(spec.name, async (io) => {
       const result = await runTask(io, spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency }, spec.task);
       if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) lastPurge = result as PurgeReport;
       return result;
-    }, { decorate, ...(spec.upstream !== undefined ? { handlers: withUpstreamFaults(defaultHandlers, spec.upstream, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length })) } : {}) });
+    }, spawnWith(variant, { decorate, handlers: withUpstreamFaults(defaultHandlers, spec.upstream ?? [], (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length })) }));
     processes.set(spec.name, process);
     if (spec.killAt !== undefined) rules.push({ pid: process.pid, rule: new CallPointRule(spec.killAt, 'kill') });
     const pauses = spec.pauseAt === undefined ? [] : Array.isArray(spec.pauseAt) ? spec.pauseAt : [spec.pauseAt as PausePoint];
@@ -151,6 +151,24 @@ async function runOnce(
     else if ('freeDisk' in step) quota.free();
     else if ('mark' in step) marks.set(step.mark, snapshot(world.core));
     else if ('expect' in step) violations.push(...checkExpectation(ctx(), step.expect));
+    else if ('corrupt' in step) {
+      const path = `${config.root}/${step.corrupt.path}`;
+      const h = world.core.open(path, 'r+');
+      const node = world.core.node(h.ino);
+      if (node.kind === 'file') node.data = node.synced = node.data.slice(0, step.corrupt.keepBytes);
+      world.trace.add(`t=${world.fake.now} world corrupt ${path} to ${step.corrupt.keepBytes} bytes`);
+    } else if ('remove' in step) {
+      world.core.unlink(`${config.root}/${step.remove}`);
+      world.trace.add(`t=${world.fake.now} world remove ${step.remove}`);
+    } else if ('plantSymlink' in step) {
+      world.core.symlink(step.plantSymlink.target, step.plantSymlink.path);
+      world.trace.add(`t=${world.fake.now} world symlink ${step.plantSymlink.path} -> ${step.plantSymlink.target}`);
+    } else if ('writeFile' in step) {
+      world.core.mkdir(step.writeFile.path.slice(0, step.writeFile.path.lastIndexOf('/')), true);
+      const h = world.core.open(step.writeFile.path, 'w');
+      world.core.write(h, new TextEncoder().encode(step.writeFile.text), 0);
+      world.core.syncAll();
+    }
   }
   await world.run();
   const expectedOutcomes = new Map<string, string>();

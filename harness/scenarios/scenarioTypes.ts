@@ -27,7 +27,8 @@ export type FaultSpec =
   | { readonly errno: FaultErrno; readonly trigger: FaultTrigger }
   | { readonly diskQuotaBytes: number }
   | { readonly fsyncEio: FaultTrigger }
-  | { readonly slowMs: number; readonly trigger: FaultTrigger };
+  | { readonly slowMs: number; readonly trigger: FaultTrigger }
+  | { readonly shortWritesMaxBytes: number };
 
 export type Task =
   | 'pass'
@@ -79,6 +80,10 @@ export interface Expectation {
   readonly unchangedSince?: { readonly mark: string; readonly jobs: readonly string[] };
   readonly events?: readonly EventExpectation[];
   readonly noEvents?: readonly EventExpectation[];
+  /** Exact contents of files (absolute paths); null: must not exist. */
+  readonly files?: Readonly<Record<string, string | null>>;
+  /** Files that must exist (relative to the data root). */
+  readonly present?: readonly string[];
   /** Files that must not exist (relative to the data root). */
   readonly absent?: readonly string[];
   /** The last purge report, field by field. */
@@ -96,7 +101,15 @@ export type Step =
   | { readonly powerLoss: 'lazyfs' | 'pessimistic' }
   | { readonly freeDisk: true }
   | { readonly mark: string }
-  | { readonly expect: Expectation };
+  | { readonly expect: Expectation }
+  /** Disk corruption or a foreign tool: truncate a file (path relative to the data root). */
+  | { readonly corrupt: { readonly path: string; readonly keepBytes: number } }
+  /** Someone removes a file (path relative to the data root). */
+  | { readonly remove: string }
+  /** Someone plants a symlink (absolute paths; the target may lie outside the data root). */
+  | { readonly plantSymlink: { readonly path: string; readonly target: string } }
+  /** A file outside the runtime's control (absolute path), e.g. the target of a planted symlink. */
+  | { readonly writeFile: { readonly path: string; readonly text: string } };
 
 /** Run the scenario once per matching call of one process in its fault-free run, killing it there. */
 export interface Sweep {

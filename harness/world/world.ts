@@ -13,6 +13,7 @@ import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { LogEventName, LogFields } from '../../src/ports/log.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
+import type { RuntimeVariants } from '../../src/variants.ts';
 import { SeededRandom } from '../seededRandom.ts';
 import { SimFsCore } from '../simFs/simFsCore.ts';
 import { SimProcessFs, type OpDesc } from '../simFs/simFs.ts';
@@ -62,6 +63,8 @@ export interface SpawnOptions {
   readonly handlers?: StageHandlers;
   /** Fault decorators over this process's FileSystem, innermost first. */
   readonly decorate?: readonly ((fs: FileSystem, process: SimProcess) => FileSystem)[];
+  /** Broken runtime functions (the bug zoo); see src/variants.ts. */
+  readonly variants?: RuntimeVariants;
 }
 
 export interface WorldOptions {
@@ -142,6 +145,7 @@ export class World {
       processes: { pid: process.pid, host: SIM_HOST, isAlive: (pid) => this.isAlive(pid) },
       log: { emit: (event, fields = {}) => this.logEvent(process, event, fields) },
       handlers: options.handlers ?? defaultHandlers,
+      ...(options.variants !== undefined ? { variants: options.variants } : {}),
     };
     this.processes.push(process);
     this.trace.add(`t=${this.fake.now} p${process.pid} spawn ${name}`);

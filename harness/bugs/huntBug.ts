@@ -1,0 +1,69 @@
+// Hunting one zoo bug with the whole harness, cheapest first: the scenarios (catalog and extra),
+// the concurrency scenarios under more interleavings, then exhaustive crash exploration of the small workload, then a chaos campaign. Stops at the
+// first violation and reports which invariant caught it, where, and how many runs it took.
+import type { RuntimeConfig } from '../../src/config.ts';
+import { SCENARIOS } from '../../scenarios/index.ts';
+import { EXTRA_SCENARIOS } from '../../scenarios/extra/index.ts';
+import { runScenario } from '../scenarios/runScenario.ts';
+import { explore } from '../explorer/explore.ts';
+import { runCampaign, replayCommand } from '../chaos/campaign.ts';
+import { SMALL_JOBS } from '../workload/jobSpec.ts';
+import type { Violation } from '../invariants/violation.ts';
+import type { ZooBug } from './zoo.ts';
+
+const RACE_SCENARIOS = new Set(['p3-concurrent-runners', 'stale-lock-takeover-race', 'duplicate-trigger', 'paused-owner-fenced']);
+const RACE_SEEDS = 30;
+
+export interface HuntResult {
+  readonly id: string;
+  readonly title: string;
+  readonly caught: boolean;
+  readonly invariant: string | null;
+  readonly by: string | null;
+  readonly message: string | null;
+  readonly runsToDetect: number;
+  readonly elapsedMs: number;
+}
+
+/** The most specific finding: a numbered invariant over a scenario's own expectation. */
+function pick(violations: readonly Violation[]): Violation | undefined {
+  return violations.find((v) => v.invariant !== 'expect') ?? violations[0];
+}
+
+export async function huntBug(bug: ZooBug, options: { seed: number; chaosRuns: number; config: RuntimeConfig }): Promise<HuntResult> {
+  const started = performance.now();
+  let runs = 0;
+  const found = (by: string, v: Violation): HuntResult => ({
+    id: bug.id, title: bug.title, caught: true, invariant: v.invariant, by, message: v.message, runsToDetect: runs, elapsedMs: performance.now() - started,
+  });
+  for (const scenario of [...SCENARIOS, ...EXTRA_SCENARIOS]) {
+    const result = await runScenario(scenario, { seed: options.seed, config: options.config, variant: bug.variant });
+    runs += result.runs;
+    const v = pick(result.violations);
+    if (v !== undefined) return found(`scenario ${scenario.id}`, v);
+  }
+  // Races show up only in some interleavings: the concurrency scenarios get more seeds.
+  for (let seed = options.seed + 1; seed <= options.seed + RACE_SEEDS; seed++) {
+    for (const scenario of SCENARIOS.filter((s) => RACE_SCENARIOS.has(s.id))) {
+      const result = await runScenario(scenario, { seed, config: options.config, variant: bug.variant });
+      runs += result.runs;
+      const v = pick(result.violations);
+      if (v !== undefined) return found(`scenario ${scenario.id} --seed ${seed}`, v);
+    }
+  }
+  const explored = await explore({
+    jobs: SMALL_JOBS, config: options.config, seed: options.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'],
+    ...(bug.variant.variants !== undefined ? { variants: bug.variant.variants } : {}),
+    ...(bug.variant.decorate !== undefined ? { decorate: bug.variant.decorate } : {}),
+    stopAtFirst: true,
+  });
+  runs += explored.crashStates;
+  const ev = explored.violations[0];
+  if (ev !== undefined) return found(`explore ${ev.crashPoint}`, ev);
+  const campaign = await runCampaign({ runs: options.chaosRuns, seed: options.seed, config: options.config, variant: bug.variant });
+  runs += campaign.runs;
+  const failure = campaign.failure;
+  const cv = failure === undefined ? undefined : pick(failure.result.violations);
+  if (failure !== undefined && cv !== undefined) return found(replayCommand(failure.seed, failure.path), cv);
+  return { id: bug.id, title: bug.title, caught: false, invariant: null, by: null, message: null, runsToDetect: runs, elapsedMs: performance.now() - started };
+}

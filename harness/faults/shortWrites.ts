@@ -1,0 +1,15 @@
+// Short writes: write(2) may write fewer bytes than asked (signals, pipes, NFS, quotas). Every write
+// of the process is cut to `maxBytes`; a correct writer loops until every byte is written.
+import type { FileHandle, FileSystem } from '../../src/ports/fileSystem.ts';
+import { interceptCalls } from './faultRule.ts';
+
+export function shortWrites(maxBytes: number): (fs: FileSystem) => FileSystem {
+  return (fs) => ({
+    ...interceptCalls(fs, (_op, _path, next) => next()),
+    open: async (path, flags, mode) => {
+      const handle = await fs.open(path, flags, mode);
+      const cut: FileHandle = { write: (data, position) => handle.write(data.subarray(0, maxBytes), position), sync: () => handle.sync(), close: () => handle.close() };
+      return cut;
+    },
+  });
+}

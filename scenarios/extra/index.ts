@@ -1,0 +1,12 @@
+// Scenarios beyond the DESIGN §4 catalog: environment faults and hostile states that the bug zoo
+// needs to show specific bugs (short writes, fsync EIO, a full disk at delete time, corrupted
+// artifacts, a lost session transcript, planted symlinks). They run with the catalog everywhere.
+import type { Scenario } from '../../harness/scenarios/scenarioTypes.ts';
+import shortWrites from './shortWrites.ts';
+import fsyncEio from './fsyncEio.ts';
+import deleteOnFullDisk from './deleteOnFullDisk.ts';
+import corruptedArtifact from './corruptedArtifact.ts';
+import sessionTranscriptLost from './sessionTranscriptLost.ts';
+import hostileTmpSymlink from './hostileTmpSymlink.ts';
+
+export const EXTRA_SCENARIOS: readonly Scenario[] = [shortWrites, fsyncEio, deleteOnFullDisk, corruptedArtifact, sessionTranscriptLost, hostileTmpSymlink];

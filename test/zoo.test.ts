@@ -1,0 +1,28 @@
+// The bug zoo: every realistic durability bug is caught by the harness, and the real runtime is not
+// (a harness that flags the correct runtime would prove nothing either).
+import { describe, expect, it } from 'vitest';
+import { ZOO } from '../harness/bugs/zoo.ts';
+import { huntBug } from '../harness/bugs/huntBug.ts';
+import { simConfig } from '../harness/workload/simConfig.ts';
+
+const config = simConfig();
+
+describe('bug zoo', () => {
+  it('has at least 16 bugs, each with a distinct id', () => {
+    expect(ZOO.length).toBeGreaterThanOrEqual(16);
+    expect(new Set(ZOO.map((b) => b.id)).size).toBe(ZOO.length);
+  });
+
+  for (const bug of ZOO) {
+    it(`catches ${bug.id}: ${bug.title}`, async () => {
+      const result = await huntBug(bug, { seed: 1, chaosRuns: 100, config });
+      expect(result.caught, `${bug.id} escaped after ${result.runsToDetect} runs`).toBe(true);
+      expect(result.invariant).not.toBeNull();
+    });
+  }
+
+  it('finds nothing in the real runtime with the same budget', async () => {
+    const result = await huntBug({ id: 'none', title: 'the real runtime', seenIn: '', variant: {} }, { seed: 1, chaosRuns: 100, config });
+    expect(result).toMatchObject({ caught: false, message: null });
+  });
+});
