@@ -5,7 +5,7 @@
 //   retry --job <id> · delete --job <id> · purge
 // Common flags: --root <dir> (default $JOBS_ROOT, else ./data), --json, --log json (events on stderr).
 // Exit codes: 0 done, 1 the command itself failed, 2 bad arguments or an unknown or invalid id.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { nodeFileSystem } from './adapters/nodeFileSystem.ts';
 import { cryptoRandom, nodeProcesses, systemClock } from './adapters/systemPorts.ts';
 import { jsonLinesLog } from './adapters/jsonLinesLog.ts';
@@ -15,7 +15,7 @@ import { httpTranscribeHandlers } from './adapters/httpUpstream.ts';
 import { DEFAULT_CONFIG, makeConfig, type RuntimeConfig } from './config.ts';
 import { UsageError, errorMessage } from './errors.ts';
 import { checkId } from './ids.ts';
-import { enqueue } from './enqueue.ts';
+import { enqueue, MAX_INPUT_BYTES } from './enqueue.ts';
 import { runPass } from './runnerPass.ts';
 import { statusReport, renderStatusTable } from './statusReport.ts';
 import { retryJob } from './retryJob.ts';
@@ -73,8 +73,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
         const inputPath = args.required('input');
         let inputBytes: Uint8Array;
         try {
+          const size = (await stat(inputPath)).size;
+          if (size > MAX_INPUT_BYTES) throw new UsageError(`--input ${inputPath} is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
           inputBytes = new Uint8Array(await readFile(inputPath));
         } catch (error) {
+          if (error instanceof UsageError) throw error;
           throw new UsageError(`cannot read --input ${inputPath}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
         }
         const jobId = await enqueue(io, config, {

@@ -20,7 +20,7 @@ export interface EnqueueRequest {
   readonly jobId?: string;
 }
 
-const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
 export function storedInputName(originalName: string): string {
   const ext = extensionOf(originalName);

@@ -25,10 +25,12 @@ export async function ensureDir(fs: FileSystem, path: string, root: string): Pro
       await fs.mkdir(dir);
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') throw error;
-      const stats = await fs.stat(dir).catch((statError: unknown) => {
+      const stats = await fs.lstat(dir).catch((statError: unknown) => {
         if (isNotFound(statError)) return undefined;
         throw statError;
       });
+      // A symlink here could point anywhere: locks and transcripts would land outside the data root.
+      if (stats?.isSymbolicLink) throw new PermanentError(`${dir} is a symlink; refusing to follow it out of the data root`);
       if (stats !== undefined && !stats.isDirectory) throw new PermanentError(`${dir} exists and is not a directory`);
     }
     await fs.syncDir(dirName(dir));

@@ -5,6 +5,7 @@ import type { FileSystem } from './ports/fileSystem.ts';
 import { isNotFound } from './ports/fileSystem.ts';
 import { CorruptFileError, errorMessage } from './errors.ts';
 import { wrapFileError } from './writeFileAtomic.ts';
+import { readNoFollow } from './readNoFollow.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -35,7 +36,7 @@ export function parseJsonBytes<T>(path: string, bytes: Uint8Array, schema: z.Zod
 export async function readJsonFile<T>(fs: FileSystem, path: string, schema: z.ZodType<T>): Promise<T | undefined> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path);
+    bytes = await readNoFollow(fs, path);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw wrapFileError(error, 'read', path);

@@ -16,6 +16,7 @@ import { FILE, Layout, joinPath } from './layout.ts';
 import { JobDeletedError, LockLostError, TransientError, assert, errorMessage } from './errors.ts';
 import { writeFileAtomic, wrapFileError, type AtomicWriteOptions } from './writeFileAtomic.ts';
 import type { StageCommit } from './variants.ts';
+import { readNoFollow } from './readNoFollow.ts';
 import { crc32 } from './checksum.ts';
 import { classifyError } from './classifyError.ts';
 import { retryDelayMs } from './backoff.ts';
@@ -202,8 +203,10 @@ export async function outputsValid(io: Io, jobOutput: string, sessionOutput: str
   return session !== undefined && session.length > 0;
 }
 
+/** An output that is missing, or is a symlink planted in its place (never followed): undefined. */
 export async function readOptional(io: Io, path: string): Promise<Uint8Array | undefined> {
   try {
+    if ((await io.fs.lstat(path)).isSymbolicLink) return undefined;
     return await io.fs.readFile(path);
   } catch (error) {
     if (isNotFound(error)) return undefined;
@@ -213,7 +216,7 @@ export async function readOptional(io: Io, path: string): Promise<Uint8Array | u
 
 async function readRequired(ctx: JobContext, path: string): Promise<Uint8Array> {
   try {
-    return await ctx.io.fs.readFile(path);
+    return await readNoFollow(ctx.io.fs, path);
   } catch (error) {
     throw wrapFileError(error, 'read', path);
   }
