@@ -8,6 +8,8 @@ export const INPUTS = {
   'captions.vtt': 'WEBVTT\n\nNOTE recorded live\n\n00:00.000 --> 00:02.000\nFirst caption line.\n\n00:02.000 --> 00:04.000\nSecond caption line.\n',
   'notes.txt': `${lines(120, 3)}\n`,
   'short.txt': 'Just a few words.\n',
+  /** Large enough (~600 KiB) that the real runner spends measurable time in each stage. */
+  'large.txt': `${lines(6_000, 3)}\n`,
   'song.mp3': 'ID3\u0003\u0000\u0000not audio we can read',
   'empty.txt': '   \n\n',
 } as const;

@@ -1,0 +1,197 @@
+// The real SIGKILL campaign (issue 7): real runner processes (node --import tsx src/cli.ts run) on a
+// real data root, killed with SIGKILL at seeded moments, then clean passes until quiescent, then the
+// harness's own invariant checkers on the real tree (loaded into a SimFsCore): every job complete or
+// failed with an error, artifacts byte-equal to the simulated golden run, no tmp file, no lock, every
+// state.json valid; and, from the runners' --log json events, never two holders of one session lock.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nodeFileSystem } from '../../src/adapters/nodeFileSystem.ts';
+import { cryptoRandom, nodeProcesses, systemClock } from '../../src/adapters/systemPorts.ts';
+import { defaultHandlers } from '../../src/defaultHandlers.ts';
+import { enqueue } from '../../src/enqueue.ts';
+import { makeConfig } from '../../src/config.ts';
+import { SeededRandom } from '../seededRandom.ts';
+import { inputBytes, type InputName } from '../workload/inputs.ts';
+import type { JobSpec } from '../workload/jobSpec.ts';
+import { simConfig, SIM_ROOT } from '../workload/simConfig.ts';
+import { buildSetup } from '../workload/setup.ts';
+import { computeGolden } from '../oracle/golden.ts';
+import { loadRealTree } from './loadRealTree.ts';
+import { checkCrashSafety } from '../invariants/i3CrashSafety.ts';
+import { checkIdempotency } from '../invariants/i1Idempotency.ts';
+import { checkAtomicity } from '../invariants/i2Atomicity.ts';
+import type { Violation } from '../invariants/violation.ts';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface SoakOptions {
+  readonly kills: number;
+  readonly seed: number;
+  /** Runners started together each round (more than one: the concurrent soak). */
+  readonly runnersPerRound: number;
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface SoakReport {
+  readonly kills: number;
+  readonly killsByStage: Record<string, number>;
+  readonly runnerStarts: number;
+  readonly jobs: number;
+  readonly violations: Violation[];
+  readonly elapsedMs: number;
+}
+
+interface Event {
+  readonly event: string;
+  readonly pid: number;
+  readonly monoNs: string;
+  readonly [key: string]: unknown;
+}
+
+function startRunner(root: string): { pid: number; events: Event[]; kill: () => void; done: Promise<number | null>; exited: () => boolean } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli.ts'), 'run', '--root', root, '--log', 'json', '--concurrency', '2'], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+  const events: Event[] = [];
+  let partial = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.startsWith('{')) events.push(JSON.parse(line) as Event);
+  });
+  let exited = false;
+  return {
+    pid: child.pid ?? -1,
+    events,
+    kill: () => child.kill('SIGKILL'),
+    done: new Promise((resolve) => child.on('close', (code) => {
+      exited = true;
+      resolve(code);
+    })),
+    exited: () => exited || child.exitCode !== null,
+  };
+}
+
+/** Where a runner was when it died: the stage it had started and not finished, or what it was doing. */
+function stageAtDeath(events: readonly Event[]): string {
+  const open = new Map<string, string>();
+  for (const e of events) {
+    const key = String(e.jobId ?? '');
+    if (e.event === 'stage.start') open.set(key, String(e.stage));
+    if (e.event === 'stage.done' || e.event === 'stage.skipped' || e.event === 'job.failed' || e.event === 'job.retry_scheduled') open.delete(key);
+  }
+  if (open.size > 0) return [...open.values()].sort().join('+');
+  const last = events[events.length - 1];
+  return last === undefined ? 'startup' : `after ${last.event}`;
+}
+
+export async function runKillCampaign(options: SoakOptions): Promise<SoakReport> {
+  const started = performance.now();
+  const dir = await mkdtemp(join(tmpdir(), 'durable-jobs-soak-'));
+  const root = join(dir, 'data');
+  const random = new SeededRandom(options.seed);
+  const config = makeConfig({ root });
+  const io = { fs: nodeFileSystem, clock: systemClock, random: cryptoRandom, processes: nodeProcesses, log: { emit: () => undefined }, handlers: defaultHandlers };
+  const jobs: JobSpec[] = [];
+  const inputs: InputName[] = ['large.txt', 'notes.txt', 'talk.srt', 'captions.vtt', 'song.mp3'];
+  const addBatch = async () => {
+    for (let i = 0; i < 6; i++) {
+      const spec: JobSpec = { jobId: `j${jobs.length}`, sessionId: `s${jobs.length % 3}`, input: inputs[random.int(inputs.length)]! };
+      await enqueue(io, config, { jobId: spec.jobId, sessionId: spec.sessionId, inputName: spec.input, inputBytes: inputBytes(spec.input) });
+      jobs.push(spec);
+    }
+  };
+  const events: Event[] = [];
+  const killsByStage: Record<string, number> = {};
+  let kills = 0;
+  let starts = 0;
+  try {
+    await addBatch();
+    for (let round = 0; kills < options.kills; round++) {
+      if (round > options.kills * 4) throw new Error(`only ${kills} of ${options.kills} kills landed in ${round} rounds`);
+      const runners = Array.from({ length: options.runnersPerRound }, () => startRunner(root));
+      starts += runners.length;
+      // Kill each runner at a seeded moment after its pass started (or let it finish).
+      await Promise.all(runners.map(async (runner) => {
+        const delayMs = random.int(200);
+        const waitedMs = await waitForPassStart(runner.events, 15_000);
+        if (waitedMs >= 0) await new Promise((r) => setTimeout(r, delayMs));
+        if (!runner.exited()) {
+          runner.kill();
+          kills += 1;
+          const stage = stageAtDeath(runner.events);
+          killsByStage[stage] = (killsByStage[stage] ?? 0) + 1;
+        }
+        await runner.done;
+        events.push(...runner.events);
+      }));
+      options.onProgress?.(`[soak] round ${round + 1}: ${kills}/${options.kills} kills\n`);
+      if (await allSettled(root, jobs)) await addBatch();
+    }
+    // Clean passes until quiescent.
+    for (let pass = 0; pass < 10 && !(await allSettled(root, jobs)); pass++) {
+      const runner = startRunner(root);
+      await runner.done;
+      events.push(...runner.events);
+    }
+    const violations = await checkTree(root, jobs);
+    violations.push(...sessionOverlaps(events));
+    return { kills, killsByStage, runnerStarts: starts, jobs: jobs.length, violations, elapsedMs: performance.now() - started };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function waitForPassStart(events: readonly Event[], timeoutMs: number): Promise<number> {
+  const t0 = performance.now();
+  while (!events.some((e) => e.event === 'pass.start' || e.event === 'lock.busy')) {
+    if (performance.now() - t0 > timeoutMs) return -1;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return performance.now() - t0;
+}
+
+async function allSettled(root: string, jobs: readonly JobSpec[]): Promise<boolean> {
+  const core = await loadRealTree(root, SIM_ROOT);
+  const { readCoreState } = await import('../oracle/coreFiles.ts');
+  return jobs.every((job) => {
+    try {
+      const status = readCoreState(core, simConfig(), job.jobId)?.status;
+      return status === 'complete' || status === 'failed';
+    } catch {
+      return true;
+    }
+  });
+}
+
+async function checkTree(root: string, jobs: readonly JobSpec[]): Promise<Violation[]> {
+  const config = simConfig();
+  const setup = await buildSetup(jobs, config, 1);
+  const golden = await computeGolden(jobs, config, setup, 1);
+  const core = await loadRealTree(root, SIM_ROOT);
+  return [...checkCrashSafety(core, golden, config), ...checkIdempotency(core, golden, config), ...checkAtomicity(core, golden, config)];
+}
+
+/** I4 from the events: intervals of each session-lock token must not overlap on one session. */
+function sessionOverlaps(events: readonly Event[]): Violation[] {
+  const sorted = [...events].sort((a, b) => (BigInt(a.monoNs) < BigInt(b.monoNs) ? -1 : 1));
+  const open = new Map<string, { session: string; pid: number; from: bigint }>();
+  const intervals: { session: string; token: string; pid: number; from: bigint; to: bigint }[] = [];
+  for (const e of sorted) {
+    if (e.lock !== 'session' || typeof e.token !== 'string') continue;
+    if (e.event === 'lock.acquired') open.set(e.token, { session: String(e.sessionId), pid: e.pid, from: BigInt(e.monoNs) });
+    if (['lock.released', 'lock.lost', 'lock.reaped'].includes(e.event) && open.has(e.token)) {
+      intervals.push({ ...open.get(e.token)!, token: e.token, to: BigInt(e.monoNs) });
+      open.delete(e.token);
+    }
+  }
+  const out: Violation[] = [];
+  for (const [i, a] of intervals.entries()) {
+    for (const b of intervals.slice(i + 1)) {
+      if (a.session === b.session && a.from < b.to && b.from < a.to) out.push({ invariant: 'I4', message: `session ${a.session}: pid ${a.pid} and pid ${b.pid} held its lock at the same time` });
+    }
+  }
+  return out;
+}
+
