@@ -25,8 +25,10 @@ import { acquireLock } from './ownerLock.ts';
 import { Layout } from './layout.ts';
 import { ensureRoot } from './ensureDir.ts';
 import { parseArgs, type ParsedArgs } from './cliArgs.ts';
+import { serveFetchHandler } from './adapters/httpServer.ts';
+import { jobsHandler } from './http/jobsHandler.ts';
 
-const USAGE = 'usage: jobs <enqueue|run|status|retry|delete|purge> [--root DIR] [--json] [--log json] (see README)';
+const USAGE = 'usage: jobs <enqueue|run|status|retry|delete|purge|serve> [--root DIR] [--json] [--log json] (see README)';
 
 export interface CliStreams {
   stdout: (text: string) => void;
@@ -126,6 +128,26 @@ export async function main(argv: string[], env: Record<string, string | undefine
         } finally {
           await locked.lock.release();
         }
+        return 0;
+      }
+      case 'serve': {
+        const secret = env.CRON_SECRET;
+        if (secret === undefined || secret.length < 16) throw new UsageError('serve needs CRON_SECRET (at least 16 characters) in the environment; refusing to start without auth');
+        const port = args.numbers.port ?? 3000;
+        if (port > 65535) throw new UsageError(`--port ${port} is not a TCP port`);
+        const host = args.flags.host ?? '127.0.0.1';
+        const server = serveFetchHandler(jobsHandler({ io, config, secret }));
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => resolve());
+        });
+        const address = server.address();
+        streams.stdout(`listening on http://${host}:${typeof address === 'object' && address !== null ? address.port : port}\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => server.close(() => resolve());
+          process.once('SIGTERM', stop);
+          process.once('SIGINT', stop);
+        });
         return 0;
       }
       default:
