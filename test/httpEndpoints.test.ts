@@ -72,7 +72,7 @@ describe('HTTP endpoints', () => {
     expect(await (await call('POST', '/api/jobs/song/retry')).json()).toEqual({ jobId: 'song', status: 'queued' });
     const again = await call('POST', '/api/jobs/song/retry');
     expect(again.status).toBe(409);
-    expect((await again.json()).error).toMatch(/is queued, not failed/);
+    expect(((await again.json()) as { error: string }).error).toMatch(/is queued, not failed/);
   });
 
   it('DELETE /api/jobs/:id deletes', async () => {
