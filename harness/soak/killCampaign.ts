@@ -51,8 +51,8 @@ interface Event {
   readonly [key: string]: unknown;
 }
 
-function startRunner(root: string): { pid: number; events: Event[]; kill: () => void; done: Promise<number | null>; exited: () => boolean } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli.ts'), 'run', '--root', root, '--log', 'json', '--concurrency', '2'], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+function startRunner(root: string, extra: string[] = []): { pid: number; events: Event[]; kill: () => void; done: Promise<number | null>; exited: () => boolean } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli.ts'), 'run', '--root', root, '--log', 'json', '--concurrency', '2', ...extra], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
   const events: Event[] = [];
   let partial = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -110,7 +110,9 @@ export async function runKillCampaign(options: SoakOptions): Promise<SoakReport>
     await addBatch();
     for (let round = 0; kills < options.kills; round++) {
       if (round > options.kills * 4) throw new Error(`only ${kills} of ${options.kills} kills landed in ${round} rounds`);
-      const runners = Array.from({ length: options.runnersPerRound }, () => startRunner(root));
+      // A job killed maxAttempts times fails on purpose (a poison job must not kill runners forever);
+      // at this kill rate that would be most jobs, so the campaign allows many attempts.
+      const runners = Array.from({ length: options.runnersPerRound }, () => startRunner(root, ['--max-attempts', '100']));
       starts += runners.length;
       // Kill each runner at a seeded moment after its pass started (or let it finish).
       await Promise.all(runners.map(async (runner) => {
@@ -129,9 +131,11 @@ export async function runKillCampaign(options: SoakOptions): Promise<SoakReport>
       options.onProgress?.(`[soak] round ${round + 1}: ${kills}/${options.kills} kills\n`);
       if (await allSettled(root, jobs)) await addBatch();
     }
-    // Clean passes until quiescent.
-    for (let pass = 0; pass < 10 && !(await allSettled(root, jobs)); pass++) {
-      const runner = startRunner(root);
+    // Clean passes until quiescent. The simulation moves its clock past the stale bound before
+    // recovery; here time really passes: wait, then run with a stale bound shorter than the wait.
+    await new Promise((r) => setTimeout(r, 2_500));
+    for (let pass = 0; pass < 10 && (pass === 0 || !(await allSettled(root, jobs))); pass++) {
+      const runner = startRunner(root, ['--max-attempts', '100', '--stale-after-ms', '2000']);
       await runner.done;
       events.push(...runner.events);
     }
