@@ -12,6 +12,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { SCENARIOS } from '../scenarios/index.ts';
+import { EXTRA_SCENARIOS } from '../scenarios/extra/index.ts';
 import { runScenario } from './scenarios/runScenario.ts';
 import { explore, type ModelName } from './explorer/explore.ts';
 import { runCampaign, replayCommand } from './chaos/campaign.ts';
@@ -40,11 +41,12 @@ export async function main(argv: string[], streams: HarnessStreams): Promise<num
     return 2;
   }
   if (args.command === 'list') {
-    if (args.json) streams.stdout(`${JSON.stringify({ scenarios: SCENARIOS.map((s) => ({ id: s.id, title: s.title, proves: s.proves })) })}\n`);
+    const describe = (s: { id: string; title: string; proves: string }) => ({ id: s.id, title: s.title, proves: s.proves });
+    if (args.json) streams.stdout(`${JSON.stringify({ scenarios: SCENARIOS.map(describe), extra: EXTRA_SCENARIOS.map(describe) })}\n`);
     else streams.stdout(SCENARIOS.map((s) => `${s.id.padEnd(28)} ${s.title}\n`).join(''));
     return 0;
   }
-  const unknown = (args.only ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id));
+  const unknown = (args.only ?? []).filter((id) => ![...SCENARIOS, ...EXTRA_SCENARIOS].some((s) => s.id === id));
   if (unknown.length > 0) {
     streams.stderr(`chaos: unknown scenario id(s): ${unknown.join(', ')} (see: npm run chaos -- list)\n`);
     return 2;
@@ -58,7 +60,7 @@ export async function main(argv: string[], streams: HarnessStreams): Promise<num
   try {
     if (args.command === 'replay') return await replay(args, streams);
     if (args.command === 'all' || args.command === 'scenarios') await runScenarios(args, report, hash, progress);
-    if (args.command === 'all' || args.command === 'explore') await runExplore(args, report, hash, progress);
+    if ((args.command === 'all' && args.shard === undefined) || args.command === 'explore') await runExplore(args, report, hash, progress);
     if (args.command === 'all' || args.command === 'chaos') await runChaos(args, report, hash, progress);
   } catch (error) {
     streams.stderr(`chaos: internal error: ${(error as Error).stack ?? String(error)}\n`);
@@ -73,7 +75,8 @@ export async function main(argv: string[], streams: HarnessStreams): Promise<num
 }
 
 async function runScenarios(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: (t: string) => void): Promise<void> {
-  const selected = SCENARIOS.filter((s) => args.only === undefined || args.only.includes(s.id));
+  const all = [...SCENARIOS, ...EXTRA_SCENARIOS];
+  const selected = all.filter((s, i) => (args.only === undefined ? args.shard === undefined || i % args.shard.count === args.shard.index - 1 : args.only.includes(s.id)));
   for (const [index, scenario] of selected.entries()) {
     progress(`[scenarios ${index + 1}/${selected.length}] ${scenario.id} ... `);
     const t = performance.now();
@@ -121,8 +124,10 @@ async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType
 async function runChaos(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: (t: string) => void): Promise<void> {
   const runs = args.runs ?? DEFAULT_CHAOS_RUNS;
   const t = performance.now();
+  // A shard runs its own seed: shards of one campaign explore different plans, each replayable alone.
+  const seed = args.shard === undefined ? args.seed : (args.seed + args.shard.index - 1) >>> 0;
   const result = await runCampaign({
-    runs, seed: args.seed, config: simConfig(),
+    runs, seed, config: simConfig(),
     onRun: (index, run) => {
       hash.update(run.traceHash);
       if (index % 50 === 0) progress(`[chaos] ${index} runs\n`);

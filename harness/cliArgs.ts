@@ -19,12 +19,14 @@ export interface HarnessArgs {
   file: string | undefined;
   junit: string | undefined;
   out: string;
+  /** This machine's share of a campaign split across a CI matrix: index (1-based) and count. */
+  shard: { index: number; count: number } | undefined;
 }
 
-const VALUE_FLAGS = new Set(['seed', 'runs', 'only', 'model', 'workload', 'path', 'junit', 'out']);
+const VALUE_FLAGS = new Set(['seed', 'runs', 'only', 'model', 'workload', 'path', 'junit', 'out', 'shard']);
 
 export function parseHarnessArgs(argv: string[]): HarnessArgs {
-  const args: HarnessArgs = { command: 'all', json: false, seed: 1, runs: undefined, only: undefined, model: 'all', workload: 'standard', path: undefined, file: undefined, junit: undefined, out: '.chaos' };
+  const args: HarnessArgs = { command: 'all', json: false, seed: 1, runs: undefined, only: undefined, model: 'all', workload: 'standard', path: undefined, file: undefined, junit: undefined, out: '.chaos', shard: undefined };
   let rest = argv;
   if (rest[0] !== undefined && !rest[0].startsWith('--')) {
     if (!(COMMANDS as readonly string[]).includes(rest[0])) throw new HarnessUsageError(`unknown command ${JSON.stringify(rest[0])} (commands: ${COMMANDS.join(', ')})`);
@@ -50,7 +52,12 @@ export function parseHarnessArgs(argv: string[]): HarnessArgs {
     if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) throw new HarnessUsageError(`--${name} needs a value`);
     switch (name) {
       case 'seed':
-        if (!/^\d{1,10}$/.test(value) || Number(value) > 0xffffffff) throw new HarnessUsageError(`--seed needs a whole number 0..4294967295, not ${JSON.stringify(value)}`);
+        // A commit hash works too (CI seeds each commit differently and can replay from the hash alone).
+        if (/^[0-9a-f]{7,40}$/.test(value) && !/^\d+$/.test(value)) {
+          args.seed = Number.parseInt(value.slice(0, 8), 16);
+          break;
+        }
+        if (!/^\d{1,10}$/.test(value) || Number(value) > 0xffffffff) throw new HarnessUsageError(`--seed needs a whole number 0..4294967295 or a commit hash, not ${JSON.stringify(value)}`);
         args.seed = Number(value);
         break;
       case 'runs':
@@ -78,6 +85,12 @@ export function parseHarnessArgs(argv: string[]): HarnessArgs {
       case 'out':
         args.out = value;
         break;
+      case 'shard': {
+        const match = /^(\d{1,3})\/(\d{1,3})$/.exec(value);
+        if (match === null || Number(match[1]) < 1 || Number(match[1]) > Number(match[2])) throw new HarnessUsageError(`--shard takes i/n with 1 <= i <= n, not ${JSON.stringify(value)}`);
+        args.shard = { index: Number(match[1]), count: Number(match[2]) };
+        break;
+      }
     }
   }
   if (args.command === 'replay' && args.file === undefined && args.path === undefined) throw new HarnessUsageError('replay needs --seed S --path P, or a failure file');
