@@ -24,6 +24,7 @@ import { parseHarnessArgs, type HarnessArgs } from './cliArgs.ts';
 import { emptyReport, type RunReport } from './report/runReport.ts';
 import { renderHuman } from './report/renderHuman.ts';
 import { renderJunit } from './report/renderJunit.ts';
+import { renderTraceHtml } from './report/renderTraceHtml.ts';
 
 export interface HarnessStreams {
   stdout: (text: string) => void;
@@ -90,7 +91,10 @@ async function runScenarios(args: HarnessArgs, report: RunReport, hash: ReturnTy
     for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `scenario:${scenario.id} (${v.run})`, ...(v.path ? { path: v.path } : {}) });
     if (!result.ok) {
       report.replay.push(`npm run chaos -- scenarios --only ${scenario.id} --seed ${args.seed}`);
-      report.traceFiles.push(await writeOut(args.out, 'traces', `scenario-${scenario.id}-seed${args.seed}.trace.txt`, result.trace));
+      const name = `scenario-${scenario.id}-seed${args.seed}`;
+      const replay = `npm run chaos -- scenarios --only ${scenario.id} --seed ${args.seed}`;
+      report.traceFiles.push(await writeOut(args.out, 'traces', `${name}.trace.txt`, result.trace));
+      report.traceFiles.push(await writeOut(args.out, 'traces', `${name}.html`, renderTraceHtml({ title: `scenario ${scenario.id} (seed ${args.seed})`, trace: result.trace, violations: result.violations, replay })));
     }
   }
 }
@@ -150,6 +154,8 @@ async function runChaos(args: HarnessArgs, report: RunReport, hash: ReturnType<t
     report.replay.push(command);
     report.failureFiles.push(await writeOut(args.out, 'failures', `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.json`, `${JSON.stringify(file, null, 2)}\n`));
     report.traceFiles.push(await writeOut(args.out, 'traces', `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.trace.txt`, f.result.trace));
+    report.traceFiles.push(await writeOut(args.out, 'traces', `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.html`,
+      renderTraceHtml({ title: `chaos seed ${f.seed} path ${f.path}`, trace: f.result.trace, violations: f.result.violations, replay: command })));
   }
 }
 
