@@ -1,0 +1,108 @@
+// The harness for code it did not write. A workload is any async function that uses node:fs on
+// paths under MOUNT; it runs unmodified in a simulated process (through the fs shim), the filesystem
+// is recorded before each of its calls, and every recorded state is turned into the crash state of
+// each model and handed to the user's check. `ack(label)` marks what the workload has been told is
+// done, so a check can demand that it survive (acknowledged means durable).
+import { World } from '../world/world.ts';
+import { SimFsCore } from '../simFs/simFsCore.ts';
+import { cloneCoreExact } from '../simFs/cloneCore.ts';
+import { crashState, type CrashModel } from '../simFs/crashStates.ts';
+import { SeededRandom } from '../seededRandom.ts';
+import { installFsShim, MOUNT } from './fsShim.ts';
+
+export type ForeignModel = 'process-kill' | 'lazyfs' | 'pessimistic' | 'subset';
+
+export interface CrashView {
+  /** The file's content in this crash state (a MOUNT path or a simulated path), or undefined. */
+  read(path: string): string | undefined;
+}
+
+export interface ForeignWorkload {
+  readonly name: string;
+  /** Files present and durable before the workload starts (simulated paths, e.g. `/db/data.json`). */
+  readonly files?: Readonly<Record<string, string>>;
+  readonly run: (ctx: { readonly mount: string; ack(label: string): void }) => Promise<void>;
+  /** Problems with one crash state, given what had been acknowledged by then. */
+  readonly check: (state: CrashView, acked: ReadonlySet<string>) => string[];
+}
+
+export interface ForeignFinding {
+  readonly model: ForeignModel;
+  readonly crashPoint: number;
+  readonly message: string;
+  /** The workload's calls up to the crash point, with the crash marked. */
+  readonly trace: string;
+}
+
+export interface ForeignResult {
+  readonly calls: number;
+  readonly crashStates: number;
+  readonly findings: ForeignFinding[];
+  readonly workloadError: unknown;
+}
+
+export async function exploreForeign(workload: ForeignWorkload, options: { seed?: number; models?: readonly ForeignModel[]; subsetsPerPoint?: number } = {}): Promise<ForeignResult> {
+  const seed = options.seed ?? 1;
+  const core = new SimFsCore(() => 0);
+  for (const [path, text] of Object.entries(workload.files ?? {})) {
+    core.mkdir(path.slice(0, path.lastIndexOf('/')) || '/', true);
+    const handle = core.open(path, 'wx');
+    core.write(handle, new TextEncoder().encode(text), 0);
+  }
+  core.syncAll();
+  const world = new World({ seed, core });
+  const states: SimFsCore[] = [];
+  const ackedAt: Set<string>[] = [];
+  const acked = new Set<string>();
+  let processFs: import('../../src/ports/fileSystem.ts').FileSystem | undefined;
+  const shim = installFsShim(() => {
+    if (processFs === undefined) throw new Error('durable-jobs fs shim: no simulated process is running');
+    return processFs;
+  });
+  let workloadError: unknown;
+  try {
+    const proc = world.spawn(workload.name, async (io) => {
+      processFs = io.fs;
+      await workload.run({ mount: MOUNT, ack: (label) => acked.add(label) });
+    });
+    world.observers.push((process) => {
+      if (process !== proc) return;
+      states.push(cloneCoreExact(world.core));
+      ackedAt.push(new Set(acked));
+    });
+    await world.run();
+    workloadError = proc.error;
+  } finally {
+    shim.uninstall();
+  }
+  states.push(cloneCoreExact(world.core));
+  ackedAt.push(new Set(acked));
+  const random = new SeededRandom(seed ^ 0x5eed);
+  const findings: ForeignFinding[] = [];
+  let crashStates = 0;
+  const opLines = world.trace.lines.filter((l) => l.startsWith('#'));
+  for (const [k, state] of states.entries()) {
+    for (const model of options.models ?? ['process-kill', 'lazyfs', 'pessimistic']) {
+      const runs = model === 'subset' ? options.subsetsPerPoint ?? 4 : 1;
+      for (let r = 0; r < runs; r++) {
+        const crashModel: CrashModel = model === 'subset' ? { kind: 'subset', random: random.fork() } : { kind: model };
+        const crashed = crashState(state, crashModel);
+        crashStates += 1;
+        const view: CrashView = {
+          read(path) {
+            const p = path.startsWith(MOUNT) ? path.slice(MOUNT.length) : path;
+            try {
+              return new TextDecoder().decode(crashed.readFile(p));
+            } catch {
+              return undefined;
+            }
+          },
+        };
+        for (const message of workload.check(view, ackedAt[k]!)) {
+          findings.push({ model, crashPoint: k, message, trace: [...opLines.slice(0, k), `>>> ${model} crash here (before call ${k})`].join('\n') });
+        }
+      }
+    }
+  }
+  return { calls: states.length - 1, crashStates, findings, workloadError };
+}
