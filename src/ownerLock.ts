@@ -37,6 +37,7 @@ import { LockLostError, assert, errorMessage } from './errors.ts';
 import { parseJsonBytes, readJsonFile } from './jsonFile.ts';
 import { TMP_PREFIX, baseName, dirName, joinPath } from './layout.ts';
 import { ignoreNotFound, removeTree, type RemovedCounts } from './removeTree.ts';
+import { writeNewFile } from './writeFileAtomic.ts';
 
 export type LockName = 'runner' | 'session';
 type LockIo = Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log' | 'variants'>;
@@ -82,19 +83,7 @@ export async function acquireLock(io: LockIo, options: LockOptions): Promise<Acq
   const record: OwnerRecord = { lock: options.name, pid: io.processes.pid, host: io.processes.host, token, acquiredAt: io.clock.nowMs() };
   await io.fs.mkdir(workDir);
   const recordPath = joinPath(workDir, 'owner.json');
-  const handle = await io.fs.open(recordPath, 'wx', 0o644);
-  try {
-    const bytes = new TextEncoder().encode(`${JSON.stringify(record)}\n`);
-    let offset = 0;
-    for (let calls = 0; offset < bytes.length; calls++) {
-      assert(calls < 64, 'owner record write did not finish');
-      const written = await handle.write(bytes.subarray(offset), offset);
-      if (written === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-      offset += written;
-    }
-  } finally {
-    await handle.close();
-  }
+  await writeNewFile(io.fs, recordPath, new TextEncoder().encode(`${JSON.stringify(record)}\n`));
   let holder: OwnerRecord | undefined;
   for (let round = 0; round < MAX_ACQUIRE_ROUNDS; round++) {
     try {
@@ -281,19 +270,7 @@ export class HeldLock {
     if (this.released || this.lost) return;
     const tmp = joinPath(this.workDir, `${TMP_PREFIX}hb-${this.io.random.hex(4)}`);
     try {
-      const handle = await this.io.fs.open(tmp, 'wx', 0o644);
-      try {
-        const bytes = new TextEncoder().encode(JSON.stringify({ heartbeatAt: this.io.clock.nowMs() }));
-        let offset = 0;
-        for (let calls = 0; offset < bytes.length; calls++) {
-          assert(calls < 64, 'heartbeat write did not finish');
-          const written = await handle.write(bytes.subarray(offset), offset);
-          if (written === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-          offset += written;
-        }
-      } finally {
-        await handle.close();
-      }
+      await writeNewFile(this.io.fs, tmp, new TextEncoder().encode(JSON.stringify({ heartbeatAt: this.io.clock.nowMs() })));
       await this.io.fs.rename(tmp, joinPath(this.workDir, 'heartbeat.json'));
     } catch (error) {
       await ignoreNotFound(this.io.fs.unlink(tmp)).catch(() => undefined);

@@ -72,7 +72,7 @@ export async function writeFileAtomic(
   }
 }
 
-async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
   let offsetBytes = 0;
   for (let calls = 0; offsetBytes < bytes.length; calls++) {
     assert(calls < MAX_WRITE_CALLS, `write did not finish within ${MAX_WRITE_CALLS} calls`);
@@ -82,6 +82,19 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
       throw Object.assign(new Error('write made no progress'), { code: 'EIO', syscall: 'write' });
     }
     offsetBytes += writtenBytes;
+  }
+}
+
+/**
+ * A new file (O_EXCL) with all of `bytes`, not fsynced: for lock records, which need no durability
+ * (after a power loss every owner is dead) but must never be seen half-written by another process.
+ */
+export async function writeNewFile(fs: FileSystem, path: string, bytes: Uint8Array): Promise<void> {
+  const handle = await fs.open(path, 'wx', 0o644);
+  try {
+    await writeAll(handle, bytes);
+  } finally {
+    await handle.close();
   }
 }
 

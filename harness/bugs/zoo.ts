@@ -4,7 +4,7 @@
 import type { FileHandle, FileSystem } from '../../src/ports/fileSystem.ts';
 import type { RuntimeVariants } from '../../src/variants.ts';
 import type { Io } from '../../src/ports/io.ts';
-import { writeFileAtomic, wrapFileError } from '../../src/writeFileAtomic.ts';
+import { writeAll, writeFileAtomic, wrapFileError } from '../../src/writeFileAtomic.ts';
 import { HeldLock, workDirOf, type OwnerRecord } from '../../src/ownerLock.ts';
 import { ensureDir } from '../../src/ensureDir.ts';
 import { Layout, TMP_PREFIX, baseName, dirName, joinPath } from '../../src/layout.ts';
@@ -60,7 +60,7 @@ export const ZOO: readonly ZooBug[] = [
         writeFileAtomic: async (io, path, content) => {
           const handle = await io.fs.open(path, 'w', 0o644);
           const bytes = toBytes(content);
-          for (let offset = 0; offset < bytes.length;) offset += await handle.write(bytes.subarray(offset), offset);
+          await writeAll(handle, bytes);
           await handle.sync();
           await handle.close();
         },
@@ -77,7 +77,7 @@ export const ZOO: readonly ZooBug[] = [
           const tmp = joinPath(dirName(path), `${TMP_PREFIX}${baseName(path)}`);
           const handle = await io.fs.open(tmp, 'w', 0o644);
           const bytes = toBytes(content);
-          for (let offset = 0; offset < bytes.length;) offset += await handle.write(bytes.subarray(offset), offset);
+          await writeAll(handle, bytes);
           await handle.sync();
           await handle.close();
           await io.fs.rename(tmp, path);
@@ -134,7 +134,7 @@ export const ZOO: readonly ZooBug[] = [
           await io.fs.mkdir(workDir);
           const handle = await io.fs.open(options.path, 'w', 0o644);
           const bytes = enc.encode(JSON.stringify(record));
-          for (let offset = 0; offset < bytes.length;) offset += await handle.write(bytes.subarray(offset), offset);
+          await writeAll(handle, bytes);
           await handle.close();
           const lock = new HeldLock(real(io), options, record, workDir);
           io.log.emit('lock.acquired', { lock: options.name, ...options.logFields, token });
