@@ -16,6 +16,8 @@ export interface Classified {
   readonly message: string;
   /** The upstream asked us to wait at least this long (Retry-After). */
   readonly retryAfterMs?: number;
+  /** Why: the error class, `HTTP <status>`, `errno <code>`, or `unknown error` (bounded by maxAttempts). */
+  readonly basis: string;
 }
 
 const TRANSIENT_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN', 'ETIMEDOUT',
@@ -31,18 +33,19 @@ export function classifyHttpStatus(status: number): ErrorKind {
 export function classifyError(error: unknown): Classified {
   const name = error instanceof Error ? error.name : 'Error';
   const message = errorMessage(error);
-  if (error instanceof TransientError) {
-    return error.retryAfterMs === undefined ? { kind: 'transient', name, message } : { kind: 'transient', name, message, retryAfterMs: error.retryAfterMs };
-  }
-  if (error instanceof PermanentError) return { kind: 'permanent', name, message };
+  const result = (kind: ErrorKind, basis: string, extra: { name?: string; retryAfterMs?: number | undefined } = {}): Classified => ({
+    kind, name: extra.name ?? name, message, basis, ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}),
+  });
+  if (error instanceof TransientError) return result('transient', 'TransientError', { retryAfterMs: error.retryAfterMs });
+  if (error instanceof PermanentError) return result('permanent', error.name);
   if (error instanceof HttpStatusError) {
     const kind = classifyHttpStatus(error.status);
-    return kind === 'transient' && error.retryAfterMs !== undefined ? { kind, name, message, retryAfterMs: error.retryAfterMs } : { kind, name, message };
+    return result(kind, `HTTP ${error.status}`, { retryAfterMs: kind === 'transient' ? error.retryAfterMs : undefined });
   }
-  if (error instanceof z.ZodError) return { kind: 'permanent', name: 'SchemaError', message };
-  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return { kind: 'transient', name, message };
+  if (error instanceof z.ZodError) return result('permanent', 'schema violation', { name: 'SchemaError' });
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return result('transient', error.name);
   const code = error instanceof FileError ? error.code : errorCode(error) ?? errorCode(error instanceof Error ? error.cause : undefined);
-  if (code !== undefined && PERMANENT_CODES.has(code)) return { kind: 'permanent', name, message };
-  if (code !== undefined && TRANSIENT_CODES.has(code)) return { kind: 'transient', name, message };
-  return { kind: 'transient', name, message };
+  if (code !== undefined && PERMANENT_CODES.has(code)) return result('permanent', `errno ${code}`);
+  if (code !== undefined && TRANSIENT_CODES.has(code)) return result('transient', `errno ${code}`);
+  return result('transient', 'unknown error');
 }

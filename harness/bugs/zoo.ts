@@ -232,13 +232,13 @@ export const ZOO: readonly ZooBug[] = [
     id: 'permanent-retried',
     title: 'permanent errors are retried automatically',
     seenIn: 'retry wrappers that retry every exception',
-    variant: { variants: { classifyError: (error) => ({ kind: 'transient', name: (error as Error).name ?? 'Error', message: String((error as Error).message ?? error) }) } },
+    variant: { variants: { classifyError: (error) => ({ kind: 'transient', name: (error as Error).name ?? 'Error', message: String((error as Error).message ?? error), basis: 'retry everything' }) } },
   },
   {
     id: 'transient-never-retried',
     title: 'transient errors fail the job for good',
     seenIn: 'no retry policy at all; the plan before Phase 2',
-    variant: { variants: { classifyError: (error) => ({ kind: 'permanent', name: (error as Error).name ?? 'Error', message: String((error as Error).message ?? error) }) } },
+    variant: { variants: { classifyError: (error) => ({ kind: 'permanent', name: (error as Error).name ?? 'Error', message: String((error as Error).message ?? error), basis: 'retry nothing' }) } },
   },
   {
     id: 'backoff-ignored',
