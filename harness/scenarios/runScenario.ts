@@ -174,6 +174,7 @@ async function runOnce(
   const expectedOutcomes = new Map<string, string>();
   for (const step of scenario.steps) if ('expect' in step) for (const [name, outcome] of Object.entries(step.expect.processes ?? {})) expectedOutcomes.set(name, outcome);
   for (const [name, process] of processes) {
+    if (process.alive) violations.push({ invariant: 'expect', message: `process ${name} never finished: it waits on nothing that will ever happen (a deadlock)` });
     const error = process.error === undefined ? undefined : process.error instanceof Error ? `${process.error.name}: ${process.error.message}` : String(process.error);
     const expected = expectedOutcomes.get(name) ?? 'ok';
     if (process.status !== 'exited') continue;
