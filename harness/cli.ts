@@ -25,10 +25,13 @@ import { emptyReport, type RunReport } from './report/runReport.ts';
 import { renderHuman } from './report/renderHuman.ts';
 import { renderJunit } from './report/renderJunit.ts';
 import { renderTraceHtml } from './report/renderTraceHtml.ts';
+import { Progress, colour } from './report/progress.ts';
 
 export interface HarnessStreams {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** A terminal: progress line and colours. Off in CI and pipes. */
+  tty?: boolean;
 }
 
 const DEFAULT_CHAOS_RUNS = 300;
@@ -54,9 +57,8 @@ export async function main(argv: string[], streams: HarnessStreams): Promise<num
   }
   const started = performance.now();
   const report = emptyReport(args.seed);
-  const progress = (text: string) => {
-    if (!args.json) streams.stderr(text);
-  };
+  const tty = (streams.tty ?? false) && !args.json;
+  const progress = new Progress(streams.stderr, tty);
   const hash = createHash('sha256');
   try {
     if (args.command === 'replay') return await replay(args, streams);
@@ -71,19 +73,19 @@ export async function main(argv: string[], streams: HarnessStreams): Promise<num
   report.ok = report.violations.length === 0;
   report.elapsedMs = performance.now() - started;
   if (args.junit !== undefined) await writeFile(args.junit, renderJunit(report));
-  streams.stdout(args.json ? `${JSON.stringify(report)}\n` : renderHuman(report));
+  progress.done();
+  streams.stdout(args.json ? `${JSON.stringify(report)}\n` : renderHuman(report, colour(tty)));
   return report.ok ? 0 : 1;
 }
 
-async function runScenarios(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: (t: string) => void): Promise<void> {
+async function runScenarios(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress): Promise<void> {
   const all = [...SCENARIOS, ...EXTRA_SCENARIOS];
   const selected = all.filter((s, i) => (args.only === undefined ? args.shard === undefined || i % args.shard.count === args.shard.index - 1 : args.only.includes(s.id)));
   for (const [index, scenario] of selected.entries()) {
-    progress(`[scenarios ${index + 1}/${selected.length}] ${scenario.id} ... `);
+    progress.update(`scenarios (${scenario.id})`, index, selected.length, 'scenarios');
     const t = performance.now();
     const result = await runScenario(scenario, { seed: args.seed });
     const elapsedMs = performance.now() - t;
-    progress(`${result.ok ? 'ok' : 'FAIL'} (${result.runs} run(s), ${Math.round(elapsedMs)} ms)\n`);
     hash.update(result.traceHash);
     report.scenarios.push({ id: scenario.id, title: scenario.title, ok: result.ok, runs: result.runs, elapsedMs });
     report.runs += result.runs;
@@ -99,9 +101,9 @@ async function runScenarios(args: HarnessArgs, report: RunReport, hash: ReturnTy
   }
 }
 
-async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: (t: string) => void): Promise<void> {
+async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress): Promise<void> {
   const models: ModelName[] = args.model === 'process-kill' ? ['process-kill'] : args.model === 'power-loss' ? ['lazyfs', 'pessimistic', 'subset'] : ['process-kill', 'lazyfs', 'pessimistic', 'subset'];
-  let lastShown = 0;
+  progress.phase('explore');
   const result = await explore({
     jobs: args.workload === 'small' ? SMALL_JOBS : STANDARD_JOBS,
     config: simConfig(),
@@ -109,12 +111,7 @@ async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType
     models,
     subsetsPerPoint: 1,
     recoveryCrashShare: 0.1,
-    onProgress: (done, total) => {
-      if (done === total || done - lastShown >= Math.max(1, Math.floor(total / 10))) {
-        lastShown = done;
-        progress(`[explore] ${done}/${total} crash states\n`);
-      }
-    },
+    onProgress: (done, total) => progress.update('explore', done, total, 'crash states'),
   });
   hash.update(`${result.crashStates}:${result.violations.length}`);
   report.explore = { crashPoints: result.crashPoints, crashStates: result.crashStates, elapsedMs: result.elapsedMs, crashStatesPerSecond: result.crashStates / (result.elapsedMs / 1000) };
@@ -125,16 +122,17 @@ async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType
   if (result.violations.length > 0) report.replay.push(`npm run chaos -- explore --model ${args.model} --workload ${args.workload} --seed ${args.seed}`);
 }
 
-async function runChaos(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: (t: string) => void): Promise<void> {
+async function runChaos(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress): Promise<void> {
   const runs = args.runs ?? DEFAULT_CHAOS_RUNS;
   const t = performance.now();
+  progress.phase('chaos');
   // A shard runs its own seed: shards of one campaign explore different plans, each replayable alone.
   const seed = args.shard === undefined ? args.seed : (args.seed + args.shard.index - 1) >>> 0;
   const result = await runCampaign({
     runs, seed, config: simConfig(),
     onRun: (index, run) => {
       hash.update(run.traceHash);
-      if (index % 50 === 0) progress(`[chaos] ${index} runs\n`);
+      progress.update('chaos', index, runs, 'runs');
     },
   });
   report.chaos = { runs: result.runs, crashes: result.crashes, elapsedMs: performance.now() - t };
@@ -199,5 +197,6 @@ async function writeOut(out: string, kind: 'failures' | 'traces', name: string, 
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry) {
-  process.exitCode = await main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+  const tty = process.stderr.isTTY === true && process.env.CI === undefined;
+  process.exitCode = await main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), tty });
 }

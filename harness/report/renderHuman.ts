@@ -1,12 +1,16 @@
 // The human summary of a run report.
 import type { RunReport } from './runReport.ts';
+import { INVARIANT_TITLES, type InvariantId } from '../invariants/violation.ts';
 
-export function renderHuman(report: RunReport): string {
+type Paint = { ok: (s: string) => string; bad: (s: string) => string; dim: (s: string) => string };
+const plain: Paint = { ok: (s) => s, bad: (s) => s, dim: (s) => s };
+
+export function renderHuman(report: RunReport, paint: Paint = plain): string {
   const lines: string[] = [];
   if (report.scenarios.length > 0) {
     const passed = report.scenarios.filter((s) => s.ok).length;
     lines.push(`scenarios: ${passed}/${report.scenarios.length} passed`);
-    for (const s of report.scenarios) lines.push(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.id.padEnd(28)} ${String(s.runs).padStart(4)} run(s) ${Math.round(s.elapsedMs)} ms`);
+    for (const s of report.scenarios) lines.push(`  ${s.ok ? paint.ok('ok  ') : paint.bad('FAIL')} ${s.id.padEnd(28)} ${String(s.runs).padStart(4)} run(s) ${paint.dim(`${Math.round(s.elapsedMs)} ms`)}`);
   }
   if (report.explore !== undefined) {
     const e = report.explore;
@@ -14,10 +18,16 @@ export function renderHuman(report: RunReport): string {
   }
   if (report.chaos !== undefined) lines.push(`chaos: ${report.chaos.runs} randomized runs, ${report.chaos.crashes} crashes injected, ${(report.chaos.elapsedMs / 1000).toFixed(1)} s`);
   lines.push(`invariant checks: ${report.invariantChecks}; crash states: ${report.crashStates}; trace hash: ${report.traceHash.slice(0, 16)}`);
+  lines.push('violations by invariant:');
+  for (const id of [...(Object.keys(INVARIANT_TITLES) as InvariantId[]), 'expect'] as const) {
+    const count = report.violations.filter((v) => v.invariant === id).length;
+    const title = id === 'expect' ? 'scenario expectations' : INVARIANT_TITLES[id];
+    lines.push(`  ${count === 0 ? paint.ok(String(count).padStart(3)) : paint.bad(String(count).padStart(3))}  ${id.padEnd(6)} ${paint.dim(title)}`);
+  }
   if (report.violations.length === 0) {
-    lines.push(`OK: no violation (seed ${report.seed}, ${(report.elapsedMs / 1000).toFixed(1)} s)`);
+    lines.push(paint.ok(`OK: no violation (seed ${report.seed}, ${(report.elapsedMs / 1000).toFixed(1)} s)`));
   } else {
-    lines.push(`FAILED: ${report.violations.length} violation(s)`);
+    lines.push(paint.bad(`FAILED: ${report.violations.length} violation(s)`));
     const shown = report.violations.slice(0, 20);
     for (const v of shown) lines.push(`  [${v.invariant}] ${v.where}: ${v.message}`);
     if (report.violations.length > shown.length) lines.push(`  ... ${report.violations.length - shown.length} more (use --json)`);
