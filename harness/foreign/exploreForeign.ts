@@ -4,6 +4,7 @@
 // each model and handed to the user's check. `ack(label)` marks what the workload has been told is
 // done, so a check can demand that it survive (acknowledged means durable).
 import { World } from '../world/world.ts';
+import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import { SimFsCore } from '../simFs/simFsCore.ts';
 import { cloneCoreExact } from '../simFs/cloneCore.ts';
 import { crashState, type CrashModel } from '../simFs/crashStates.ts';
@@ -41,8 +42,18 @@ export interface ForeignResult {
   readonly workloadError: unknown;
 }
 
-export async function exploreForeign(workload: ForeignWorkload, options: { seed?: number; models?: readonly ForeignModel[]; subsetsPerPoint?: number } = {}): Promise<ForeignResult> {
-  const seed = options.seed ?? 1;
+export interface ForeignRecording {
+  readonly states: SimFsCore[];
+  readonly ackedAt: Set<string>[];
+  readonly opLines: string[];
+  readonly workloadError: unknown;
+}
+
+/** Runs the workload once in a fresh world (optionally with fault decorators) and keeps every state. */
+export async function recordForeign(
+  workload: ForeignWorkload,
+  options: { seed: number; decorate?: (world: World) => readonly ((fs: FileSystem) => FileSystem)[] },
+): Promise<ForeignRecording> {
   const core = new SimFsCore(() => 0);
   for (const [path, text] of Object.entries(workload.files ?? {})) {
     core.mkdir(path.slice(0, path.lastIndexOf('/')) || '/', true);
@@ -50,11 +61,11 @@ export async function exploreForeign(workload: ForeignWorkload, options: { seed?
     core.write(handle, new TextEncoder().encode(text), 0);
   }
   core.syncAll();
-  const world = new World({ seed, core });
+  const world = new World({ seed: options.seed, core });
   const states: SimFsCore[] = [];
   const ackedAt: Set<string>[] = [];
   const acked = new Set<string>();
-  let processFs: import('../../src/ports/fileSystem.ts').FileSystem | undefined;
+  let processFs: FileSystem | undefined;
   const shim = installFsShim(() => {
     if (processFs === undefined) throw new Error('durable-jobs fs shim: no simulated process is running');
     return processFs;
@@ -64,7 +75,7 @@ export async function exploreForeign(workload: ForeignWorkload, options: { seed?
     const proc = world.spawn(workload.name, async (io) => {
       processFs = io.fs;
       await workload.run({ mount: MOUNT, ack: (label) => acked.add(label) });
-    });
+    }, { decorate: options.decorate?.(world) ?? [] });
     world.observers.push((process) => {
       if (process !== proc) return;
       states.push(cloneCoreExact(world.core));
@@ -77,28 +88,39 @@ export async function exploreForeign(workload: ForeignWorkload, options: { seed?
   }
   states.push(cloneCoreExact(world.core));
   ackedAt.push(new Set(acked));
+  return { states, ackedAt, opLines: world.trace.lines.filter((l) => l.startsWith('#')), workloadError };
+}
+
+export function crashView(crashed: SimFsCore): CrashView {
+  return {
+    read(path) {
+      const p = path.startsWith(MOUNT) ? path.slice(MOUNT.length) : path;
+      try {
+        return new TextDecoder().decode(crashed.readFile(p));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+export function modelOf(model: ForeignModel, random: SeededRandom): CrashModel {
+  return model === 'subset' ? { kind: 'subset', random: random.fork() } : { kind: model };
+}
+
+export async function exploreForeign(workload: ForeignWorkload, options: { seed?: number; models?: readonly ForeignModel[]; subsetsPerPoint?: number } = {}): Promise<ForeignResult> {
+  const seed = options.seed ?? 1;
+  const { states, ackedAt, opLines, workloadError } = await recordForeign(workload, { seed });
   const random = new SeededRandom(seed ^ 0x5eed);
   const findings: ForeignFinding[] = [];
   let crashStates = 0;
-  const opLines = world.trace.lines.filter((l) => l.startsWith('#'));
   for (const [k, state] of states.entries()) {
     for (const model of options.models ?? ['process-kill', 'lazyfs', 'pessimistic']) {
       const runs = model === 'subset' ? options.subsetsPerPoint ?? 4 : 1;
       for (let r = 0; r < runs; r++) {
-        const crashModel: CrashModel = model === 'subset' ? { kind: 'subset', random: random.fork() } : { kind: model };
-        const crashed = crashState(state, crashModel);
+        const crashed = crashState(state, modelOf(model, random));
         crashStates += 1;
-        const view: CrashView = {
-          read(path) {
-            const p = path.startsWith(MOUNT) ? path.slice(MOUNT.length) : path;
-            try {
-              return new TextDecoder().decode(crashed.readFile(p));
-            } catch {
-              return undefined;
-            }
-          },
-        };
-        for (const message of workload.check(view, ackedAt[k]!)) {
+        for (const message of workload.check(crashView(crashed), ackedAt[k]!)) {
           findings.push({ model, crashPoint: k, message, trace: [...opLines.slice(0, k), `>>> ${model} crash here (before call ${k})`].join('\n') });
         }
       }
