@@ -102,3 +102,15 @@ describe('foreign code under a randomized campaign', () => {
     expect(result.runs).toBe(200);
   });
 });
+
+describe('reports for foreign findings', () => {
+  it('a finding renders as the same HTML timeline as the runtime\'s failures', async () => {
+    const { renderTraceHtml } = await import('../harness/report/renderTraceHtml.ts');
+    const result = await exploreForeign(replaceWorkload('steno', (path, text) => new Writer(path).write(text)), { models: ['lazyfs'] });
+    const finding = result.findings[0]!;
+    const html = renderTraceHtml({ title: 'steno under lazyfs', trace: finding.trace, violations: [{ invariant: 'check', message: finding.message, path: '/db/data.json' }] });
+    expect(html.match(/<rect class="op/g)?.length).toBe(finding.crashPoint);
+    expect(html).toMatch(/<li class="violation"><b>check<\/b> /);
+    expect(html).toMatch(/Files involved: <code>\/db\/data\.json<\/code>/);
+  });
+});
