@@ -18,9 +18,6 @@ export interface OpDesc {
   readonly positionBytes?: number;
 }
 
-/** Calls that change what a later reader or a crash can see. */
-export const MUTATING_OPS: ReadonlySet<OpName> = new Set(['open', 'write', 'fsync', 'rename', 'link', 'unlink', 'mkdir', 'rmdir', 'fsyncDir']);
-
 function describe(op: OpDesc): string {
   const parts: string[] = [op.op, op.path];
   if (op.to !== undefined) parts.push(`-> ${op.to}`);

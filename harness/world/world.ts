@@ -288,9 +288,4 @@ export class World {
     this.core = core;
     this.trace.add(`t=${this.fake.now} world power loss (${model}); rebooted on the crash state`);
   }
-
-  /** Processes stuck with nothing to do (a deadlock), for reports. */
-  stuck(): SimProcess[] {
-    return this.processes.filter((p) => p.alive);
-  }
 }
