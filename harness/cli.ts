@@ -9,7 +9,10 @@
 // Common: --json (one JSON object on stdout), --junit FILE, --out DIR (failure and trace files,
 // default .chaos). Exit 0: no violation; 1: a violation; 2: bad arguments.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { exploreForeign, type ForeignWorkload } from './foreign/exploreForeign.ts';
+import { campaignForeign } from './foreign/campaignForeign.ts';
 import { createHash } from 'node:crypto';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { EXTRA_SCENARIOS } from '../scenarios/extra/index.ts';
@@ -62,6 +65,7 @@ export async function main(argv: string[], streams: HarnessStreams): Promise<num
   const hash = createHash('sha256');
   try {
     if (args.command === 'replay') return await replay(args, streams);
+    if (args.command === 'foreign') return await runForeign(args, streams);
     if (args.command === 'all' || args.command === 'scenarios') await runScenarios(args, report, hash, progress);
     if ((args.command === 'all' && args.shard === undefined) || args.command === 'explore') await runExplore(args, report, hash, progress);
     if (args.command === 'all' || args.command === 'chaos') await runChaos(args, report, hash, progress);
@@ -185,6 +189,46 @@ async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<numbe
     streams.stdout(`${trace}\n\n${violations.length === 0 ? 'no violation' : violations.map((v) => `[${v.invariant}] ${v.message}`).join('\n')}\ntrace hash: ${traceHash}\n`);
   }
   return violations.length === 0 ? 0 : 1;
+}
+
+/** `foreign <module>`: explore and campaign a ForeignWorkload; same report shapes, pictures and exit codes. */
+async function runForeign(args: HarnessArgs, streams: HarnessStreams): Promise<number> {
+  let workload: ForeignWorkload;
+  try {
+    workload = ((await import(pathToFileURL(resolvePath(args.file!)).href)) as { default: ForeignWorkload }).default;
+    if (typeof workload?.run !== 'function' || typeof workload.check !== 'function') throw new Error('its default export has no run and check functions');
+  } catch (error) {
+    streams.stderr(`chaos: ${args.file} is not a foreign workload module: ${(error as Error).message.split('\n')[0]}\n`);
+    return 2;
+  }
+  const started = performance.now();
+  const report = emptyReport(args.seed);
+  const explored = await exploreForeign(workload, { seed: args.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'] });
+  report.crashStates += explored.crashStates;
+  report.runs += explored.crashStates;
+  report.invariantChecks += explored.crashStates;
+  report.explore = { crashPoints: explored.calls + 1, crashStates: explored.crashStates, elapsedMs: performance.now() - started, crashStatesPerSecond: explored.crashStates / ((performance.now() - started) / 1000) };
+  const first = explored.findings[0];
+  for (const f of explored.findings.slice(0, 50)) report.violations.push({ invariant: 'check', message: f.message, where: `explore:${f.model}@${f.crashPoint}` });
+  if (first !== undefined) {
+    report.traceFiles.push(await writeOut(args.out, 'traces', 'foreign-explore.html', renderTraceHtml({ title: `${workload.name}: ${first.model} crash before call ${first.crashPoint}`, trace: first.trace, violations: [{ invariant: 'check', message: first.message }] })));
+    report.replay.push(`npm run chaos -- foreign ${args.file} --seed ${args.seed}`);
+  }
+  const t = performance.now();
+  const campaign = await campaignForeign(workload, { runs: args.runs ?? 200, seed: args.seed });
+  report.chaos = { runs: campaign.runs, crashes: campaign.runs, elapsedMs: performance.now() - t };
+  report.runs += campaign.runs;
+  if (campaign.failure !== undefined) {
+    const f = campaign.failure;
+    for (const message of f.messages) report.violations.push({ invariant: 'check', message, where: `chaos:seed=${f.seed} path=${f.path}` });
+    report.replay.push(f.replay);
+    report.traceFiles.push(await writeOut(args.out, 'traces', `foreign-chaos-seed${f.seed}.html`, renderTraceHtml({ title: `${workload.name}: ${JSON.stringify(f.plan)}`, trace: f.trace, violations: f.messages.map((message) => ({ invariant: 'check', message })) })));
+  }
+  report.ok = report.violations.length === 0;
+  report.elapsedMs = performance.now() - started;
+  if (args.junit !== undefined) await writeFile(args.junit, renderJunit(report));
+  streams.stdout(args.json ? `${JSON.stringify(report)}\n` : renderHuman(report, colour((streams.tty ?? false) && !args.json)));
+  return report.ok ? 0 : 1;
 }
 
 async function writeOut(out: string, kind: 'failures' | 'traces', name: string, content: string): Promise<string> {

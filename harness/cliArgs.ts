@@ -4,7 +4,7 @@ export class HarnessUsageError extends Error {
   override readonly name = 'HarnessUsageError';
 }
 
-export const COMMANDS = ['all', 'list', 'scenarios', 'explore', 'chaos', 'replay'] as const;
+export const COMMANDS = ['all', 'list', 'scenarios', 'explore', 'chaos', 'replay', 'foreign'] as const;
 export type HarnessCommand = (typeof COMMANDS)[number];
 
 export interface HarnessArgs {
@@ -36,7 +36,7 @@ export function parseHarnessArgs(argv: string[]): HarnessArgs {
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (!arg.startsWith('--')) {
-      if (args.command === 'replay' && args.file === undefined) {
+      if ((args.command === 'replay' || args.command === 'foreign') && args.file === undefined) {
         args.file = arg;
         continue;
       }
@@ -95,5 +95,6 @@ export function parseHarnessArgs(argv: string[]): HarnessArgs {
   }
   if (args.command === 'replay' && args.file === undefined && args.path === undefined) throw new HarnessUsageError('replay needs --seed S --path P, or a failure file');
   if (args.command === 'replay' && args.file !== undefined && args.path !== undefined) throw new HarnessUsageError('replay takes a failure file or --seed/--path, not both');
+  if (args.command === 'foreign' && args.file === undefined) throw new HarnessUsageError('foreign needs a module whose default export is a ForeignWorkload');
   return args;
 }

@@ -96,3 +96,20 @@ describe('npm run chaos', () => {
     expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(22);
   });
 });
+
+describe('npm run chaos -- foreign <module>', () => {
+  it('finds write-file-atomic\'s lost acknowledged write and reports it like any other failure (exit 1)', async () => {
+    const { code, stdout } = await run(['foreign', join(REPO_ROOT, 'examples/writeFileAtomicWorkload.ts'), '--runs', '50', '--json', '--out', join(tmpdir(), 'foreign-out')]);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.violations).toContainEqual(expect.objectContaining({ invariant: 'check', where: expect.stringMatching(/^explore:pessimistic@\d+$/), message: expect.stringMatching(/acknowledged save lost/) }));
+    expect(report.traceFiles.some((f: string) => f.endsWith('.html'))).toBe(true);
+  });
+
+  it('passes the reference (exit 0) and refuses a module that is not a workload (exit 2)', async () => {
+    expect((await run(['foreign', join(REPO_ROOT, 'examples/referenceWorkload.ts'), '--runs', '50', '--json'])).code).toBe(0);
+    const bad = await run(['foreign', join(REPO_ROOT, 'scenarios/steps.ts')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/is not a foreign workload module/);
+  });
+});

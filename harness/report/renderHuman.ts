@@ -19,9 +19,10 @@ export function renderHuman(report: RunReport, paint: Paint = plain): string {
   if (report.chaos !== undefined) lines.push(`chaos: ${report.chaos.runs} randomized runs, ${report.chaos.crashes} crashes injected, ${(report.chaos.elapsedMs / 1000).toFixed(1)} s`);
   lines.push(`invariant checks: ${report.invariantChecks}; crash states: ${report.crashStates}; trace hash: ${report.traceHash.slice(0, 16)}`);
   lines.push('violations by invariant:');
-  for (const id of [...(Object.keys(INVARIANT_TITLES) as InvariantId[]), 'expect'] as const) {
+  const others = [...new Set(report.violations.map((v) => v.invariant))].filter((id) => !(id in INVARIANT_TITLES) && id !== 'expect');
+  for (const id of [...(Object.keys(INVARIANT_TITLES) as InvariantId[]), 'expect', ...others]) {
     const count = report.violations.filter((v) => v.invariant === id).length;
-    const title = id === 'expect' ? 'scenario expectations' : INVARIANT_TITLES[id];
+    const title = id === 'expect' ? 'scenario expectations' : id in INVARIANT_TITLES ? INVARIANT_TITLES[id as InvariantId] : "the workload's own check";
     lines.push(`  ${count === 0 ? paint.ok(String(count).padStart(3)) : paint.bad(String(count).padStart(3))}  ${id.padEnd(6)} ${paint.dim(title)}`);
   }
   if (report.violations.length === 0) {
