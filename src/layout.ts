@@ -20,7 +20,8 @@ export const FILE = {
 } as const;
 
 export function joinPath(...parts: string[]): string {
-  return parts.join('/').replace(/\/+/g, '/');
+  const joined = parts.join('/');
+  return joined.includes('//') ? joined.replace(/\/+/g, '/') : joined;
 }
 
 export function dirName(path: string): string {

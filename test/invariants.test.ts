@@ -32,6 +32,9 @@ describe('the correct runtime', () => {
     const result = await explore({ jobs: SMALL_JOBS, config, seed: 3, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'], recoveryCrashShare: 0.2 });
     expect(result.violations).toEqual([]);
     expect(result.crashStates).toBeGreaterThan(4 * 150);
+    // Repeated crash states share one recovery; every crash state is still checked for I2 and I6.
+    expect(result.distinctStates).toBeGreaterThan(150);
+    expect(result.distinctStates).toBeLessThan(result.crashStates);
   });
 });
 

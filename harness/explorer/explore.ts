@@ -5,6 +5,12 @@
 // watching every call of every run. Writes larger than a block also get torn variants: the process
 // killed mid-write with a block-aligned prefix in the page cache. A seeded share of crash points is
 // recovered through a second crash in the middle of recovery.
+//
+// Crash states repeat (a kill after a read leaves what a kill before it left; power loss keeps only
+// what was synced, which changes at fsyncs). I2 and I6 are checked on every crash state; recovery and
+// the checks after it run once per distinct crash state and recovery schedule (same fingerprint, same
+// recovery crash point) and the verdict is shared, as a model checker shares the verdict of a state it
+// has already explored: recovery is a deterministic function of the files it boots on and its seed.
 import type { RuntimeConfig } from '../../src/config.ts';
 import { runPass } from '../../src/runnerPass.ts';
 import { World } from '../world/world.ts';
@@ -24,6 +30,7 @@ import { checkAckDurable } from '../invariants/i6AckDurable.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
 import type { Violation } from '../invariants/violation.ts';
 import { recoverAndCheck } from './recovery.ts';
+import { Fingerprinter } from '../simFs/fingerprint.ts';
 
 export type ModelName = 'process-kill' | 'lazyfs' | 'pessimistic' | 'subset';
 
@@ -56,6 +63,8 @@ export interface ExploreResult {
   readonly invariantChecks: number;
   readonly violations: ExploreViolation[];
   readonly victimOps: number;
+  /** Crash states that were recovered; the others were identical to one of these. */
+  readonly distinctStates: number;
   readonly elapsedMs: number;
 }
 
@@ -69,7 +78,7 @@ interface Recorded {
 /** One fault-free run of the pass under test, keeping the filesystem before each of its calls. */
 async function record(setup: Setup, options: ExploreOptions, monitor: ConcurrencyMonitor): Promise<Recorded> {
   const startMs = setup.atMs + 1_000;
-  const world = new World({ seed: options.seed, core: cloneCore(setup.core), startMs });
+  const world = new World({ seed: options.seed, core: cloneCore(setup.core), startMs, trace: false });
   monitor.attach(world);
   const states: SimFsCore[] = [];
   const ackedBefore: Set<string>[] = [];
@@ -100,7 +109,7 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
 
 /** Torn write k: re-run to call k and let only `keepBytes` of that write reach the page cache. */
 async function tornState(setup: Setup, options: ExploreOptions, k: number, keepBytes: number): Promise<{ core: SimFsCore; acked: Set<string> }> {
-  const world = new World({ seed: options.seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000 });
+  const world = new World({ seed: options.seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, trace: false });
   const victim = world.spawn('runner', (io) => runPass(io, options.config), runtimeSpawn(options));
   world.interceptor = (process) => (process === victim && process.opCount === k ? { kind: 'partial-write', keepBytes } : { kind: 'proceed' });
   await world.run();
@@ -141,16 +150,23 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
       }
     }
   }
+  const fingerprints = new Fingerprinter();
+  const recovered = new Map<string, { violations: Violation[]; invariantChecks: number }>();
   for (const [index, task] of tasks.entries()) {
     const { core, acked, model } = await task.make();
     crashStates += 1;
     const found: Violation[] = [...checkAtomicity(core, golden, options.config), ...checkAckDurable(core, golden, options.config, acked, model)];
     invariantChecks += 2;
     const crashRecovery = random.chance(options.recoveryCrashShare ?? 0) ? random.int(200) : undefined;
-    const recovery = await recoverAndCheck(core, {
-      config: options.config, golden, seed: options.seed + index, startMs: recorded.startMs, monitor, spawn: runtimeSpawn(options),
-      ...(crashRecovery !== undefined ? { crashRecoveryAtOp: crashRecovery } : {}),
-    });
+    const key = `${crashRecovery ?? '-'}|${fingerprints.of(core)}`;
+    let recovery = recovered.get(key);
+    if (recovery === undefined) {
+      recovery = await recoverAndCheck(core, {
+        config: options.config, golden, seed: options.seed + index, startMs: recorded.startMs, monitor, spawn: runtimeSpawn(options), trace: false,
+        ...(crashRecovery !== undefined ? { crashRecoveryAtOp: crashRecovery } : {}),
+      });
+      recovered.set(key, recovery);
+    }
     invariantChecks += recovery.invariantChecks;
     found.push(...recovery.violations);
     const label = crashRecovery === undefined ? task.label : `${task.label}+recovery-crash@${crashRecovery}`;
@@ -160,7 +176,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   }
   for (const v of monitor.violations) violations.push({ ...v, crashPoint: 'any' });
   invariantChecks += monitor.commitsChecked;
-  return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, elapsedMs: performance.now() - started };
+  return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, distinctStates: recovered.size, elapsedMs: performance.now() - started };
 }
 
 function runtimeSpawn(options: ExploreOptions): SpawnOptions {

@@ -39,6 +39,8 @@ export interface RecoveryOptions {
   readonly spawn?: SpawnOptions;
   /** Carry a wall-clock step of the crashed run over into recovery (the machine's clock stays wrong). */
   readonly wallOffsetMs?: number;
+  /** Write trace text (default true; the explorer needs none). */
+  readonly trace?: boolean;
 }
 
 export interface RecoveryResult {
@@ -66,7 +68,7 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
   let startCore = core;
   let startMs = options.startMs + config.staleAfterMs + 1;
   if (options.crashRecoveryAtOp !== undefined) {
-    const first = new World({ seed: mixSeed(options.seed, 101), core: startCore, startMs: options.startMs });
+    const first = new World({ seed: mixSeed(options.seed, 101), core: startCore, startMs: options.startMs, trace: options.trace ?? true });
     options.monitor.attach(first);
     const runner = first.spawn('recovery-0', (io) => runPass(io, config), options.spawn);
     const killAt = options.crashRecoveryAtOp;
@@ -75,7 +77,7 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
     startCore = crashState(first.core, { kind: 'process-kill' });
     startMs = first.fake.now + config.staleAfterMs + 1;
   }
-  const world = new World({ seed: mixSeed(options.seed, 102), core: startCore, startMs });
+  const world = new World({ seed: mixSeed(options.seed, 102), core: startCore, startMs, trace: options.trace ?? true });
   world.wallOffsetMs = options.wallOffsetMs ?? 0;
   options.monitor.attach(world);
   let passes = 0;

@@ -88,7 +88,9 @@ function chooseData(current: Uint8Array, synced: Uint8Array, model: CrashModel):
 function copyNode(target: SimFsCore, node: SimNode, model: CrashModel): SimNode {
   let made: SimNode;
   if (node.kind === 'file') {
-    const data = chooseData(node.data, node.synced, model).slice();
+    // No copy: a SimFsCore never changes a data array in place (write() replaces it), so crash states
+    // share the arrays of the state they came from.
+    const data = chooseData(node.data, node.synced, model);
     made = target.allocate('file', { data, synced: data });
   } else if (node.kind === 'dir') {
     made = target.allocate('dir', { entries: new Map(), syncedEntries: new Map() });

@@ -22,7 +22,12 @@ export interface SimErrnoError extends Error {
 
 export function simError(code: string, syscall: string, path: string, dest?: string): SimErrnoError {
   const where = dest === undefined ? `'${path}'` : `'${path}' -> '${dest}'`;
+  // Like node:fs promise errors, which come from libuv with no JavaScript frames: no stack is captured
+  // (capturing one through the simulated call chain was the costliest part of a simulated ENOENT).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   const error = new Error(`${code}: ${MESSAGES[code] ?? 'error'}, ${syscall} ${where}`) as SimErrnoError;
+  Error.stackTraceLimit = stackTraceLimit;
   error.code = code;
   error.syscall = syscall;
   error.path = path;

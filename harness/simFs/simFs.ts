@@ -31,15 +31,14 @@ export class SimProcessFs implements FileSystem {
 
   private async run<T>(op: OpDesc, apply: (decision: GateDecision) => T): Promise<T> {
     const decision = await this.world.gate(this.process, op);
-    const seq = this.world.seq - 1;
-    const prefix = `#${seq} t=${this.world.fake.now} p${this.process.pid} ${describe(op)}`;
+    const prefix = this.world.tracing ? `#${this.world.seq - 1} t=${this.world.fake.now} p${this.process.pid} ${describe(op)}` : '';
     try {
       const result = apply(decision);
-      this.world.trace.add(`${prefix} = ok`);
+      if (this.world.tracing) this.world.trace.add(`${prefix} = ok`);
       for (const done of this.world.completions) done(this.process, op, true);
       return result;
     } catch (error) {
-      this.world.trace.add(`${prefix} = ${(error as { code?: string }).code ?? String(error)}`);
+      if (this.world.tracing) this.world.trace.add(`${prefix} = ${(error as { code?: string }).code ?? String(error)}`);
       for (const done of this.world.completions) done(this.process, op, false);
       throw error;
     }

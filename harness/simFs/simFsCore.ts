@@ -47,6 +47,17 @@ export interface OpenFile {
   closed: boolean;
 }
 
+/**
+ * A plain path: absolute, no empty, `.` or `..` component, no trailing slash (every path the runtime
+ * builds). Plain paths take the fast walk; any other path is split first, with the same results.
+ */
+function isPlain(path: string): boolean {
+  if (path.charCodeAt(0) !== 47 /* / */) return false;
+  if (path.length === 1) return true;
+  if (path.charCodeAt(path.length - 1) === 47) return false;
+  return !path.includes('//') && !path.includes('/./') && !path.endsWith('/.') && !path.includes('/..');
+}
+
 export class SimFsCore {
   readonly nodes = new Map<Ino, SimNode>();
   private nextIno = ROOT + 1;
@@ -81,17 +92,24 @@ export class SimFsCore {
 
   // ---- path resolution -------------------------------------------------------------------------
 
-  private split(path: string, syscall: string): string[] {
+  private split(path: string, syscall: string): readonly string[] {
     if (!path.startsWith('/')) throw simError('EINVAL', syscall, path);
     return path.split('/').filter((part) => part !== '' && part !== '.');
   }
 
   /** Resolves a path to its inode, following symlinks in every component (and the last if `follow`). */
   resolve(path: string, syscall: string, follow = true, hops = 0): SimNode | undefined {
+    if (isPlain(path)) return this.resolvePlain(path, path.length, path, syscall, follow, hops);
     const parts = this.split(path, syscall);
+    return this.resolveParts(parts, parts.length, path, syscall, follow, hops);
+  }
+
+  /** Resolves the first `count` components of `parts` (the components of `path`). */
+  private resolveParts(parts: readonly string[], count: number, path: string, syscall: string, follow: boolean, hops: number): SimNode | undefined {
     let current: SimNode = this.root;
     const walked: string[] = [];
-    for (const [index, part] of parts.entries()) {
+    for (let index = 0; index < count; index++) {
+      const part = parts[index]!;
       if (current.kind !== 'dir') throw simError('ENOTDIR', syscall, path);
       if (part === '..') {
         walked.pop();
@@ -101,7 +119,7 @@ export class SimFsCore {
       const ino = current.entries.get(part);
       if (ino === undefined) return undefined;
       let next = this.node(ino);
-      const isLast = index === parts.length - 1;
+      const isLast = index === count - 1;
       if (next.kind === 'symlink' && (!isLast || follow)) {
         if (hops >= MAX_SYMLINK_HOPS) throw simError('ELOOP', syscall, path);
         const target = next.target.startsWith('/') ? next.target : `/${[...walked, next.target].join('/')}`;
@@ -115,12 +133,45 @@ export class SimFsCore {
     return current;
   }
 
+  /**
+   * The fast walk for a plain path (see isPlain), without splitting it: the components of
+   * `path.slice(0, end)`, with the same results as resolveParts on its split.
+   */
+  private resolvePlain(path: string, end: number, fullPath: string, syscall: string, follow: boolean, hops: number): SimNode | undefined {
+    let current: SimNode = this.root;
+    for (let start = 1; start < end;) {
+      let slash = path.indexOf('/', start);
+      if (slash < 0 || slash > end) slash = end;
+      if (current.kind !== 'dir') throw simError('ENOTDIR', syscall, fullPath);
+      const ino = current.entries.get(path.slice(start, slash));
+      if (ino === undefined) return undefined;
+      let next = this.node(ino);
+      if (next.kind === 'symlink' && (slash < end || follow)) {
+        if (hops >= MAX_SYMLINK_HOPS) throw simError('ELOOP', syscall, fullPath);
+        const target = next.target.startsWith('/') ? next.target : `${path.slice(0, start)}${next.target}`;
+        const resolved = this.resolve(target, syscall, true, hops + 1);
+        if (resolved === undefined) return undefined;
+        next = resolved;
+      }
+      current = next;
+      start = slash + 1;
+    }
+    return current;
+  }
+
   /** The directory that holds the last component of `path`, and that component's name. */
   parentOf(path: string, syscall: string): { dir: DirNode; name: string } {
+    if (isPlain(path) && path.length > 1) {
+      const slash = path.lastIndexOf('/');
+      const parent = this.resolvePlain(path, slash, path, syscall, true, 0);
+      if (parent === undefined) throw simError('ENOENT', syscall, path);
+      if (parent.kind !== 'dir') throw simError('ENOTDIR', syscall, path);
+      return { dir: parent, name: path.slice(slash + 1) };
+    }
     const parts = this.split(path, syscall);
-    const name = parts.pop();
+    const name = parts[parts.length - 1];
     if (name === undefined || name === '..') throw simError(name === undefined ? 'EBUSY' : 'EINVAL', syscall, path);
-    const parent = this.resolve(`/${parts.join('/')}`, syscall);
+    const parent = this.resolveParts(parts, parts.length - 1, path, syscall, true, 0);
     if (parent === undefined) throw simError('ENOENT', syscall, path);
     if (parent.kind !== 'dir') throw simError('ENOTDIR', syscall, path);
     return { dir: parent, name };
@@ -204,11 +255,19 @@ export class SimFsCore {
   }
 
   readFile(path: string): Uint8Array {
+    return this.peekFile(path).slice();
+  }
+
+  /**
+   * A file's bytes without a copy, for checkers: the array is the core's own and must not be
+   * changed (the core itself never changes an array in place; write() replaces it).
+   */
+  peekFile(path: string): Uint8Array {
     const node = this.resolve(path, 'open');
     if (node === undefined) throw simError('ENOENT', 'open', path);
     if (node.kind === 'dir') throw simError('EISDIR', 'read', path);
     if (node.kind !== 'file') throw simError('EINVAL', 'read', path);
-    return node.data.slice();
+    return node.data;
   }
 
   rename(fromPath: string, toPath: string): void {

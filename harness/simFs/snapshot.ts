@@ -29,9 +29,26 @@ export function snapshot(core: SimFsCore): Snapshot {
   return out;
 }
 
+/** Pairs of distinct arrays already found equal (a core never changes an array in place). */
+const knownEqual = new WeakMap<Uint8Array, WeakSet<Uint8Array>>();
+
 export function bytesEqual(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
+  if (a === b) return true;
   if (a.length !== b.length) return false;
+  if (a.length < 256) return compareBytes(a, b);
+  if (knownEqual.get(a)?.has(b) === true) return true;
+  if (!compareBytes(a, b)) return false;
+  let equalToA = knownEqual.get(a);
+  if (equalToA === undefined) {
+    equalToA = new WeakSet();
+    knownEqual.set(a, equalToA);
+  }
+  equalToA.add(b);
+  return true;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

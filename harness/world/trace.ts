@@ -6,11 +6,13 @@ export class Trace {
   readonly lines: string[] = [];
   private readonly limit: number;
 
+  /** `limit` 0 keeps no lines at all (a world run without a trace). */
   constructor(limit = 200_000) {
     this.limit = limit;
   }
 
   add(line: string): void {
+    if (this.limit === 0) return;
     if (this.lines.length >= this.limit) throw new Error(`trace exceeded ${this.limit} lines: the run did not converge`);
     this.lines.push(line);
   }

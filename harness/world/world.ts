@@ -74,6 +74,8 @@ export interface WorldOptions {
   readonly opLatencyMs?: number;
   readonly choices?: ChoiceSource;
   readonly maxSteps?: number;
+  /** Keep the trace text (default). The explorer turns it off: its verdicts need no trace lines. */
+  readonly trace?: boolean;
 }
 
 export const SIM_HOST = 'sim-host';
@@ -84,7 +86,9 @@ export class World {
   readonly seed: number;
   readonly fake: ReturnType<typeof createClock>;
   core: SimFsCore;
-  readonly trace = new Trace();
+  readonly trace: Trace;
+  /** Whether calls and events are written to the trace; when false, no trace text is even built. */
+  readonly tracing: boolean;
   readonly events: LoggedEvent[] = [];
   readonly processes: SimProcess[] = [];
   readonly random: SeededRandom;
@@ -105,6 +109,8 @@ export class World {
 
   constructor(options: WorldOptions) {
     this.seed = options.seed;
+    this.tracing = options.trace ?? true;
+    this.trace = new Trace(this.tracing ? undefined : 0);
     this.random = new SeededRandom(options.seed);
     this.fake = createClock(options.startMs ?? SIM_START_MS, 10_000);
     this.core = options.core ?? new SimFsCore(() => this.wallNowMs());
@@ -217,7 +223,7 @@ export class World {
   private logEvent(process: SimProcess, event: LogEventName, fields: LogFields): void {
     const logged = { seq: this.seq, pid: process.pid, timeMs: this.wallNowMs(), event, fields };
     this.events.push(logged);
-    this.trace.add(`t=${this.fake.now} p${process.pid} log ${event} ${JSON.stringify(fields)}`);
+    if (this.tracing) this.trace.add(`t=${this.fake.now} p${process.pid} log ${event} ${JSON.stringify(fields)}`);
     for (const listener of this.eventListeners) listener(logged);
   }
 
