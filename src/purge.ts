@@ -1,5 +1,5 @@
 // TTL purge, run by the runner pass under runner.lock. It removes finished jobs (complete, failed,
-// deleted) whose last update is older than `ttlMs`, enqueues that died before writing state, stale
+// deleted) whose last update is older than `ttlMs` (session by session, one session lock each), enqueues that died before writing state, stale
 // `.tmp-` files, stale locks and their work directories, and session directories no job refers to.
 // Every removal is counted, so the report matches what was done. Jobs whose state cannot be read are
 // never purged: that would lose the evidence. Ages use the wall clock; an age below zero (the clock
@@ -14,6 +14,8 @@ import { readJobState } from './jobState.ts';
 import { removeTree, type RemovedCounts } from './removeTree.ts';
 import { olderThan, sweepLockDirectory } from './lockSweep.ts';
 import { withSessionLock } from './sessionLock.ts';
+import type { HeldLock } from './ownerLock.ts';
+import { LockLostError } from './errors.ts';
 
 export interface PurgeReport {
   jobs: number;
@@ -46,13 +48,12 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
   const nowMs = io.clock.nowMs();
   const entries = await listJobs(io.fs, layout);
   const liveSessions = new Set<string>();
+  const expiredBySession = new Map<string, string[]>();
+  const keptDirs: string[] = [];
   for (const entry of entries) {
     if (entry.state !== undefined) {
-      const expired = FINISHED.has(entry.state.status) && (io.variants?.isExpired ?? isExpired)(nowMs, entry.state.updatedAt, config.ttlMs);
-      const removed = expired ? await purgeJob(io, config, layout, entry.jobId, entry.state.sessionId) : undefined;
-      if (removed !== undefined) {
-        report.jobs += 1;
-        add(removed);
+      if (FINISHED.has(entry.state.status) && (io.variants?.isExpired ?? isExpired)(nowMs, entry.state.updatedAt, config.ttlMs)) {
+        expiredBySession.set(entry.state.sessionId, [...(expiredBySession.get(entry.state.sessionId) ?? []), entry.jobId]);
         continue;
       }
       liveSessions.add(entry.state.sessionId);
@@ -61,8 +62,23 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
       report.incompleteJobs += 1;
       continue;
     }
-    await sweepTmpFiles(io, config, layout.jobDir(entry.jobId), report);
+    keptDirs.push(layout.jobDir(entry.jobId));
   }
+  // Expired jobs go session by session, each session's lock taken once for all of its expired jobs.
+  for (const [sessionId, jobIds] of expiredBySession) {
+    const removed = await purgeSessionJobs(io, config, layout, sessionId, jobIds);
+    for (const jobId of jobIds) {
+      const counts = removed.get(jobId);
+      if (counts !== undefined) {
+        report.jobs += 1;
+        add(counts);
+        continue;
+      }
+      liveSessions.add(sessionId);
+      keptDirs.push(layout.jobDir(jobId));
+    }
+  }
+  for (const dir of keptDirs) await sweepTmpFiles(io, config, dir, report);
   if (report.jobs > 0) await io.fs.syncDir(layout.jobsDir);
   for (const sessionId of await listSessionIds(io, layout)) {
     const sweep = await sweepLockDirectory(io, {
@@ -83,15 +99,37 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
   return report;
 }
 
-/** Removes an expired job under its session lock, so a concurrent manual retry cannot lose its update. */
-async function purgeJob(io: Io, config: RuntimeConfig, layout: Layout, jobId: string, sessionId: string): Promise<RemovedCounts | undefined> {
-  const jobDir = layout.jobDir(jobId);
-  const locked = await withSessionLock(io, config, sessionId, { jobId }, async () => {
-    const current = await readJobState(io.fs, jobDir).catch(() => undefined);
-    if (current === undefined || !FINISHED.has(current.status) || !(io.variants?.isExpired ?? isExpired)(io.clock.nowMs(), current.updatedAt, config.ttlMs)) return undefined;
-    return await removeTree(io.fs, jobDir);
+/**
+ * Removes a session's expired jobs under its session lock (taken once for all of them), so a
+ * concurrent manual retry cannot lose its update: each job's state is read again under the lock and
+ * removed only if it is still finished and expired. Returns what was removed, by job; a busy session
+ * removes nothing this pass.
+ */
+async function purgeSessionJobs(io: Io, config: RuntimeConfig, layout: Layout, sessionId: string, jobIds: readonly string[]): Promise<Map<string, RemovedCounts>> {
+  const locked = await withSessionLock(io, config, sessionId, { jobId: jobIds[0]! }, async (lock) => {
+    const removed = new Map<string, RemovedCounts>();
+    for (const jobId of jobIds) {
+      // Taken over while we worked (we were paused past the stale bound): stop; what was removed is reported.
+      if (!(await stillHeld(lock))) break;
+      const jobDir = layout.jobDir(jobId);
+      const current = await readJobState(io.fs, jobDir).catch(() => undefined);
+      if (current === undefined || current.sessionId !== sessionId || !FINISHED.has(current.status)) continue;
+      if (!(io.variants?.isExpired ?? isExpired)(io.clock.nowMs(), current.updatedAt, config.ttlMs)) continue;
+      removed.set(jobId, await removeTree(io.fs, jobDir));
+    }
+    return removed;
   });
-  return locked.acquired ? locked.value : undefined;
+  return locked.acquired ? locked.value : new Map();
+}
+
+async function stillHeld(lock: HeldLock): Promise<boolean> {
+  try {
+    await lock.assertHeld();
+    return true;
+  } catch (error) {
+    if (error instanceof LockLostError) return false;
+    throw error;
+  }
 }
 
 async function sweepTmpFiles(io: Io, config: RuntimeConfig, dir: string, report: PurgeReport): Promise<void> {

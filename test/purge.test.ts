@@ -59,4 +59,24 @@ describe('purge', () => {
     expect(await readdir(join(world.config.root, 'sessions/s1'))).toEqual([]);
     expect((await readdir(jobDir)).sort()).toEqual(['.tmp-0123456789abcdef', 'input.txt', 'state.json']);
   });
+
+  it("takes each session lock once for all of its expired jobs, and leaves a busy session's jobs for a later pass", async () => {
+    const s1: string[] = [];
+    for (const name of ['a.txt', 'b.txt', 'c.txt']) s1.push(await enqueue(world.io, world.config, { sessionId: 's1', inputName: name, inputBytes: bytes(`text of ${name}`) }));
+    const busy = await enqueue(world.io, world.config, { sessionId: 's2', inputName: 'd.txt', inputBytes: bytes('delta') });
+    await runPass(world.io, world.config);
+    world.clock.advance(2 * 3600_000);
+    // A live owner (this process's pid, fresh heartbeat) holds s2.
+    const holder = await acquireLock(world.io, { name: 'session', path: join(world.config.root, 'sessions/s2/session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
+    expect(holder.acquired).toBe(true);
+    world.events.length = 0;
+    const report = await purge(world.io, world.config, undefined);
+    const acquired = world.events.filter((e) => e.event === 'lock.acquired' && (e as { lock?: string }).lock === 'session');
+    expect(acquired.map((e) => (e as { sessionId?: string }).sessionId)).toEqual(['s1', 's1']); // once for the jobs, once for the session's transcript
+    expect(report).toMatchObject({ jobs: 3, sessions: 1 });
+    expect(await readdir(join(world.config.root, 'jobs'))).toEqual([busy]);
+    for (const id of s1) await expect(stat(join(world.config.root, 'jobs', id))).rejects.toMatchObject({ code: 'ENOENT' });
+    if (holder.acquired) await holder.lock.release();
+    expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 1, sessions: 1 });
+  });
 });
