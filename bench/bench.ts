@@ -25,7 +25,7 @@ import { purge } from '../src/purge.ts';
 import { makeConfig } from '../src/config.ts';
 import { renderJobState, type JobState } from '../src/jobState.ts';
 import type { Io } from '../src/ports/io.ts';
-import { fmt, fmtSpread, spread, timeIt } from './stats.ts';
+import { fmt, fmtSpread, spread, timeIt, withPeakMemory } from './stats.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
 const quick = process.argv.includes('--quick');
@@ -39,23 +39,25 @@ const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 const realIo = (): Io => ({ fs: nodeFileSystem, clock: systemClock, random: cryptoRandom, processes: nodeProcesses, log: { emit: () => undefined }, handlers: defaultHandlers });
 const jobsOf = (n: number): JobSpec[] => Array.from({ length: n }, (_, i) => ({ jobId: `j${i}`, sessionId: `s${i % 3}`, input: (['talk.srt', 'captions.vtt', 'notes.txt', 'song.mp3'] as const)[i % 4]! }));
 
-async function explorerThroughput(): Promise<number> {
+async function explorerThroughput(): Promise<void> {
   progress('explorer throughput');
-  say('\n## Explorer throughput (single process)\n\n| workload | model | crash points | crash states | seconds | states/s |\n|---|---|---|---|---|---|');
-  let perTrialMs = 0;
+  say('\n## Explorer throughput (single process, one core)\n\nEvery crash state is checked for I2 and I6; each distinct one (by fingerprint) is also recovered and checked for I1, I3, I4, I5, I7, and repeats share its verdict. Median (min–max) of the repeats.\n\n| workload | model | crash points | crash states | distinct (recovered) | seconds | crash states/s | recovered states/s |\n|---|---|---|---|---|---|---|---|');
+  const repeats = quick ? 1 : 3;
   for (const [label, models] of [['process-kill', ['process-kill']], ['power-loss', ['lazyfs', 'pessimistic', 'subset']]] as const) {
-    const r = await explore({ jobs: STANDARD_JOBS, config: simConfig(), seed: 1, models: [...models] });
-    const perSecond = r.crashStates / (r.elapsedMs / 1000);
-    if (label === 'process-kill') perTrialMs = r.elapsedMs / r.crashStates;
-    say(`| standard (4 jobs) | ${label} | ${r.crashPoints} | ${r.crashStates} | ${(r.elapsedMs / 1000).toFixed(1)} | ${perSecond.toFixed(0)} |`);
-    results[`explore.${label}`] = { crashPoints: r.crashPoints, crashStates: r.crashStates, seconds: r.elapsedMs / 1000, statesPerSecond: perSecond };
+    const runs = [];
+    for (let i = 0; i < repeats; i++) runs.push(await explore({ jobs: STANDARD_JOBS, config: simConfig(), seed: 1, models: [...models] }));
+    const r = runs[0]!;
+    const seconds = spread(runs.map((run) => run.elapsedMs / 1000));
+    const perSecond = spread(runs.map((run) => run.crashStates / (run.elapsedMs / 1000)));
+    const recoveredPerSecond = spread(runs.map((run) => run.distinctStates / (run.elapsedMs / 1000)));
+    say(`| standard (4 jobs) | ${label} | ${r.crashPoints} | ${r.crashStates} | ${r.distinctStates} | ${fmtSpread(seconds)} | ${fmtSpread(perSecond, 0)} | ${fmtSpread(recoveredPerSecond, 0)} |`);
+    results[`explore.${label}`] = { crashPoints: r.crashPoints, crashStates: r.crashStates, distinctStates: r.distinctStates, seconds, statesPerSecond: perSecond, recoveredPerSecond };
   }
   for (const n of quick ? [1, 3] : [1, 3, 10]) {
     const r = await explore({ jobs: jobsOf(n), config: simConfig(), seed: 1, models: ['process-kill'] });
-    say(`| ${n} job(s) | process-kill | ${r.crashPoints} | ${r.crashStates} | ${(r.elapsedMs / 1000).toFixed(1)} | ${(r.crashStates / (r.elapsedMs / 1000)).toFixed(0)} |`);
-    results[`explore.jobs${n}`] = { crashPoints: r.crashPoints, crashStates: r.crashStates, seconds: r.elapsedMs / 1000 };
+    say(`| ${n} job(s) | process-kill | ${r.crashPoints} | ${r.crashStates} | ${r.distinctStates} | ${(r.elapsedMs / 1000).toFixed(2)} | ${(r.crashStates / (r.elapsedMs / 1000)).toFixed(0)} | ${(r.distinctStates / (r.elapsedMs / 1000)).toFixed(0)} |`);
+    results[`explore.jobs${n}`] = { crashPoints: r.crashPoints, crashStates: r.crashStates, distinctStates: r.distinctStates, seconds: r.elapsedMs / 1000 };
   }
-  return perTrialMs;
 }
 
 async function realTrial(dir: string, n: number, jobs: JobSpec[], golden: Awaited<ReturnType<typeof computeGolden>>): Promise<void> {
@@ -75,17 +77,22 @@ async function realTrial(dir: string, n: number, jobs: JobSpec[], golden: Awaite
   if (violations.length > 0) throw new Error(`real trial found ${violations[0]!.message}`);
 }
 
-async function simVersusReal(perTrialSimMs: number): Promise<void> {
+async function simVersusReal(): Promise<void> {
   progress('simulation versus real kill');
   const dir = await mkdtemp(join(tmpdir(), 'bench-real-'));
   const jobs = STANDARD_JOBS.slice(0, 2);
   const setup = await buildSetup(jobs, simConfig(), 1);
   const golden = await computeGolden(jobs, simConfig(), setup, 1);
+  // The simulated side: the same two jobs, every process-kill crash point, each recovered and checked.
+  const simRuns = [];
+  for (let i = 0; i < 3; i++) simRuns.push(await explore({ jobs, config: simConfig(), seed: 1, models: ['process-kill'] }));
+  const perState = spread(simRuns.map((r) => r.elapsedMs / r.crashStates));
+  const perRecovery = spread(simRuns.map((r) => r.elapsedMs / r.distinctStates));
   let n = 0;
   const real = await timeIt(quick ? 3 : 5, () => realTrial(dir, n++, jobs, golden));
   await rm(dir, { recursive: true, force: true });
-  say(`\n## Simulation versus a real kill\n\n| trial | ms per trial |\n|---|---|\n| simulated crash state (explore, recovered and checked) | ${fmt(perTrialSimMs)} |\n| real: spawn runner, SIGKILL, recover, check | ${fmtSpread(real)} |\n| **ratio real / simulated** | **${(real.median / perTrialSimMs).toFixed(0)}×** |`);
-  results.simVersusReal = { simMsPerTrial: perTrialSimMs, realMsPerTrial: real, ratio: real.median / perTrialSimMs };
+  say(`\n## Simulation versus a real kill (2 jobs)\n\n| trial | ms per trial | real / simulated |\n|---|---|---|\n| real: spawn the tsx runner, SIGKILL it, recover, check | ${fmtSpread(real)} | |\n| simulated crash state, checked (repeats share a recovery) | ${fmtSpread(perState, 3)} | **${(real.median / perState.median).toFixed(0)}×** |\n| simulated crash state, recovered and checked (every trial a full recovery) | ${fmtSpread(perRecovery, 3)} | **${(real.median / perRecovery.median).toFixed(0)}×** |`);
+  results.simVersusReal = { simMsPerState: perState, simMsPerRecovery: perRecovery, realMsPerTrial: real, ratioPerState: real.median / perState.median, ratioPerRecovery: real.median / perRecovery.median };
 }
 
 async function writeCost(): Promise<void> {
@@ -137,56 +144,65 @@ function completeState(jobId: string, sessionId: string, atMs: number): JobState
   return { version: 1, jobId, sessionId, input: 'input.txt', status: 'complete', stage: 'export', createdAt: atMs, updatedAt: atMs, attempts: 1, nextAttemptAt: null, error: null, artifacts: {} };
 }
 
+async function idleTree(n: number): Promise<ReturnType<typeof makeConfig>> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-scale-'));
+  const config = makeConfig({ root: join(dir, 'data') });
+  await mkdir(join(config.root, 'jobs'), { recursive: true });
+  await mkdir(join(config.root, 'sessions'), { recursive: true });
+  const now = Date.now();
+  for (let i = 0; i < n; i++) {
+    const id = `j${i}`;
+    await mkdir(join(config.root, 'jobs', id));
+    await writeFile(join(config.root, 'jobs', id, 'state.json'), renderJobState(completeState(id, `s${i % 50}`, now)));
+  }
+  return config;
+}
+
 async function runnerScaling(): Promise<void> {
   progress('runner scaling');
-  say('\n## Runner pass scaling (real disk)\n\n| jobs | kind | ms per pass | µs per job | peak RSS MiB |\n|---|---|---|---|---|');
-  for (const n of quick ? [100, 1_000] : [100, 1_000, 10_000]) {
-    const dir = await mkdtemp(join(tmpdir(), 'bench-scale-'));
-    const config = makeConfig({ root: join(dir, 'data') });
-    await mkdir(join(config.root, 'jobs'), { recursive: true });
-    await mkdir(join(config.root, 'sessions'), { recursive: true });
-    const now = Date.now();
-    for (let i = 0; i < n; i++) {
-      const id = `j${i}`;
-      await mkdir(join(config.root, 'jobs', id));
-      await writeFile(join(config.root, 'jobs', id, 'state.json'), renderJobState(completeState(id, `s${i % 50}`, now)));
-    }
+  say('\n## Runner pass scaling (real disk)\n\n| jobs | kind | ms per pass | µs per job | peak RSS MiB | peak heap growth MiB |\n|---|---|---|---|---|---|');
+  const sizes = quick ? [100, 1_000] : [100, 1_000, 10_000];
+  for (const n of sizes) {
+    const config = await idleTree(n);
     const t = performance.now();
-    await runPass(realIo(), config);
+    const { peakRssMiB, peakHeapGrowthMiB } = await withPeakMemory(() => runPass(realIo(), config));
     const ms = performance.now() - t;
-    const rss = process.memoryUsage().rss / 2 ** 20;
-    say(`| ${n} | all idle (complete) | ${fmt(ms)} | ${((ms * 1000) / n).toFixed(0)} | ${rss.toFixed(0)} |`);
-    results[`scaling.idle${n}`] = { ms, usPerJob: (ms * 1000) / n, rssMiB: rss };
-    await rm(dir, { recursive: true, force: true });
+    say(`| ${n} | all idle (complete) | ${fmt(ms)} | ${((ms * 1000) / n).toFixed(0)} | ${peakRssMiB.toFixed(0)} | ${peakHeapGrowthMiB.toFixed(1)} |`);
+    results[`scaling.idle${n}`] = { ms, usPerJob: (ms * 1000) / n, peakRssMiB, peakHeapGrowthMiB };
+    await rm(join(config.root, '..'), { recursive: true, force: true });
   }
-  for (const n of quick ? [50] : [100, 1_000]) {
+  for (const n of quick ? [50, 200] : sizes) {
     const dir = await mkdtemp(join(tmpdir(), 'bench-queued-'));
-    const config = makeConfig({ root: join(dir, 'data'), concurrency: 4 });
+    const config = makeConfig({ root: join(dir, 'data'), concurrency: 4, passDeadlineMs: 3600_000, maxJobsPerPass: 1_000_000 });
     for (let i = 0; i < n; i++) await enqueue(realIo(), config, { jobId: `j${i}`, sessionId: `s${i}`, inputName: 'short.txt', inputBytes: inputBytes('short.txt') });
     const t = performance.now();
-    await runPass(realIo(), config);
+    const { value: summary, peakRssMiB, peakHeapGrowthMiB } = await withPeakMemory(() => runPass(realIo(), config));
     const ms = performance.now() - t;
-    say(`| ${n} | all queued (full pipeline, --concurrency 4) | ${fmt(ms)} | ${((ms * 1000) / n).toFixed(0)} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} |`);
-    results[`scaling.queued${n}`] = { ms, usPerJob: (ms * 1000) / n };
+    if (summary.outcomes.complete !== n) throw new Error(`queued pass completed ${summary.outcomes.complete} of ${n} jobs`);
+    say(`| ${n} | all queued (full pipeline, --concurrency 4) | ${fmt(ms)} | ${((ms * 1000) / n).toFixed(0)} | ${peakRssMiB.toFixed(0)} | ${peakHeapGrowthMiB.toFixed(1)} |`);
+    results[`scaling.queued${n}`] = { ms, usPerJob: (ms * 1000) / n, peakRssMiB, peakHeapGrowthMiB };
     await rm(dir, { recursive: true, force: true });
   }
-  const files = quick ? 10_000 : 100_000;
-  const dir = await mkdtemp(join(tmpdir(), 'bench-purge-'));
-  const config = makeConfig({ root: join(dir, 'data'), ttlMs: 1 });
-  await mkdir(join(config.root, 'jobs'), { recursive: true });
-  const old = Date.now() - 3600_000;
-  for (let i = 0; i < files / 5; i++) {
-    const jobDir = join(config.root, 'jobs', `j${i}`);
-    await mkdir(jobDir);
-    await writeFile(join(jobDir, 'state.json'), renderJobState(completeState(`j${i}`, `s${i % 50}`, old)));
-    for (const name of ['input.txt', 'transcript.txt', 'draft.md', 'export.html']) await writeFile(join(jobDir, name), 'x');
+  say('\n| purge | files | jobs (sessions) | ms | µs per file | peak heap growth MiB |\n|---|---|---|---|---|---|');
+  for (const files of quick ? [10_000] : [10_000, 100_000]) {
+    const dir = await mkdtemp(join(tmpdir(), 'bench-purge-'));
+    const config = makeConfig({ root: join(dir, 'data'), ttlMs: 1 });
+    await mkdir(join(config.root, 'jobs'), { recursive: true });
+    const old = Date.now() - 3600_000;
+    for (let i = 0; i < files / 5; i++) {
+      const jobDir = join(config.root, 'jobs', `j${i}`);
+      await mkdir(jobDir);
+      await writeFile(join(jobDir, 'state.json'), renderJobState(completeState(`j${i}`, `s${i % 50}`, old)));
+      for (const name of ['input.txt', 'transcript.txt', 'draft.md', 'export.html']) await writeFile(join(jobDir, name), 'x');
+    }
+    const t = performance.now();
+    const { value: report, peakHeapGrowthMiB } = await withPeakMemory(() => purge(realIo(), config, undefined));
+    const ms = performance.now() - t;
+    if (report.files !== files) throw new Error(`purge removed ${report.files} of ${files} files`);
+    say(`| over ${files} files | ${report.files} | ${report.jobs} (50) | ${fmt(ms)} | ${((ms * 1000) / report.files).toFixed(0)} | ${peakHeapGrowthMiB.toFixed(1)} |`);
+    results[`purge${files}`] = { files: report.files, jobs: report.jobs, ms, usPerFile: (ms * 1000) / report.files, peakHeapGrowthMiB };
+    await rm(dir, { recursive: true, force: true });
   }
-  const t = performance.now();
-  const report = await purge(realIo(), config, undefined);
-  const ms = performance.now() - t;
-  say(`\n| purge | ${report.files} files in ${report.jobs} jobs | ${fmt(ms)} ms | ${((ms * 1000) / report.files).toFixed(0)} µs per file | |`);
-  results.purge = { files: report.files, jobs: report.jobs, ms };
-  await rm(dir, { recursive: true, force: true });
 }
 
 function ciCost(): void {
@@ -205,8 +221,8 @@ function ciCost(): void {
 
 const started = performance.now();
 say(`# durable-jobs benchmarks (${new Date().toISOString()}, node ${process.version}${quick ? ', --quick' : ''})`);
-const perTrialSimMs = await explorerThroughput();
-await simVersusReal(perTrialSimMs);
+await explorerThroughput();
+await simVersusReal();
 await writeCost();
 await pipelineCost();
 await runnerScaling();
