@@ -53,7 +53,9 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
   for (const entry of entries) {
     if (entry.state !== undefined) {
       if (FINISHED.has(entry.state.status) && (io.variants?.isExpired ?? isExpired)(nowMs, entry.state.updatedAt, config.ttlMs)) {
-        expiredBySession.set(entry.state.sessionId, [...(expiredBySession.get(entry.state.sessionId) ?? []), entry.jobId]);
+        const expired = expiredBySession.get(entry.state.sessionId);
+        if (expired === undefined) expiredBySession.set(entry.state.sessionId, [entry.jobId]);
+        else expired.push(entry.jobId);
         continue;
       }
       liveSessions.add(entry.state.sessionId);

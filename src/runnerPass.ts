@@ -89,8 +89,9 @@ export async function runDueJobs(
   // a time, so this pass never works on one session twice at once (the session lock covers the
   // other processes). A worker stops taking work at the deadline.
   const groups = groupBySession(due.slice(0, config.maxJobsPerPass));
+  let nextGroup = 0; // workers take groups in order (an index, not shift(): that is O(groups) each)
   const worker = async () => {
-    for (let group = groups.shift(); group !== undefined; group = groups.shift()) {
+    for (let group = groups[nextGroup++]; group !== undefined; group = groups[nextGroup++]) {
       for (const state of group) {
         if (io.clock.monotonicMs() - startedMs >= config.passDeadlineMs) {
           summary.deadlineReached = true;
@@ -110,7 +111,11 @@ export async function runDueJobs(
 
 function groupBySession(jobs: readonly JobState[]): JobState[][] {
   const bySession = new Map<string, JobState[]>();
-  for (const job of jobs) bySession.set(job.sessionId, [...(bySession.get(job.sessionId) ?? []), job]);
+  for (const job of jobs) {
+    const group = bySession.get(job.sessionId);
+    if (group === undefined) bySession.set(job.sessionId, [job]);
+    else group.push(job);
+  }
   return [...bySession.values()];
 }
 
