@@ -27,7 +27,7 @@ export async function sweepLockDirectory(
   if (judged.verdict === 'stale' && judged.token !== keepToken) {
     if ((await retire(io, options, judged.token, sweeperToken, counts)) === 'retired') {
       counts.locks += 1;
-      io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, token: judged.token, by: 'purge' });
+      io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, token: judged.token, by: 'purge', reason: judged.reason });
     }
   }
   const dir = dirName(options.path);

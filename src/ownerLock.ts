@@ -103,7 +103,7 @@ export async function acquireLock(io: LockIo, options: LockOptions): Promise<Acq
     if (judged.verdict === 'gone') continue;
     if (judged.verdict === 'fresh') break;
     const outcome = await retire(io, options, judged.token, token);
-    if (outcome === 'retired') io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, token: judged.token, by: token });
+    if (outcome === 'retired') io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, token: judged.token, by: token, reason: judged.reason });
     if (outcome === 'busy') break;
   }
   await removeTree(io.fs, workDir);
@@ -114,7 +114,7 @@ export async function acquireLock(io: LockIo, options: LockOptions): Promise<Acq
 type Judgement =
   | { verdict: 'gone'; holder: undefined }
   | { verdict: 'fresh'; holder: OwnerRecord | undefined }
-  | { verdict: 'stale'; holder: OwnerRecord | undefined; token: string };
+  | { verdict: 'stale'; holder: OwnerRecord | undefined; token: string; reason: 'owner process is dead' | 'heartbeat older than the stale bound' };
 
 /** Reads the current lock file and decides whether its owner is still in charge. */
 export async function judgeHolder(io: LockIo, options: LockOptions): Promise<Judgement> {
@@ -138,7 +138,8 @@ export async function judgeHolder(io: LockIo, options: LockOptions): Promise<Jud
     return { verdict: 'gone', holder: undefined };
   }
   const freshness = await ownerFreshness(io, options, holder);
-  return freshness === 'fresh' ? { verdict: 'fresh', holder } : { verdict: 'stale', holder, token: holder.token };
+  if (freshness === 'fresh') return { verdict: 'fresh', holder };
+  return { verdict: 'stale', holder, token: holder.token, reason: freshness === 'dead' ? 'owner process is dead' : 'heartbeat older than the stale bound' };
 }
 
 export async function ownerFreshness(io: LockIo, options: LockOptions, owner: OwnerRecord): Promise<'fresh' | 'dead' | 'expired'> {
