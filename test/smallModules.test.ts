@@ -1,0 +1,132 @@
+// Exact answers of the small runtime modules that the end-to-end suites reach only through a child
+// process (CLI) or not at all: stage handlers, status rows and table, manual retry, the export
+// download header, constant-time comparison. Written against surviving mutants.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { transcribeText, renderDraft, renderExport, extensionOf, defaultHandlers } from '../src/defaultHandlers.ts';
+import { statusReport, renderStatusTable } from '../src/statusReport.ts';
+import { retryJob, JobBusyError } from '../src/retryJob.ts';
+import { enqueue } from '../src/enqueue.ts';
+import { runPass } from '../src/runnerPass.ts';
+import { writeTombstone } from '../src/tombstone.ts';
+import { acquireLock } from '../src/ownerLock.ts';
+import { attachmentDisposition } from '../src/http/contentDisposition.ts';
+import { constantTimeEqual } from '../src/http/constantTimeEqual.ts';
+import { InvalidInputError, UsageError } from '../src/errors.ts';
+import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
+
+const enc = (t: string) => new TextEncoder().encode(t);
+
+describe('stage handlers', () => {
+  it('transcribe keeps the spoken lines of .srt, .vtt and .txt, cleaned', () => {
+    expect(transcribeText('talk.SRT', enc(SRT))).toBe('Hello there.\nGeneral Kenobi.\n');
+    const vtt = '\uFEFFWEBVTT\n\nNOTE a comment\nspanning lines\n\nSTYLE\n::cue { color: red }\n\n00:01.000 --> 00:02.000\n<v Bob>Hi   <b>you</b></v>\n\n2\n00:03.000 --> 00:04.000\nBye\r\n';
+    expect(transcribeText('c.vtt', enc(vtt))).toBe('Hi you\nBye\n');
+    expect(transcribeText('n.txt', enc('  one  two \r\n\r\n3\nfour\rfive'))).toBe('one two\n3\nfour\nfive\n');
+    // In a .txt every line is speech: numbers and arrows are kept; in captions they are cue furniture.
+    expect(transcribeText('n.txt', enc('12\na --> b\n'))).toBe('12\na --> b\n');
+    expect(() => transcribeText('c.srt', enc('12\n00:01 --> 00:02\n'))).toThrow(new InvalidInputError('invalid audio: input contains no words'));
+    expect(transcribeText('c.srt', enc('WEBVTT\nhello'))).toBe('WEBVTT\nhello\n');
+  });
+
+  it('transcribe refuses other types, non-UTF-8 and empty input, as permanent invalid input', () => {
+    expect(() => transcribeText('song.mp3', enc('ID3'))).toThrow(new InvalidInputError('invalid audio: unsupported input type ".mp3" (expected .txt, .srt or .vtt)'));
+    expect(() => transcribeText('noext', enc('x'))).toThrow('unsupported input type "."');
+    expect(() => transcribeText('a.txt', new Uint8Array([0xff, 0xfe]))).toThrow(new InvalidInputError('invalid audio: input is not valid UTF-8 text'));
+    expect(() => transcribeText('a.txt', enc(' \n\t\n'))).toThrow(new InvalidInputError('invalid audio: input contains no words'));
+    expect(extensionOf('a.b.TXT')).toBe('txt');
+    expect(extensionOf('none')).toBe('');
+  });
+
+  it('draft: a title, a word count, paragraphs of four lines', () => {
+    const transcript = 'l1\nl2\nl3\nl4\nl5 has   three words\n';
+    expect(renderDraft('s1', 'j1', transcript)).toBe('# Draft: session s1\n\n_Job j1 · 8 words_\n\nl1 l2 l3 l4\n\nl5 has   three words\n\n');
+  });
+
+  it('export: a standalone, escaped HTML document', () => {
+    const html = renderExport('s<1>', 'j&1', '# Draft: "x"\n\n_Job j · 2 words_\n\n<script>alert(\'x\')</script> & more\n');
+    expect(html).toBe([
+      '<!doctype html>', '<html lang="en">', '<meta charset="utf-8">', '<title>Session s&lt;1&gt; (job j&amp;1)</title>', '<body>',
+      '<h1>Draft: &quot;x&quot;</h1>', '<p><em>Job j · 2 words</em></p>', '<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more</p>',
+      '</body>', '</html>', ''].join('\n'));
+  });
+
+  it('the default handlers are those functions', async () => {
+    expect(await defaultHandlers.transcribe({ jobId: 'j', sessionId: 's', inputName: 'a.txt', inputBytes: enc('hi') } as never)).toBe('hi\n');
+    expect(await defaultHandlers.draft({ jobId: 'j', sessionId: 's', transcript: 'hi\n' } as never)).toBe(renderDraft('s', 'j', 'hi\n'));
+    expect(await defaultHandlers.export({ jobId: 'j', sessionId: 's', draft: '# T\n' } as never)).toBe(renderExport('s', 'j', '# T\n'));
+  });
+});
+
+describe('export download header and secret comparison', () => {
+  it('RFC 6266 with an ASCII fallback and an RFC 5987 UTF-8 name', () => {
+    expect(attachmentDisposition('export.html')).toBe('attachment; filename="export.html"; filename*=UTF-8\'\'export.html');
+    expect(attachmentDisposition('..Ünïcode (draft)*.html')).toBe('attachment; filename="__n_code__draft__.html"; filename*=UTF-8\'\'..%C3%9Cn%C3%AFcode%20%28draft%29%2A.html');
+    expect(attachmentDisposition('')).toBe('attachment; filename="download"; filename*=UTF-8\'\'');
+    expect(attachmentDisposition('x'.repeat(200))).toContain(`filename="${'x'.repeat(120)}"`);
+  });
+
+  it('equal only for equal, non-empty strings', () => {
+    expect(constantTimeEqual('secret', 'secret')).toBe(true);
+    expect(constantTimeEqual('secreT', 'secret')).toBe(false);
+    expect(constantTimeEqual('secret!', 'secret')).toBe(false);
+    expect(constantTimeEqual('secre', 'secret')).toBe(false);
+    expect(constantTimeEqual('', 'secret')).toBe(false);
+    expect(constantTimeEqual('', '')).toBe(false);
+    expect(constantTimeEqual('a', 'aa')).toBe(false);
+  });
+});
+
+describe('status and retry', () => {
+  let world: TestWorld;
+  beforeEach(async () => {
+    world = await makeRealWorld();
+  });
+  afterEach(() => world.cleanup());
+
+  it('status rows: complete, failed with its error, deleting, enqueuing, unreadable; and the table', async () => {
+    const { io, config } = world;
+    const done = await enqueue(io, config, { jobId: 'a-done', sessionId: 's1', inputName: 'talk.srt', inputBytes: bytes(SRT) });
+    const failed = await enqueue(io, config, { jobId: 'b-failed', sessionId: 's2', inputName: 'song.mp3', inputBytes: bytes('ID3') });
+    await runPass(io, config);
+    const deleting = await enqueue(io, config, { jobId: 'c-deleting', sessionId: 's3', inputName: 'talk.srt', inputBytes: bytes(SRT) });
+    await writeTombstone(io, join(config.root, 'jobs', deleting));
+    await mkdir(join(config.root, 'jobs', 'd-enqueuing'));
+    await mkdir(join(config.root, 'jobs', 'e-unreadable'));
+    await writeFile(join(config.root, 'jobs', 'e-unreadable', 'state.json'), '{');
+    const rows = await statusReport(io.fs, config.root);
+    expect(rows).toEqual([
+      { jobId: done, sessionId: 's1', status: 'complete', stage: 'export', attempts: 1, nextAttemptAt: null, error: null },
+      { jobId: failed, sessionId: 's2', status: 'failed', stage: 'transcribe', attempts: 1, nextAttemptAt: null,
+        error: { name: 'InvalidInputError', message: 'invalid audio: unsupported input type ".mp3" (expected .txt, .srt or .vtt)', kind: 'permanent' } },
+      { jobId: deleting, sessionId: 's3', status: 'deleting', stage: 'init', attempts: 0, nextAttemptAt: null, error: null },
+      { jobId: 'd-enqueuing', sessionId: null, status: 'enqueuing', stage: null, attempts: null, nextAttemptAt: null, error: null },
+      { jobId: 'e-unreadable', sessionId: null, status: 'unreadable', stage: null, attempts: null, nextAttemptAt: null,
+        error: { name: 'CorruptFileError', message: expect.stringContaining('state.json is corrupt: not valid JSON') } },
+    ]);
+    expect(await statusReport(io.fs, config.root, failed)).toEqual([rows[1]]);
+    await expect(statusReport(io.fs, config.root, 'nope')).rejects.toThrow(new UsageError('unknown job nope'));
+    const table = renderStatusTable(rows.slice(0, 2));
+    expect(table).toBe(`job\tsession\tstatus\tstage\tattempts\terror\n${done}\ts1\tcomplete\texport\t1\t\n${failed}\ts2\tfailed\ttranscribe\t1\tInvalidInputError: invalid audio: unsupported input type ".mp3" (expected .txt, .srt or .vtt)\n`);
+    expect(renderStatusTable(rows.slice(3, 4))).toBe('job\tsession\tstatus\tstage\tattempts\terror\nd-enqueuing\t-\tenqueuing\t-\t-\t\n');
+    expect(renderStatusTable([])).toBe('no jobs\n');
+  });
+
+  it('retry: only a failed job, requeued from its stage with a fresh attempt count; busy and unknown are errors', async () => {
+    const { io, config } = world;
+    const failed = await enqueue(io, config, { jobId: 'f', sessionId: 's2', inputName: 'song.mp3', inputBytes: bytes('ID3') });
+    const done = await enqueue(io, config, { jobId: 'g', sessionId: 's1', inputName: 'talk.srt', inputBytes: bytes(SRT) });
+    await runPass(io, config);
+    await expect(retryJob(io, config, done)).rejects.toThrow(new UsageError('job g is complete, not failed; only a failed job can be retried'));
+    await expect(retryJob(io, config, 'missing')).rejects.toThrow(new UsageError('unknown job missing'));
+    const holder = await acquireLock(world.withPid(5), { name: 'session', path: join(config.root, 'sessions', 's2', 'session.lock'), staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
+    await expect(retryJob(io, config, failed)).rejects.toThrow(new JobBusyError('job f: session s2 is locked by pid 5; try again'));
+    if (holder.acquired) await holder.lock.release();
+    world.clock.advance(1_000);
+    await retryJob(io, config, failed);
+    const [row] = await statusReport(io.fs, config.root, failed);
+    expect(row).toEqual({ jobId: 'f', sessionId: 's2', status: 'queued', stage: 'transcribe', attempts: 0, nextAttemptAt: null, error: null });
+    expect(world.events.filter((e) => e.event === 'job.requeued')).toEqual([{ event: 'job.requeued', jobId: 'f', sessionId: 's2', stage: 'transcribe', pid: 1000 }]);
+  });
+});
