@@ -309,7 +309,7 @@ describe('sweep of a lock directory (purge)', () => {
     world.clock.wallMs = Date.now();
     const counts = await sweep('eeeeeeeeeeeeeeee');
     expect(counts).toEqual({ locks: 0, tmp: 1, files: 1, bytes: record(9, 'dddddddddddddddd').length });
-    expect((await readdir(dir)).sort()).toEqual([`.tmp-work-${holder.token}`, '.tmp-work-eeeeeeeeeeeeeeee', '.tmp-work-ffffffffffffffff', 'session.lock']);
+    expect((await readdir(dir)).sort()).toEqual([`.tmp-work-${holder.token}`, '.tmp-work-eeeeeeeeeeeeeeee', '.tmp-work-ffffffffffffffff', 'session.lock'].sort());
     // The record-less work directory goes once it is older than the stale bound, by its mtime.
     world.clock.wallMs = Date.now() + 60_001 + 1_000;
     const later = await sweepLockDirectory(world.withPid(50), options, 'eeeeeeeeeeeeeeee');
