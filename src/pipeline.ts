@@ -124,7 +124,7 @@ async function settleFailure(ctx: JobContext, state: JobState, error: unknown): 
     return 'aborted';
   }
   if (error instanceof JobDeletedError) {
-    io.log.emit('job.aborted', { ...fields, reason: 'deleted' });
+    io.log.emit('job.aborted', { ...fields, reason: 'deleted', error: errorMessage(error) });
     await finishDeletion(io, config, lock, state);
     return 'deleted';
   }

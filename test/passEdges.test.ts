@@ -1,0 +1,306 @@
+// The runner pass and the pipeline's rarer branches, in-process on the real filesystem: what changed
+// between listing and lock (deleted, finished, not yet due, unreadable, gone), a busy session, the
+// deadline and the per-pass bound, listing order, concurrency, damaged or missing outputs, symlinks
+// and unreadable files, failures while recording a failure, exhausted attempts. Each test asserts
+// the outcome counts and events, written against surviving mutants of runnerPass.ts and pipeline.ts.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { enqueue } from '../src/enqueue.ts';
+import { emptySummary, runDueJobs, runPass } from '../src/runnerPass.ts';
+import { runJob } from '../src/pipeline.ts';
+import { acquireLock, type HeldLock } from '../src/ownerLock.ts';
+import { withSessionLock } from '../src/sessionLock.ts';
+import { renderJobState, jobStateSchema, type JobState } from '../src/jobState.ts';
+import { writeTombstone } from '../src/tombstone.ts';
+import { isDue } from '../src/backoff.ts';
+import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
+import type { Io } from '../src/ports/io.ts';
+import type { StageHandlers } from '../src/ports/stageHandlers.ts';
+import { defaultHandlers } from '../src/defaultHandlers.ts';
+import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
+import { errno, recordingFs } from './support/recordingFs.ts';
+
+let world: TestWorld;
+beforeEach(async () => {
+  world = await makeRealWorld({ ttlMs: 30 * 24 * 3600_000 });
+});
+afterEach(() => world.cleanup());
+
+const jobDir = (id: string) => join(world.config.root, 'jobs', id);
+const stateOf = async (id: string): Promise<JobState> => jobStateSchema.parse(JSON.parse(await readFile(join(jobDir(id), 'state.json'), 'utf8')));
+const setState = async (id: string, change: Partial<JobState>) => writeFile(join(jobDir(id), 'state.json'), renderJobState({ ...(await stateOf(id)), ...change }));
+const named = (event: string) => world.events.filter((e) => e.event === event);
+const add = (id: string, sessionId: string, input = 'talk.srt', text = SRT) => enqueue(world.io, world.config, { jobId: id, sessionId, inputName: input, inputBytes: bytes(text) });
+
+describe('runner pass: listing and bounds', () => {
+  it('a pass that finds runner.lock held is busy and does nothing', async () => {
+    await add('a', 's1');
+    await mkdir(world.config.root, { recursive: true });
+    const other = await acquireLock(world.withPid(7), { name: 'runner', path: join(world.config.root, 'runner.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
+    expect(other.acquired).toBe(true);
+    expect(await runPass(world.io, world.config)).toEqual(emptySummary(true));
+    expect(emptySummary(true).busy).toBe(true);
+    expect((await stateOf('a')).status).toBe('queued');
+  });
+
+  it('pass.done reports what ran; runDueJobs alone starts a fresh, not-busy summary', async () => {
+    await add('a', 's1');
+    const summary = await runPass(world.io, world.config);
+    expect(named('pass.done')).toEqual([{ event: 'pass.done', ran: 1, outcomes: summary.outcomes, deadlineReached: false, pid: 1000 }]);
+    const alone = await runDueJobs(world.io, world.config);
+    expect(alone).toMatchObject({ busy: false, jobsSeen: 1, ran: 0, deadlineReached: false });
+  });
+
+  it('skips jobs that are not due, enqueuing or already deleted; reports unreadable ones', async () => {
+    await add('done', 's1');
+    await runPass(world.io, world.config);
+    await add('later', 's2');
+    await setState('later', { nextAttemptAt: world.clock.wallMs + 30_000 });
+    await add('gone', 's3');
+    await writeTombstone(world.io, jobDir('gone'));
+    await setState('gone', { status: 'deleted' });
+    await mkdir(jobDir('enqueuing'));
+    await mkdir(jobDir('broken'));
+    await writeFile(join(jobDir('broken'), 'state.json'), '{');
+    world.events.length = 0;
+    const summary = await runDueJobs(world.io, world.config);
+    expect(summary.jobsSeen).toBe(5);
+    expect(summary.ran).toBe(0);
+    expect(Object.values(summary.outcomes).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(summary.unreadable).toEqual([{ jobId: 'broken', error: expect.stringContaining('state.json is corrupt: not valid JSON') }]);
+    expect(named('job.unreadable')).toEqual([{ event: 'job.unreadable', jobId: 'broken', error: summary.unreadable[0]!.error, pid: 1000 }]);
+  });
+
+  it('runs due jobs oldest first, ties by job id, at most maxJobsPerPass of them', async () => {
+    for (const id of ['c', 'a', 'b']) await add(id, `s-${id}`);
+    const summary = await runDueJobs(world.io, { ...world.config, maxJobsPerPass: 2 });
+    expect(summary.ran).toBe(2);
+    expect(named('job.started').map((e) => e.jobId)).toEqual(['a', 'b']);
+    expect((await stateOf('c')).status).toBe('queued');
+  });
+
+  it('stops taking jobs at the deadline, counted from the pass start', async () => {
+    await add('a', 's1');
+    const summary = await runDueJobs(world.io, world.config, emptySummary(false), { startedMs: world.clock.monoMs - world.config.passDeadlineMs });
+    expect(summary).toMatchObject({ deadlineReached: true, ran: 0 });
+    const fresh = await runDueJobs(world.io, world.config, emptySummary(false), { startedMs: world.clock.monoMs - world.config.passDeadlineMs + 1 });
+    expect(fresh).toMatchObject({ deadlineReached: false, ran: 1 });
+  });
+
+  it('a busy session is deferred, and its later jobs are not tried in this pass', async () => {
+    await add('a1', 's1');
+    world.clock.advance(1);
+    await add('a2', 's1');
+    await add('b1', 's2');
+    const summary = await withSessionLock(world.withPid(9), world.config, 's1', {}, () => runDueJobs(world.io, world.config));
+    expect(summary.acquired && summary.value).toMatchObject({ ran: 1, outcomes: { deferred: 1, complete: 1 } });
+    expect(named('lock.busy').map((e) => e.jobId)).toEqual(['a1']);
+  });
+
+  it('with --concurrency 2, two sessions run side by side', async () => {
+    await add('a', 's1');
+    await add('b', 's2');
+    let release: () => void = () => undefined;
+    const bStarted = new Promise<void>((resolve) => { release = resolve; });
+    let sawOther = false;
+    const handlers: StageHandlers = {
+      ...defaultHandlers,
+      transcribe: async (input) => {
+        if (input.jobId === 'b') release();
+        else sawOther = await Promise.race([bStarted.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000))]);
+        return defaultHandlers.transcribe(input);
+      },
+    };
+    const summary = await runDueJobs({ ...world.io, handlers }, { ...world.config, concurrency: 2 });
+    expect(summary.outcomes.complete).toBe(2);
+    expect(sawOther).toBe(true);
+  });
+});
+
+describe('runner pass: what changed between listing and the session lock', () => {
+  const changeBeforeEachJob = async (change: () => Promise<void>) => {
+    let done = false;
+    return runDueJobs(world.io, world.config, emptySummary(false), { beforeEachJob: async () => { if (!done) { done = true; await change(); } } });
+  };
+
+  it('a job that was finished, is no longer due, or vanished is left unchanged', async () => {
+    for (const [id, change] of [
+      ['finished', () => setState('finished', { status: 'complete' })],
+      ['not-due', () => setState('not-due', { nextAttemptAt: world.clock.wallMs + 60_000 })],
+      ['vanished', () => rm(jobDir('vanished'), { recursive: true })],
+      ['deleted', () => setState('deleted', { status: 'deleted' })],
+    ] as const) {
+      await add(id, `s-${id}`);
+      const summary = await changeBeforeEachJob(change);
+      expect(summary.outcomes, id).toMatchObject({ unchanged: 1, complete: 0 });
+      expect(summary.ran, id).toBe(1);
+      await rm(jobDir(id), { recursive: true, force: true });
+    }
+  });
+
+  it('a job deleted meanwhile is finished as deleted and logged; an unreadable one is an error', async () => {
+    await add('d', 's1');
+    const deleted = await changeBeforeEachJob(() => writeTombstone(world.io, jobDir('d')));
+    expect(deleted.outcomes.deleted).toBe(1);
+    expect(named('job.aborted')).toEqual([{ event: 'job.aborted', jobId: 'd', sessionId: 's1', stage: 'init', reason: 'deleted', pid: 1000 }]);
+    expect((await stateOf('d')).status).toBe('deleted');
+    await add('u', 's2');
+    const broken = await changeBeforeEachJob(() => writeFile(join(jobDir('u'), 'state.json'), '{'));
+    expect(broken.outcomes.error).toBe(1);
+    expect(named('job.unreadable').at(-1)).toEqual({ event: 'job.unreadable', jobId: 'u', sessionId: 's2', error: expect.stringContaining('not valid JSON'), pid: 1000 });
+  });
+
+  it('listing and the lock both ask isDue: a job due at listing but not under the lock is unchanged', async () => {
+    await add('a', 's1');
+    let calls = 0;
+    const io: Io = { ...world.io, variants: { isDue: (next, now, cap) => (calls++ === 0 ? true : isDue(next, now + -1e12, cap) && false) } };
+    const summary = await runDueJobs(io, world.config);
+    expect(summary.outcomes.unchanged).toBe(1);
+    expect(calls).toBe(2);
+  });
+});
+
+describe('pipeline branches', () => {
+  const withLock = async <T>(sessionId: string, work: (lock: HeldLock) => Promise<T>, io: Io = world.io): Promise<T> => {
+    const locked = await withSessionLock(io, world.config, sessionId, {}, work);
+    if (!locked.acquired) throw new Error('lock');
+    return locked.value;
+  };
+
+  it('a complete job whose output is missing, damaged, replaced by a symlink, or whose session transcript is empty or gone, is redone', async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    const outside = join(world.root, 'outside.md');
+    await writeFile(outside, 'not ours');
+    const damages: [string, () => Promise<void>, string][] = [
+      ['missing draft', () => unlink(join(jobDir('a'), 'draft.md')), 'draft'],
+      ['damaged export', () => writeFile(join(jobDir('a'), 'export.html'), 'torn'), 'export'],
+      ['symlinked draft', async () => { await unlink(join(jobDir('a'), 'draft.md')); await symlink(outside, join(jobDir('a'), 'draft.md')); }, 'draft'],
+      ['empty session transcript', () => writeFile(join(world.config.root, 'sessions', 's1', 'transcript.txt'), ''), 'transcribe'],
+      ['no session transcript', () => unlink(join(world.config.root, 'sessions', 's1', 'transcript.txt')), 'transcribe'],
+    ];
+    for (const [label, damage, redone] of damages) {
+      await damage();
+      world.events.length = 0;
+      const outcome = await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')));
+      expect(outcome, label).toBe('complete');
+      expect(named('stage.start').map((e) => e.stage), label).toEqual([redone]);
+    }
+    expect(await readFile(outside, 'utf8')).toBe('not ours');
+    world.events.length = 0;
+    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe('unchanged');
+    expect(named('stage.skipped')).toHaveLength(3);
+  });
+
+  it('a running job without an artifact record for a stage runs that stage', async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    const done = await stateOf('a');
+    const { draft: _draft, ...withoutDraft } = done.artifacts;
+    await setState('a', { status: 'running', stage: 'draft', artifacts: withoutDraft });
+    world.events.length = 0;
+    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe('complete');
+    expect(named('stage.start').map((e) => e.stage)).toEqual(['draft']);
+  });
+
+  it('runJob on a failed job is a bug: it is recorded as one (an unknown error, so retried within the bound), not run', async () => {
+    await add('a', 's1', 'song.mp3', 'ID3');
+    await runPass(world.io, world.config);
+    const failed = await stateOf('a');
+    world.events.length = 0;
+    const outcome = await withLock('s1', (lock) => runJob(world.io, world.config, lock, failed));
+    expect(outcome).toBe('retry_scheduled');
+    expect(named('stage.start')).toEqual([]);
+    expect((await stateOf('a')).error).toMatchObject({ name: 'AssertionError', message: 'runJob called on a failed job' });
+  });
+
+  it('an attempt interrupted maxAttempts times fails as exhausted, naming the stage', async () => {
+    await add('a', 's1');
+    await setState('a', { status: 'running', stage: 'draft', attempts: world.config.maxAttempts });
+    const outcome = await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')));
+    expect(outcome).toBe('failed');
+    expect((await stateOf('a')).error).toEqual({
+      name: 'AttemptsExhausted', kind: 'transient', stage: 'draft',
+      message: `attempts exhausted after ${world.config.maxAttempts} attempts; last error: attempt ${world.config.maxAttempts} was interrupted during draft (the runner stopped)`,
+    });
+  });
+
+  it('a lock lost mid-job aborts it; a tombstone found at start deletes it; both are logged with the reason', async () => {
+    await add('a', 's1');
+    const lost = await withLock('s1', async (lock) => {
+      world.dead.add(1000);
+      const taker = await acquireLock(world.withPid(2), lock.options);
+      world.dead.delete(1000);
+      if (!taker.acquired) throw new Error('takeover');
+      const outcome = await runJob(world.io, world.config, lock, await stateOf('a'));
+      await taker.lock.release();
+      return outcome;
+    });
+    expect(lost).toBe('aborted');
+    // The first commit's tmp file cannot even be opened: the taker renamed the work directory away.
+    expect(named('job.aborted')[0]).toMatchObject({ jobId: 'a', reason: 'lock lost', error: expect.stringMatching(/^open .*\.tmp-work-[0-9a-f]+\/\.tmp-[0-9a-f]+ failed: ENOENT$/) });
+    await writeTombstone(world.io, jobDir('a'));
+    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe('deleted');
+    expect(named('job.aborted')[1]).toEqual({ event: 'job.aborted', jobId: 'a', sessionId: 's1', stage: 'init', reason: 'deleted', error: 'job a was deleted', pid: 1000 });
+  });
+
+  it('when recording a failure fails too, the outcome still says what happened (state stays running on disk)', async () => {
+    await add('a', 's1', 'song.mp3', 'ID3');
+    let stateWrites = 0;
+    const failSecondStateRename = recordingFs(nodeFileSystem, {
+      fail: (call) => (call.op === 'rename' && call.to?.endsWith('state.json') && stateWrites++ === 1 ? errno('EIO', 'rename') : undefined),
+    });
+    const io: Io = { ...world.io, fs: failSecondStateRename.fs };
+    expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('failed');
+    expect(named('job.failed').at(-1)).toMatchObject({ durable: false, stateWriteError: expect.stringContaining('EIO'), error: { name: 'InvalidInputError' } });
+    expect((await stateOf('a')).status).toBe('running');
+  });
+
+  it('a failure whose state write finds the job deleted finishes the deletion', async () => {
+    await add('a', 's1', 'song.mp3', 'ID3');
+    const handlers: StageHandlers = { ...defaultHandlers, transcribe: async () => { await writeTombstone(world.io, jobDir('a')); throw errno('EIO', 'read'); } };
+    const io: Io = { ...world.io, handlers };
+    expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('deleted');
+    expect((await stateOf('a')).status).toBe('deleted');
+  });
+
+  it('a failure whose state write finds the lock lost is aborted', async () => {
+    await add('a', 's1');
+    const outcome = await withLock('s1', async (lock) => {
+      const handlers: StageHandlers = {
+        ...defaultHandlers,
+        transcribe: async () => {
+          world.dead.add(1000);
+          const taker = await acquireLock(world.withPid(2), lock.options);
+          world.dead.delete(1000);
+          if (taker.acquired) await taker.lock.release();
+          throw errno('EIO', 'read');
+        },
+      };
+      return runJob({ ...world.io, handlers }, world.config, lock, await stateOf('a'));
+    });
+    expect(outcome).toBe('aborted');
+  });
+
+  it('an input that cannot be read (not ENOENT) fails with the step and path named; an unreadable output likewise', async () => {
+    await add('a', 's1');
+    const denied = recordingFs(nodeFileSystem, { fail: (call) => (call.op === 'readFile' && call.path.endsWith('input.srt') ? errno('EACCES', 'open') : undefined) });
+    const io: Io = { ...world.io, fs: denied.fs };
+    expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('failed');
+    expect((await stateOf('a')).error).toMatchObject({ name: 'FileError', kind: 'permanent', message: `read ${join(jobDir('a'), 'input.srt')} failed: EACCES` });
+    await add('b', 's2');
+    await runPass(world.io, world.config);
+    const lstatDenied = recordingFs(nodeFileSystem, { fail: (call) => (call.op === 'lstat' && call.path.endsWith('b/draft.md') ? errno('EIO', 'lstat') : undefined) });
+    const io2: Io = { ...world.io, fs: lstatDenied.fs };
+    await setState('b', { status: 'running', stage: 'draft' });
+    expect(await withLock('s2', async (lock) => runJob(io2, world.config, lock, await stateOf('b')), io2)).toBe('retry_scheduled');
+    expect((await stateOf('b')).error).toMatchObject({ name: 'FileError', message: `read ${join(jobDir('b'), 'draft.md')} failed: EIO` });
+  });
+
+  it('io.variants without commitOptions runs the real fenced commit', async () => {
+    await add('a', 's1');
+    const io: Io = { ...world.io, variants: { isDue } };
+    expect((await runPass(io, world.config)).outcomes.complete).toBe(1);
+  });
+});
