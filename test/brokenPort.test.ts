@@ -95,6 +95,9 @@ describe('writeFileAtomic error paths', () => {
     expect(error).toBeInstanceOf(FileError);
     expect(error).toMatchObject({ step: 'commit check', path: '/d/.tmp-aaaaaaaaaaaaaaaa', code: 'ENOENT', cause });
     expect(wrapFileError(new Error('plain'), 'read', '/x')).toEqual(new Error('plain'));
+    // An error that already names its step and path keeps them: it is not wrapped a second time.
+    const inner = new FileError('EIO', 'fsync', '/a/.tmp-1');
+    expect(wrapFileError(inner, 'read', '/b')).toBe(inner);
   });
 
   it('keeps the renamed file when only the directory fsync fails (no unlink of the tmp name)', async () => {
@@ -140,6 +143,15 @@ describe('removeTree error paths', () => {
     const gone = scriptedFs({ lstat: async () => dirStats, readdir: async () => { throw errno('ENOENT', 'scandir'); } });
     await expect(removeTree(gone.fs, '/t')).resolves.toEqual({ files: 0, bytes: 0 });
     expect(gone.calls).toEqual(['lstat /t', 'readdir /t']);
+  });
+
+  it('unlink and rmdir errors other than ENOENT propagate; ENOENT (removed meanwhile) is fine', async () => {
+    const withUnlink = (unlink: FileSystem['unlink']) => scriptedFs({ lstat: async () => fileStats, unlink }).fs;
+    await expect(removeTree(withUnlink(async () => { throw errno('EACCES', 'unlink'); }), '/f')).rejects.toMatchObject({ code: 'EACCES' });
+    await expect(removeTree(withUnlink(async () => { throw errno('ENOENT', 'unlink'); }), '/f')).resolves.toEqual({ files: 1, bytes: 3 });
+    const withRmdir = (rmdir: FileSystem['rmdir']) => scriptedFs({ lstat: async () => dirStats, readdir: async () => [], rmdir }).fs;
+    await expect(removeTree(withRmdir(async () => { throw errno('ENOTEMPTY', 'rmdir'); }), '/d')).rejects.toMatchObject({ code: 'ENOTEMPTY' });
+    await expect(removeTree(withRmdir(async () => { throw errno('ENOENT', 'rmdir'); }), '/d')).resolves.toEqual({ files: 0, bytes: 0 });
   });
 
   it('refuses to descend more than 8 levels (a loop or a hostile tree)', async () => {
