@@ -1,0 +1,99 @@
+// Deletion and purge details with exact counts: what deletion keeps (state, tombstone), when the
+// shared session transcript goes with a deleted job, and purge's handling of abandoned enqueues,
+// unreadable jobs, sessions in use, fresh transcripts and symlinked session directories.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { enqueue } from '../src/enqueue.ts';
+import { runPass } from '../src/runnerPass.ts';
+import { deleteJob } from '../src/deleteJob.ts';
+import { purge } from '../src/purge.ts';
+import { UsageError } from '../src/errors.ts';
+import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
+
+let world: TestWorld;
+beforeEach(async () => {
+  world = await makeRealWorld({ ttlMs: 3600_000 });
+});
+afterEach(() => world.cleanup());
+
+const root = () => world.config.root;
+const add = (id: string, sessionId: string, text = SRT) => enqueue(world.io, world.config, { jobId: id, sessionId, inputName: 'talk.srt', inputBytes: bytes(text) });
+const sessionTranscript = (s: string) => join(root(), 'sessions', s, 'transcript.txt');
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+describe('deletion', () => {
+  it('keeps state and tombstone, logs what it removed, and keeps the session transcript while another job of the session lives', async () => {
+    await add('a', 's1');
+    await add('b', 's1');
+    await runPass(world.io, world.config);
+    expect(await deleteJob(world.io, world.config, 'a')).toBe('deleted');
+    expect((await readdir(join(root(), 'jobs', 'a'))).sort()).toEqual(['deleted', 'state.json']);
+    expect(JSON.parse(await readFile(join(root(), 'jobs', 'a', 'state.json'), 'utf8'))).toMatchObject({ status: 'deleted', nextAttemptAt: null });
+    const inputBytes = SRT.length;
+    const artifacts = (await Promise.all(['transcript.txt', 'draft.md', 'export.html'].map((n) => stat(join(root(), 'jobs', 'b', n))))).reduce((sum, s) => sum + s.size, 0);
+    expect(world.events.filter((e) => e.event === 'job.deleted')).toEqual([{ event: 'job.deleted', jobId: 'a', sessionId: 's1', removedFiles: 4, removedBytes: inputBytes + artifacts, pid: 1000 }]);
+    expect(await exists(sessionTranscript('s1'))).toBe(true);
+    // The last live job of the session takes the session transcript with it.
+    world.events.length = 0;
+    expect(await deleteJob(world.io, world.config, 'b')).toBe('deleted');
+    expect(await exists(sessionTranscript('s1'))).toBe(false);
+    expect(world.events.find((e) => e.event === 'job.deleted')).toMatchObject({ removedFiles: 5 });
+    expect(await deleteJob(world.io, world.config, 'b')).toBe('already-deleted');
+    await expect(deleteJob(world.io, world.config, 'zzz')).rejects.toThrow(new UsageError('unknown job zzz'));
+  });
+
+  it('a session transcript that is not the deleted job\'s (another job rewrote it) stays', async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    await writeFile(sessionTranscript('s1'), 'a newer transcript of the session\n');
+    expect(await deleteJob(world.io, world.config, 'a')).toBe('deleted');
+    expect(await readFile(sessionTranscript('s1'), 'utf8')).toBe('a newer transcript of the session\n');
+  });
+
+  it('deleting a job that never got a transcript leaves the session transcript alone', async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    await add('q', 's1');
+    expect(await deleteJob(world.io, world.config, 'a')).toBe('deleted');
+    expect(await deleteJob(world.io, world.config, 'q')).toBe('deleted');
+    expect(await exists(sessionTranscript('s1'))).toBe(true);
+  });
+});
+
+describe('purge', () => {
+  it('removes an abandoned enqueue (no state) once stale, never an unreadable job; counts each', async () => {
+    await mkdir(join(root(), 'jobs', 'abandoned'), { recursive: true });
+    await writeFile(join(root(), 'jobs', 'abandoned', 'input.txt'), 'half');
+    await mkdir(join(root(), 'jobs', 'unreadable'));
+    await writeFile(join(root(), 'jobs', 'unreadable', 'state.json'), '{');
+    const aged = new Date(Date.now() - 3 * 3600_000);
+    for (const dir of ['abandoned', 'unreadable']) await utimes(join(root(), 'jobs', dir), aged, aged);
+    world.clock.wallMs = Date.now();
+    expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 0, incompleteJobs: 1, files: 1, bytes: 4 });
+    expect(await readdir(join(root(), 'jobs'))).toEqual(['unreadable']);
+    // A fresh abandoned enqueue may still be in progress: kept.
+    await mkdir(join(root(), 'jobs', 'fresh'));
+    expect((await purge(world.io, world.config, undefined)).incompleteJobs).toBe(0);
+  });
+
+  it('keeps a session with a live job, a fresh transcript, and a symlinked session directory', async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    await mkdir(join(root(), 'sessions', 'orphan'));
+    await writeFile(join(root(), 'sessions', 'orphan', 'transcript.txt'), 'x');
+    await mkdir(join(world.root, 'elsewhere'));
+    await writeFile(join(world.root, 'elsewhere', 'transcript.txt'), 'outside');
+    await symlink(join(world.root, 'elsewhere'), join(root(), 'sessions', 'linked'));
+    // The orphan's transcript is fresh by the kernel's clock: kept; s1 has a live job: kept.
+    world.clock.wallMs = Date.now();
+    expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 0, sessions: 0, files: 0 });
+    // Two hours past both the job's last update (test clock) and the transcript's mtime (kernel clock).
+    world.clock.wallMs = Math.max(Date.now(), 1_800_000_000_000) + 2 * 3600_000;
+    const report = await purge(world.io, world.config, undefined);
+    // Now job a is past its TTL (its updatedAt is the test clock's), and the orphan's transcript too.
+    expect(report).toMatchObject({ jobs: 1, sessions: 2 });
+    expect((await readdir(join(root(), 'sessions'))).sort()).toEqual(['linked']);
+    expect(await readFile(join(world.root, 'elsewhere', 'transcript.txt'), 'utf8')).toBe('outside');
+  });
+});
