@@ -7,7 +7,8 @@ import { enqueue, storedInputName, MAX_INPUT_BYTES } from '../src/enqueue.ts';
 import { makeConfig, DEFAULT_CONFIG } from '../src/config.ts';
 import { Layout, baseName, dirName, isTmpName, joinPath } from '../src/layout.ts';
 import { listJobIds, listJobs } from '../src/listJobs.ts';
-import { CorruptFileError, FileError, HttpStatusError, JobsError, PermanentError, TransientError, UsageError, errorMessage } from '../src/errors.ts';
+import { CorruptFileError, FileError, HttpStatusError, InvalidInputError, JobDeletedError, JobsError, LockLostError, PermanentError, TransientError, UsageError, errorMessage } from '../src/errors.ts';
+import { JobBusyError } from '../src/retryJob.ts';
 import { makeRealWorld, bytes, type TestWorld } from './support/realIo.ts';
 
 let world: TestWorld;
@@ -48,7 +49,11 @@ describe('enqueue', () => {
   it('a job directory that cannot be made for another reason than EEXIST is that error', async () => {
     await mkdir(join(world.config.root, 'jobs'), { recursive: true });
     await writeFile(join(world.config.root, 'jobs', 'blocker'), '');
-    const io = { ...world.io, fs: { ...world.io.fs, mkdir: async () => { throw Object.assign(new Error('EACCES: denied'), { code: 'EACCES' }); } } };
+    const realMkdir = world.io.fs.mkdir.bind(world.io.fs);
+    const io = { ...world.io, fs: { ...world.io.fs, mkdir: async (path: string, options?: { recursive?: boolean }) => {
+      if (path.endsWith('/jobs/k')) throw Object.assign(new Error('EACCES: denied'), { code: 'EACCES' });
+      return realMkdir(path, options);
+    } } };
     await expect(enqueue(io, world.config, { jobId: 'k', sessionId: 's1', inputName: 'a.txt', inputBytes: bytes('x') })).rejects.toMatchObject({ code: 'EACCES' });
   });
 });
@@ -95,6 +100,8 @@ describe('errors', () => {
     expect(new FileError('EIO', 'write', '/f', { cause })).toMatchObject({ name: 'FileError', code: 'EIO', step: 'write', path: '/f', message: 'write /f failed: EIO', cause });
     expect(new JobsError('j')).toMatchObject({ name: 'JobsError', message: 'j' });
     expect(new UsageError('u')).toBeInstanceOf(JobsError);
+    expect([new LockLostError('l').name, new JobDeletedError('d').name, new JobBusyError('b').name, new UsageError('u').name, new InvalidInputError('i').name])
+      .toEqual(['LockLostError', 'JobDeletedError', 'JobBusyError', 'UsageError', 'InvalidInputError']);
     expect([errorMessage(new Error('e')), errorMessage('s'), errorMessage(42), errorMessage(undefined)]).toEqual(['e', 's', '42', 'undefined']);
   });
 });
@@ -121,5 +128,9 @@ describe('job listing', () => {
     ]);
     expect(entries[2]!.error).toBeInstanceOf(PermanentError);
     expect(await listJobIds(world.io.fs, new Layout(join(world.root, 'nowhere')))).toEqual({ ids: [], ignored: [] });
+    const denied = { ...world.io.fs, readdir: async () => { throw Object.assign(new Error('EACCES: denied'), { code: 'EACCES' }); } };
+    await expect(listJobIds(denied, layout)).rejects.toMatchObject({ code: 'EACCES' });
+    await mkdir(join(jobs, 'enqueuing'));
+    expect((await listJobs(world.io.fs, layout)).find((e) => e.jobId === 'enqueuing')).toEqual({ jobId: 'enqueuing', incomplete: true, mtimeMs: expect.any(Number) });
   });
 });

@@ -28,6 +28,11 @@ describe('stage handlers', () => {
     expect(transcribeText('n.txt', enc('12\na --> b\n'))).toBe('12\na --> b\n');
     expect(() => transcribeText('c.srt', enc('12\n00:01 --> 00:02\n'))).toThrow(new InvalidInputError('invalid audio: input contains no words'));
     expect(transcribeText('c.srt', enc('WEBVTT\nhello'))).toBe('WEBVTT\nhello\n');
+    // Only a leading "WEBVTT…" header and cue-block keywords at the start of a line are furniture.
+    expect(transcribeText('c.vtt', enc('WEBVTT - Title\n\nhello\nsay WEBVTT\nmy NOTE stays\n42 apples\n7\n'))).toBe('hello\nsay WEBVTT\nmy NOTE stays\n42 apples\n');
+    expect(transcribeText('c.vtt', enc('x\nWEBVTT\n'))).toBe('x\nWEBVTT\n');
+    // A byte-order mark is dropped at the start only; elsewhere it is whitespace like any other.
+    expect(transcribeText('n.txt', enc('a\uFEFFb'))).toBe('a b\n');
   });
 
   it('transcribe refuses other types, non-UTF-8 and empty input, as permanent invalid input', () => {
@@ -42,6 +47,7 @@ describe('stage handlers', () => {
   it('draft: a title, a word count, paragraphs of four lines', () => {
     const transcript = 'l1\nl2\nl3\nl4\nl5 has   three words\n';
     expect(renderDraft('s1', 'j1', transcript)).toBe('# Draft: session s1\n\n_Job j1 · 8 words_\n\nl1 l2 l3 l4\n\nl5 has   three words\n\n');
+    expect(renderDraft('s', 'j', 'a\tb  c\nd\ne\nf\n')).toBe('# Draft: session s\n\n_Job j · 6 words_\n\na\tb  c d e f\n\n');
   });
 
   it('export: a standalone, escaped HTML document', () => {
@@ -50,6 +56,16 @@ describe('stage handlers', () => {
       '<!doctype html>', '<html lang="en">', '<meta charset="utf-8">', '<title>Session s&lt;1&gt; (job j&amp;1)</title>', '<body>',
       '<h1>Draft: &quot;x&quot;</h1>', '<p><em>Job j · 2 words</em></p>', '<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more</p>',
       '</body>', '</html>', ''].join('\n'));
+  });
+
+  it('export: only a block wrapped in underscores on both sides is emphasis', () => {
+    expect(renderExport('s', 'j', '_left only\n\nright only_\n\n_both_\n')).toContain('<p>_left only</p>\n<p>right only_</p>\n<p><em>both</em></p>');
+  });
+
+  it('transcribe refuses an input over 64 MiB by its size alone', () => {
+    const big = { length: 64 * 1024 * 1024 + 1 } as Uint8Array;
+    expect(() => transcribeText('a.txt', big)).toThrow(new InvalidInputError(`invalid audio: input is ${64 * 1024 * 1024 + 1} bytes, over ${64 * 1024 * 1024}`));
+    expect(transcribeText('a.txt', new Uint8Array(64 * 1024 * 1024).fill(97))).toHaveLength(64 * 1024 * 1024 + 1);
   });
 
   it('the default handlers are those functions', async () => {
@@ -121,7 +137,9 @@ describe('status and retry', () => {
     await expect(retryJob(io, config, done)).rejects.toThrow(new UsageError('job g is complete, not failed; only a failed job can be retried'));
     await expect(retryJob(io, config, 'missing')).rejects.toThrow(new UsageError('unknown job missing'));
     const holder = await acquireLock(world.withPid(5), { name: 'session', path: join(config.root, 'sessions', 's2', 'session.lock'), staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
-    await expect(retryJob(io, config, failed)).rejects.toThrow(new JobBusyError('job f: session s2 is locked by pid 5; try again'));
+    const busy = await retryJob(io, config, failed).catch((e: unknown) => e);
+    expect(busy).toEqual(new JobBusyError('job f: session s2 is locked by pid 5; try again'));
+    expect(busy).toMatchObject({ name: 'JobBusyError' });
     if (holder.acquired) await holder.lock.release();
     world.clock.advance(1_000);
     await retryJob(io, config, failed);
