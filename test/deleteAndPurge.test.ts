@@ -97,3 +97,72 @@ describe('purge', () => {
     expect(await readFile(join(world.root, 'elsewhere', 'transcript.txt'), 'utf8')).toBe('outside');
   });
 });
+
+describe('purge under the session lock', () => {
+  const expireAll = () => { world.clock.wallMs += 2 * 3600_000; };
+
+  it('re-reads each job under the lock: a job retried (queued again) or moved meanwhile is kept', async () => {
+    await add('a', 's1');
+    await add('b', 's1');
+    await runPass(world.io, world.config);
+    expireAll();
+    const { nodeFileSystem } = await import('../src/adapters/nodeFileSystem.ts');
+    let changed = false;
+    const fs = {
+      ...nodeFileSystem,
+      // Just before purge takes s1's lock, a manual retry requeues a and b moves to another session.
+      link: async (from: string, to: string) => {
+        if (!changed && to.endsWith(join('sessions', 's1', 'session.lock'))) {
+          changed = true;
+          const a = JSON.parse(await readFile(join(root(), 'jobs', 'a', 'state.json'), 'utf8'));
+          await writeFile(join(root(), 'jobs', 'a', 'state.json'), JSON.stringify({ ...a, status: 'queued' }));
+          const b = JSON.parse(await readFile(join(root(), 'jobs', 'b', 'state.json'), 'utf8'));
+          await writeFile(join(root(), 'jobs', 'b', 'state.json'), JSON.stringify({ ...b, sessionId: 's9' }));
+        }
+        return nodeFileSystem.link(from, to);
+      },
+    };
+    const report = await purge({ ...world.io, fs }, world.config, undefined);
+    expect(changed).toBe(true);
+    expect(report.jobs).toBe(0);
+    expect((await readdir(join(root(), 'jobs'))).sort()).toEqual(['a', 'b']);
+  });
+
+  it('a busy session keeps its expired jobs and its transcript for a later pass; junk names in sessions/ are left alone', async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    expireAll();
+    await mkdir(join(root(), 'sessions', 'not a session'));
+    const { acquireLock } = await import('../src/ownerLock.ts');
+    const holder = await acquireLock(world.withPid(5), { name: 'session', path: join(root(), 'sessions', 's1', 'session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
+    expect(holder.acquired).toBe(true);
+    expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 0, sessions: 0, files: 0 });
+    expect(await exists(sessionTranscript('s1'))).toBe(true);
+    if (holder.acquired) await holder.lock.release();
+    expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 1, sessions: 1 });
+    expect((await readdir(join(root(), 'sessions'))).sort()).toEqual(['not a session']);
+  });
+
+  it('stops removing when its session lock is taken over, and reports only what it removed', async () => {
+    for (const id of ['a', 'b', 'c']) await add(id, 's1');
+    await runPass(world.io, world.config);
+    expireAll();
+    const { nodeFileSystem } = await import('../src/adapters/nodeFileSystem.ts');
+    let removedDirs = 0;
+    const fs = {
+      ...nodeFileSystem,
+      rmdir: async (path: string) => {
+        await nodeFileSystem.rmdir(path);
+        // After the first job directory is gone, another process retires purge's session lock.
+        if (/\/jobs\/[abc]$/.test(path) && ++removedDirs === 1) {
+          const dir = join(root(), 'sessions', 's1');
+          const work = (await readdir(dir)).find((n) => n.startsWith('.tmp-work-'))!;
+          await (await import('node:fs/promises')).rename(join(dir, work), join(dir, `.tmp-reap-${work.slice(10)}-by-00000000deadbeef`));
+        }
+      },
+    };
+    const report = await purge({ ...world.io, fs }, world.config, undefined);
+    expect(report.jobs).toBe(1);
+    expect(await readdir(join(root(), 'jobs'))).toHaveLength(2);
+  });
+});
