@@ -157,8 +157,11 @@ describe('retire', () => {
     expect(removed.files).toBe(2);
     expect(removed.bytes).toBe(2 * record(1, stale.token).length);
     const again = await mustAcquire(4);
-    const { io } = failing(5, (call) => (call.op === 'rename' ? errno('EACCES', 'rename') : undefined));
+    // Only the first rename (of the owner's work directory) fails: retire must not go on as if it were gone.
+    let renames = 0;
+    const { io, calls } = failing(5, (call) => (call.op === 'rename' && renames++ === 0 ? errno('EACCES', 'rename') : undefined));
     await expect(retire(io, options, again.token, '5555555555555555')).rejects.toMatchObject({ code: 'EACCES' });
+    expect(calls.map((c) => c.op)).toEqual(['rename']);
     await again.release();
   });
 
