@@ -129,7 +129,7 @@ describe('runner pass: what changed between listing and the session lock', () =>
       ['finished', () => setState('finished', { status: 'complete' })],
       ['not-due', () => setState('not-due', { nextAttemptAt: world.clock.wallMs + 60_000 })],
       ['vanished', () => rm(jobDir('vanished'), { recursive: true })],
-      ['deleted', () => setState('deleted', { status: 'deleted' })],
+      ['deleted', async () => { await writeTombstone(world.io, jobDir('deleted')); await setState('deleted', { status: 'deleted' }); }],
     ] as const) {
       await add(id, `s-${id}`);
       const summary = await changeBeforeEachJob(change);
@@ -176,6 +176,11 @@ describe('pipeline branches', () => {
     const damages: [string, () => Promise<void>, string][] = [
       ['missing draft', () => unlink(join(jobDir('a'), 'draft.md')), 'draft'],
       ['damaged export', () => writeFile(join(jobDir('a'), 'export.html'), 'torn'), 'export'],
+      ['same-size damage to the export', async () => {
+        const bytesNow = await readFile(join(jobDir('a'), 'export.html'));
+        bytesNow[bytesNow.length - 2] = bytesNow[bytesNow.length - 2]! ^ 1;
+        await writeFile(join(jobDir('a'), 'export.html'), bytesNow);
+      }, 'export'],
       ['symlinked draft', async () => { await unlink(join(jobDir('a'), 'draft.md')); await symlink(outside, join(jobDir('a'), 'draft.md')); }, 'draft'],
       ['empty session transcript', () => writeFile(join(world.config.root, 'sessions', 's1', 'transcript.txt'), ''), 'transcribe'],
       ['no session transcript', () => unlink(join(world.config.root, 'sessions', 's1', 'transcript.txt')), 'transcribe'],
@@ -190,7 +195,15 @@ describe('pipeline branches', () => {
     expect(await readFile(outside, 'utf8')).toBe('not ours');
     world.events.length = 0;
     expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe('unchanged');
-    expect(named('stage.skipped')).toHaveLength(3);
+    expect(named('stage.skipped').map((e) => [e.stage, e.reason])).toEqual([['transcribe', 'output valid'], ['draft', 'output valid'], ['export', 'output valid']]);
+    // A complete state that lacks an artifact record (hand-edited) is not "unchanged": the stage runs.
+    const done = await stateOf('a');
+    const { export: _export, ...rest } = done.artifacts;
+    await setState('a', { artifacts: rest });
+    world.events.length = 0;
+    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe('complete');
+    expect(named('stage.start').map((e) => e.stage)).toEqual(['export']);
+    expect(named('stage.skipped').map((e) => [e.stage, e.reason])).toEqual([['transcribe', 'output valid'], ['draft', 'output valid']]);
   });
 
   it('a running job without an artifact record for a stage runs that stage', async () => {
@@ -226,6 +239,14 @@ describe('pipeline branches', () => {
     });
   });
 
+  it('a permanent failure on the last attempt keeps its own name (exhaustion is for transient errors)', async () => {
+    await add('a', 's1', 'song.mp3', 'ID3');
+    await setState('a', { attempts: world.config.maxAttempts - 1 });
+    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe('failed');
+    expect((await stateOf('a')).error).toMatchObject({ name: 'InvalidInputError', kind: 'permanent' });
+    expect((await stateOf('a')).attempts).toBe(world.config.maxAttempts);
+  });
+
   it('a lock lost mid-job aborts it; a tombstone found at start deletes it; both are logged with the reason', async () => {
     await add('a', 's1');
     const lost = await withLock('s1', async (lock) => {
@@ -254,6 +275,30 @@ describe('pipeline branches', () => {
     const io: Io = { ...world.io, fs: failSecondStateRename.fs };
     expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('failed');
     expect(named('job.failed').at(-1)).toMatchObject({ durable: false, stateWriteError: expect.stringContaining('EIO'), error: { name: 'InvalidInputError' } });
+    expect((await stateOf('a')).status).toBe('running');
+  });
+
+  it('a transient failure whose state write fails is still reported as a scheduled retry', async () => {
+    await add('a', 's1');
+    let stateWrites = 0;
+    const failing = recordingFs(nodeFileSystem, {
+      fail: (call) => (call.op === 'rename' && call.to?.endsWith('state.json') && stateWrites++ === 1 ? errno('EIO', 'rename') : undefined),
+    });
+    const handlers: StageHandlers = { ...defaultHandlers, transcribe: async () => { throw errno('EAGAIN', 'read'); } };
+    const io: Io = { ...world.io, fs: failing.fs, handlers };
+    expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('retry_scheduled');
+    expect(named('job.retry_scheduled').at(-1)).toMatchObject({ durable: false });
+  });
+
+  it('a failure whose state write is fenced out (lock lost at that commit) is aborted', async () => {
+    await add('a', 's1', 'song.mp3', 'ID3');
+    let commits = 0;
+    const { LockLostError } = await import('../src/errors.ts');
+    const io: Io = { ...world.io, variants: { commitOptions: (_lock, real) => ({ ...real, beforeCommit: async () => { if (commits++ >= 2) throw new LockLostError('taken over at the commit'); await real.beforeCommit?.(); } }) } };
+    // Commits 0 and 1 (the running state, the check before transcribe) pass; the failed state's does not.
+    expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('aborted');
+    expect(commits).toBe(3);
+    expect(named('job.failed').at(-1)).toMatchObject({ durable: false, stateWriteError: 'taken over at the commit' });
     expect((await stateOf('a')).status).toBe('running');
   });
 
