@@ -166,3 +166,31 @@ describe('purge under the session lock', () => {
     expect(await readdir(join(root(), 'jobs'))).toHaveLength(2);
   });
 });
+
+describe('purge report and durability', () => {
+  it('counts swept tmp files and locks into the report, logs it, and fsyncs jobs/ after removing jobs (only then)', async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    const { recordingFs } = await import('./support/recordingFs.ts');
+    const { nodeFileSystem } = await import('../src/adapters/nodeFileSystem.ts');
+    // Nothing expired yet: no fsync of jobs/.
+    const quiet = recordingFs(nodeFileSystem);
+    await purge({ ...world.io, fs: quiet.fs }, world.config, undefined);
+    expect(quiet.calls.filter((c) => c.op === 'fsyncDir' && c.path === join(root(), 'jobs'))).toEqual([]);
+    // A stale runner lock of a dead pid, a stale tmp in a session directory and an expired job.
+    const { acquireLock } = await import('../src/ownerLock.ts');
+    const dead = await acquireLock(world.withPid(77), { name: 'runner', path: join(root(), 'runner.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
+    expect(dead.acquired).toBe(true);
+    world.dead.add(77);
+    await writeFile(join(root(), 'sessions', 's1', '.tmp-stale'), 'abc');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await utimes(join(root(), 'sessions', 's1', '.tmp-stale'), hourAgo, hourAgo);
+    world.clock.wallMs = Math.max(Date.now(), 1_800_000_000_000) + 2 * 3600_000;
+    world.events.length = 0;
+    const busy = recordingFs(nodeFileSystem);
+    const report = await purge({ ...world.io, fs: busy.fs }, world.config, undefined);
+    expect(report).toMatchObject({ jobs: 1, locks: 1, tmp: 1, sessions: 1 });
+    expect(world.events.find((e) => e.event === 'purge.done')).toEqual({ event: 'purge.done', ...report, pid: 1000 });
+    expect(busy.calls.filter((c) => c.op === 'fsyncDir' && c.path === join(root(), 'jobs'))).toHaveLength(1);
+  });
+});
