@@ -74,6 +74,18 @@ describe('writeAll against broken handles', () => {
   });
 });
 
+describe('writeNewFile', () => {
+  it('closes its handle whether the write succeeds or fails', async () => {
+    const { writeNewFile } = await import('../src/writeFileAtomic.ts');
+    for (const answer of [(d: Uint8Array) => d.length, () => 0]) {
+      let closes = 0;
+      const fs = scriptedFs({ open: async () => ({ ...handleReturning(answer), close: async () => { closes += 1; } }) }).fs;
+      await writeNewFile(fs, '/d/owner.json', enc('{}')).catch(() => undefined);
+      expect(closes).toBe(1);
+    }
+  });
+});
+
 describe('writeFileAtomic error paths', () => {
   const random = { fraction: () => 0.5, hex: (n: number) => 'a'.repeat(2 * n) };
 
