@@ -5,8 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { serveFetchHandler } from '../src/adapters/httpServer.ts';
 import { jobsHandler } from '../src/http/jobsHandler.ts';
-import { attachmentDisposition } from '../src/http/contentDisposition.ts';
-import { constantTimeEqual } from '../src/http/constantTimeEqual.ts';
 import { enqueue } from '../src/enqueue.ts';
 import { SRT, bytes, makeRealWorld, type TestWorld } from './support/realIo.ts';
 import { NODE_TSX, REPO_ROOT } from './support/spawnCli.ts';
@@ -93,20 +91,5 @@ describe('HTTP endpoints', () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/serve needs CRON_SECRET/);
-  });
-});
-
-describe('helpers', () => {
-  it('Content-Disposition: ASCII fallback plus RFC 5987 for any name', () => {
-    expect(attachmentDisposition('résumé "final".html')).toBe(`attachment; filename="r_sum___final_.html"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.html`);
-    expect(attachmentDisposition('../../etc')).toBe(`attachment; filename="__.._etc"; filename*=UTF-8''..%2F..%2Fetc`);
-  });
-
-  it('constant-time comparison: equal only for the same non-empty secret', () => {
-    expect(constantTimeEqual('abc', 'abc')).toBe(true);
-    expect(constantTimeEqual('abd', 'abc')).toBe(false);
-    expect(constantTimeEqual('ab', 'abc')).toBe(false);
-    expect(constantTimeEqual('abcd', 'abc')).toBe(false);
-    expect(constantTimeEqual('', 'abc')).toBe(false);
   });
 });

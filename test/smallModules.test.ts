@@ -79,6 +79,8 @@ describe('export download header and secret comparison', () => {
   it('RFC 6266 with an ASCII fallback and an RFC 5987 UTF-8 name', () => {
     expect(attachmentDisposition('export.html')).toBe('attachment; filename="export.html"; filename*=UTF-8\'\'export.html');
     expect(attachmentDisposition('..Ünïcode (draft)*.html')).toBe('attachment; filename="__n_code__draft__.html"; filename*=UTF-8\'\'..%C3%9Cn%C3%AFcode%20%28draft%29%2A.html');
+    expect(attachmentDisposition('résumé "final".html')).toBe(`attachment; filename="r_sum___final_.html"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.html`);
+    expect(attachmentDisposition('../../etc')).toBe(`attachment; filename="__.._etc"; filename*=UTF-8''..%2F..%2Fetc`);
     expect(attachmentDisposition('')).toBe('attachment; filename="download"; filename*=UTF-8\'\'');
     expect(attachmentDisposition('x'.repeat(200))).toContain(`filename="${'x'.repeat(120)}"`);
   });
