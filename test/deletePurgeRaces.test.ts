@@ -1,0 +1,119 @@
+// Deletion and purge when another process acts in the window between two of our calls, on the real
+// filesystem (the `before` hook of recordingFs takes the rival's step just before our call reaches the
+// disk): two deleters at once, a job finished or purged while the deleter waits for its lock, a
+// session lock whose check fails with a real error, a job directory that vanishes under purge's tmp
+// sweep. Each test names the outcome; the same window with a real error instead of the rival throws.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { enqueue } from '../src/enqueue.ts';
+import { runPass } from '../src/runnerPass.ts';
+import { deleteJob } from '../src/deleteJob.ts';
+import { purge } from '../src/purge.ts';
+import { acquireLock } from '../src/ownerLock.ts';
+import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
+import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
+import { errno, recordingFs, type BeforeRule, type FailRule, type FsCall } from './support/recordingFs.ts';
+
+let world: TestWorld;
+beforeEach(async () => {
+  world = await makeRealWorld({ ttlMs: 3600_000 });
+});
+afterEach(() => world.cleanup());
+
+const root = () => world.config.root;
+const jobDir = (id: string) => join(root(), 'jobs', id);
+const add = (id: string, sessionId = 's1') => enqueue(world.io, world.config, { jobId: id, sessionId, inputName: 'talk.srt', inputBytes: bytes(SRT) });
+const stateOf = async (id: string) => JSON.parse(await readFile(join(jobDir(id), 'state.json'), 'utf8')) as { status: string };
+const once = (rule: (call: FsCall) => boolean) => {
+  let done = false;
+  return (call: FsCall) => !done && rule(call) && (done = true);
+};
+const racing = (pid: number, rules: { before?: BeforeRule; fail?: FailRule }) => {
+  const recorded = recordingFs(nodeFileSystem, rules);
+  return { io: world.withPid(pid, recorded.fs), calls: recorded.calls };
+};
+const isTombstoneRename = (call: FsCall) => call.op === 'rename' && (call.to ?? '').endsWith(join('jobs', 'a', 'deleted'));
+const isSessionLink = (call: FsCall) => call.op === 'link' && (call.to ?? '').endsWith(join('sessions', 's1', 'session.lock'));
+
+describe('two deleters at once', () => {
+  it('our tombstone\'s tmp file was removed under us, but the other deleter\'s tombstone is there: the deletion goes on', async () => {
+    await add('a');
+    await runPass(world.io, world.config);
+    const first = once(isTombstoneRename);
+    const { io } = racing(2, { before: async (call) => {
+      if (!first(call)) return;
+      await writeFile(join(jobDir('a'), 'deleted'), '{"deletedAt":1}\n'); // the other deleter's tombstone
+      await unlink(call.path); // and its runner's tmp sweep took ours
+    } });
+    expect(await deleteJob(io, world.config, 'a')).toBe('deleted');
+    expect((await stateOf('a')).status).toBe('deleted');
+    expect((await readdir(jobDir('a'))).sort()).toEqual(['deleted', 'state.json']);
+  });
+
+  it('a tombstone write that fails with no tombstone written by anyone is thrown, and nothing is deleted', async () => {
+    await add('a');
+    await runPass(world.io, world.config);
+    const { io } = racing(2, { fail: (call) => (isTombstoneRename(call) ? errno('EACCES', 'rename') : undefined) });
+    await expect(deleteJob(io, world.config, 'a')).rejects.toMatchObject({ code: 'EACCES' });
+    expect((await stateOf('a')).status).toBe('complete');
+    expect((await readdir(jobDir('a'))).filter((n) => n === 'deleted')).toEqual([]);
+  });
+
+  it('the other deleter finishes while we wait for the session lock: already deleted, nothing done twice', async () => {
+    await add('a');
+    await runPass(world.io, world.config);
+    const first = once(isSessionLink);
+    const { io } = racing(2, { before: async (call) => { if (first(call)) expect(await deleteJob(world.withPid(3), world.config, 'a')).toBe('deleted'); } });
+    world.events.length = 0;
+    expect(await deleteJob(io, world.config, 'a')).toBe('already-deleted');
+    // Only the other deleter's job.deleted: ours removed and logged nothing.
+    expect(world.events.filter((e) => e.event === 'job.deleted').map((e) => e.pid)).toEqual([3]);
+  });
+
+  it('the job is purged while we wait for the session lock: already deleted', async () => {
+    await add('a');
+    await runPass(world.io, world.config);
+    const first = once(isSessionLink);
+    const { io } = racing(2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
+    expect(await deleteJob(io, world.config, 'a')).toBe('already-deleted');
+  });
+
+  it('a session held by a live runner: the tombstone is written and the deletion is left to that runner (pending)', async () => {
+    await add('a');
+    await mkdir(join(root(), 'sessions', 's1'), { recursive: true });
+    const holder = await acquireLock(world.withPid(5), { name: 'session', path: join(root(), 'sessions', 's1', 'session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
+    expect(holder.acquired).toBe(true);
+    expect(await deleteJob(world.io, world.config, 'a')).toBe('pending');
+    expect((await stateOf('a')).status).toBe('queued');
+    expect((await readdir(jobDir('a'))).sort()).toEqual(['deleted', 'input.srt', 'state.json']);
+    if (holder.acquired) await holder.lock.release();
+    // The next runner pass finishes it.
+    await runPass(world.io, world.config);
+    expect((await stateOf('a')).status).toBe('deleted');
+  });
+});
+
+describe('purge', () => {
+  it('a session-lock check that fails with a real error (not a takeover) is thrown', async () => {
+    await add('a');
+    await runPass(world.io, world.config);
+    world.clock.wallMs += 2 * 3600_000;
+    const { io } = racing(2, { fail: (call) => (call.op === 'stat' && call.path.includes(join('sessions', 's1', '.tmp-work-')) ? errno('EIO', 'stat') : undefined) });
+    await expect(purge(io, world.config, undefined)).rejects.toMatchObject({ code: 'EIO' });
+    expect(await readdir(join(root(), 'jobs'))).toEqual(['a']);
+  });
+
+  it('a kept job\'s directory that vanishes before its tmp sweep is skipped; one that cannot be listed is an error', async () => {
+    await add('a');
+    await add('b', 's2');
+    await runPass(world.io, world.config);
+    const first = once((call) => call.op === 'readdir' && call.path === jobDir('a'));
+    const vanish = racing(2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
+    expect(await purge(vanish.io, world.config, undefined)).toEqual({ jobs: 0, incompleteJobs: 0, sessions: 0, files: 0, bytes: 0, tmp: 0, locks: 0 });
+    // b's directory was still swept after a's vanished.
+    expect(vanish.calls.filter((c) => c.op === 'readdir' && c.path === jobDir('b'))).toHaveLength(1);
+    const denied = racing(2, { fail: (call) => (call.op === 'readdir' && call.path === jobDir('b') ? errno('EACCES', 'scandir') : undefined) });
+    await expect(purge(denied.io, world.config, undefined)).rejects.toMatchObject({ code: 'EACCES' });
+  });
+});
