@@ -51,6 +51,46 @@ describe('deletion', () => {
     expect(await readFile(sessionTranscript('s1'), 'utf8')).toBe('a newer transcript of the session\n');
   });
 
+  it('a session transcript of the same size but other bytes is not the deleted job\'s: it stays; the job\'s own goes, counted in bytes', async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    const own = await readFile(sessionTranscript('s1'));
+    const other = Buffer.from(own.map((byte) => (byte === 0x41 ? 0x42 : 0x41))); // same length, other bytes
+    await writeFile(sessionTranscript('s1'), other);
+    expect(await deleteJob(world.io, world.config, 'a')).toBe('deleted');
+    expect(await readFile(sessionTranscript('s1'))).toEqual(other);
+    // The same again with the job's own transcript in place: it goes, and its bytes are counted.
+    await add('b', 's2');
+    await runPass(world.io, world.config);
+    const jobFiles = await Promise.all(['input.srt', 'transcript.txt', 'draft.md', 'export.html'].map((n) => stat(join(root(), 'jobs', 'b', n))));
+    const transcriptBytes = (await stat(sessionTranscript('s2'))).size;
+    world.events.length = 0;
+    expect(await deleteJob(world.io, world.config, 'b')).toBe('deleted');
+    expect(await exists(sessionTranscript('s2'))).toBe(false);
+    expect(world.events.find((e) => e.event === 'job.deleted')).toMatchObject({ removedFiles: 5, removedBytes: jobFiles.reduce((sum, s) => sum + s.size, 0) + transcriptBytes });
+  });
+
+  it('a deleter whose session lock is taken over before it writes the deleted state commits nothing (fenced)', async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    const { recordingFs } = await import('./support/recordingFs.ts');
+    const { nodeFileSystem } = await import('../src/adapters/nodeFileSystem.ts');
+    const { rename: renameReal } = await import('node:fs/promises');
+    const { LockLostError } = await import('../src/errors.ts');
+    const sessionDir = join(root(), 'sessions', 's1');
+    let taken = false;
+    // The state write's tmp file is closed: just before its commit, a taker retires the deleter's lock.
+    const { fs } = recordingFs(nodeFileSystem, { before: async (call) => {
+      if (taken || call.op !== 'close' || !call.path.startsWith(join(sessionDir, '.tmp-work-')) || call.path.endsWith('owner.json')) return;
+      taken = true;
+      const work = call.path.slice(sessionDir.length + 1).split('/')[0]!;
+      await renameReal(join(sessionDir, work), join(sessionDir, `.tmp-reap-${work.slice('.tmp-work-'.length)}-by-00000000deadbeef`));
+    } });
+    await expect(deleteJob({ ...world.io, fs }, world.config, 'a')).rejects.toBeInstanceOf(LockLostError);
+    expect(taken).toBe(true);
+    expect(JSON.parse(await readFile(join(root(), 'jobs', 'a', 'state.json'), 'utf8'))).toMatchObject({ status: 'complete' });
+  });
+
   it('deleting a job that never got a transcript leaves the session transcript alone', async () => {
     await add('a', 's1');
     await runPass(world.io, world.config);
