@@ -81,6 +81,10 @@ describe('jobsHandler', () => {
 
   it('export: GET only; 409 until complete; then a hardened download of the export', async () => {
     await expectJson(await request('GET', '/api/jobs/talk/export'), 409, { error: 'job talk is queued, not complete' });
+    // A job directory whose state was never written (an enqueue in progress, or one that died): enqueuing, as in status.
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(world.config.root, 'jobs', 'half'));
+    await expectJson(await request('GET', '/api/jobs/half/export'), 409, { error: 'job half is enqueuing, not complete' });
     await runPass(world.io, world.config);
     await expectJson(await request('POST', '/api/jobs/talk/export'), 405, { error: 'method not allowed' }, { allow: 'GET' });
     const response = await request('GET', '/api/jobs/talk/export');

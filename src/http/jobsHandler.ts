@@ -66,7 +66,7 @@ export function jobsHandler(options: JobsHandlerOptions): (request: Request) => 
       if (action === 'export') {
         if (method !== 'GET') return json(405, { error: 'method not allowed' }, { allow: 'GET' });
         const state = await readJobState(io.fs, jobDir);
-        if (state?.status !== 'complete') return json(409, { error: `job ${jobId} is ${state?.status ?? 'unreadable'}, not complete` });
+        if (state?.status !== 'complete') return json(409, { error: `job ${jobId} is ${state?.status ?? 'enqueuing'}, not complete` });
         const body = await readNoFollow(io.fs, joinPath(jobDir, FILE.export));
         return new Response(body, {
           status: 200,
