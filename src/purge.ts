@@ -84,6 +84,9 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
   for (const dir of keptDirs) await sweepTmpFiles(io, config, dir, report);
   if (report.jobs > 0) await io.fs.syncDir(layout.jobsDir);
   for (const sessionId of await listSessionIds(io, layout)) {
+    // Only a real directory is a session: a symlink would lead the sweep out of the data root, and a
+    // plain file holds no lock to sweep (and must not stop the purge of everything else).
+    if (!(await isRealDirectory(io, layout.sessionDir(sessionId)))) continue;
     const sweep = await sweepLockDirectory(io, {
       name: 'session', path: layout.sessionLock(sessionId), staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs, logFields: { sessionId },
     }, undefined);
@@ -163,11 +166,16 @@ async function listSessionIds(io: Io, layout: Layout): Promise<string[]> {
   }
 }
 
+async function isRealDirectory(io: Io, path: string): Promise<boolean> {
+  const stats = await io.fs.lstat(path).catch(() => undefined);
+  return stats !== undefined && stats.isDirectory && !stats.isSymbolicLink;
+}
+
 /** A session no job refers to: its transcript goes once it is older than the TTL. */
 async function purgeSession(io: Io, config: RuntimeConfig, layout: Layout, sessionId: string, report: PurgeReport): Promise<boolean> {
   const dir = layout.sessionDir(sessionId);
-  const stats = await io.fs.lstat(dir).catch(() => undefined);
-  if (stats === undefined || stats.isSymbolicLink || !stats.isDirectory) return false;
+  // Checked again: the directory may have been replaced since the sweep (another process's purge).
+  if (!(await isRealDirectory(io, dir))) return false;
   const transcript = joinPath(dir, FILE.transcript);
   if (!(await olderThan(io, transcript, config.ttlMs)) && (await io.fs.lstat(transcript).catch(() => undefined)) !== undefined) return false;
   const locked = await withSessionLock(io, config, sessionId, {}, async (lock) => {

@@ -10,6 +10,8 @@ import { enqueue } from '../src/enqueue.ts';
 import { runPass } from '../src/runnerPass.ts';
 import { deleteJob } from '../src/deleteJob.ts';
 import { purge } from '../src/purge.ts';
+import { retryJob } from '../src/retryJob.ts';
+import { UsageError } from '../src/errors.ts';
 import { acquireLock } from '../src/ownerLock.ts';
 import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
 import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
@@ -115,5 +117,41 @@ describe('purge', () => {
     expect(vanish.calls.filter((c) => c.op === 'readdir' && c.path === jobDir('b'))).toHaveLength(1);
     const denied = racing(2, { fail: (call) => (call.op === 'readdir' && call.path === jobDir('b') ? errno('EACCES', 'scandir') : undefined) });
     await expect(purge(denied.io, world.config, undefined)).rejects.toMatchObject({ code: 'EACCES' });
+  });
+
+  it('an expired job removed by another process while purge waits for its session lock is skipped, not counted', async () => {
+    await add('a');
+    await add('b');
+    await runPass(world.io, world.config);
+    world.clock.wallMs += 2 * 3600_000;
+    const first = once(isSessionLink);
+    const { io } = racing(2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
+    expect(await purge(io, world.config, undefined)).toMatchObject({ jobs: 1 });
+    expect(await readdir(join(root(), 'jobs'))).toEqual([]);
+  });
+
+  it('a session directory removed by another process between purge\'s sweep of it and its removal is left alone', async () => {
+    await add('a');
+    await runPass(world.io, world.config);
+    await rm(jobDir('a'), { recursive: true }); // s1 now has no job: its transcript is the session's last trace
+    let looks = 0;
+    const { io } = racing(2, { before: async (call) => {
+      // The first look is before the lock sweep; the second, purgeSession's own check, comes after it.
+      if (call.op === 'lstat' && call.path === join(root(), 'sessions', 's1') && ++looks === 2) await rm(join(root(), 'sessions', 's1'), { recursive: true });
+    } });
+    expect(await purge(io, world.config, undefined)).toMatchObject({ sessions: 0, files: 0 });
+    expect(looks).toBe(2);
+  });
+});
+
+describe('manual retry', () => {
+  it('a job removed while the retry waits for its session lock is an unknown job', async () => {
+    await add('a');
+    const { writeFile: write } = await import('node:fs/promises');
+    const failed = { ...(await stateOf('a')), status: 'failed' };
+    await write(join(jobDir('a'), 'state.json'), JSON.stringify(failed));
+    const first = once(isSessionLink);
+    const { io } = racing(2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
+    await expect(retryJob(io, world.config, 'a')).rejects.toThrow(new UsageError('unknown job a'));
   });
 });
