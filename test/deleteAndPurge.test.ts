@@ -91,6 +91,21 @@ describe('deletion', () => {
     expect(JSON.parse(await readFile(join(root(), 'jobs', 'a', 'state.json'), 'utf8'))).toMatchObject({ status: 'complete' });
   });
 
+  it('only a live job of the same session keeps the session transcript; a job still being enqueued keeps it too', async () => {
+    await add('a', 's1');
+    await add('b', 's2');
+    await runPass(world.io, world.config);
+    // b lives in another session: a's deletion takes s1's transcript; its lock events name the job.
+    world.events.length = 0;
+    expect(await deleteJob(world.io, world.config, 'a')).toBe('deleted');
+    expect(await exists(sessionTranscript('s1'))).toBe(false);
+    expect(world.events.find((e) => e.event === 'lock.acquired')).toMatchObject({ lock: 'session', sessionId: 's1', jobId: 'a' });
+    // A job directory with no state yet (an enqueue in progress) may be of the same session: keep, to be safe.
+    await mkdir(join(root(), 'jobs', 'half'));
+    expect(await deleteJob(world.io, world.config, 'b')).toBe('deleted');
+    expect(await exists(sessionTranscript('s2'))).toBe(true);
+  });
+
   it('deleting a job that never got a transcript leaves the session transcript alone', async () => {
     await add('a', 's1');
     await runPass(world.io, world.config);

@@ -51,6 +51,9 @@ describe('jobsHandler', () => {
     }
     await expectJson(await request('GET', '/api/jobs/nope'), 404, { error: 'unknown job nope' });
     expect((await request('GET', '/api/jobs/talk/')).status).toBe(200);
+    expect((await request('GET', '/api/jobs/talk//')).status).toBe(200);
+    // 'runner' is a route only on its own: with an action it is a job id like any other.
+    await expectJson(await request('GET', '/api/jobs/runner/export'), 404, { error: 'unknown job runner' });
   });
 
   it('runner: GET and POST run a pass; other methods are 405 with Allow', async () => {

@@ -33,6 +33,8 @@ describe('stage handlers', () => {
     expect(transcribeText('c.vtt', enc('x\nWEBVTT\n'))).toBe('x\nWEBVTT\n');
     // A byte-order mark is dropped at the start only; elsewhere it is whitespace like any other.
     expect(transcribeText('n.txt', enc('a\uFEFFb'))).toBe('a b\n');
+    // A byte-order mark, a cue number with trailing blanks and spoken text ending in digits.
+    expect(transcribeText('c.srt', enc('\uFEFF1 \r\n00:00:01,000 --> 00:00:02,000\r\nCall 911\r\n'))).toBe('Call 911\n');
   });
 
   it('transcribe refuses other types, non-UTF-8 and empty input, as permanent invalid input', () => {
@@ -47,6 +49,7 @@ describe('stage handlers', () => {
   it('draft: a title, a word count, paragraphs of four lines', () => {
     const transcript = 'l1\nl2\nl3\nl4\nl5 has   three words\n';
     expect(renderDraft('s1', 'j1', transcript)).toBe('# Draft: session s1\n\n_Job j1 · 8 words_\n\nl1 l2 l3 l4\n\nl5 has   three words\n\n');
+    expect(renderDraft('s', 'j', 'one two three')).toContain('_Job j · 3 words_');
     expect(renderDraft('s', 'j', 'a\tb  c\nd\ne\nf\n')).toBe('# Draft: session s\n\n_Job j · 6 words_\n\na\tb  c d e f\n\n');
   });
 
