@@ -166,6 +166,36 @@ describe('capture of a lock file with no work directory (after a power loss)', (
   });
 });
 
+describe('an adversary that makes every acquire round see a lock that is gone by the time it is read', () => {
+  // Before each of our links the rival links a lock; before each of our reads of it the rival removes it.
+  const flapping = (pid: number) => racing(pid, { before: async (call) => {
+    if (call.op === 'link' && call.to === options.path) await writeFile(options.path, record(7, NEWER));
+    if (call.op === 'readFile' && call.path === options.path) await unlink(options.path).catch(() => undefined);
+  } });
+
+  it('acquire gives up after a bounded number of rounds: busy, with no holder to name', async () => {
+    const { io, calls } = flapping(2);
+    expect(await acquireLock(io, options)).toEqual({ acquired: false, holder: undefined });
+    expect(calls.filter((c) => c.op === 'link')).toHaveLength(8);
+    const busy = world.events.filter((e) => e.event === 'lock.busy');
+    expect(busy).toEqual([{ event: 'lock.busy', lock: 'session', sessionId: 's', holderPid: undefined, holderHost: undefined, pid: 2 }]);
+    expect(await readdir(dir)).toEqual([]); // the rival removed its lock last; our work directory is gone
+  });
+
+  it('a manual retry that meets it says the session is busy, holder unknown', async () => {
+    const { enqueue } = await import('../src/enqueue.ts');
+    const { retryJob, JobBusyError } = await import('../src/retryJob.ts');
+    const config = { ...world.config };
+    await enqueue(world.io, config, { jobId: 'j', sessionId: 's9', inputName: 'a.txt', inputBytes: new TextEncoder().encode('words') });
+    const statePath = join(config.root, 'jobs', 'j', 'state.json');
+    await writeFile(statePath, JSON.stringify({ ...JSON.parse(await readFile(statePath, 'utf8')), status: 'failed' }));
+    await mkdir(join(config.root, 'sessions', 's9'), { recursive: true });
+    options = { ...options, path: join(config.root, 'sessions', 's9', 'session.lock') };
+    const { io } = flapping(3);
+    await expect(retryJob(io, config, 'j')).rejects.toThrow(new JobBusyError('job j: session s9 is locked by pid ?; try again'));
+  });
+});
+
 describe('heartbeat and sweep errors', () => {
   it('a heartbeat whose rename fails with a real error throws it and does not mark the lock lost', async () => {
     const { io } = racing(1, { fail: (call) => (call.op === 'rename' && call.path.includes('.tmp-hb-') ? errno('EACCES', 'rename') : undefined) });
