@@ -349,3 +349,63 @@ describe('pipeline branches', () => {
     expect((await runPass(io, world.config)).outcomes.complete).toBe(1);
   });
 });
+
+describe('what runPass adds around runDueJobs', () => {
+  it('logs pass.start once it holds runner.lock, before its purge', async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    const order = world.events.map((e) => e.event).filter((e) => e === 'pass.start' || e === 'purge.done' || e === 'pass.done');
+    expect(order).toEqual(['pass.start', 'purge.done', 'pass.done']);
+  });
+
+  it('counts the deadline from the start of the pass: a purge that used it all leaves no time for jobs', async () => {
+    await add('a', 's1');
+    let advanced = false;
+    const slowPurge = recordingFs(nodeFileSystem, { before: (call) => {
+      // purge lists sessions/ once; let that take the whole pass deadline.
+      if (!advanced && call.op === 'readdir' && call.path === join(world.config.root, 'sessions')) {
+        advanced = true;
+        world.clock.advance(world.config.passDeadlineMs);
+      }
+    } });
+    const summary = await runPass({ ...world.io, fs: slowPurge.fs }, world.config);
+    expect(advanced).toBe(true);
+    expect(summary).toMatchObject({ deadlineReached: true, ran: 0 });
+    expect((await stateOf('a')).status).toBe('queued');
+  });
+
+  it('checks runner.lock before each job: a pass whose runner.lock was taken over starts no further job', async () => {
+    await add('a', 's1');
+    await add('b', 's2');
+    const root = world.config.root;
+    let taken = false;
+    const takeover = recordingFs(nodeFileSystem, { before: async (call) => {
+      // Job a's session lock is being released: now another runner retires this pass's runner.lock.
+      if (taken || call.op !== 'rmdir' || !call.path.includes(join('sessions', 's1', '.tmp-reap-'))) return;
+      taken = true;
+      const { readdir, rename } = await import('node:fs/promises');
+      const work = (await readdir(root)).find((n) => n.startsWith('.tmp-work-'))!;
+      await rename(join(root, work), join(root, `.tmp-reap-${work.slice('.tmp-work-'.length)}-by-00000000deadbeef`));
+    } });
+    const { LockLostError } = await import('../src/errors.ts');
+    await expect(runPass({ ...world.io, fs: takeover.fs }, world.config)).rejects.toBeInstanceOf(LockLostError);
+    expect(taken).toBe(true);
+    expect((await stateOf('a')).status).toBe('complete');
+    expect((await stateOf('b')).status).toBe('queued');
+  });
+
+  it('a deletion that lands while a stage runs is seen at that stage\'s commit: aborted with the reason, then deleted', async () => {
+    await add('a', 's1');
+    const deletingDraft: StageHandlers = {
+      ...defaultHandlers,
+      draft: async (input) => {
+        await writeFile(join(jobDir('a'), 'deleted'), '{"deletedAt":1}\n');
+        return defaultHandlers.draft(input);
+      },
+    };
+    const summary = await runPass({ ...world.io, handlers: deletingDraft }, world.config);
+    expect(summary.outcomes).toMatchObject({ deleted: 1, complete: 0 });
+    expect(named('job.aborted')).toEqual([{ event: 'job.aborted', jobId: 'a', sessionId: 's1', stage: 'draft', reason: 'deleted', error: 'job a was deleted', pid: 1000 }]);
+    expect((await stateOf('a')).status).toBe('deleted');
+  });
+});
