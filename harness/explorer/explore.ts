@@ -11,6 +11,9 @@
 // the checks after it run once per distinct crash state and recovery schedule (same fingerprint, same
 // recovery crash point) and the verdict is shared, as a model checker shares the verdict of a state it
 // has already explored: recovery is a deterministic function of the files it boots on and its seed.
+// Recoveries run with calls that take no simulated time and one seed for the whole exploration, so
+// many end in the same configuration; the rerun (I1) and purge (I5) checks then run once for it
+// (AfterRecoveryMemo). test/exploreSharing.test.ts shows the shared verdicts equal the unshared ones.
 import type { RuntimeConfig } from '../../src/config.ts';
 import { runPass } from '../../src/runnerPass.ts';
 import { World } from '../world/world.ts';
@@ -29,7 +32,7 @@ import { checkAtomicity } from '../invariants/i2Atomicity.ts';
 import { checkAckDurable } from '../invariants/i6AckDurable.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
 import type { Violation } from '../invariants/violation.ts';
-import { recoverAndCheck } from './recovery.ts';
+import { AfterRecoveryMemo, recoverAndCheck } from './recovery.ts';
 import { Fingerprinter } from '../simFs/fingerprint.ts';
 
 export type ModelName = 'process-kill' | 'lazyfs' | 'pessimistic' | 'subset';
@@ -47,6 +50,11 @@ export interface ExploreOptions {
   readonly decorate?: readonly ((fs: FileSystem, process: SimProcess) => FileSystem)[];
   readonly handlers?: StageHandlers;
   readonly variants?: RuntimeVariants;
+  /**
+   * Share the verdict of the checks after recovery between recoveries that end in the same
+   * configuration (default true; see AfterRecoveryMemo). Off only to cross-check that sharing.
+   */
+  readonly shareAfterRecovery?: boolean;
   /** Stop at the first violating crash state. */
   readonly stopAtFirst?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
@@ -65,6 +73,8 @@ export interface ExploreResult {
   readonly victimOps: number;
   /** Crash states that were recovered; the others were identical to one of these. */
   readonly distinctStates: number;
+  /** Rerun-and-purge checks run: one per configuration that recoveries ended in (see AfterRecoveryMemo). */
+  readonly afterRecoveryRuns: number;
   readonly elapsedMs: number;
 }
 
@@ -152,6 +162,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   }
   const fingerprints = new Fingerprinter();
   const recovered = new Map<string, { violations: Violation[]; invariantChecks: number }>();
+  const afterRecovery = options.shareAfterRecovery === false ? undefined : new AfterRecoveryMemo();
   for (const [index, task] of tasks.entries()) {
     const { core, acked, model } = await task.make();
     crashStates += 1;
@@ -162,7 +173,8 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
     let recovery = recovered.get(key);
     if (recovery === undefined) {
       recovery = await recoverAndCheck(core, {
-        config: options.config, golden, seed: options.seed + index, startMs: recorded.startMs, monitor, spawn: runtimeSpawn(options), trace: false,
+        config: options.config, golden, seed: options.seed, startMs: recorded.startMs, monitor, spawn: runtimeSpawn(options), trace: false, opLatencyMs: 0,
+        ...(afterRecovery !== undefined ? { afterRecovery } : {}),
         ...(crashRecovery !== undefined ? { crashRecoveryAtOp: crashRecovery } : {}),
       });
       recovered.set(key, recovery);
@@ -176,7 +188,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   }
   for (const v of monitor.violations) violations.push({ ...v, crashPoint: 'any' });
   invariantChecks += monitor.commitsChecked;
-  return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, distinctStates: recovered.size, elapsedMs: performance.now() - started };
+  return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, distinctStates: recovered.size, afterRecoveryRuns: afterRecovery?.verdicts.size ?? recovered.size, elapsedMs: performance.now() - started };
 }
 
 function runtimeSpawn(options: ExploreOptions): SpawnOptions {
