@@ -8,6 +8,7 @@
 // distinct array it has seen).
 import type { DirNode, SimFsCore } from './simFsCore.ts';
 import { bytesEqual } from './snapshot.ts';
+import { crc32 } from '../../src/checksum.ts';
 
 export class Fingerprinter {
   private readonly viewIds = new WeakMap<ArrayBufferLike, Map<string, number>>();
@@ -65,13 +66,7 @@ export class Fingerprinter {
   }
 }
 
-/** Two 32-bit multiplicative hashes over the bytes (a 64-bit digest; equality is confirmed by content). */
+/** CRC-32 of the bytes (native, via node:zlib): a bucket key; equality is confirmed by content. */
 function digest(bytes: Uint8Array): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < bytes.length; i++) {
-    a = Math.imul(a ^ bytes[i]!, 0x01000193);
-    b = Math.imul(b + bytes[i]! + i, 0x5bd1e995) ^ (b >>> 15);
-  }
-  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
+  return crc32(bytes).toString(36);
 }
