@@ -2,8 +2,8 @@
 // deleted) whose last update is older than `ttlMs` (session by session, one session lock each),
 // enqueues that died before writing state, stale `.tmp-` files, stale locks and their work
 // directories, and session directories no job refers to. Every removal is counted, so the report
-// matches what was done. Jobs whose state cannot be read are never purged: that would lose the
-// evidence. Ages use the wall clock; an age below zero (the clock stepped backwards) is never old,
+// matches what was done. Jobs whose state cannot be read are never purged, nor their tmp files swept:
+// that would lose the evidence. Symlinks in jobs/ and sessions/ are never followed. Ages use the wall clock; an age below zero (the clock stepped backwards) is never old,
 // so a backward step cannot purge fresh work.
 import type { Io } from './ports/io.ts';
 import type { RuntimeConfig } from './config.ts';
@@ -60,7 +60,11 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
         continue;
       }
       liveSessions.add(entry.state.sessionId);
-    } else if ('incomplete' in entry && nowMs - entry.mtimeMs > config.staleAfterMs) {
+    } else if (entry.error !== undefined) {
+      // Unreadable, a symlink or not a directory: left untouched, tmp files too (they may be the only
+      // copy of the newest write; through a symlink they are not ours at all).
+      continue;
+    } else if (nowMs - entry.mtimeMs > config.staleAfterMs) {
       add(await removeTree(io.fs, layout.jobDir(entry.jobId)));
       report.incompleteJobs += 1;
       continue;

@@ -86,6 +86,25 @@ describe('what purge logs and counts', () => {
   });
 });
 
+describe('job directories purge leaves alone', () => {
+  it('a symlinked job directory is never swept, nor is an unreadable job (its files are the evidence)', async () => {
+    const elsewhere = join(world.root, 'elsewhere');
+    await mkdir(elsewhere);
+    await writeFile(join(elsewhere, '.tmp-outside'), 'not ours');
+    await mkdir(join(root(), 'jobs', 'broken'), { recursive: true });
+    await writeFile(join(root(), 'jobs', 'broken', 'state.json'), '{');
+    await writeFile(join(root(), 'jobs', 'broken', '.tmp-last-write'), 'maybe the newest state');
+    const old = Date.now() - 2 * TTL_MS;
+    for (const path of [join(elsewhere, '.tmp-outside'), join(root(), 'jobs', 'broken', '.tmp-last-write')]) await setMtime(path, old);
+    const { symlink } = await import('node:fs/promises');
+    await symlink(elsewhere, join(root(), 'jobs', 'linked'));
+    world.clock.wallMs = Date.now() + 2 * TTL_MS;
+    expect(await purge(world.io, world.config, undefined)).toMatchObject({ tmp: 0, files: 0 });
+    expect(await readdir(elsewhere)).toEqual(['.tmp-outside']);
+    expect((await readdir(join(root(), 'jobs', 'broken'))).sort()).toEqual(['.tmp-last-write', 'state.json']);
+  });
+});
+
 describe('session directories purge leaves alone', () => {
   it('a file named like a session is not a session directory: untouched', async () => {
     await mkdir(join(root(), 'sessions'), { recursive: true });
