@@ -3,8 +3,9 @@
 // enqueues that died before writing state, stale `.tmp-` files, stale locks and their work
 // directories, and session directories no job refers to. Every removal is counted, so the report
 // matches what was done. Jobs whose state cannot be read are never purged, nor their tmp files swept:
-// that would lose the evidence. Symlinks in jobs/ and sessions/ are never followed. Ages use the wall clock; an age below zero (the clock stepped backwards) is never old,
-// so a backward step cannot purge fresh work.
+// that would lose the evidence. Symlinks in jobs/ and sessions/ are never followed. Ages use the
+// wall clock; an age below zero (the clock stepped backwards) is never old, so a backward step
+// cannot purge fresh work.
 import type { Io } from './ports/io.ts';
 import type { RuntimeConfig } from './config.ts';
 import { isNotFound } from './ports/fileSystem.ts';
