@@ -10,9 +10,8 @@ import { readJobState, writeJobState, type JobState } from './jobState.ts';
 import { hasTombstone, writeTombstone } from './tombstone.ts';
 import { ignoreNotFound, removeTree } from './removeTree.ts';
 import { crc32 } from './checksum.ts';
-import { UsageError } from './errors.ts';
 import { withSessionLock } from './sessionLock.ts';
-import { listJobs } from './listJobs.ts';
+import { listJobs, readJobForCommand } from './listJobs.ts';
 
 const KEEP = new Set<string>([FILE.state, FILE.tombstone]);
 
@@ -52,8 +51,7 @@ export type DeleteOutcome = 'deleted' | 'already-deleted' | 'pending';
 export async function deleteJob(io: Io, config: RuntimeConfig, jobId: string): Promise<DeleteOutcome> {
   const layout = new Layout(config.root);
   const jobDir = layout.jobDir(jobId);
-  const state = await readJobState(io.fs, jobDir);
-  if (state === undefined) throw new UsageError(`unknown job ${jobId}`);
+  const state = await readJobForCommand(io.fs, layout, jobId);
   if (state.status === 'deleted') return 'already-deleted';
   if (!(await hasTombstone(io, jobDir))) {
     // Two deleters at once: the runner may remove the other's tmp file; the tombstone is what counts.

@@ -6,7 +6,7 @@ import { isNotFound } from './ports/fileSystem.ts';
 import { Layout, isTmpName, joinPath } from './layout.ts';
 import { isValidId } from './ids.ts';
 import { readJobState, type JobState } from './jobState.ts';
-import { CorruptFileError, PermanentError } from './errors.ts';
+import { CorruptFileError, PermanentError, UsageError } from './errors.ts';
 
 export type JobEntry =
   | { readonly jobId: string; readonly state: JobState; readonly error?: undefined }
@@ -41,6 +41,18 @@ export async function readJobEntry(fs: FileSystem, layout: Layout, jobId: string
   } catch (error) {
     return { jobId, error: error instanceof Error ? error : new Error(String(error)) };
   }
+}
+
+/**
+ * One job's state for a command (delete, retry, export): through readJobEntry, so a job directory that
+ * is a symlink or not a directory is refused with its typed error and never followed. No such job, or
+ * one still being enqueued (no state yet), is a UsageError.
+ */
+export async function readJobForCommand(fs: FileSystem, layout: Layout, jobId: string): Promise<JobState> {
+  const entry = await readJobEntry(fs, layout, jobId);
+  if (entry.state !== undefined) return entry.state;
+  if (entry.error === undefined || isNotFound(entry.error)) throw new UsageError(`unknown job ${jobId}`);
+  throw entry.error;
 }
 
 export async function listJobs(fs: FileSystem, layout: Layout): Promise<JobEntry[]> {

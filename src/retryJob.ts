@@ -7,15 +7,16 @@ import { Layout } from './layout.ts';
 import { readJobState, writeJobState } from './jobState.ts';
 import { JobsError, UsageError } from './errors.ts';
 import { withSessionLock } from './sessionLock.ts';
+import { readJobForCommand } from './listJobs.ts';
 
 export class JobBusyError extends JobsError {
   override readonly name = 'JobBusyError';
 }
 
 export async function retryJob(io: Io, config: RuntimeConfig, jobId: string): Promise<void> {
-  const jobDir = new Layout(config.root).jobDir(jobId);
-  const listed = await readJobState(io.fs, jobDir);
-  if (listed === undefined) throw new UsageError(`unknown job ${jobId}`);
+  const layout = new Layout(config.root);
+  const jobDir = layout.jobDir(jobId);
+  const listed = await readJobForCommand(io.fs, layout, jobId);
   const locked = await withSessionLock(io, config, listed.sessionId, { jobId }, async (lock) => {
     const state = await readJobState(io.fs, jobDir);
     if (state === undefined) throw new UsageError(`unknown job ${jobId}`);

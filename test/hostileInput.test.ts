@@ -112,6 +112,29 @@ describe('symlinks planted in the data root', () => {
     await outsideUntouched();
   });
 
+  it('delete, retry and export refuse a job directory that is a symlink out of the root, even one with a valid state', async () => {
+    // The outside directory looks like a real failed job 'evil' with an export: a command that followed
+    // the symlink would tombstone and empty it (delete), rewrite its state (retry) or serve its file.
+    await add('real');
+    await runPass(world.io, world.config);
+    const state = JSON.parse(await readFile(join(jobDir('real'), 'state.json'), 'utf8'));
+    await writeFile(join(outside, 'state.json'), JSON.stringify({ ...state, jobId: 'evil', status: 'failed' }));
+    await writeFile(join(outside, 'export.html'), '<p>outside</p>');
+    await symlink(outside, jobDir('evil'));
+    const { deleteJob } = await import('../src/deleteJob.ts');
+    const { retryJob } = await import('../src/retryJob.ts');
+    const { jobsHandler } = await import('../src/http/jobsHandler.ts');
+    const refusal = /evil is a symlink; job directories must be real directories/;
+    await expect(deleteJob(world.io, world.config, 'evil')).rejects.toThrow(refusal);
+    await expect(retryJob(world.io, world.config, 'evil')).rejects.toThrow(refusal);
+    const handle = jobsHandler({ io: world.io, config: world.config, secret: 's' });
+    const exported = await handle(new Request('http://localhost/api/jobs/evil/export', { headers: { authorization: 'Bearer s' } }));
+    expect(exported.status).toBe(500);
+    expect(await exported.text()).toMatch(refusal);
+    expect((await readdir(outside)).sort()).toEqual(['export.html', 'secret.txt', 'state.json']);
+    expect(JSON.parse(await readFile(join(outside, 'state.json'), 'utf8'))).toMatchObject({ status: 'failed' });
+  });
+
   it('a session directory that is a symlink out of the root: no lock or transcript is written through it', async () => {
     await add('j1', 'evil');
     await mkdir(join(world.config.root, 'sessions'), { recursive: true });

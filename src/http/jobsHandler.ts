@@ -14,7 +14,7 @@ import { runPass } from '../runnerPass.ts';
 import { statusReport } from '../statusReport.ts';
 import { retryJob, JobBusyError } from '../retryJob.ts';
 import { deleteJob } from '../deleteJob.ts';
-import { readJobState } from '../jobState.ts';
+import { readJobEntry } from '../listJobs.ts';
 import { FILE, Layout, joinPath } from '../layout.ts';
 import { UsageError, errorMessage } from '../errors.ts';
 import { readNoFollow } from '../readNoFollow.ts';
@@ -65,7 +65,9 @@ export function jobsHandler(options: JobsHandlerOptions): (request: Request) => 
       }
       if (action === 'export') {
         if (method !== 'GET') return json(405, { error: 'method not allowed' }, { allow: 'GET' });
-        const state = await readJobState(io.fs, jobDir);
+        const entry = await readJobEntry(io.fs, new Layout(config.root), jobId);
+        if (entry.error !== undefined) throw entry.error;
+        const state = entry.state;
         if (state?.status !== 'complete') return json(409, { error: `job ${jobId} is ${state?.status ?? 'enqueuing'}, not complete` });
         const body = await readNoFollow(io.fs, joinPath(jobDir, FILE.export));
         return new Response(body, {
