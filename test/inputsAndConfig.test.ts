@@ -60,7 +60,12 @@ describe('enqueue', () => {
 
 describe('config', () => {
   it('defaults, and every bound refused with its reason', () => {
-    expect(makeConfig({ root: '/r' })).toEqual({ root: '/r', ...DEFAULT_CONFIG });
+    // The documented defaults, written out (comparing with DEFAULT_CONFIG itself could never fail).
+    expect(makeConfig({ root: '/r' })).toEqual({
+      root: '/r', staleAfterMs: 120_000, heartbeatEveryMs: 15_000, maxAttempts: 5, backoffBaseMs: 600_000,
+      backoffCapMs: 21_600_000, ttlMs: 604_800_000, passDeadlineMs: 840_000, maxJobsPerPass: 10_000, concurrency: 1,
+    });
+    expect(DEFAULT_CONFIG).not.toHaveProperty('root');
     const bad: [Record<string, unknown>, RegExp][] = [
       [{ root: '' }, /root/], [{ staleAfterMs: 0 }, /staleAfterMs/], [{ heartbeatEveryMs: 0 }, /heartbeatEveryMs/],
       [{ maxAttempts: 0 }, /maxAttempts/], [{ maxAttempts: 101 }, /maxAttempts/], [{ backoffBaseMs: -1 }, /backoffBaseMs/],
