@@ -177,6 +177,8 @@ describe('an adversary that makes every acquire round see a lock that is gone by
     const { io, calls } = flapping(2);
     expect(await acquireLock(io, options)).toEqual({ acquired: false, holder: undefined });
     expect(calls.filter((c) => c.op === 'link')).toHaveLength(8);
+    // A lock that is gone when read is simply linked for again: nothing is retired in between.
+    expect(calls.filter((c) => c.op === 'rename')).toEqual([]);
     const busy = world.events.filter((e) => e.event === 'lock.busy');
     expect(busy).toEqual([{ event: 'lock.busy', lock: 'session', sessionId: 's', holderPid: undefined, holderHost: undefined, pid: 2 }]);
     expect(await readdir(dir)).toEqual([]); // the rival removed its lock last; our work directory is gone
@@ -210,6 +212,24 @@ describe('heartbeat and sweep errors', () => {
   it('a sweep whose directory listing fails with anything but ENOENT throws it', async () => {
     const { io } = racing(50, { fail: (call) => (call.op === 'readdir' && call.path === dir ? errno('EACCES', 'scandir') : undefined) });
     await expect(sweepLockDirectory(io, options, undefined)).rejects.toMatchObject({ code: 'EACCES' });
+  });
+
+  it('an orphan work directory of a live owner in the middle of its acquire is kept, however old', async () => {
+    const orphan = join(dir, `.tmp-work-${STALE}`);
+    await mkdir(orphan);
+    await writeFile(join(orphan, 'owner.json'), record(9, STALE)); // pid 9 is alive: it is about to link
+    world.clock.wallMs += 30_000; // within the stale bound of its record
+    expect(await sweepLockDirectory(world.withPid(50), options, undefined)).toEqual({ locks: 0, tmp: 0, files: 0, bytes: 0 });
+    expect(await readdir(dir)).toEqual([`.tmp-work-${STALE}`]);
+  });
+
+  it('a busy lock costs one link: a fresh holder ends the acquire at once', async () => {
+    const holder = await mustAcquire(world.withPid(1));
+    const { io, calls } = racing(2, {});
+    expect((await acquireLock(io, options)).acquired).toBe(false);
+    expect(calls.filter((c) => c.op === 'link')).toHaveLength(1);
+    expect(calls.filter((c) => c.op === 'rename')).toEqual([]);
+    await holder.release();
   });
 
   it('an orphan work directory with the record of a dead owner is retired at once, however new', async () => {
