@@ -4,8 +4,8 @@
 // other. File bytes enter as a small id: by identity of the array (a core never changes an array in
 // place, so the crash states of one run share them), else by content (a digest, confirmed byte for
 // byte, so no collision can merge two states). Durability layers are not part of it: use it on crash
-// states, whose layers equal their visible tree, or where no crash follows (the checks after recovery). One Fingerprinter per exploration (it keeps every
-// distinct array it has seen).
+// states, whose layers equal their visible tree, or where no crash follows (the checks after
+// recovery). One Fingerprinter per exploration (it keeps every distinct array it has seen).
 import type { DirNode, SimFsCore } from './simFsCore.ts';
 import { bytesEqual } from './snapshot.ts';
 import { crc32 } from '../../src/checksum.ts';
