@@ -25,7 +25,8 @@ export function transcribeText(inputName: string, bytes: Uint8Array): string {
   } catch {
     throw new InvalidInputError('invalid audio: input is not valid UTF-8 text');
   }
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  // A leading byte-order mark is already gone: TextDecoder drops it (ignoreBOM is false).
+  const lines = text.split(/\r\n|\r|\n/);
   const spoken = ext === 'txt' ? lines : captionLines(lines, ext === 'vtt');
   const cleaned = spoken.map((line) => line.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim()).filter((line) => line !== '');
   if (cleaned.length === 0) throw new InvalidInputError('invalid audio: input contains no words');

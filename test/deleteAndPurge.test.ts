@@ -106,6 +106,23 @@ describe('deletion', () => {
     expect(await exists(sessionTranscript('s2'))).toBe(true);
   });
 
+  it('the last job of a session is deleted even when the session transcript is already gone', async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    const { rm } = await import('node:fs/promises');
+    await rm(sessionTranscript('s1'));
+    world.events.length = 0;
+    expect(await deleteJob(world.io, world.config, 'a')).toBe('deleted');
+    expect(world.events.find((e) => e.event === 'job.deleted')).toMatchObject({ removedFiles: 4 });
+  });
+
+  it('a job still being enqueued (no state yet) is an unknown job to delete and to retry', async () => {
+    await mkdir(join(root(), 'jobs', 'half'), { recursive: true });
+    const { retryJob } = await import('../src/retryJob.ts');
+    await expect(deleteJob(world.io, world.config, 'half')).rejects.toThrow(new UsageError('unknown job half'));
+    await expect(retryJob(world.io, world.config, 'half')).rejects.toThrow(new UsageError('unknown job half'));
+  });
+
   it('deleting a job that never got a transcript leaves the session transcript alone', async () => {
     await add('a', 's1');
     await runPass(world.io, world.config);
