@@ -13,9 +13,8 @@ import { purge } from '../src/purge.ts';
 import { retryJob } from '../src/retryJob.ts';
 import { UsageError } from '../src/errors.ts';
 import { acquireLock } from '../src/ownerLock.ts';
-import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
 import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
-import { errno, recordingFs, type BeforeRule, type FailRule, type FsCall } from './support/recordingFs.ts';
+import { errno, firstCall, racingIo, type FsCall } from './support/recordingFs.ts';
 
 let world: TestWorld;
 beforeEach(async () => {
@@ -27,14 +26,6 @@ const root = () => world.config.root;
 const jobDir = (id: string) => join(root(), 'jobs', id);
 const add = (id: string, sessionId = 's1') => enqueue(world.io, world.config, { jobId: id, sessionId, inputName: 'talk.srt', inputBytes: bytes(SRT) });
 const stateOf = async (id: string) => JSON.parse(await readFile(join(jobDir(id), 'state.json'), 'utf8')) as { status: string };
-const once = (rule: (call: FsCall) => boolean) => {
-  let done = false;
-  return (call: FsCall) => !done && rule(call) && (done = true);
-};
-const racing = (pid: number, rules: { before?: BeforeRule; fail?: FailRule }) => {
-  const recorded = recordingFs(nodeFileSystem, rules);
-  return { io: world.withPid(pid, recorded.fs), calls: recorded.calls };
-};
 const isTombstoneRename = (call: FsCall) => call.op === 'rename' && (call.to ?? '').endsWith(join('jobs', 'a', 'deleted'));
 const isSessionLink = (call: FsCall) => call.op === 'link' && (call.to ?? '').endsWith(join('sessions', 's1', 'session.lock'));
 
@@ -42,8 +33,8 @@ describe('two deleters at once', () => {
   it('our tombstone\'s tmp file was removed under us, but the other deleter\'s tombstone is there: the deletion goes on', async () => {
     await add('a');
     await runPass(world.io, world.config);
-    const first = once(isTombstoneRename);
-    const { io } = racing(2, { before: async (call) => {
+    const first = firstCall(isTombstoneRename);
+    const { io } = racingIo(world, 2, { before: async (call) => {
       if (!first(call)) return;
       await writeFile(join(jobDir('a'), 'deleted'), '{"deletedAt":1}\n'); // the other deleter's tombstone
       await unlink(call.path); // and its runner's tmp sweep took ours
@@ -56,7 +47,7 @@ describe('two deleters at once', () => {
   it('a tombstone write that fails with no tombstone written by anyone is thrown, and nothing is deleted', async () => {
     await add('a');
     await runPass(world.io, world.config);
-    const { io } = racing(2, { fail: (call) => (isTombstoneRename(call) ? errno('EACCES', 'rename') : undefined) });
+    const { io } = racingIo(world, 2, { fail: (call) => (isTombstoneRename(call) ? errno('EACCES', 'rename') : undefined) });
     await expect(deleteJob(io, world.config, 'a')).rejects.toMatchObject({ code: 'EACCES' });
     expect((await stateOf('a')).status).toBe('complete');
     expect((await readdir(jobDir('a'))).filter((n) => n === 'deleted')).toEqual([]);
@@ -65,8 +56,8 @@ describe('two deleters at once', () => {
   it('the other deleter finishes while we wait for the session lock: already deleted, nothing done twice', async () => {
     await add('a');
     await runPass(world.io, world.config);
-    const first = once(isSessionLink);
-    const { io } = racing(2, { before: async (call) => { if (first(call)) expect(await deleteJob(world.withPid(3), world.config, 'a')).toBe('deleted'); } });
+    const first = firstCall(isSessionLink);
+    const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) expect(await deleteJob(world.withPid(3), world.config, 'a')).toBe('deleted'); } });
     world.events.length = 0;
     expect(await deleteJob(io, world.config, 'a')).toBe('already-deleted');
     // Only the other deleter's job.deleted: ours removed and logged nothing.
@@ -76,8 +67,8 @@ describe('two deleters at once', () => {
   it('the job is purged while we wait for the session lock: already deleted', async () => {
     await add('a');
     await runPass(world.io, world.config);
-    const first = once(isSessionLink);
-    const { io } = racing(2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
+    const first = firstCall(isSessionLink);
+    const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
     expect(await deleteJob(io, world.config, 'a')).toBe('already-deleted');
   });
 
@@ -101,7 +92,7 @@ describe('purge', () => {
     await add('a');
     await runPass(world.io, world.config);
     world.clock.wallMs += 2 * 3600_000;
-    const { io } = racing(2, { fail: (call) => (call.op === 'stat' && call.path.includes(join('sessions', 's1', '.tmp-work-')) ? errno('EIO', 'stat') : undefined) });
+    const { io } = racingIo(world, 2, { fail: (call) => (call.op === 'stat' && call.path.includes(join('sessions', 's1', '.tmp-work-')) ? errno('EIO', 'stat') : undefined) });
     await expect(purge(io, world.config, undefined)).rejects.toMatchObject({ code: 'EIO' });
     expect(await readdir(join(root(), 'jobs'))).toEqual(['a']);
   });
@@ -110,12 +101,12 @@ describe('purge', () => {
     await add('a');
     await add('b', 's2');
     await runPass(world.io, world.config);
-    const first = once((call) => call.op === 'readdir' && call.path === jobDir('a'));
-    const vanish = racing(2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
+    const first = firstCall((call) => call.op === 'readdir' && call.path === jobDir('a'));
+    const vanish = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
     expect(await purge(vanish.io, world.config, undefined)).toEqual({ jobs: 0, incompleteJobs: 0, sessions: 0, files: 0, bytes: 0, tmp: 0, locks: 0 });
     // b's directory was still swept after a's vanished.
     expect(vanish.calls.filter((c) => c.op === 'readdir' && c.path === jobDir('b'))).toHaveLength(1);
-    const denied = racing(2, { fail: (call) => (call.op === 'readdir' && call.path === jobDir('b') ? errno('EACCES', 'scandir') : undefined) });
+    const denied = racingIo(world, 2, { fail: (call) => (call.op === 'readdir' && call.path === jobDir('b') ? errno('EACCES', 'scandir') : undefined) });
     await expect(purge(denied.io, world.config, undefined)).rejects.toMatchObject({ code: 'EACCES' });
   });
 
@@ -124,8 +115,8 @@ describe('purge', () => {
     await add('b');
     await runPass(world.io, world.config);
     world.clock.wallMs += 2 * 3600_000;
-    const first = once(isSessionLink);
-    const { io } = racing(2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
+    const first = firstCall(isSessionLink);
+    const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
     expect(await purge(io, world.config, undefined)).toMatchObject({ jobs: 1 });
     expect(await readdir(join(root(), 'jobs'))).toEqual([]);
   });
@@ -135,7 +126,7 @@ describe('purge', () => {
     await runPass(world.io, world.config);
     await rm(jobDir('a'), { recursive: true }); // s1 now has no job: its transcript is the session's last trace
     let looks = 0;
-    const { io } = racing(2, { before: async (call) => {
+    const { io } = racingIo(world, 2, { before: async (call) => {
       // The first look is before the lock sweep; the second, purgeSession's own check, comes after it.
       if (call.op === 'lstat' && call.path === join(root(), 'sessions', 's1') && ++looks === 2) await rm(join(root(), 'sessions', 's1'), { recursive: true });
     } });
@@ -150,8 +141,8 @@ describe('manual retry', () => {
     const { writeFile: write } = await import('node:fs/promises');
     const failed = { ...(await stateOf('a')), status: 'failed' };
     await write(join(jobDir('a'), 'state.json'), JSON.stringify(failed));
-    const first = once(isSessionLink);
-    const { io } = racing(2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
+    const first = firstCall(isSessionLink);
+    const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
     await expect(retryJob(io, world.config, 'a')).rejects.toThrow(new UsageError('unknown job a'));
   });
 });

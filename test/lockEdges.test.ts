@@ -13,7 +13,7 @@ import { AssertionError, LockLostError } from '../src/errors.ts';
 import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
 import type { Clock } from '../src/ports/clock.ts';
 import type { Io } from '../src/ports/io.ts';
-import { makeRealWorld, type TestWorld } from './support/realIo.ts';
+import { makeRealWorld, sessionLockDir, type TestWorld } from './support/realIo.ts';
 import { errno, recordingFs, type FsCall } from './support/recordingFs.ts';
 
 let world: TestWorld;
@@ -21,9 +21,7 @@ let dir: string;
 let options: LockOptions;
 beforeEach(async () => {
   world = await makeRealWorld();
-  dir = join(world.root, 's');
-  await mkdir(dir);
-  options = { name: 'session', path: join(dir, 'session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000, logFields: { sessionId: 's' } };
+  ({ dir, options } = await sessionLockDir(world));
 });
 afterEach(() => world.cleanup());
 

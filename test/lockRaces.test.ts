@@ -8,38 +8,22 @@ import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/pro
 import { join } from 'node:path';
 import { acquireLock, retire, type HeldLock, type LockOptions } from '../src/ownerLock.ts';
 import { sweepLockDirectory } from '../src/lockSweep.ts';
-import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
 import type { Io } from '../src/ports/io.ts';
-import { makeRealWorld, type TestWorld } from './support/realIo.ts';
-import { errno, recordingFs, type BeforeRule, type FailRule } from './support/recordingFs.ts';
+import { makeRealWorld, sessionLockDir, type TestWorld } from './support/realIo.ts';
+import { errno, firstCall, racingIo } from './support/recordingFs.ts';
 
 let world: TestWorld;
 let dir: string;
 let options: LockOptions;
 beforeEach(async () => {
   world = await makeRealWorld();
-  dir = join(world.root, 's');
-  await mkdir(dir);
-  options = { name: 'session', path: join(dir, 'session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000, logFields: { sessionId: 's' } };
+  ({ dir, options } = await sessionLockDir(world));
 });
 afterEach(() => world.cleanup());
 
 const STALE = 'aaaaaaaaaaaaaaaa';
 const NEWER = 'bbbbbbbbbbbbbbbb';
 const record = (pid: number, token: string) => `${JSON.stringify({ lock: 'session', pid, host: 'test-host', token, acquiredAt: world.clock.wallMs })}\n`;
-const onlyOnce = (rule: (call: { op: string; path: string; to?: string }) => boolean) => {
-  let done = false;
-  return (call: { op: string; path: string; to?: string }) => {
-    if (done || !rule(call)) return false;
-    done = true;
-    return true;
-  };
-};
-/** pid's Io whose calls meet a rival (`before`) or a real error (`fail`). */
-const racing = (pid: number, rules: { before?: BeforeRule; fail?: FailRule }) => {
-  const recorded = recordingFs(nodeFileSystem, rules);
-  return { io: world.withPid(pid, recorded.fs), calls: recorded.calls };
-};
 /** What a power loss leaves: the lock file of a dead owner whose work directory never reached the disk. */
 const powerLossLeftover = async () => {
   await writeFile(options.path, record(1, STALE));
@@ -55,8 +39,8 @@ describe('retire: the stale lock file goes between our read and our unlink', () 
   it('another retirer unlinked it first: retired, and only what this retirer removed is counted', async () => {
     const stale = await mustAcquire(world.withPid(1));
     world.dead.add(1);
-    const isLockUnlink = onlyOnce((call) => call.op === 'unlink' && call.path === options.path);
-    const { io } = racing(2, { before: async (call) => { if (isLockUnlink(call)) await unlink(options.path); } });
+    const isLockUnlink = firstCall((call) => call.op === 'unlink' && call.path === options.path);
+    const { io } = racingIo(world, 2, { before: async (call) => { if (isLockUnlink(call)) await unlink(options.path); } });
     const removed = { files: 0, bytes: 0 };
     expect(await retire(io, options, stale.token, '2222222222222222', removed)).toBe('retired');
     expect(removed).toEqual({ files: 1, bytes: record(1, stale.token).length }); // the owner record in the reap directory
@@ -66,7 +50,7 @@ describe('retire: the stale lock file goes between our read and our unlink', () 
   it('an unlink that fails with anything but ENOENT is thrown', async () => {
     const stale = await mustAcquire(world.withPid(1));
     world.dead.add(1);
-    const { io } = racing(2, { fail: (call) => (call.op === 'unlink' && call.path === options.path ? errno('EACCES', 'unlink') : undefined) });
+    const { io } = racingIo(world, 2, { fail: (call) => (call.op === 'unlink' && call.path === options.path ? errno('EACCES', 'unlink') : undefined) });
     await expect(retire(io, options, stale.token, '2222222222222222')).rejects.toMatchObject({ code: 'EACCES' });
   });
 });
@@ -74,7 +58,7 @@ describe('retire: the stale lock file goes between our read and our unlink', () 
 describe('retire: the stale work directory is already gone (takeover)', () => {
   it('no retirer and a lock file naming another owner: retry at once, without touching that lock', async () => {
     const holder = await mustAcquire(world.withPid(1));
-    const { io, calls } = racing(2, {});
+    const { io, calls } = racingIo(world, 2, {});
     expect(await retire(io, options, STALE, '2222222222222222')).toBe('retry');
     expect(calls.map((c) => `${c.op} ${c.path.slice(dir.length + 1)}`)).toEqual([`rename .tmp-work-${STALE}`, 'readdir ', 'lstat session.lock', 'readFile session.lock']);
     expect(JSON.parse(await readFile(options.path, 'utf8'))).toMatchObject({ token: holder.token });
@@ -86,16 +70,16 @@ describe('retire: the stale work directory is already gone (takeover)', () => {
     const reap = (by: string) => join(dir, `.tmp-reap-${STALE}-by-${by}`);
     await mkdir(reap('0000000000000007'));
     await writeFile(join(reap('0000000000000007'), 'owner.json'), record(1, STALE));
-    const firstRename = onlyOnce((call) => call.op === 'rename' && call.path === reap('0000000000000007'));
+    const firstRename = firstCall((call) => call.op === 'rename' && call.path === reap('0000000000000007'));
     const rival = async (call: { op: string; path: string }) => {
       if (firstRename(call)) await rename(reap('0000000000000007'), reap('0000000000000009'));
     };
-    expect(await retire(racing(2, { before: rival }).io, options, STALE, '2222222222222222')).toBe('retry');
+    expect(await retire(racingIo(world, 2, { before: rival }).io, options, STALE, '2222222222222222')).toBe('retry');
     expect(await readdir(dir)).toEqual([`.tmp-reap-${STALE}-by-0000000000000009`, 'session.lock'].sort());
     // Two dead retirers left reap directories; the rival takes the first one just before us: we take the second.
     await mkdir(reap('0000000000000008'));
-    const secondRival = onlyOnce((call) => call.op === 'rename' && call.path === reap('0000000000000008'));
-    const taken = await retire(racing(3, { before: async (call) => {
+    const secondRival = firstCall((call) => call.op === 'rename' && call.path === reap('0000000000000008'));
+    const taken = await retire(racingIo(world, 3, { before: async (call) => {
       if (secondRival(call)) await rename(reap('0000000000000008'), reap('000000000000000a'));
     } }).io, options, STALE, '3333333333333333');
     expect(taken).toBe('retired');
@@ -105,7 +89,7 @@ describe('retire: the stale work directory is already gone (takeover)', () => {
   it('renaming a dead retirer\'s reap directory fails with a real error: thrown', async () => {
     await powerLossLeftover();
     await mkdir(join(dir, `.tmp-reap-${STALE}-by-0000000000000007`));
-    const { io } = racing(2, { fail: (call) => (call.op === 'rename' && call.path.includes('.tmp-reap-') ? errno('EACCES', 'rename') : undefined) });
+    const { io } = racingIo(world, 2, { fail: (call) => (call.op === 'rename' && call.path.includes('.tmp-reap-') ? errno('EACCES', 'rename') : undefined) });
     await expect(retire(io, options, STALE, '2222222222222222')).rejects.toMatchObject({ code: 'EACCES' });
   });
 });
@@ -115,8 +99,8 @@ describe('capture of a lock file with no work directory (after a power loss)', (
 
   it('the lock file vanishes before the capture: the next round links a new lock', async () => {
     await powerLossLeftover();
-    const first = onlyOnce(isCapture);
-    const { io } = racing(2, { before: async (call) => { if (first(call)) await unlink(options.path); } });
+    const first = firstCall(isCapture);
+    const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) await unlink(options.path); } });
     const lock = await mustAcquire(io);
     expect(JSON.parse(await readFile(options.path, 'utf8'))).toMatchObject({ pid: 2, token: lock.token });
     expect(await readdir(dir)).toEqual([`.tmp-work-${lock.token}`, 'session.lock']);
@@ -125,16 +109,16 @@ describe('capture of a lock file with no work directory (after a power loss)', (
 
   it('a capture rename that fails with a real error is thrown, and the lock file stays', async () => {
     await powerLossLeftover();
-    const { io } = racing(2, { fail: (call) => (isCapture(call) ? errno('EACCES', 'rename') : undefined) });
+    const { io } = racingIo(world, 2, { fail: (call) => (isCapture(call) ? errno('EACCES', 'rename') : undefined) });
     await expect(acquireLock(io, options)).rejects.toMatchObject({ code: 'EACCES' });
     expect(await readFile(options.path, 'utf8')).toBe(record(1, STALE));
   });
 
   it('a newer owner linked its lock in the window: it is put back, and that owner keeps it', async () => {
     await powerLossLeftover();
-    const first = onlyOnce(isCapture);
+    const first = firstCall(isCapture);
     // pid 7 is alive and its record is fresh: once put back, the lock is busy.
-    const { io, calls } = racing(2, { before: async (call) => { if (first(call)) await writeFile(options.path, record(7, NEWER)); } });
+    const { io, calls } = racingIo(world, 2, { before: async (call) => { if (first(call)) await writeFile(options.path, record(7, NEWER)); } });
     const result = await acquireLock(io, options);
     expect(result).toEqual({ acquired: false, holder: JSON.parse(record(7, NEWER)) });
     expect(await readFile(options.path, 'utf8')).toBe(record(7, NEWER));
@@ -144,9 +128,9 @@ describe('capture of a lock file with no work directory (after a power loss)', (
 
   it('while it is being put back, a third owner linked its own: that one stays (link never replaces)', async () => {
     await powerLossLeftover();
-    const capture = onlyOnce(isCapture);
-    const putBack = onlyOnce((call) => call.op === 'link' && call.path.includes('.tmp-capture-'));
-    const { io } = racing(2, { before: async (call) => {
+    const capture = firstCall(isCapture);
+    const putBack = firstCall((call) => call.op === 'link' && call.path.includes('.tmp-capture-'));
+    const { io } = racingIo(world, 2, { before: async (call) => {
       if (capture(call)) await writeFile(options.path, record(7, NEWER));
       else if (putBack(call)) await writeFile(options.path, record(8, 'cccccccccccccccc'));
     } });
@@ -157,8 +141,8 @@ describe('capture of a lock file with no work directory (after a power loss)', (
 
   it('putting it back fails with a real error: thrown', async () => {
     await powerLossLeftover();
-    const first = onlyOnce(isCapture);
-    const { io } = racing(2, {
+    const first = firstCall(isCapture);
+    const { io } = racingIo(world, 2, {
       before: async (call) => { if (first(call)) await writeFile(options.path, record(7, NEWER)); },
       fail: (call) => (call.op === 'link' && call.path.includes('.tmp-capture-') ? errno('EACCES', 'link') : undefined),
     });
@@ -168,7 +152,7 @@ describe('capture of a lock file with no work directory (after a power loss)', (
 
 describe('an adversary that makes every acquire round see a lock that is gone by the time it is read', () => {
   // Before each of our links the rival links a lock; before each of our reads of it the rival removes it.
-  const flapping = (pid: number) => racing(pid, { before: async (call) => {
+  const flapping = (pid: number) => racingIo(world, pid, { before: async (call) => {
     if (call.op === 'link' && call.to === options.path) await writeFile(options.path, record(7, NEWER));
     if (call.op === 'readFile' && call.path === options.path) await unlink(options.path).catch(() => undefined);
   } });
@@ -200,7 +184,7 @@ describe('an adversary that makes every acquire round see a lock that is gone by
 
 describe('heartbeat and sweep errors', () => {
   it('a heartbeat whose rename fails with a real error throws it and does not mark the lock lost', async () => {
-    const { io } = racing(1, { fail: (call) => (call.op === 'rename' && call.path.includes('.tmp-hb-') ? errno('EACCES', 'rename') : undefined) });
+    const { io } = racingIo(world, 1, { fail: (call) => (call.op === 'rename' && call.path.includes('.tmp-hb-') ? errno('EACCES', 'rename') : undefined) });
     const lock = await mustAcquire(io);
     await expect(lock.heartbeat()).rejects.toMatchObject({ code: 'EACCES' });
     expect(lock.isLost).toBe(false);
@@ -210,7 +194,7 @@ describe('heartbeat and sweep errors', () => {
   });
 
   it('a sweep whose directory listing fails with anything but ENOENT throws it', async () => {
-    const { io } = racing(50, { fail: (call) => (call.op === 'readdir' && call.path === dir ? errno('EACCES', 'scandir') : undefined) });
+    const { io } = racingIo(world, 50, { fail: (call) => (call.op === 'readdir' && call.path === dir ? errno('EACCES', 'scandir') : undefined) });
     await expect(sweepLockDirectory(io, options, undefined)).rejects.toMatchObject({ code: 'EACCES' });
   });
 
@@ -225,7 +209,7 @@ describe('heartbeat and sweep errors', () => {
 
   it('a busy lock costs one link: a fresh holder ends the acquire at once', async () => {
     const holder = await mustAcquire(world.withPid(1));
-    const { io, calls } = racing(2, {});
+    const { io, calls } = racingIo(world, 2, {});
     expect((await acquireLock(io, options)).acquired).toBe(false);
     expect(calls.filter((c) => c.op === 'link')).toHaveLength(1);
     expect(calls.filter((c) => c.op === 'rename')).toEqual([]);

@@ -87,10 +87,11 @@ function settled(core: SimFsCore, golden: Golden, config: RuntimeConfig): boolea
 /** Runner passes on `core` until settled; returns the world for further steps. */
 export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOptions): Promise<{ world: World; passes: number; errors: Violation[] }> {
   const { config, golden } = options;
+  const opLatencyMs = options.opLatencyMs ?? 1;
   let startCore = core;
   let startMs = options.startMs + config.staleAfterMs + 1;
   if (options.crashRecoveryAtOp !== undefined) {
-    const first = new World({ seed: mixSeed(options.seed, 101), core: startCore, startMs: options.startMs, trace: options.trace ?? true, opLatencyMs: options.opLatencyMs ?? 1 });
+    const first = new World({ seed: mixSeed(options.seed, 101), core: startCore, startMs: options.startMs, trace: options.trace ?? true, opLatencyMs });
     options.monitor.attach(first);
     const runner = first.spawn('recovery-0', (io) => runPass(io, config), options.spawn);
     const killAt = options.crashRecoveryAtOp;
@@ -99,7 +100,7 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
     startCore = crashState(first.core, { kind: 'process-kill' });
     startMs = first.fake.now + config.staleAfterMs + 1;
   }
-  const world = new World({ seed: mixSeed(options.seed, 102), core: startCore, startMs, trace: options.trace ?? true, opLatencyMs: options.opLatencyMs ?? 1 });
+  const world = new World({ seed: mixSeed(options.seed, 102), core: startCore, startMs, trace: options.trace ?? true, opLatencyMs });
   world.wallOffsetMs = options.wallOffsetMs ?? 0;
   options.monitor.attach(world);
   let passes = 0;
@@ -124,11 +125,12 @@ export async function recoverAndCheck(core: SimFsCore, options: RecoveryOptions)
   violations.push(...checkCrashSafety(world.core, golden, config, { deleted: options.deleted ?? new Set() }));
   violations.push(...checkIdempotency(world.core, golden, config));
   violations.push(...checkErrorContract(world.events, [], { clockStepped: false }));
-  const key = options.afterRecovery?.keyOf(world);
-  let after = key === undefined ? undefined : options.afterRecovery!.verdicts.get(key);
+  const memo = options.afterRecovery;
+  const key = memo?.keyOf(world);
+  let after = key === undefined ? undefined : memo?.verdicts.get(key);
   if (after === undefined) {
     after = [...(await rerunCompleteJobs(world, config, options.spawn)), ...(await purgeEverything(world, config, options.spawn))];
-    if (key !== undefined) options.afterRecovery!.verdicts.set(key, after);
+    if (key !== undefined) memo?.verdicts.set(key, after);
   }
   violations.push(...after);
   return { violations, invariantChecks: 6, passes };

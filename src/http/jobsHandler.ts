@@ -49,7 +49,8 @@ export function jobsHandler(options: JobsHandlerOptions): (request: Request) => 
       }
       const jobId = decodeURIComponent(parts[2]!);
       if (!isValidId(jobId)) return json(400, { error: 'invalid job id: ids are 1-64 characters of A-Z a-z 0-9 _ -' });
-      const jobDir = new Layout(config.root).jobDir(jobId);
+      const layout = new Layout(config.root);
+      const jobDir = layout.jobDir(jobId);
       const exists = (await io.fs.lstat(jobDir).catch(() => undefined)) !== undefined;
       if (!exists) return json(404, { error: `unknown job ${jobId}` });
       const action = parts[3];
@@ -65,7 +66,7 @@ export function jobsHandler(options: JobsHandlerOptions): (request: Request) => 
       }
       if (action === 'export') {
         if (method !== 'GET') return json(405, { error: 'method not allowed' }, { allow: 'GET' });
-        const entry = await readJobEntry(io.fs, new Layout(config.root), jobId);
+        const entry = await readJobEntry(io.fs, layout, jobId);
         if (entry.error !== undefined) throw entry.error;
         const state = entry.state;
         if (state?.status !== 'complete') return json(409, { error: `job ${jobId} is ${state?.status ?? 'enqueuing'}, not complete` });

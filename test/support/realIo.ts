@@ -1,6 +1,6 @@
 // An Io on the real filesystem for tests: a fresh temp directory, a clock the test steers, a
 // recording log, and the default handlers. Only the clock and pid liveness are test-controlled.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeFileSystem } from '../../src/adapters/nodeFileSystem.ts';
@@ -9,6 +9,7 @@ import type { Io } from '../../src/ports/io.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import type { LogEventName, LogFields } from '../../src/ports/log.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
+import type { LockOptions } from '../../src/ownerLock.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { makeConfig, type RuntimeConfig } from '../../src/config.ts';
 
@@ -74,3 +75,10 @@ export async function makeRealWorld(overrides: Partial<RuntimeConfig> = {}): Pro
 
 export const SRT = '1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\n2\n00:00:03,000 --> 00:00:04,000\nGeneral <i>Kenobi</i>.\n';
 export const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/** A session lock directory `s` under a fresh real world, with the lock options the lock tests use. */
+export async function sessionLockDir(world: TestWorld): Promise<{ dir: string; options: LockOptions }> {
+  const dir = join(world.root, 's');
+  await mkdir(dir);
+  return { dir, options: { name: 'session', path: join(dir, 'session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000, logFields: { sessionId: 's' } } };
+}

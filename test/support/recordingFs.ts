@@ -2,6 +2,8 @@
 // or act just before a chosen call reaches the disk (`before`: another process winning a race in the
 // window between two of our calls).
 import type { FileHandle, FileSystem } from '../../src/ports/fileSystem.ts';
+import type { Io } from '../../src/ports/io.ts';
+import { nodeFileSystem } from '../../src/adapters/nodeFileSystem.ts';
 
 export interface FsCall {
   op: string;
@@ -59,4 +61,20 @@ export function recordingFs(inner: FileSystem, options: { fail?: FailRule; befor
     async syncDir(path) { await note({ op: 'fsyncDir', path }); return inner.syncDir(path); },
   };
   return { fs, calls };
+}
+
+/** A rule that matches only the first call `rule` matches (a rival acts once). */
+export function firstCall(rule: (call: FsCall) => boolean): (call: FsCall) => boolean {
+  let done = false;
+  return (call) => {
+    if (done || !rule(call)) return false;
+    done = true;
+    return true;
+  };
+}
+
+/** An Io for `pid` on the real filesystem whose calls meet a rival (`before`) or a real error (`fail`). */
+export function racingIo(world: { withPid(pid: number, fs?: FileSystem): Io }, pid: number, rules: { before?: BeforeRule; fail?: FailRule }): { io: Io; calls: FsCall[] } {
+  const recorded = recordingFs(nodeFileSystem, rules);
+  return { io: world.withPid(pid, recorded.fs), calls: recorded.calls };
 }
