@@ -14,7 +14,7 @@ import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
 import type { Clock } from '../src/ports/clock.ts';
 import type { Io } from '../src/ports/io.ts';
 import { makeRealWorld, sessionLockDir, type TestWorld } from './support/realIo.ts';
-import { errno, recordingFs, type FsCall } from './support/recordingFs.ts';
+import { errno, racingIo, type FailRule } from './support/recordingFs.ts';
 
 let world: TestWorld;
 let dir: string;
@@ -35,10 +35,7 @@ const record = (pid: number, token: string, acquiredAt = world.clock.wallMs) =>
   `${JSON.stringify({ lock: 'session', pid, host: 'test-host', token, acquiredAt })}\n`;
 const eventsNamed = (name: string) => world.events.filter((e) => e.event === name);
 /** An Io whose filesystem fails the calls `fail` picks (and records every call). */
-const failing = (pid: number, fail: (call: FsCall) => NodeJS.ErrnoException | undefined) => {
-  const recorded = recordingFs(nodeFileSystem, { fail });
-  return { io: world.withPid(pid, recorded.fs), calls: recorded.calls };
-};
+const failing = (pid: number, fail: FailRule) => racingIo(world, pid, { fail });
 
 describe('acquire: what it reports', () => {
   it('a busy lock names its holder in the result and in lock.busy; acquire and release are logged with their fields', async () => {
@@ -165,9 +162,9 @@ describe('retire', () => {
 
   it('a lock file that turns torn between rename and unlink is left alone (it is not the stale token\'s)', async () => {
     const stale = await mustAcquire(1);
-    let reads = 0;
-    const tornSecondRead = { ...nodeFileSystem, readFile: async (path: string) => (path === options.path && reads++ >= 0 ? new TextEncoder().encode('{') : nodeFileSystem.readFile(path)) };
-    expect(await retire(world.withPid(2, tornSecondRead), options, stale.token, '2222222222222222')).toBe('retired');
+    // retire reads the lock file only after its rename: that read finds it torn.
+    const tornRead = { ...nodeFileSystem, readFile: async (path: string) => (path === options.path ? new TextEncoder().encode('{') : nodeFileSystem.readFile(path)) };
+    expect(await retire(world.withPid(2, tornRead), options, stale.token, '2222222222222222')).toBe('retired');
     expect(await readdir(dir)).toEqual(['session.lock']);
   });
 
