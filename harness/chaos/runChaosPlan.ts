@@ -23,6 +23,7 @@ import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
 import { withUpstreamFaults } from '../faults/upstreamFault.ts';
 import { runTask } from '../scenarios/runTask.ts';
+import { JobLifeWatch } from '../oracle/jobLifeWatch.ts';
 import type { ChaosPlan } from './chaosPlan.ts';
 
 export interface ChaosRunResult {
@@ -58,6 +59,8 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, choices: listedChoices(plan.choices) });
   const monitor = new ConcurrencyMonitor(config, new Map(plan.jobs.map((j) => [j.jobId, j.sessionId])));
   monitor.attach(world);
+  const jobLife = new JobLifeWatch(config);
+  jobLife.attach(world);
   const violations: Violation[] = [];
   let checks = 0;
   let crashes = 0;
@@ -82,7 +85,7 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
     world.at(spec.startAfterMs, `start ${spec.name}`, () => {
       const ref: { process?: SimProcess } = {};
       const decorate = spec.faults.map((fault) => buildFault(fault, world, quota, () => ref.process!));
-      const handlers = withUpstreamFaults(defaultHandlers, spec.upstream, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length }));
+      const handlers = withUpstreamFaults(defaultHandlers, spec.upstream, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length, pid: ref.process!.pid }));
       const self = world.spawn(spec.name, (io) => runTask(io, config, spec.task), spawnWith(variant, { decorate, handlers }));
       ref.process = self;
       processes.push(self);
@@ -107,10 +110,10 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   // TTL: a record written while the clock was wrong looks older, by the error, once it is corrected.)
   const backwardMs = plan.clockSteps.reduce((sum, step) => sum + Math.max(0, -step.deltaMs), 0);
   const { world: recovered, errors } = await recoverToQuiescence(crashState(world.core, { kind: 'process-kill' }), {
-    config, golden, seed, startMs: world.fake.now + backwardMs, monitor, wallOffsetMs: world.wallOffsetMs, spawn: spawnWith(variant),
+    config, golden, seed, startMs: world.fake.now + backwardMs, monitor, jobLife, wallOffsetMs: world.wallOffsetMs, spawn: spawnWith(variant),
   });
   violations.push(...errors);
-  violations.push(...checkOutcomes(plan, golden, config, recovered));
+  violations.push(...checkOutcomes(plan, golden, config, recovered, jobLife));
   violations.push(...checkIdempotency(recovered.core, golden, config));
   violations.push(...(await rerunCompleteJobs(recovered, config, spawnWith(variant))));
   violations.push(...(await purgeEverything(recovered, config, spawnWith(variant))));
@@ -123,7 +126,7 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   return { violations, traceHash: world.trace.hash(), trace, crashes, invariantChecks: checks, ops: world.seq + recovered.seq };
 }
 
-function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, world: World): Violation[] {
+function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, world: World, jobLife: JobLifeWatch): Violation[] {
   const out: Violation[] = [];
   const deleted = new Set(plan.processes.flatMap((p) => (typeof p.task === 'object' && 'delete' in p.task ? [p.task.delete] : [])));
   const permanentInjected = plan.processes.some((p) => p.faults.some((f) => 'errno' in f && PERMANENT_ERRNO.has(f.errno))
@@ -136,8 +139,10 @@ function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, w
       out.push({ invariant: 'I3', message: `job ${jobId}: ${(error as Error).message}` });
       continue;
     }
+    // Deletion and expiry are judged before loss: a job whose tombstone was committed, or whose last
+    // committed state was finished and older than the TTL when it was removed, may be gone altogether.
     if (state === undefined) {
-      out.push({ invariant: 'I3', message: `job ${jobId} lost its state.json` });
+      if (jobLife.goneBecause(jobId) === undefined) out.push({ invariant: 'I3', message: `job ${jobId} lost its state.json` });
       continue;
     }
     if (state.status === 'deleted') {

@@ -24,6 +24,7 @@ import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
 import { checkErrorContract } from '../invariants/i7ErrorContract.ts';
 import type { Violation } from '../invariants/violation.ts';
 import { Fingerprinter } from '../simFs/fingerprint.ts';
+import type { JobLifeWatch } from '../oracle/jobLifeWatch.ts';
 
 export const MAX_RECOVERY_PASSES = 8;
 
@@ -36,6 +37,8 @@ export interface RecoveryOptions {
   readonly crashRecoveryAtOp?: number;
   readonly deleted?: ReadonlySet<string>;
   readonly monitor: ConcurrencyMonitor;
+  /** Watches every recovery world too (the chaos oracle follows each job's files across worlds). */
+  readonly jobLife?: JobLifeWatch;
   /** A broken runtime is broken in recovery too. */
   readonly spawn?: SpawnOptions;
   /** Carry a wall-clock step of the crashed run over into recovery (the machine's clock stays wrong). */
@@ -93,6 +96,7 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
   if (options.crashRecoveryAtOp !== undefined) {
     const first = new World({ seed: mixSeed(options.seed, 101), core: startCore, startMs: options.startMs, trace: options.trace ?? true, opLatencyMs });
     options.monitor.attach(first);
+    options.jobLife?.attach(first);
     const runner = first.spawn('recovery-0', (io) => runPass(io, config), options.spawn);
     const killAt = options.crashRecoveryAtOp;
     first.interceptor = (process) => (process === runner && process.opCount === killAt ? 'kill' : { kind: 'proceed' });
@@ -103,6 +107,7 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
   const world = new World({ seed: mixSeed(options.seed, 102), core: startCore, startMs, trace: options.trace ?? true, opLatencyMs });
   world.wallOffsetMs = options.wallOffsetMs ?? 0;
   options.monitor.attach(world);
+  options.jobLife?.attach(world);
   let passes = 0;
   const errors: Violation[] = [];
   for (; passes < MAX_RECOVERY_PASSES; passes++) {

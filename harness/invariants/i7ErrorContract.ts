@@ -1,8 +1,10 @@
 // I7 error contract. Model: every injected upstream fault is known (the injector reports it to a
-// ledger, in order with the log). After a transient fault the job's next outcome must be a scheduled
-// retry (or a failure only once attempts are exhausted); after a permanent fault it must fail, and it
-// may never start again unless a user retried it; a scheduled retry may not start before its
-// nextAttemptAt (unless the wall clock was stepped, which moves time itself).
+// ledger, in order with the log, naming the process that received it). After a transient fault the
+// outcome that process records for the job must be a scheduled retry (or a failure only once attempts
+// are exhausted); after a permanent fault it must fail, and the job may never start again unless a
+// user retried it; a scheduled retry may not start before its nextAttemptAt (unless the wall clock was
+// stepped, which moves time itself). A process killed before it recorded an outcome owes none: the
+// next runner sees an interrupted attempt, not the fault, and finishing the job is then correct.
 import type { LoggedEvent } from '../world/world.ts';
 import type { UpstreamInjection } from '../faults/upstreamFault.ts';
 import type { Violation } from './violation.ts';
@@ -10,6 +12,8 @@ import type { Violation } from './violation.ts';
 /** An injection, placed in the event stream: it happened after `afterEventIndex` events were logged. */
 export interface LedgerEntry extends UpstreamInjection {
   readonly afterEventIndex: number;
+  /** The process whose handler threw the fault: only its own outcome answers for it. */
+  readonly pid: number;
 }
 
 const OUTCOMES = new Set(['job.failed', 'job.retry_scheduled', 'job.aborted', 'job.complete']);
@@ -18,7 +22,7 @@ export function checkErrorContract(events: readonly LoggedEvent[], ledger: reado
   const out: Violation[] = [];
   for (const injection of ledger) {
     const later = events.slice(injection.afterEventIndex).filter((e) => e.fields.jobId === injection.jobId);
-    const outcome = later.find((e) => OUTCOMES.has(e.event));
+    const outcome = later.find((e) => e.pid === injection.pid && OUTCOMES.has(e.event));
     // An outcome the runtime could not record (its state write failed, `durable: false`) leaves the
     // job as an interrupted attempt: running it again is the only way to record the outcome.
     if (outcome === undefined || outcome.event === 'job.aborted' || outcome.fields.durable === false) continue;

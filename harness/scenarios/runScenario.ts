@@ -117,12 +117,14 @@ async function runOnce(
   };
   const spawn = (spec: ProcessSpec) => {
     const decorate = (spec.faults ?? []).map((fault) => buildFault(fault, world, quota, () => processes.get(spec.name)!));
+    const self: { pid?: number } = {};
     const process = world.spawn(spec.name, async (io) => {
       const result = await runTask(io, spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency }, spec.task);
       if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) lastPurge = result as PurgeReport;
       return result;
-    }, spawnWith(variant, { decorate, handlers: withUpstreamFaults(defaultHandlers, spec.upstream ?? [], (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length })) }));
+    }, spawnWith(variant, { decorate, handlers: withUpstreamFaults(defaultHandlers, spec.upstream ?? [], (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length, pid: self.pid! })) }));
     processes.set(spec.name, process);
+    self.pid = process.pid;
     if (spec.killAt !== undefined) rules.push({ pid: process.pid, rule: new CallPointRule(spec.killAt, 'kill') });
     const pauses = spec.pauseAt === undefined ? [] : Array.isArray(spec.pauseAt) ? spec.pauseAt : [spec.pauseAt as PausePoint];
     for (const pause of pauses) rules.push({ pid: process.pid, rule: new CallPointRule(pause, { kind: 'pause', durationMs: pause.durationMs }) });
