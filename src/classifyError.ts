@@ -2,9 +2,13 @@
 // Transient means the same work may succeed later, so it is retried with backoff up to maxAttempts;
 // permanent means retrying cannot help, so the job fails at once with the error recorded.
 //
-// Unknown errors (a bug in a handler, an error with no code) are treated as transient: a retry is
-// cheap, the error is recorded on the job, and maxAttempts bounds the cost, whereas wrongly failing
-// a job that would have succeeded needs a human.
+// A programming error (TypeError, RangeError, ReferenceError, SyntaxError, or our own AssertionError)
+// is a bug, and a bug is loud: it is permanent, so the job fails at once with the bug's name and
+// message recorded, never retried as if the world might change. (A TypeError that carries a network
+// errno as its cause is how fetch reports a dropped connection: that one is transient.) Other unknown
+// errors (an error with no code) are transient: a retry is cheap, the error is recorded on the job,
+// and maxAttempts bounds the cost, whereas wrongly failing a job that would have succeeded needs a
+// human.
 import { z } from 'zod';
 import { FileError, HttpStatusError, PermanentError, TransientError, errorMessage } from './errors.ts';
 import type { ErrorKind } from './errors.ts';
@@ -23,6 +27,7 @@ export interface Classified {
 const TRANSIENT_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN', 'ETIMEDOUT',
   'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN', 'ENOTFOUND',
   'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const PROGRAMMING_ERRORS = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'AssertionError']);
 const PERMANENT_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EINVAL', 'ENOENT', 'EEXIST', 'EXDEV']);
 
 /** HTTP: 408 Request Timeout, 425 Too Early, 429 Too Many Requests and 5xx are worth retrying. */
@@ -47,5 +52,6 @@ export function classifyError(error: unknown): Classified {
   const code = error instanceof FileError ? error.code : errorCode(error) ?? errorCode(error instanceof Error ? error.cause : undefined);
   if (code !== undefined && PERMANENT_CODES.has(code)) return result('permanent', `errno ${code}`);
   if (code !== undefined && TRANSIENT_CODES.has(code)) return result('transient', `errno ${code}`);
+  if (PROGRAMMING_ERRORS.has(name)) return result('permanent', 'programming error');
   return result('transient', 'unknown error');
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { classifyError, classifyHttpStatus } from '../src/classifyError.ts';
-import { CorruptFileError, FileError, HttpStatusError, InvalidInputError, PermanentError, TransientError } from '../src/errors.ts';
+import { AssertionError, CorruptFileError, FileError, HttpStatusError, InvalidInputError, PermanentError, TransientError } from '../src/errors.ts';
 import { parseRetryAfterMs } from '../src/retryAfter.ts';
 import { retryDelayMs, isDue } from '../src/backoff.ts';
 import { SeededRandom } from '../harness/seededRandom.ts';
@@ -34,6 +34,10 @@ describe('classifyError', () => {
     ['FileError EROFS', new FileError('EROFS', 'open', '/x'), 'permanent'],
     ['fetch failed with a network cause', Object.assign(new TypeError('fetch failed'), { cause: errno('ECONNRESET') }), 'transient'],
     ['unknown error (bounded by maxAttempts)', new Error('something odd'), 'transient'],
+    ['a TypeError (a bug)', new TypeError("Cannot read properties of undefined (reading 'x')"), 'permanent'],
+    ['a RangeError (a bug)', new RangeError('Invalid array length'), 'permanent'],
+    ['a ReferenceError (a bug)', new ReferenceError('x is not defined'), 'permanent'],
+    ['an AssertionError (a broken invariant)', new AssertionError('lock token mismatch'), 'permanent'],
     ['a thrown string', 'boom', 'transient'],
   ] as const)('%s → %s', (_name, error, kind) => {
     expect(classifyError(error).kind).toBe(kind);

@@ -217,15 +217,15 @@ describe('pipeline branches', () => {
     expect(named('stage.start').map((e) => e.stage)).toEqual(['draft']);
   });
 
-  it('runJob on a failed job is a bug: it is recorded as one (an unknown error, so retried within the bound), not run', async () => {
+  it('runJob on a failed job is a bug: it fails the job at once with the AssertionError recorded, and runs nothing', async () => {
     await add('a', 's1', 'song.mp3', 'ID3');
     await runPass(world.io, world.config);
     const failed = await stateOf('a');
     world.events.length = 0;
     const outcome = await withLock('s1', (lock) => runJob(world.io, world.config, lock, failed));
-    expect(outcome).toBe('retry_scheduled');
+    expect(outcome).toBe('failed');
     expect(named('stage.start')).toEqual([]);
-    expect((await stateOf('a')).error).toMatchObject({ name: 'AssertionError', message: 'runJob called on a failed job' });
+    expect((await stateOf('a')).error).toMatchObject({ name: 'AssertionError', kind: 'permanent', message: 'runJob called on a failed job' });
   });
 
   it('an attempt interrupted maxAttempts times fails as exhausted, naming the stage', async () => {

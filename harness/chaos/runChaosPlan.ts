@@ -24,7 +24,9 @@ import { buildFault } from '../faults/buildFault.ts';
 import { withUpstreamFaults } from '../faults/upstreamFault.ts';
 import { runTask } from '../scenarios/runTask.ts';
 import { JobLifeWatch } from '../oracle/jobLifeWatch.ts';
-import type { ChaosPlan } from './chaosPlan.ts';
+import type { ChaosPlan, ChaosProcess } from './chaosPlan.ts';
+import { FaultWitness } from '../faults/faultWitness.ts';
+import { checkJobErrors, checkOperationResults } from '../invariants/i8HonestResults.ts';
 
 export interface ChaosRunResult {
   readonly violations: Violation[];
@@ -54,6 +56,68 @@ const PERMANENT_ERRNO = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 export type { RuntimeVariant };
 
+/** The processes of one chaos run, armed in a world: kills, pauses, faults and who met one. */
+interface ArmedRun {
+  readonly operations: { readonly spec: ChaosProcess; readonly process: SimProcess }[];
+  readonly ledger: LedgerEntry[];
+  readonly witness: FaultWitness;
+  crashes: number;
+}
+
+function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, variant: RuntimeVariant): ArmedRun {
+  const run: ArmedRun = { operations: [], ledger: [], witness: new FaultWitness(), crashes: 0 };
+  const quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
+  const killAt = new Map<number, number>();
+  const pauseAt = new Map<number, { atCall: number; durationMs: number }>();
+  world.interceptor = (process) => {
+    if (killAt.get(process.pid) === process.opCount) {
+      run.crashes += 1;
+      return 'kill';
+    }
+    const pause = pauseAt.get(process.pid);
+    if (pause !== undefined && pause.atCall === process.opCount) {
+      pauseAt.delete(process.pid);
+      run.witness.mark(process.pid);
+      return { kind: 'pause', durationMs: pause.durationMs };
+    }
+    return { kind: 'proceed' };
+  };
+  for (const spec of plan.processes) {
+    world.at(spec.startAfterMs, `start ${spec.name}`, () => {
+      const ref: { process?: SimProcess } = {};
+      const pid = () => ref.process!.pid;
+      const decorate = [...spec.faults.map((fault) => buildFault(fault, world, quota)), run.witness.decorator(pid)];
+      const handlers = withUpstreamFaults(defaultHandlers, spec.upstream, (injection) => {
+        run.witness.mark(pid());
+        run.ledger.push({ ...injection, afterEventIndex: world.events.length, pid: pid() });
+      });
+      const self = world.spawn(spec.name, (io) => runTask(io, config, spec.task), spawnWith(variant, { decorate, handlers }));
+      ref.process = self;
+      run.operations.push({ spec, process: self });
+      // A slow call may outlast the stale bound: the process meets a fault whether or not it throws.
+      if (spec.faults.some((fault) => 'slowMs' in fault)) run.witness.mark(self.pid);
+      if (spec.killAtCall !== undefined) killAt.set(self.pid, spec.killAtCall);
+      if (spec.pause !== undefined) pauseAt.set(self.pid, spec.pause);
+    });
+  }
+  return run;
+}
+
+function armPowerLoss(world: World, plan: ChaosPlan, config: RuntimeConfig, golden: Golden, run: ArmedRun, violations: Violation[]): void {
+  if (plan.powerLoss === undefined) return;
+  const { model } = plan.powerLoss;
+  world.at(plan.powerLoss.atMs, `power loss ${model}`, () => {
+    run.crashes += 1;
+    const acked = world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId));
+    world.powerLoss(crashState(world.core, { kind: model }), model);
+    violations.push(...checkAtomicity(world.core, golden, config), ...checkAckDurable(world.core, golden, config, acked, model));
+  });
+}
+
+function taskName(task: ChaosProcess['task']): string {
+  return typeof task === 'string' ? task : Object.keys(task)[0]!;
+}
+
 export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed = 1, variant: RuntimeVariant = {}): Promise<ChaosRunResult> {
   const { setup, golden } = await goldenFor(plan, config, seed);
   const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, choices: listedChoices(plan.choices) });
@@ -62,52 +126,13 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   const jobLife = new JobLifeWatch(config);
   jobLife.attach(world);
   const violations: Violation[] = [];
-  let checks = 0;
-  let crashes = 0;
-  const quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
-  const processes: SimProcess[] = [];
-  const ledger: LedgerEntry[] = [];
-  const killAt = new Map<number, number>();
-  const pauseAt = new Map<number, { atCall: number; durationMs: number }>();
-  world.interceptor = (process) => {
-    if (killAt.get(process.pid) === process.opCount) {
-      crashes += 1;
-      return 'kill';
-    }
-    const pause = pauseAt.get(process.pid);
-    if (pause !== undefined && pause.atCall === process.opCount) {
-      pauseAt.delete(process.pid);
-      return { kind: 'pause', durationMs: pause.durationMs };
-    }
-    return { kind: 'proceed' };
-  };
-  for (const spec of plan.processes) {
-    world.at(spec.startAfterMs, `start ${spec.name}`, () => {
-      const ref: { process?: SimProcess } = {};
-      const decorate = spec.faults.map((fault) => buildFault(fault, world, quota, () => ref.process!));
-      const handlers = withUpstreamFaults(defaultHandlers, spec.upstream, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length, pid: ref.process!.pid }));
-      const self = world.spawn(spec.name, (io) => runTask(io, config, spec.task), spawnWith(variant, { decorate, handlers }));
-      ref.process = self;
-      processes.push(self);
-      if (spec.killAtCall !== undefined) killAt.set(self.pid, spec.killAtCall);
-      if (spec.pause !== undefined) pauseAt.set(self.pid, spec.pause);
-    });
-  }
+  const run = armProcesses(world, plan, config, variant);
+  armPowerLoss(world, plan, config, golden, run, violations);
   for (const step of plan.clockSteps) world.at(step.atMs, 'clock step', () => world.stepWallClock(step.deltaMs));
-  if (plan.powerLoss !== undefined) {
-    const { model } = plan.powerLoss;
-    world.at(plan.powerLoss.atMs, `power loss ${model}`, () => {
-      crashes += 1;
-      const acked = world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId));
-      world.powerLoss(crashState(world.core, { kind: model }), model);
-      violations.push(...checkAtomicity(world.core, golden, config), ...checkAckDurable(world.core, golden, config, acked, model));
-      checks += 2;
-    });
-  }
   await world.run();
   // Timestamps written before a backward clock step look younger by the step: recovery waits that
-  // much longer, so "past the stale bound" holds for everything on disk. (Steps are bounded below the
-  // TTL: a record written while the clock was wrong looks older, by the error, once it is corrected.)
+  // much longer, so "past the stale bound" holds for everything on disk. A finished job may then be
+  // past its TTL and purged: the oracle judges that by what happened on disk (JobLifeWatch).
   const backwardMs = plan.clockSteps.reduce((sum, step) => sum + Math.max(0, -step.deltaMs), 0);
   const { world: recovered, errors } = await recoverToQuiescence(crashState(world.core, { kind: 'process-kill' }), {
     config, golden, seed, startMs: world.fake.now + backwardMs, monitor, jobLife, wallOffsetMs: world.wallOffsetMs, spawn: spawnWith(variant),
@@ -118,12 +143,14 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   violations.push(...(await rerunCompleteJobs(recovered, config, spawnWith(variant))));
   violations.push(...(await purgeEverything(recovered, config, spawnWith(variant))));
   violations.push(...checkErrorContract(recovered.events, [], { clockStepped: false }));
-  checks += 5;
   violations.push(...monitor.violations);
-  violations.push(...checkErrorContract(world.events, ledger, { clockStepped: plan.clockSteps.length > 0 }));
-  checks += monitor.commitsChecked + 1;
+  violations.push(...checkErrorContract(world.events, run.ledger, { clockStepped: plan.clockSteps.length > 0 }));
+  const disturbed = (pid: number) => run.witness.has(pid);
+  const operations = run.operations.map(({ spec, process }) => ({ name: spec.name, pid: process.pid, task: taskName(spec.task), ended: process.status === 'killed' ? 'killed' as const : process.status === 'exited' ? 'exited' as const : 'hung' as const, error: process.error, result: process.result }));
+  violations.push(...checkOperationResults(operations, disturbed), ...checkJobErrors(world.events, golden, disturbed), ...checkJobErrors(recovered.events, golden, () => false));
+  const checks = (plan.powerLoss === undefined ? 0 : 2) + 8 + monitor.commitsChecked;
   const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;
-  return { violations, traceHash: world.trace.hash(), trace, crashes, invariantChecks: checks, ops: world.seq + recovered.seq };
+  return { violations, traceHash: world.trace.hash(), trace, crashes: run.crashes, invariantChecks: checks, ops: world.seq + recovered.seq };
 }
 
 function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, world: World, jobLife: JobLifeWatch): Violation[] {

@@ -8,7 +8,8 @@ import { fsyncEio } from './fsyncEio.ts';
 import { slowOps } from './slowOps.ts';
 import { shortWrites } from './shortWrites.ts';
 
-export function buildFault(fault: FaultSpec, world: World, quota: DiskQuota, process: () => SimProcess): (fs: FileSystem) => FileSystem {
+/** The decorator for one process; it is applied when the process is spawned, before its first call. */
+export function buildFault(fault: FaultSpec, world: World, quota: DiskQuota): (fs: FileSystem, process: SimProcess) => FileSystem {
   if ('errno' in fault) return errnoFault(fault.errno, fault.trigger);
   if ('diskQuotaBytes' in fault) {
     quota.remainingBytes = fault.diskQuotaBytes;
@@ -16,5 +17,5 @@ export function buildFault(fault: FaultSpec, world: World, quota: DiskQuota, pro
   }
   if ('fsyncEio' in fault) return fsyncEio(world, fault.fsyncEio);
   if ('shortWritesMaxBytes' in fault) return shortWrites(fault.shortWritesMaxBytes);
-  return slowOps(() => process().io.clock, fault.slowMs, fault.trigger);
+  return (fs, process) => slowOps(() => process.io.clock, fault.slowMs, fault.trigger)(fs);
 }

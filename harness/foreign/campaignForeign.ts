@@ -45,9 +45,7 @@ export async function runForeignPlan(workload: ForeignWorkload, plan: ForeignPla
     seed,
     decorate: (world) => {
       const quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
-      return plan.faults.map((fault) => buildFault(fault, world, quota, () => {
-        throw new Error('slow faults are not used by foreign campaigns');
-      }));
+      return plan.faults.map((fault) => buildFault(fault, world, quota));
     },
   });
   const k = plan.crashAt % recording.states.length;

@@ -3,7 +3,7 @@
 // is recorded before each of its calls, and every recorded state is turned into the crash state of
 // each model and handed to the user's check. `ack(label)` marks what the workload has been told is
 // done, so a check can demand that it survive (acknowledged means durable).
-import { World } from '../world/world.ts';
+import { World, type SpawnOptions } from '../world/world.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import { SimFsCore } from '../simFs/simFsCore.ts';
 import { cloneCoreExact } from '../simFs/cloneCore.ts';
@@ -52,7 +52,7 @@ export interface ForeignRecording {
 /** Runs the workload once in a fresh world (optionally with fault decorators) and keeps every state. */
 export async function recordForeign(
   workload: ForeignWorkload,
-  options: { seed: number; decorate?: (world: World) => readonly ((fs: FileSystem) => FileSystem)[] },
+  options: { seed: number; decorate?: (world: World) => SpawnOptions['decorate'] },
 ): Promise<ForeignRecording> {
   const core = new SimFsCore(() => 0);
   for (const [path, text] of Object.entries(workload.files ?? {})) {

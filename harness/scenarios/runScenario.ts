@@ -116,7 +116,7 @@ async function runOnce(
     return { kind: 'proceed' };
   };
   const spawn = (spec: ProcessSpec) => {
-    const decorate = (spec.faults ?? []).map((fault) => buildFault(fault, world, quota, () => processes.get(spec.name)!));
+    const decorate = (spec.faults ?? []).map((fault) => buildFault(fault, world, quota));
     const self: { pid?: number } = {};
     const process = world.spawn(spec.name, async (io) => {
       const result = await runTask(io, spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency }, spec.task);
