@@ -27,6 +27,7 @@ import { JobLifeWatch } from '../oracle/jobLifeWatch.ts';
 import type { ChaosPlan, ChaosProcess } from './chaosPlan.ts';
 import { FaultWitness } from '../faults/faultWitness.ts';
 import { checkJobErrors, checkOperationResults } from '../invariants/i8HonestResults.ts';
+import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
 
 export interface ChaosRunResult {
   readonly violations: Violation[];
@@ -61,11 +62,13 @@ interface ArmedRun {
   readonly operations: { readonly spec: ChaosProcess; readonly process: SimProcess }[];
   readonly ledger: LedgerEntry[];
   readonly witness: FaultWitness;
+  /** How many events were logged when the power went (the disk changed under the runtime). */
+  readonly powerLossAt: number[];
   crashes: number;
 }
 
 function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, variant: RuntimeVariant): ArmedRun {
-  const run: ArmedRun = { operations: [], ledger: [], witness: new FaultWitness(), crashes: 0 };
+  const run: ArmedRun = { operations: [], ledger: [], witness: new FaultWitness(), powerLossAt: [], crashes: 0 };
   const quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
   const killAt = new Map<number, number>();
   const pauseAt = new Map<number, { atCall: number; durationMs: number }>();
@@ -108,6 +111,7 @@ function armPowerLoss(world: World, plan: ChaosPlan, config: RuntimeConfig, gold
   const { model } = plan.powerLoss;
   world.at(plan.powerLoss.atMs, `power loss ${model}`, () => {
     run.crashes += 1;
+    run.powerLossAt.push(world.events.length);
     const acked = world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId));
     world.powerLoss(crashState(world.core, { kind: model }), model);
     violations.push(...checkAtomicity(world.core, golden, config), ...checkAckDurable(world.core, golden, config, acked, model));
@@ -142,13 +146,14 @@ export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed 
   violations.push(...checkIdempotency(recovered.core, golden, config));
   violations.push(...(await rerunCompleteJobs(recovered, config, spawnWith(variant))));
   violations.push(...(await purgeEverything(recovered, config, spawnWith(variant))));
-  violations.push(...checkErrorContract(recovered.events, [], { clockStepped: false }));
+  violations.push(...checkErrorContract(recovered.events, [], { clockStepped: false }), ...checkRetryPolicy(recovered.events, [], config, { clockStepped: false }));
   violations.push(...monitor.violations);
-  violations.push(...checkErrorContract(world.events, run.ledger, { clockStepped: plan.clockSteps.length > 0 }));
+  const clockStepped = plan.clockSteps.length > 0;
+  violations.push(...checkErrorContract(world.events, run.ledger, { clockStepped }), ...checkRetryPolicy(world.events, run.ledger, config, { clockStepped, diskChangedAt: run.powerLossAt }));
   const disturbed = (pid: number) => run.witness.has(pid);
   const operations = run.operations.map(({ spec, process }) => ({ name: spec.name, pid: process.pid, task: taskName(spec.task), ended: process.status === 'killed' ? 'killed' as const : process.status === 'exited' ? 'exited' as const : 'hung' as const, error: process.error, result: process.result }));
   violations.push(...checkOperationResults(operations, disturbed), ...checkJobErrors(world.events, golden, disturbed), ...checkJobErrors(recovered.events, golden, () => false));
-  const checks = (plan.powerLoss === undefined ? 0 : 2) + 8 + monitor.commitsChecked;
+  const checks = (plan.powerLoss === undefined ? 0 : 2) + 10 + monitor.commitsChecked;
   const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;
   return { violations, traceHash: world.trace.hash(), trace, crashes: run.crashes, invariantChecks: checks, ops: world.seq + recovered.seq };
 }

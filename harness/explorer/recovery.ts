@@ -22,6 +22,8 @@ import { checkIdempotency, checkRerunUnchanged } from '../invariants/i1Idempoten
 import { checkBoundedStorage } from '../invariants/i5BoundedStorage.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
 import { checkErrorContract } from '../invariants/i7ErrorContract.ts';
+import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
+import { checkJobErrors } from '../invariants/i8HonestResults.ts';
 import type { Violation } from '../invariants/violation.ts';
 import { Fingerprinter } from '../simFs/fingerprint.ts';
 import type { JobLifeWatch } from '../oracle/jobLifeWatch.ts';
@@ -129,7 +131,8 @@ export async function recoverAndCheck(core: SimFsCore, options: RecoveryOptions)
   const violations: Violation[] = [...errors];
   violations.push(...checkCrashSafety(world.core, golden, config, { deleted: options.deleted ?? new Set() }));
   violations.push(...checkIdempotency(world.core, golden, config));
-  violations.push(...checkErrorContract(world.events, [], { clockStepped: false }));
+  violations.push(...checkErrorContract(world.events, [], { clockStepped: false }), ...checkRetryPolicy(world.events, [], config, { clockStepped: false }));
+  violations.push(...checkJobErrors(world.events, golden, () => false));
   const memo = options.afterRecovery;
   const key = memo?.keyOf(world);
   let after = key === undefined ? undefined : memo?.verdicts.get(key);

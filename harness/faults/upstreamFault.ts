@@ -40,6 +40,8 @@ export interface UpstreamInjection {
   readonly stage: Stage;
   readonly kind: UpstreamFaultKind;
   readonly errorKind: 'transient' | 'permanent';
+  /** The Retry-After the fault's answer carried (a 429), which the runtime must honour. */
+  readonly retryAfterMs?: number;
 }
 
 export function upstreamErrorKind(kind: UpstreamFaultKind): 'transient' | 'permanent' {
@@ -52,8 +54,10 @@ export function withUpstreamFaults(handlers: StageHandlers, faults: readonly Ups
     const active = remaining.find((r) => r.fault.stage === stage && r.left > 0 && (r.fault.jobId === undefined || r.fault.jobId === input.jobId));
     if (active !== undefined) {
       active.left -= 1;
-      onInject?.({ jobId: input.jobId, stage, kind: active.fault.kind, errorKind: upstreamErrorKind(active.fault.kind) });
-      throw makeError(active.fault);
+      const error = makeError(active.fault);
+      const retryAfterMs = error instanceof TransientError ? error.retryAfterMs : undefined;
+      onInject?.({ jobId: input.jobId, stage, kind: active.fault.kind, errorKind: upstreamErrorKind(active.fault.kind), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+      throw error;
     }
     return call(input);
   };

@@ -20,6 +20,7 @@ import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { CallIndexRule, CallPointRule, type PointAction } from './callPoint.ts';
 import { checkExpectation } from './checkExpectation.ts';
 import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContract.ts';
+import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
 import { runTask } from './runTask.ts';
 import type { PausePoint, ProcessSpec, Scenario } from './scenarioTypes.ts';
 import type { OpDesc } from '../simFs/simFs.ts';
@@ -106,6 +107,7 @@ async function runOnce(
   const calls: OpDesc[] = [];
   let lastPurge: PurgeReport | undefined;
   const ledger: LedgerEntry[] = [];
+  const diskChangedAt: number[] = [];
   world.interceptor = (process, op) => {
     if (sweepKill === undefined && process.name === scenario.sweep?.process) calls.push(op);
     for (const { pid, rule } of rules) {
@@ -147,6 +149,7 @@ async function runOnce(
       continue;
     }
     await world.run();
+    if ('powerLoss' in step || 'corrupt' in step || 'remove' in step || 'plantSymlink' in step) diskChangedAt.push(world.events.length);
     if ('advanceMs' in step) world.fake.tick(step.advanceMs);
     else if ('stepWallClockMs' in step) world.stepWallClock(step.stepWallClockMs);
     else if ('powerLoss' in step) world.powerLoss(crashState(world.core, { kind: step.powerLoss }), step.powerLoss);
@@ -186,6 +189,7 @@ async function runOnce(
     }
   }
   violations.push(...monitor.violations);
-  violations.push(...checkErrorContract(world.events, ledger, { clockStepped: scenario.steps.some((s) => 'stepWallClockMs' in s) }));
+  const clockStepped = scenario.steps.some((s) => 'stepWallClockMs' in s);
+  violations.push(...checkErrorContract(world.events, ledger, { clockStepped }), ...checkRetryPolicy(world.events, ledger, config, { clockStepped, diskChangedAt }));
   return { violations, traceHash: world.trace.hash(), trace: world.trace.render(), ops: world.seq, calls };
 }

@@ -1,0 +1,83 @@
+// I7, the policy half: a reference model of the retry policy, as a pure function of the logged events,
+// the configuration and the injected faults, judged on every attempt rather than only on the end state.
+// - A retry is scheduled only while attempts remain (attempts < maxAttempts), and a job fails as
+//   exhausted only when they are used up (attempts >= maxAttempts); no attempt starts past maxAttempts.
+// - The delay is full-jitter exponential backoff: 0 <= delay <= min(cap, base * 2^(attempts-1)), unless
+//   the upstream asked for longer (Retry-After), which is honoured up to the cap and never shortened.
+// - nextAttemptAt is counted from the moment of the decision: within the attempt that made it (when
+//   the wall clock was not stepped meanwhile).
+// - A job put back to queued (by a scheduled retry or a manual retry) resumes at its recorded stage:
+//   no earlier stage is produced again while its output is valid (nothing here corrupts outputs).
+import type { RuntimeConfig } from '../../src/config.ts';
+import { STAGES } from '../../src/jobState.ts';
+import type { LoggedEvent } from '../world/world.ts';
+import type { LedgerEntry } from './i7ErrorContract.ts';
+import type { Violation } from './violation.ts';
+
+type Policy = Pick<RuntimeConfig, 'maxAttempts' | 'backoffBaseMs' | 'backoffCapMs'>;
+
+export interface PolicyCheckOptions {
+  /** The wall clock was stepped: times of one attempt cannot be compared with each other. */
+  readonly clockStepped: boolean;
+  /** The disk changed under the runtime (a power loss, a scenario's corruption) before these events. */
+  readonly diskChangedAt?: readonly number[];
+}
+
+export function checkRetryPolicy(events: readonly LoggedEvent[], ledger: readonly LedgerEntry[], config: Policy, options: PolicyCheckOptions): Violation[] {
+  const out: Violation[] = [];
+  const startedAtMs = new Map<string, number>();
+  const resumeAt = new Map<string, number>();
+  for (const [index, e] of events.entries()) {
+    if (options.diskChangedAt?.includes(index) === true) resumeAt.clear();
+    const jobId = typeof e.fields.jobId === 'string' ? e.fields.jobId : undefined;
+    if (jobId === undefined) continue;
+    const key = `${e.pid}/${jobId}`;
+    if (e.event === 'job.started') {
+      if (!options.clockStepped) startedAtMs.set(key, e.timeMs);
+      const attempt = Number(e.fields.attempt);
+      if (attempt > config.maxAttempts) out.push({ invariant: 'I7', message: `job ${jobId} started attempt ${attempt}, past maxAttempts ${config.maxAttempts}` });
+    } else if (e.event === 'job.retry_scheduled' && e.fields.durable !== false) {
+      out.push(...checkScheduled(e, jobId, startedAtMs.get(key), retryAfterFor(ledger, e, index), config));
+      resumeAt.set(jobId, STAGES.indexOf(e.fields.stage as never));
+    } else if (e.event === 'job.requeued') {
+      resumeAt.set(jobId, STAGES.indexOf(e.fields.stage as never));
+    } else if (e.event === 'job.failed' && e.fields.durable !== false) {
+      const error = e.fields.error as { name?: string } | undefined;
+      const attempts = Number(e.fields.attempts);
+      if (error?.name === 'AttemptsExhausted' && attempts < config.maxAttempts) out.push({ invariant: 'I7', message: `job ${jobId} failed as exhausted after ${attempts} of ${config.maxAttempts} attempts` });
+    } else if (e.event === 'stage.start') {
+      const from = resumeAt.get(jobId);
+      const at = STAGES.indexOf(e.fields.stage as never);
+      if (from !== undefined && from >= 0 && at < from) out.push({ invariant: 'I7', message: `job ${jobId} was put back at ${STAGES[from]} but produced ${STAGES[at]} again (a completed stage redone)` });
+    } else if (e.event === 'job.complete' || e.event === 'job.deleted') {
+      resumeAt.delete(jobId);
+    }
+  }
+  return out;
+}
+
+/** The Retry-After of the last fault this process received for this job before the decision, if any. */
+function retryAfterFor(ledger: readonly LedgerEntry[], e: LoggedEvent, index: number): number | undefined {
+  const faults = ledger.filter((f) => f.pid === e.pid && f.jobId === e.fields.jobId && f.afterEventIndex <= index);
+  return faults.at(-1)?.retryAfterMs;
+}
+
+function checkScheduled(e: LoggedEvent, jobId: string, startedAtMs: number | undefined, retryAfterMs: number | undefined, config: Policy): Violation[] {
+  const out: Violation[] = [];
+  const attempts = Number(e.fields.attempts);
+  const delayMs = Number(e.fields.delayMs);
+  const nextAttemptAt = Number(e.fields.nextAttemptAt);
+  const what = `job ${jobId} retry after attempt ${attempts}`;
+  if (attempts >= config.maxAttempts) out.push({ invariant: 'I7', message: `${what} was scheduled though maxAttempts is ${config.maxAttempts}` });
+  const ceilingMs = Math.min(config.backoffCapMs, config.backoffBaseMs * 2 ** Math.min(Math.max(attempts - 1, 0), 30));
+  const floorMs = Math.min(config.backoffCapMs, retryAfterMs ?? 0);
+  const highMs = Math.max(ceilingMs, floorMs);
+  if (!(delayMs >= floorMs && delayMs <= highMs)) {
+    out.push({ invariant: 'I7', message: `${what}: delay ${delayMs} ms is outside [${floorMs}, ${highMs}] ms (backoff base ${config.backoffBaseMs}, cap ${config.backoffCapMs}${retryAfterMs === undefined ? '' : `, Retry-After ${retryAfterMs}`})` });
+  }
+  const decidedAtMs = nextAttemptAt - delayMs;
+  if (startedAtMs !== undefined && !(decidedAtMs >= startedAtMs && decidedAtMs <= e.timeMs)) {
+    out.push({ invariant: 'I7', message: `${what}: nextAttemptAt ${nextAttemptAt} is not counted from the decision (between ${startedAtMs} and ${e.timeMs})` });
+  }
+  return out;
+}
