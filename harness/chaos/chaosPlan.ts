@@ -34,12 +34,31 @@ export const chaosProcessSchema = z.object({
   pause: z.object({ atCall: z.number().int().nonnegative(), durationMs: z.number().int().positive() }).optional(),
 });
 
+/**
+ * The runtime configuration a run draws (swarm testing of options, as TigerBeetle's VOPR does): bugs
+ * that show only with several workers, a short stale bound, one attempt or a short TTL are found by
+ * runs that use them. `opLatencyMs` is the simulated time each file call takes.
+ */
+export const swarmConfigSchema = z.object({
+  concurrency: z.number().int().min(1).max(8),
+  staleAfterMs: z.number().int().positive(),
+  heartbeatEveryMs: z.number().int().positive(),
+  maxAttempts: z.number().int().min(1).max(10),
+  backoffBaseMs: z.number().int().nonnegative(),
+  backoffCapMs: z.number().int().nonnegative(),
+  ttlMs: z.number().int().positive(),
+  opLatencyMs: z.number().int().min(0).max(100),
+});
+
+export type SwarmConfig = z.infer<typeof swarmConfigSchema>;
+
 export const chaosPlanSchema = z.object({
   jobs: z.array(z.object({ jobId: z.string(), sessionId: z.string(), input: z.enum(Object.keys(INPUTS) as [keyof typeof INPUTS, ...(keyof typeof INPUTS)[]]) })).min(1),
   processes: z.array(chaosProcessSchema).min(1),
   clockSteps: z.array(z.object({ atMs: z.number().int().nonnegative(), deltaMs: z.number().int() })),
   powerLoss: z.object({ atMs: z.number().int().nonnegative(), model: z.enum(['lazyfs', 'pessimistic']) }).optional(),
   choices: z.array(z.number().int().nonnegative()),
+  config: swarmConfigSchema.optional(),
 });
 
 export type ChaosPlan = z.infer<typeof chaosPlanSchema>;

@@ -2,7 +2,7 @@
 // fault it may use (a random subset), then draws only faults of those kinds. Runs thus differ in
 // their fault mix, which finds bugs that a uniform mix of everything at once would drown out.
 import fc from 'fast-check';
-import type { ChaosPlan, ChaosProcess } from './chaosPlan.ts';
+import type { ChaosPlan, ChaosProcess, SwarmConfig } from './chaosPlan.ts';
 type ChaosFault = ChaosProcess['faults'][number];
 import type { UpstreamFault } from '../faults/upstreamFault.ts';
 
@@ -64,6 +64,22 @@ function processArb(name: string, kinds: ReadonlySet<FaultKind>, first: boolean)
   });
 }
 
+/** Runtime options around the simulation defaults (simConfig), each drawn on its own. */
+export const swarmConfigArb: fc.Arbitrary<SwarmConfig> = fc.record({
+  concurrency: fc.integer({ min: 1, max: 4 }),
+  staleAfterMs: fc.integer({ min: 15_000, max: 180_000 }),
+  heartbeatDivisor: fc.integer({ min: 2, max: 8 }),
+  maxAttempts: fc.integer({ min: 1, max: 6 }),
+  backoffBaseMs: fc.integer({ min: 0, max: 20_000 }),
+  backoffSpanMs: fc.integer({ min: 0, max: 120_000 }),
+  ttlMs: fc.integer({ min: 5 * 60_000, max: 3 * 3_600_000 }),
+  opLatencyMs: fc.integer({ min: 0, max: 25 }),
+}).map(({ heartbeatDivisor, backoffSpanMs, ...c }) => ({
+  ...c,
+  heartbeatEveryMs: Math.floor(c.staleAfterMs / heartbeatDivisor),
+  backoffCapMs: c.backoffBaseMs + backoffSpanMs,
+}));
+
 export const kindsArb: fc.Arbitrary<FaultKind[]> = fc.subarray([...FAULT_KINDS], { minLength: 1 });
 
 export const chaosPlanArb: fc.Arbitrary<ChaosPlan> = kindsArb.chain((kindList) => {
@@ -75,9 +91,11 @@ export const chaosPlanArb: fc.Arbitrary<ChaosPlan> = kindsArb.chain((kindList) =
     clockSteps: kinds.has('clock-step') ? fc.array(fc.record({ atMs: fc.integer({ min: 0, max: 300 }), deltaMs: fc.integer({ min: -30 * 60_000, max: 20 * 60_000 }) }), { maxLength: 2 }) : fc.constant([] as { atMs: number; deltaMs: number }[]),
     powerLoss: kinds.has('power-loss') ? fc.option(fc.record({ atMs: fc.integer({ min: 0, max: 400 }), model: fc.constantFrom('lazyfs' as const, 'pessimistic' as const) }), { nil: undefined }) : fc.constant(undefined),
     choices: fc.array(fc.nat({ max: 7 }), { maxLength: 300 }),
+    config: fc.option(swarmConfigArb, { nil: undefined, freq: 4 }),
   })).map((plan) => {
     const out: ChaosPlan = { jobs: plan.jobs, processes: plan.processes, clockSteps: plan.clockSteps, choices: plan.choices };
     if (plan.powerLoss !== undefined) out.powerLoss = plan.powerLoss;
+    if (plan.config !== undefined) out.config = plan.config;
     return out;
   });
 });

@@ -3,7 +3,7 @@
 // then every invariant. I2 and I6 are checked at the power loss, I4 on every call, and I1, I3 and I5
 // after recovery. A job may end failed only for a reason the plan gave it (a permanent fault, or its
 // attempts used up by kills and transient faults), and deleted only if the plan deleted it.
-import type { RuntimeConfig } from '../../src/config.ts';
+import { makeConfig, type RuntimeConfig } from '../../src/config.ts';
 import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContract.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { World, type SimProcess } from '../world/world.ts';
@@ -41,7 +41,7 @@ export interface ChaosRunResult {
 const goldenCache = new Map<string, Promise<{ golden: Golden; setup: Awaited<ReturnType<typeof buildSetup>> }>>();
 
 function goldenFor(plan: ChaosPlan, config: RuntimeConfig, seed: number) {
-  const key = JSON.stringify(plan.jobs);
+  const key = JSON.stringify([plan.jobs, config]);
   let cached = goldenCache.get(key);
   if (cached === undefined) {
     cached = (async () => {
@@ -122,9 +122,17 @@ function taskName(task: ChaosProcess['task']): string {
   return typeof task === 'string' ? task : Object.keys(task)[0]!;
 }
 
-export async function runChaosPlan(plan: ChaosPlan, config: RuntimeConfig, seed = 1, variant: RuntimeVariant = {}): Promise<ChaosRunResult> {
+/** The plan's drawn options over the base configuration, validated as a user's would be. */
+export function planConfig(plan: ChaosPlan, base: RuntimeConfig): RuntimeConfig {
+  if (plan.config === undefined) return base;
+  const { opLatencyMs: _latency, ...options } = plan.config;
+  return makeConfig({ ...base, ...options });
+}
+
+export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, seed = 1, variant: RuntimeVariant = {}): Promise<ChaosRunResult> {
+  const config = planConfig(plan, baseConfig);
   const { setup, golden } = await goldenFor(plan, config, seed);
-  const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, choices: listedChoices(plan.choices) });
+  const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, choices: listedChoices(plan.choices), opLatencyMs: plan.config?.opLatencyMs ?? 1 });
   const monitor = new ConcurrencyMonitor(config, new Map(plan.jobs.map((j) => [j.jobId, j.sessionId])));
   monitor.attach(world);
   const jobLife = new JobLifeWatch(config);

@@ -45,6 +45,8 @@ export class SimProcess<T = unknown> {
   status: ProcessStatus = 'running';
   readonly pending: PendingCall[] = [];
   readonly timers = new Set<number>();
+  /** Timers that came due while the process was paused: they fire when it resumes (SIGCONT). */
+  readonly dueWhilePaused: (() => void)[] = [];
   result: T | undefined;
   error: unknown;
   /** Scheduled calls of this process so far. */
@@ -180,6 +182,7 @@ export class World {
     if (!process.alive) return;
     process.status = 'killed';
     process.pending.length = 0;
+    process.dueWhilePaused.length = 0;
     this.dropTimers(process);
     this.trace.add(`t=${this.fake.now} p${process.pid} killed (${reason}) after ${process.opCount} ops`);
   }
@@ -189,7 +192,9 @@ export class World {
     process.status = 'paused';
     this.trace.add(`t=${this.fake.now} p${process.pid} paused for ${durationMs}ms`);
     this.at(durationMs, `resume p${process.pid}`, () => {
-      if (process.status === 'paused') process.status = 'running';
+      if (process.status !== 'paused') return;
+      process.status = 'running';
+      for (const fire of process.dueWhilePaused.splice(0)) fire();
     });
   }
 
@@ -206,7 +211,8 @@ export class World {
         if (!process.alive) return;
         const id = this.fake.setTimeout(() => {
           process.timers.delete(id);
-          resolve();
+          if (process.status === 'paused') process.dueWhilePaused.push(resolve);
+          else if (process.alive) resolve();
         }, durationMs) as unknown as number;
         process.timers.add(id);
       }),
