@@ -1,7 +1,8 @@
 // I4 concurrency safety. Model: the session lock is authoritative. Watching every call as the
-// scheduler runs it, a commit into a session's artifacts (a rename onto a job's state.json,
-// transcript.txt, draft.md or export.html, or onto the session transcript) must come from the process
-// that the session's lock file names at that instant. A fenced-out owner (its lock taken over) and a
+// scheduler runs it, every change to a session's artifacts (a job's state.json, transcript.txt,
+// draft.md or export.html, or the session transcript) must come from the process that the session's
+// lock file names at that instant: a rename or link onto one (a commit), an unlink of one (deletion,
+// purge), and an open for writing in place. A fenced-out owner (its lock taken over) and a
 // second runner therefore commit nothing: an attempted commit that the fence makes fail is fine. Enqueue's first state.json, which precedes any runner, is exempt.
 import type { RuntimeConfig } from '../../src/config.ts';
 import { FILE } from '../../src/layout.ts';
@@ -33,8 +34,9 @@ export class ConcurrencyMonitor {
   }
 
   private observe(world: World, process: SimProcess, op: OpDesc): void {
-    if (op.op !== 'rename' || op.to === undefined) return;
-    const session = this.sessionOf(world, op.to);
+    const change = changeOf(op);
+    if (change === undefined) return;
+    const session = this.sessionOf(world, change.target, change.verb === 'committed');
     if (session === undefined) return;
     this.commitsChecked += 1;
     const lockBytes = readCoreFile(world.core, `${this.config.root}/sessions/${session}/${FILE.sessionLock}`);
@@ -48,25 +50,33 @@ export class ConcurrencyMonitor {
       // The lock holder is read at the instant the call is scheduled; the call runs atomically next.
       this.pending.set(process, {
         invariant: 'I4',
-        path: op.to,
-        message: `p${process.pid} (${process.name}) committed ${op.to} while the session ${session} lock is held by ${holderPid === undefined ? 'nobody' : `p${holderPid}`}`,
+        path: change.target,
+        message: `p${process.pid} (${process.name}) ${change.verb} ${change.target} while the session ${session} lock is held by ${holderPid === undefined ? 'nobody' : `p${holderPid}`}`,
       });
     }
   }
 
-  /** The session whose lock must cover a rename onto `target`, or undefined if it is not a commit. */
-  private sessionOf(world: World, target: string): string | undefined {
+  /** The session whose lock must cover a change of `target`, or undefined if it is no artifact. */
+  private sessionOf(world: World, target: string, commit: boolean): string | undefined {
     const root = this.config.root;
     const jobMatch = target.startsWith(`${root}/jobs/`) ? target.slice(root.length + 6).split('/') : undefined;
     if (jobMatch?.length === 2) {
       const [jobId, name] = jobMatch as [string, string];
       if (!COMMITTED.has(name)) return undefined;
       // Enqueue writes the first state.json before the job exists for any runner.
-      if (name === FILE.state && readCoreFile(world.core, target) === undefined) return undefined;
+      if (commit && name === FILE.state && readCoreFile(world.core, target) === undefined) return undefined;
       return this.sessionOfJob.get(jobId);
     }
     const sessionMatch = target.startsWith(`${root}/sessions/`) ? target.slice(root.length + 10).split('/') : undefined;
     if (sessionMatch?.length === 2 && sessionMatch[1] === FILE.transcript) return sessionMatch[0];
     return undefined;
   }
+}
+
+/** What a call changes, if it can change an artifact: its target and a verb for the report. */
+function changeOf(op: OpDesc): { target: string; verb: string } | undefined {
+  if ((op.op === 'rename' || op.op === 'link') && op.to !== undefined) return { target: op.to, verb: 'committed' };
+  if (op.op === 'unlink') return { target: op.path, verb: 'unlinked' };
+  if (op.op === 'open' && (op.flags === 'w' || op.flags === 'r+')) return { target: op.path, verb: 'opened for writing in place' };
+  return undefined;
 }
