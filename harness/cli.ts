@@ -18,6 +18,8 @@ import { SCENARIOS } from '../scenarios/index.ts';
 import { EXTRA_SCENARIOS } from '../scenarios/extra/index.ts';
 import { runScenario } from './scenarios/runScenario.ts';
 import { explore, type ModelName } from './explorer/explore.ts';
+import { exploreOperation } from './explorer/exploreOperation.ts';
+import { OPERATION_WORKLOADS } from './explorer/operationWorkloads.ts';
 import { runCampaign, replayCommand } from './chaos/campaign.ts';
 import { runChaosPlan } from './chaos/runChaosPlan.ts';
 import { failureFileSchema, type FailureFile } from './chaos/chaosPlan.ts';
@@ -124,6 +126,29 @@ async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType
   report.invariantChecks += result.invariantChecks;
   for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `explore:${v.crashPoint}`, ...(v.path ? { path: v.path } : {}) });
   if (result.violations.length > 0) report.replay.push(`npm run chaos -- explore --model ${args.model} --workload ${args.workload} --seed ${args.seed}`);
+  await runOperations(args, report, hash, progress, models);
+}
+
+async function runOperations(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress, models: ModelName[]): Promise<void> {
+  const t = performance.now();
+  const summary = { workloads: [] as string[], crashPoints: 0, crashStates: 0, elapsedMs: 0 };
+  let failed = false;
+  for (const [index, workload] of OPERATION_WORKLOADS.entries()) {
+    progress.update('operations', index, OPERATION_WORKLOADS.length, 'workloads');
+    const result = await exploreOperation(workload, { config: simConfig(), seed: args.seed, models });
+    hash.update(`${workload.name}:${result.crashStates}:${result.violations.length}`);
+    summary.workloads.push(workload.name);
+    summary.crashPoints += result.crashPoints;
+    summary.crashStates += result.crashStates;
+    for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `explore:${v.crashPoint}`, ...(v.path ? { path: v.path } : {}) });
+    failed ||= result.violations.length > 0;
+  }
+  summary.elapsedMs = performance.now() - t;
+  report.operations = summary;
+  report.crashStates += summary.crashStates;
+  report.runs += summary.crashStates;
+  report.invariantChecks += summary.crashStates * 4;
+  if (failed) report.replay.push(`npm run chaos -- explore --model ${args.model} --seed ${args.seed}`);
 }
 
 async function runChaos(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress): Promise<void> {

@@ -9,7 +9,7 @@
 import type { Io } from './ports/io.ts';
 import type { RuntimeConfig } from './config.ts';
 import { isNotFound } from './ports/fileSystem.ts';
-import { FILE, Layout, isTmpName, joinPath } from './layout.ts';
+import { FILE, Layout, TMP_PREFIX, isTmpName, joinPath } from './layout.ts';
 import { isValidId } from './ids.ts';
 import { listJobs } from './listJobs.ts';
 import { readJobState } from './jobState.ts';
@@ -86,7 +86,7 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
       keptDirs.push(layout.jobDir(jobId));
     }
   }
-  for (const dir of keptDirs) await sweepTmpFiles(io, config, dir, report);
+  for (const dir of [layout.jobsDir, ...keptDirs]) await sweepTmpFiles(io, config, dir, report);
   if (report.jobs > 0) await io.fs.syncDir(layout.jobsDir);
   for (const sessionId of await listSessionIds(io, layout)) {
     // Only a real directory is a session: a symlink would lead the sweep out of the data root, and a
@@ -113,12 +113,15 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
 /**
  * Removes a session's expired jobs under its session lock (taken once for all of them), so a
  * concurrent manual retry cannot lose its update: each job's state is read again under the lock and
- * removed only if it is still finished and expired. Returns what was removed, by job; a busy session
- * removes nothing this pass.
+ * removed only if it is still finished and expired. A job disappears whole: its directory is first
+ * renamed to a `.tmp-purge-` name in jobs/ (one atomic step, made durable before anything inside it
+ * goes), so a crash mid-purge never leaves a job whose state.json names files that are gone; a
+ * leftover `.tmp-purge-` directory is swept like any stale tmp file. Returns what was removed, by job;
+ * a busy session removes nothing this pass.
  */
 async function purgeSessionJobs(io: Io, config: RuntimeConfig, layout: Layout, sessionId: string, jobIds: readonly string[]): Promise<Map<string, RemovedCounts>> {
   const locked = await withSessionLock(io, config, sessionId, { jobId: jobIds[0]! }, async (lock) => {
-    const removed = new Map<string, RemovedCounts>();
+    const doomed = new Map<string, string>();
     for (const jobId of jobIds) {
       // Taken over while we worked (we were paused past the stale bound): stop; what was removed is reported.
       if (!(await stillHeld(lock))) break;
@@ -126,8 +129,13 @@ async function purgeSessionJobs(io: Io, config: RuntimeConfig, layout: Layout, s
       const current = await readJobState(io.fs, jobDir).catch(() => undefined);
       if (current === undefined || current.sessionId !== sessionId || !FINISHED.has(current.status)) continue;
       if (!(io.variants?.isExpired ?? isExpired)(io.clock.nowMs(), current.updatedAt, config.ttlMs)) continue;
-      removed.set(jobId, await removeTree(io.fs, jobDir));
+      const target = joinPath(layout.jobsDir, `${TMP_PREFIX}purge-${jobId}-${io.random.hex(8)}`);
+      await io.fs.rename(jobDir, target);
+      doomed.set(jobId, target);
     }
+    if (doomed.size > 0) await io.fs.syncDir(layout.jobsDir);
+    const removed = new Map<string, RemovedCounts>();
+    for (const [jobId, target] of doomed) removed.set(jobId, await removeTree(io.fs, target));
     return removed;
   });
   return locked.acquired ? locked.value : new Map();

@@ -220,13 +220,13 @@ describe('purge under the session lock', () => {
     await runPass(world.io, world.config);
     expireAll();
     const { nodeFileSystem } = await import('../src/adapters/nodeFileSystem.ts');
-    let removedDirs = 0;
+    let movedDirs = 0;
     const fs = {
       ...nodeFileSystem,
-      rmdir: async (path: string) => {
-        await nodeFileSystem.rmdir(path);
-        // After the first job directory is gone, another process retires purge's session lock.
-        if (/\/jobs\/[abc]$/.test(path) && ++removedDirs === 1) {
+      rename: async (from: string, to: string) => {
+        await nodeFileSystem.rename(from, to);
+        // After the first job directory is moved out, another process retires purge's session lock.
+        if (/\/jobs\/[abc]$/.test(from) && ++movedDirs === 1) {
           const dir = join(root(), 'sessions', 's1');
           const work = (await readdir(dir)).find((n) => n.startsWith('.tmp-work-'))!;
           await (await import('node:fs/promises')).rename(join(dir, work), join(dir, `.tmp-reap-${work.slice(10)}-by-00000000deadbeef`));
@@ -240,7 +240,7 @@ describe('purge under the session lock', () => {
 });
 
 describe('purge report and durability', () => {
-  it('counts swept tmp files and locks into the report, logs it, and fsyncs jobs/ after removing jobs (only then)', async () => {
+  it('counts swept tmp files and locks into the report, logs it, and fsyncs jobs/ once expired jobs are moved out and again once they are removed (only then)', async () => {
     await add('a', 's1');
     await runPass(world.io, world.config);
     const { recordingFs } = await import('./support/recordingFs.ts');
@@ -263,6 +263,11 @@ describe('purge report and durability', () => {
     const report = await purge({ ...world.io, fs: busy.fs }, world.config, undefined);
     expect(report).toMatchObject({ jobs: 1, locks: 1, tmp: 1, sessions: 1 });
     expect(world.events.find((e) => e.event === 'purge.done')).toEqual({ event: 'purge.done', ...report, pid: 1000 });
-    expect(busy.calls.filter((c) => c.op === 'fsyncDir' && c.path === join(root(), 'jobs'))).toHaveLength(1);
+    const jobsDirCalls = busy.calls.filter((c) => c.path.startsWith(join(root(), 'jobs'))).map((c) => `${c.op} ${c.path.slice(root().length)}`);
+    const moved = jobsDirCalls.findIndex((c) => /^rename \/jobs\/a$/.test(c));
+    expect(moved).toBeGreaterThanOrEqual(0);
+    expect(jobsDirCalls.filter((c) => c === 'fsyncDir /jobs')).toHaveLength(2);
+    // The move is durable before anything inside the moved directory is removed.
+    expect(jobsDirCalls.indexOf('fsyncDir /jobs', moved)).toBeLessThan(jobsDirCalls.findIndex((c) => c.startsWith('unlink /jobs/.tmp-purge-a-')));
   });
 });

@@ -45,24 +45,35 @@ export class JobLifeWatch {
   }
 
   private completed(world: World, op: OpDesc): void {
-    const target = op.op === 'rename' || op.op === 'link' ? op.to : op.op === 'unlink' || op.op === 'rmdir' ? op.path : undefined;
-    if (target === undefined || !target.startsWith(this.jobsDir)) return;
-    const [jobId, name] = target.slice(this.jobsDir.length).split('/');
-    if (jobId === undefined || jobId === '') return;
-    const life = this.lifeOf(jobId);
-    if (op.op === 'unlink' || op.op === 'rmdir') {
-      if (name === 'state.json' || name === undefined) life.removedAtMs ??= world.wallNowMs();
-      return;
-    }
-    if (name === 'deleted') life.tombstoned = true;
-    if (name !== 'state.json') return;
+    // A rename moves its source away: renaming a job directory (or its state.json) removes the job.
+    if (op.op === 'rename' || op.op === 'unlink' || op.op === 'rmdir') this.removed(world, op.path);
+    if (op.op !== 'rename' && op.op !== 'link') return;
+    const target = this.jobPath(op.to);
+    if (target === undefined) return;
+    const life = this.lifeOf(target.jobId);
+    if (target.name === 'deleted') life.tombstoned = true;
+    if (target.name !== 'state.json') return;
     try {
-      const state = readCoreState(world.core, this.config, jobId);
+      const state = readCoreState(world.core, this.config, target.jobId);
       if (state !== undefined) life.lastCommitted = { status: state.status, updatedAtMs: state.updatedAt };
     } catch {
       life.lastCommitted = { status: 'unreadable', updatedAtMs: Number.NaN };
     }
     delete life.removedAtMs;
+  }
+
+  private removed(world: World, path: string): void {
+    const source = this.jobPath(path);
+    if (source === undefined || (source.name !== 'state.json' && source.name !== undefined)) return;
+    this.lifeOf(source.jobId).removedAtMs ??= world.wallNowMs();
+  }
+
+  /** `jobs/<jobId>` or `jobs/<jobId>/<name>`, for a path in the data root's jobs directory. */
+  private jobPath(path: string | undefined): { jobId: string; name: string | undefined } | undefined {
+    if (path === undefined || !path.startsWith(this.jobsDir)) return undefined;
+    const [jobId, name, deeper] = path.slice(this.jobsDir.length).split('/');
+    if (jobId === undefined || jobId === '' || deeper !== undefined) return undefined;
+    return { jobId, name };
   }
 
   private lifeOf(jobId: string): JobLife {

@@ -16,6 +16,10 @@ export function renderHuman(report: RunReport, paint: Paint = plain): string {
     const e = report.explore;
     lines.push(`explore: ${e.crashPoints} crash points, ${e.crashStates} crash states recovered and checked in ${(e.elapsedMs / 1000).toFixed(1)} s (${Math.round(e.crashStatesPerSecond)}/s)`);
   }
+  if (report.operations !== undefined) {
+    const o = report.operations;
+    lines.push(`operations: ${o.workloads.length} workloads (${o.workloads.join(', ')}), ${o.crashPoints} crash points, ${o.crashStates} crash states checked in ${(o.elapsedMs / 1000).toFixed(1)} s`);
+  }
   if (report.chaos !== undefined) lines.push(`chaos: ${report.chaos.runs} randomized runs, ${report.chaos.crashes} crashes injected, ${(report.chaos.elapsedMs / 1000).toFixed(1)} s`);
   lines.push(`invariant checks: ${report.invariantChecks}; crash states: ${report.crashStates}; trace hash: ${report.traceHash.slice(0, 16)}`);
   lines.push('violations by invariant:');

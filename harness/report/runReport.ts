@@ -27,6 +27,8 @@ export interface RunReport {
   traceHash: string;
   scenarios: ScenarioSummary[];
   explore?: { crashPoints: number; crashStates: number; elapsedMs: number; crashStatesPerSecond: number };
+  /** The user-facing operations (enqueue, retry, delete, purge, HTTP routes), each crash-explored. */
+  operations?: { workloads: string[]; crashPoints: number; crashStates: number; elapsedMs: number };
   chaos?: { runs: number; crashes: number; elapsedMs: number };
   replay: string[];
   failureFiles: string[];
