@@ -20,6 +20,7 @@ import { runScenario } from './scenarios/runScenario.ts';
 import { explore, type ModelName } from './explorer/explore.ts';
 import { exploreOperation } from './explorer/exploreOperation.ts';
 import { OPERATION_WORKLOADS } from './explorer/operationWorkloads.ts';
+import { exploreFaultsThenCrash } from './explorer/exploreFaults.ts';
 import { runCampaign, replayCommand } from './chaos/campaign.ts';
 import { runChaosPlan } from './chaos/runChaosPlan.ts';
 import { failureFileSchema, type FailureFile } from './chaos/chaosPlan.ts';
@@ -127,6 +128,21 @@ async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType
   for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `explore:${v.crashPoint}`, ...(v.path ? { path: v.path } : {}) });
   if (result.violations.length > 0) report.replay.push(`npm run chaos -- explore --model ${args.model} --workload ${args.workload} --seed ${args.seed}`);
   await runOperations(args, report, hash, progress, models);
+  await runFaultsThenCrash(args, report, hash, progress, models);
+}
+
+const FAULT_POINTS_PER_KIND = 2;
+
+async function runFaultsThenCrash(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress, models: ModelName[]): Promise<void> {
+  const t = performance.now();
+  progress.phase('fault, then crash');
+  const result = await exploreFaultsThenCrash({ jobs: SMALL_JOBS, config: simConfig(), seed: args.seed, models, perKind: FAULT_POINTS_PER_KIND });
+  hash.update(`faults:${result.crashStates}:${result.violations.length}`);
+  report.faults = { faultPoints: result.faultPoints.length, crashStates: result.crashStates, elapsedMs: performance.now() - t };
+  report.crashStates += result.crashStates;
+  report.runs += result.crashStates;
+  for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `explore:${v.crashPoint}`, ...(v.path ? { path: v.path } : {}) });
+  if (result.violations.length > 0) report.replay.push(`npm run chaos -- explore --model ${args.model} --seed ${args.seed}`);
 }
 
 async function runOperations(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress, models: ModelName[]): Promise<void> {

@@ -21,6 +21,7 @@ import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
 import type { RuntimeVariants } from '../../src/variants.ts';
 import type { SimProcess, SpawnOptions } from '../world/world.ts';
+import type { OpDesc } from '../simFs/simFs.ts';
 import type { SimFsCore } from '../simFs/simFsCore.ts';
 import { cloneCoreExact } from '../simFs/cloneCore.ts';
 import { BLOCK_BYTES, crashState, type CrashModel } from '../simFs/crashStates.ts';
@@ -57,6 +58,12 @@ export interface ExploreOptions {
   readonly shareAfterRecovery?: boolean;
   /** Stop at the first violating crash state. */
   readonly stopAtFirst?: boolean;
+  /** Crash only at points from this call of the pass on (after an injected fault: the points before it are the fault-free run's). */
+  readonly crashFromCall?: number;
+  /** The pass may end with an error (an injected fault reached it): explore its crash points anyway. */
+  readonly victimMayFail?: boolean;
+  /** Faults for the pass under test only (never for its recovery), built for the world it runs in. */
+  readonly victimFaults?: (world: World) => readonly ((fs: FileSystem, process: SimProcess) => FileSystem)[];
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -75,11 +82,14 @@ export interface ExploreResult {
   readonly distinctStates: number;
   /** Rerun-and-purge checks run: one per configuration that recoveries ended in (see AfterRecoveryMemo). */
   readonly afterRecoveryRuns: number;
+  /** The calls of the pass under test, in order (fault points are chosen among them). */
+  readonly victimCalls: readonly OpDesc[];
   readonly elapsedMs: number;
 }
 
 interface Recorded {
   readonly states: SimFsCore[];
+  readonly calls: OpDesc[];
   readonly ackedBefore: Set<string>[];
   readonly writes: Map<number, number>;
   readonly startMs: number;
@@ -93,9 +103,10 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
   const states: SimFsCore[] = [];
   const ackedBefore: Set<string>[] = [];
   const writes = new Map<number, number>();
+  const calls: OpDesc[] = [];
   const acked = new Set<string>();
   let seenEvents = 0;
-  const victim = world.spawn('runner', (io) => runPass(io, options.config), runtimeSpawn(options));
+  const victim = world.spawn('runner', (io) => runPass(io, options.config), victimSpawn(options, world));
   world.observers.push((process, op) => {
     if (process !== victim) return;
     for (; seenEvents < world.events.length; seenEvents++) {
@@ -104,6 +115,7 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
     }
     if (op.op === 'write' && (op.sizeBytes ?? 0) > BLOCK_BYTES) writes.set(states.length, op.sizeBytes ?? 0);
     states.push(cloneCoreExact(world.core));
+    calls.push(op);
     ackedBefore.push(new Set(acked));
   });
   await world.run();
@@ -113,14 +125,14 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
   }
   states.push(cloneCoreExact(world.core));
   ackedBefore.push(new Set(acked));
-  if (victim.error !== undefined) throw victim.error;
-  return { states, ackedBefore, writes, startMs: world.fake.now };
+  if (victim.error !== undefined && options.victimMayFail !== true) throw victim.error;
+  return { states, calls, ackedBefore, writes, startMs: world.fake.now };
 }
 
 /** Torn write k: re-run to call k and let only `keepBytes` of that write reach the page cache. */
 async function tornState(setup: Setup, options: ExploreOptions, k: number, keepBytes: number): Promise<{ core: SimFsCore; acked: Set<string> }> {
   const world = new World({ seed: options.seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, trace: false });
-  const victim = world.spawn('runner', (io) => runPass(io, options.config), runtimeSpawn(options));
+  const victim = world.spawn('runner', (io) => runPass(io, options.config), victimSpawn(options, world));
   world.interceptor = (process) => (process === victim && process.opCount === k ? { kind: 'partial-write', keepBytes } : { kind: 'proceed' });
   await world.run();
   const acked = new Set(world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId)));
@@ -140,7 +152,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   let invariantChecks = 0;
   const points = recorded.states.length;
   const tasks: { label: string; make: () => Promise<{ core: SimFsCore; acked: Set<string>; model: string }> }[] = [];
-  for (let k = 0; k < points; k++) {
+  for (let k = options.crashFromCall ?? 0; k < points; k++) {
     const state = recorded.states[k]!;
     const acked = recorded.ackedBefore[k]!;
     for (const model of options.models) {
@@ -188,7 +200,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   }
   for (const v of monitor.violations) violations.push({ ...v, crashPoint: 'any' });
   invariantChecks += monitor.commitsChecked;
-  return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, distinctStates: recovered.size, afterRecoveryRuns: afterRecovery?.verdicts.size ?? recovered.size, elapsedMs: performance.now() - started };
+  return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, distinctStates: recovered.size, afterRecoveryRuns: afterRecovery?.verdicts.size ?? recovered.size, victimCalls: recorded.calls, elapsedMs: performance.now() - started };
 }
 
 function runtimeSpawn(options: ExploreOptions): SpawnOptions {
@@ -197,6 +209,11 @@ function runtimeSpawn(options: ExploreOptions): SpawnOptions {
     ...(options.handlers !== undefined ? { handlers: options.handlers } : {}),
     ...(options.variants !== undefined ? { variants: options.variants } : {}),
   };
+}
+
+function victimSpawn(options: ExploreOptions, world: World): SpawnOptions {
+  const base = runtimeSpawn(options);
+  return { ...base, decorate: [...(base.decorate ?? []), ...(options.victimFaults?.(world) ?? [])] };
 }
 
 function subsetModel(seed: number): CrashModel {

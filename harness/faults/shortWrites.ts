@@ -13,3 +13,25 @@ export function shortWrites(maxBytes: number): (fs: FileSystem) => FileSystem {
     },
   });
 }
+
+/** Only the nth write of the process (1-based) is cut short, to half its bytes (at least one). */
+export function shortWriteAt(nth: number): (fs: FileSystem) => FileSystem {
+  return (fs) => {
+    let writes = 0;
+    return {
+      ...interceptCalls(fs, (_op, _path, next) => next()),
+      open: async (path, flags, mode) => {
+        const handle = await fs.open(path, flags, mode);
+        const cut: FileHandle = {
+          write: (data, position) => {
+            writes += 1;
+            return handle.write(writes === nth && data.length > 1 ? data.subarray(0, Math.ceil(data.length / 2)) : data, position);
+          },
+          sync: () => handle.sync(),
+          close: () => handle.close(),
+        };
+        return cut;
+      },
+    };
+  };
+}

@@ -20,6 +20,10 @@ export function renderHuman(report: RunReport, paint: Paint = plain): string {
     const o = report.operations;
     lines.push(`operations: ${o.workloads.length} workloads (${o.workloads.join(', ')}), ${o.crashPoints} crash points, ${o.crashStates} crash states checked in ${(o.elapsedMs / 1000).toFixed(1)} s`);
   }
+  if (report.faults !== undefined) {
+    const f = report.faults;
+    lines.push(`fault, then crash: ${f.faultPoints} fault points (EIO, ENOSPC, fsync EIO, short write), ${f.crashStates} later crash states checked in ${(f.elapsedMs / 1000).toFixed(1)} s`);
+  }
   if (report.chaos !== undefined) lines.push(`chaos: ${report.chaos.runs} randomized runs, ${report.chaos.crashes} crashes injected, ${(report.chaos.elapsedMs / 1000).toFixed(1)} s`);
   lines.push(`invariant checks: ${report.invariantChecks}; crash states: ${report.crashStates}; trace hash: ${report.traceHash.slice(0, 16)}`);
   lines.push('violations by invariant:');

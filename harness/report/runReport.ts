@@ -29,6 +29,8 @@ export interface RunReport {
   explore?: { crashPoints: number; crashStates: number; elapsedMs: number; crashStatesPerSecond: number };
   /** The user-facing operations (enqueue, retry, delete, purge, HTTP routes), each crash-explored. */
   operations?: { workloads: string[]; crashPoints: number; crashStates: number; elapsedMs: number };
+  /** Fault, then crash: fault points injected into the pass, each followed by every later crash point. */
+  faults?: { faultPoints: number; crashStates: number; elapsedMs: number };
   chaos?: { runs: number; crashes: number; elapsedMs: number };
   replay: string[];
   failureFiles: string[];
