@@ -26,15 +26,19 @@ function describe(op: OpDesc): string {
   return parts.join(' ');
 }
 
+const NEVER = -1;
+
 export class SimProcessFs implements FileSystem {
   constructor(private readonly world: World, private readonly process: SimProcess) {}
 
-  private async run<T>(op: OpDesc, apply: (decision: GateDecision) => T): Promise<T> {
+  /** One gated call: its trace line (`= ok`, the result `render` gives, or the error code) and completion hooks. */
+  private async run<T>(op: OpDesc, apply: (decision: GateDecision) => T, render: (result: T) => string | undefined = () => 'ok'): Promise<T> {
     const decision = await this.world.gate(this.process, op);
     const prefix = this.world.tracing ? `#${this.world.seq - 1} t=${this.world.fake.now} p${this.process.pid} ${describe(op)}` : '';
     try {
       const result = apply(decision);
-      if (this.world.tracing) this.world.trace.add(`${prefix} = ok`);
+      const shown = this.world.tracing ? render(result) : undefined;
+      if (shown !== undefined) this.world.trace.add(`${prefix} = ${shown}`);
       for (const done of this.world.completions) done(this.process, op, true);
       return result;
     } catch (error) {
@@ -50,29 +54,25 @@ export class SimProcessFs implements FileSystem {
   }
 
   private handle(file: OpenFile): FileHandle {
+    // A handle belongs to the machine it was opened on: after a power loss the world runs on another
+    // core, where the same inode number may be another file. Using it there would be an escape.
+    const core = this.world.core;
+    const live = () => {
+      if (this.world.core !== core) throw Object.assign(new Error(`simulation escape: p${this.process.pid} used a handle of ${file.path} from before a power loss`), { name: 'SimulationEscape' });
+      return core;
+    };
     return {
-      write: async (data, positionBytes) => {
-        const decision = await this.world.gate(this.process, { op: 'write', path: file.path, sizeBytes: data.length, positionBytes });
-        const seq = this.world.seq - 1;
+      write: (data, positionBytes) => this.run({ op: 'write', path: file.path, sizeBytes: data.length, positionBytes }, (decision) => {
         const keep = decision.kind === 'partial-write' ? Math.min(decision.keepBytes, data.length) : data.length;
-        const prefix = `#${seq} t=${this.world.fake.now} p${this.process.pid} write ${file.path} ${data.length}B@${positionBytes}`;
-        let written: number;
-        try {
-          written = this.world.core.write(file, data.subarray(0, keep), positionBytes);
-        } catch (error) {
-          this.world.trace.add(`${prefix} = ${(error as { code?: string }).code ?? String(error)}`);
-          throw error;
-        }
-        if (decision.kind === 'partial-write') {
-          this.world.trace.add(`${prefix} = torn: ${keep} of ${data.length} bytes reached the page cache`);
-          this.world.kill(this.process, `during op #${seq} write ${file.path}`);
-          return new Promise<number>(() => undefined);
-        }
-        this.world.trace.add(`${prefix} = ${written}`);
-        return written;
-      },
-      sync: () => this.run({ op: 'fsync', path: file.path }, () => this.world.core.fsync(file)),
-      close: () => this.run({ op: 'close', path: file.path }, () => this.world.core.close(file)),
+        const written = live().write(file, data.subarray(0, keep), positionBytes);
+        if (decision.kind !== 'partial-write') return written;
+        // Killed mid-write: a prefix reached the page cache, and the call never returns.
+        this.world.trace.add(`#${this.world.seq - 1} t=${this.world.fake.now} p${this.process.pid} ${describe({ op: 'write', path: file.path, sizeBytes: data.length, positionBytes })} = torn: ${keep} of ${data.length} bytes reached the page cache`);
+        this.world.kill(this.process, `during op #${this.world.seq - 1} write ${file.path}`);
+        return NEVER;
+      }, (written) => (written === NEVER ? undefined : String(written))).then((written) => (written === NEVER ? new Promise<number>(() => undefined) : written)),
+      sync: () => this.run({ op: 'fsync', path: file.path }, () => live().fsync(file)),
+      close: () => this.run({ op: 'close', path: file.path }, () => live().close(file)),
     };
   }
 

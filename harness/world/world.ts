@@ -272,6 +272,10 @@ export class World {
       this.seq += 1;
       process.opCount += 1;
       this.fake.tick(this.opLatencyMs);
+      // A world event during the call's latency (a power loss, a scripted kill) killed the process:
+      // the call never happens. Running it would act on the rebooted machine's files through a handle
+      // of the old one (an escape from the simulation).
+      if (!process.alive) continue;
       call.resolve(decision);
       resumed = process;
     }
