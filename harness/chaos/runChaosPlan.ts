@@ -106,13 +106,14 @@ function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, vari
   return run;
 }
 
-function armPowerLoss(world: World, plan: ChaosPlan, config: RuntimeConfig, golden: Golden, run: ArmedRun, violations: Violation[]): void {
+function armPowerLoss(world: World, plan: ChaosPlan, config: RuntimeConfig, golden: Golden, run: ArmedRun, jobLife: JobLifeWatch, violations: Violation[]): void {
   if (plan.powerLoss === undefined) return;
   const { model } = plan.powerLoss;
   world.at(plan.powerLoss.atMs, `power loss ${model}`, () => {
     run.crashes += 1;
     run.powerLossAt.push(world.events.length);
-    const acked = world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId));
+    // An acknowledged job that purge then removed past its TTL owes nothing more (I3 judges that removal).
+    const acked = world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId)).filter((id) => jobLife.goneBecause(id) !== 'purged past its TTL');
     world.powerLoss(crashState(world.core, { kind: model }), model);
     violations.push(...checkAtomicity(world.core, golden, config), ...checkAckDurable(world.core, golden, config, acked, model));
   });
@@ -139,7 +140,7 @@ export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, s
   jobLife.attach(world);
   const violations: Violation[] = [];
   const run = armProcesses(world, plan, config, variant);
-  armPowerLoss(world, plan, config, golden, run, violations);
+  armPowerLoss(world, plan, config, golden, run, jobLife, violations);
   for (const step of plan.clockSteps) world.at(step.atMs, 'clock step', () => world.stepWallClock(step.deltaMs));
   await world.run();
   // Timestamps written before a backward clock step look younger by the step: recovery waits that

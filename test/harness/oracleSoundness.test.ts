@@ -88,4 +88,30 @@ describe('I3: a job purged past its TTL is not lost; one removed early is', () =
     expect(result.trace).toMatch(/log purge.done \{"jobs":[12],/);
     expect(result.violations).toEqual([]);
   });
+
+  // A forward step of almost the TTL: the third pass finds the job just completed already expired
+  // (its updatedAt predates the step) and purges it; then the power goes (swarm chaos seed 94).
+  const purgedThenPowerLoss: ChaosPlan = {
+    jobs: FOUR_JOBS_ONE_SESSION.slice(0, 1),
+    processes: [
+      { name: 'p0', task: 'pass', startAfterMs: 0, faults: [], upstream: [] },
+      { name: 'p1', task: 'dueJobs', startAfterMs: 0, faults: [], upstream: [] },
+      { name: 'p2', task: 'pass', startAfterMs: 0, faults: [], upstream: [] },
+    ],
+    clockSteps: [{ atMs: 105, deltaMs: 299_951 }],
+    powerLoss: { atMs: 174, model: 'lazyfs' },
+    choices: [],
+    config: { concurrency: 1, staleAfterMs: 15_000, heartbeatEveryMs: 7_500, maxAttempts: 1, backoffBaseMs: 0, backoffCapMs: 0, ttlMs: 300_000, opLatencyMs: 1 },
+  };
+
+  it('passes when an acknowledged job is purged past its TTL before a power loss', async () => {
+    const result = await runChaosPlan(purgedThenPowerLoss, config);
+    expect(result.trace).toMatch(/rename \/data\/jobs\/j1 -> \/data\/jobs\/.tmp-purge-j1-/);
+    expect(result.violations).toEqual([]);
+  });
+
+  it('still catches an acknowledged job purged before its TTL and lost in the power loss', async () => {
+    const { violations } = await runChaosPlan({ ...purgedThenPowerLoss, clockSteps: [] }, config, 1, { variants: { isExpired: () => true } });
+    expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I6', message: 'job j1 was acknowledged complete, but after a lazyfs crash its state is missing' }));
+  });
 });
