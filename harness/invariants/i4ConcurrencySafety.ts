@@ -11,25 +11,35 @@ import type { OpDesc } from '../simFs/simFs.ts';
 import type { SimProcess, World } from '../world/world.ts';
 import { readCoreFile } from '../oracle/coreFiles.ts';
 import type { Violation } from './violation.ts';
+import { LockProtocolMonitor } from './i4LockProtocol.ts';
 
 const COMMITTED = new Set<string>([FILE.state, FILE.transcript, FILE.draft, FILE.export]);
 
 export class ConcurrencyMonitor {
-  readonly violations: Violation[] = [];
+  private readonly found: Violation[] = [];
+  private readonly lockProtocol: LockProtocolMonitor;
   commitsChecked = 0;
 
-  constructor(private readonly config: RuntimeConfig, private readonly sessionOfJob: ReadonlyMap<string, string>) {}
+  constructor(private readonly config: RuntimeConfig, private readonly sessionOfJob: ReadonlyMap<string, string>) {
+    this.lockProtocol = new LockProtocolMonitor(config.staleAfterMs);
+  }
+
+  /** Commits by a non-holder, and breaches of the lock protocol itself (i4LockProtocol.ts). */
+  get violations(): Violation[] {
+    return [...this.found, ...this.lockProtocol.violations];
+  }
 
   /** Verdicts taken just before a commit runs, kept only if the commit then succeeds. */
   private readonly pending = new Map<SimProcess, Violation>();
 
   attach(world: World): void {
+    this.lockProtocol.attach(world);
     world.observers.push((process, op) => this.observe(world, process, op));
     world.completions.push((process, _op, ok) => {
       const verdict = this.pending.get(process);
       if (verdict === undefined) return;
       this.pending.delete(process);
-      if (ok) this.violations.push(verdict);
+      if (ok) this.found.push(verdict);
     });
   }
 

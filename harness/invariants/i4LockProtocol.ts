@@ -1,0 +1,106 @@
+// I4, the lock protocol, judged on every call (src/ownerLock.ts's header states the protocol):
+// - Only a lock's retirer removes its lock file: an unlink of `<name>.lock` naming token T must come
+//   from the process that renamed T's work directory (or a dead retirer's reap directory of T) to its
+//   own reap name. A process that unlinks a lock it did not retire may remove a newer owner's lock.
+// - A live owner is never retired: renaming `.tmp-work-T` away (by anyone but T's owner) is allowed
+//   only when, as the retirer itself last saw it, the owner's pid was dead or its last heartbeat was
+//   older than the stale bound. The retirer's own last look is the yardstick: an owner that refreshes
+//   its heartbeat after that look is fenced by the rename, which is the protocol working; a retirer
+//   that never looked, or misjudged what it saw (a clock step taken for age, wrong units), is a bug.
+import { ownerRecordSchema, REAP_PREFIX, WORK_PREFIX } from '../../src/ownerLock.ts';
+import type { OpDesc } from '../simFs/simFs.ts';
+import type { SimProcess, World } from '../world/world.ts';
+import { readCoreFile } from '../oracle/coreFiles.ts';
+import type { Violation } from './violation.ts';
+
+interface Owner {
+  readonly pid: number;
+  readonly acquiredAt: number;
+}
+
+function parseJson(bytes: Uint8Array | undefined): unknown {
+  if (bytes === undefined) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+const split = (path: string) => ({ dir: path.slice(0, path.lastIndexOf('/')), name: path.slice(path.lastIndexOf('/') + 1) });
+
+export class LockProtocolMonitor {
+  readonly violations: Violation[] = [];
+  /** Who retired each token, by `dir|token`. */
+  private readonly retirers = new Map<string, SimProcess>();
+  /** Each process's last look at each owner's heartbeat: the wall time and what it showed. */
+  private readonly looks = new Map<SimProcess, Map<string, { nowMs: number; heartbeatAt: number | undefined }>>();
+  private readonly pending = new Map<SimProcess, { verdict?: Violation; after?: () => void }>();
+
+  constructor(private readonly staleAfterMs: number) {}
+
+  attach(world: World): void {
+    world.observers.push((process, op) => this.before(world, process, op));
+    world.completions.push((process, op, ok) => {
+      const step = this.pending.get(process);
+      this.pending.delete(process);
+      if (ok && step?.verdict !== undefined) this.violations.push(step.verdict);
+      if (ok) step?.after?.();
+      if (ok && op.op === 'readFile' && op.path.endsWith('/heartbeat.json')) this.looked(world, process, op.path);
+    });
+  }
+
+  private before(world: World, process: SimProcess, op: OpDesc): void {
+    if (op.op === 'unlink' && op.path.endsWith('.lock')) this.pending.set(process, { ...this.judgeUnlink(world, process, op.path) });
+    if (op.op === 'rename' && op.to !== undefined) this.pending.set(process, this.judgeRename(world, process, op.path, op.to));
+  }
+
+  private judgeUnlink(world: World, process: SimProcess, lockPath: string): { verdict?: Violation } {
+    const record = ownerRecordSchema.safeParse(parseJson(readCoreFile(world.core, lockPath)));
+    if (!record.success) return {};
+    const token = record.data.token;
+    const retirer = this.retirers.get(`${split(lockPath).dir}|${token}`);
+    if (retirer === process) return {};
+    return { verdict: { invariant: 'I4', path: lockPath, message: `p${process.pid} (${process.name}) unlinked ${lockPath} of owner ${token}, which ${retirer === undefined ? 'nobody' : `p${retirer.pid}`} retired` } };
+  }
+
+  private judgeRename(world: World, process: SimProcess, from: string, to: string): { verdict?: Violation; after?: () => void } {
+    const { dir, name } = split(from);
+    const target = split(to).name;
+    if (!target.startsWith(REAP_PREFIX)) return {};
+    const token = target.slice(REAP_PREFIX.length).split('-by-')[0] ?? '';
+    const after = () => this.retirers.set(`${dir}|${token}`, process);
+    if (!name.startsWith(WORK_PREFIX)) return { after };
+    const owner = this.ownerOf(world, `${from}/owner.json`);
+    if (owner === undefined || owner.pid === process.pid || !world.isAlive(owner.pid)) return { after };
+    const look = this.looks.get(process)?.get(`${dir}|${token}`);
+    const heartbeatAt = look === undefined ? this.heartbeatAt(world, `${from}/heartbeat.json`) : look.heartbeatAt;
+    const nowMs = look?.nowMs ?? world.wallNowMs();
+    const lastSeenAt = Math.max(owner.acquiredAt, heartbeatAt ?? owner.acquiredAt);
+    if (nowMs - lastSeenAt > this.staleAfterMs) return { after };
+    const how = look === undefined ? 'without looking at its heartbeat' : `though its last look showed a heartbeat ${nowMs - lastSeenAt} ms old`;
+    return { after, verdict: { invariant: 'I4', path: from, message: `p${process.pid} (${process.name}) retired the live owner p${owner.pid} of ${from} ${how} (stale bound ${this.staleAfterMs} ms)` } };
+  }
+
+  private looked(world: World, process: SimProcess, heartbeatPath: string): void {
+    const workDir = split(heartbeatPath).dir;
+    const { dir, name } = split(workDir);
+    if (!name.startsWith(WORK_PREFIX)) return;
+    let views = this.looks.get(process);
+    if (views === undefined) {
+      views = new Map();
+      this.looks.set(process, views);
+    }
+    views.set(`${dir}|${name.slice(WORK_PREFIX.length)}`, { nowMs: world.wallNowMs(), heartbeatAt: this.heartbeatAt(world, heartbeatPath) });
+  }
+
+  private ownerOf(world: World, path: string): Owner | undefined {
+    const record = ownerRecordSchema.safeParse(parseJson(readCoreFile(world.core, path)));
+    return record.success ? { pid: record.data.pid, acquiredAt: record.data.acquiredAt } : undefined;
+  }
+
+  private heartbeatAt(world: World, path: string): number | undefined {
+    const value = parseJson(readCoreFile(world.core, path)) as { heartbeatAt?: unknown } | undefined;
+    return typeof value?.heartbeatAt === 'number' ? value.heartbeatAt : undefined;
+  }
+}

@@ -1,0 +1,73 @@
+// I4's lock-protocol rules, on every call: only a lock's retirer unlinks its lock file, and a live
+// owner (alive, heartbeat within the bound as the retirer last saw it) is never retired.
+import { describe, expect, it } from 'vitest';
+import { World } from '../../harness/world/world.ts';
+import { ConcurrencyMonitor } from '../../harness/invariants/i4ConcurrencySafety.ts';
+import { simConfig } from '../../harness/workload/simConfig.ts';
+import { acquireLock } from '../../src/ownerLock.ts';
+import type { Io } from '../../src/ports/io.ts';
+
+const config = simConfig(); // stale after 60 s, heartbeat every 10 s
+const LOCK = '/data/sessions/s1/session.lock';
+const options = { name: 'session' as const, path: LOCK, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs };
+
+/** p100 takes the lock and holds it for `holdMs`; `rival` runs 30 s later. */
+async function race(rival: (io: Io, token: string) => Promise<void>, setup: (world: World) => void = () => undefined) {
+  const world = new World({ seed: 1 });
+  world.core.mkdir('/data/sessions/s1', true);
+  const monitor = new ConcurrencyMonitor(config, new Map());
+  monitor.attach(world);
+  let token = '';
+  const owner = world.spawn('owner', async (io) => {
+    const locked = await acquireLock(io, options);
+    if (!locked.acquired) throw new Error('not acquired');
+    token = locked.lock.token;
+    await io.clock.sleep(120_000);
+    await locked.lock.release();
+  });
+  world.at(30_000, 'start rival', () => world.spawn('rival', (io) => rival(io, token)));
+  setup(world);
+  await world.run();
+  return { monitor, owner };
+}
+
+const workDir = (token: string) => `/data/sessions/s1/.tmp-work-${token}`;
+
+describe('I4 lock protocol', () => {
+  it('passes a rival that finds the lock busy, and an owner that releases its own lock', async () => {
+    const { monitor } = await race(async (io) => {
+      expect((await acquireLock(io, options)).acquired).toBe(false);
+    });
+    expect(monitor.violations).toEqual([]);
+  });
+
+  it('catches a rival that retires a live owner after seeing its fresh heartbeat', async () => {
+    const { monitor } = await race(async (io, token) => {
+      await io.fs.readFile(`${workDir(token)}/heartbeat.json`);
+      await io.fs.rename(workDir(token), `/data/sessions/s1/.tmp-reap-${token}-by-0123456789abcdef`);
+    });
+    expect(monitor.violations).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^p101 \(rival\) retired the live owner p100 of .* though its last look showed a heartbeat \d+ ms old/) }));
+  });
+
+  it('catches a rival that retires a live owner without looking at its heartbeat', async () => {
+    const { monitor } = await race(async (io, token) => {
+      await io.fs.rename(workDir(token), `/data/sessions/s1/.tmp-reap-${token}-by-0123456789abcdef`);
+    });
+    expect(monitor.violations).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/retired the live owner p100 .* without looking at its heartbeat/) }));
+  });
+
+  it('catches a lock file unlinked by a process that did not retire it', async () => {
+    const { monitor } = await race(async (io) => {
+      await io.fs.unlink(LOCK);
+    });
+    expect(monitor.violations).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^p101 \(rival\) unlinked \/data\/sessions\/s1\/session.lock of owner [0-9a-f]+, which nobody retired/) }));
+  });
+
+  it('lets a rival take over the lock of a dead owner: its retirement, then its unlink', async () => {
+    const { monitor, owner } = await race(async (io) => {
+      expect((await acquireLock(io, options)).acquired).toBe(true);
+    }, (world) => world.at(20_000, 'kill owner', () => world.kill(world.processes[0]!)));
+    expect(owner.status).toBe('killed');
+    expect(monitor.violations).toEqual([]);
+  });
+});
