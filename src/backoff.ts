@@ -16,3 +16,8 @@ export function retryDelayMs(random: Random, attempts: number, baseMs: number, c
 export function isDue(nextAttemptAt: number | null, nowMs: number, capMs: number): boolean {
   return nextAttemptAt === null || nextAttemptAt <= nowMs || nextAttemptAt - nowMs > capMs;
 }
+
+/** A transient failure is final once the attempts made reach maxAttempts (a crash counts as one). */
+export function isExhausted(attempts: number, maxAttempts: number): boolean {
+  return attempts >= maxAttempts;
+}

@@ -147,7 +147,12 @@ export async function ownerFreshness(io: LockIo, options: LockOptions, owner: Ow
   const heartbeat = await readJsonFile(io.fs, joinPath(workDirOf(options.path, owner.token), 'heartbeat.json'), heartbeatSchema)
     .catch(() => undefined);
   const lastSeenAt = Math.max(owner.acquiredAt, heartbeat?.heartbeatAt ?? owner.acquiredAt);
-  return io.clock.nowMs() - lastSeenAt > options.staleAfterMs ? 'expired' : 'fresh';
+  return (io.variants?.isStale ?? isStale)(io.clock.nowMs(), lastSeenAt, options.staleAfterMs) ? 'expired' : 'fresh';
+}
+
+/** Stale: last seen more than the bound ago. A time in the future (the clock stepped back) is fresh. */
+export function isStale(nowMs: number, lastSeenAtMs: number, staleAfterMs: number): boolean {
+  return nowMs - lastSeenAtMs > staleAfterMs;
 }
 
 /**

@@ -19,7 +19,7 @@ import type { StageCommit } from './variants.ts';
 import { readNoFollow } from './readNoFollow.ts';
 import { crc32 } from './checksum.ts';
 import { classifyError } from './classifyError.ts';
-import { retryDelayMs } from './backoff.ts';
+import { isExhausted, retryDelayMs } from './backoff.ts';
 import { hasTombstone } from './tombstone.ts';
 import { finishDeletion } from './deleteJob.ts';
 
@@ -129,7 +129,7 @@ async function settleFailure(ctx: JobContext, state: JobState, error: unknown): 
     return 'deleted';
   }
   const classified = (io.variants?.classifyError ?? classifyError)(error);
-  const exhausted = classified.kind === 'transient' && state.attempts >= config.maxAttempts;
+  const exhausted = classified.kind === 'transient' && (io.variants?.isExhausted ?? isExhausted)(state.attempts, config.maxAttempts);
   const nowMs = io.clock.nowMs();
   const recorded = {
     name: exhausted ? 'AttemptsExhausted' : classified.name,
@@ -138,7 +138,7 @@ async function settleFailure(ctx: JobContext, state: JobState, error: unknown): 
     stage: state.stage,
   };
   const failed = classified.kind === 'permanent' || exhausted;
-  const delayMs = failed ? 0 : retryDelayMs(io.random, state.attempts, config.backoffBaseMs, config.backoffCapMs, classified.retryAfterMs);
+  const delayMs = failed ? 0 : (io.variants?.retryDelayMs ?? retryDelayMs)(io.random, state.attempts, config.backoffBaseMs, config.backoffCapMs, classified.retryAfterMs);
   const next: JobState = {
     ...state,
     status: failed ? 'failed' : 'queued',

@@ -37,5 +37,8 @@ export interface RuntimeVariants {
   readonly classifyError?: (error: unknown) => Classified;
   readonly isDue?: (nextAttemptAt: number | null, nowMs: number, capMs: number) => boolean;
   readonly isExpired?: (nowMs: number, updatedAtMs: number, ttlMs: number) => boolean;
+  readonly retryDelayMs?: (random: Random, attempts: number, baseMs: number, capMs: number, retryAfterMs?: number) => number;
+  readonly isExhausted?: (attempts: number, maxAttempts: number) => boolean;
+  readonly isStale?: (nowMs: number, lastSeenAtMs: number, staleAfterMs: number) => boolean;
   readonly commitStage?: (commit: StageCommit, real: (commit: StageCommit) => Promise<void>) => Promise<void>;
 }

@@ -1,6 +1,7 @@
-// Hunting one zoo bug with the whole harness, cheapest first: the scenarios (catalog and extra),
-// the concurrency scenarios under more interleavings, then exhaustive crash exploration of the small workload, then a chaos campaign. Stops at the
-// first violation and reports which invariant caught it, where, and how many runs it took.
+// Hunting one zoo bug with the whole harness, cheapest first: the scenarios (catalog and extra), the
+// concurrency scenarios under more interleavings, exhaustive crash exploration of the small workload,
+// of every user-facing operation, and of faults followed by crashes, then a chaos campaign. Stops at
+// the first violation and reports which invariant caught it, where, and how many runs it took.
 import type { RuntimeConfig } from '../../src/config.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { EXTRA_SCENARIOS } from '../../scenarios/extra/index.ts';
@@ -9,7 +10,11 @@ import { explore } from '../explorer/explore.ts';
 import { runCampaign, replayCommand } from '../chaos/campaign.ts';
 import { SMALL_JOBS } from '../workload/jobSpec.ts';
 import type { Violation } from '../invariants/violation.ts';
-import type { ZooBug } from './zoo.ts';
+import type { ZooBug } from './zooBug.ts';
+import { spawnWith } from './runtimeVariant.ts';
+import { OPERATION_WORKLOADS } from '../explorer/operationWorkloads.ts';
+import { exploreOperation } from '../explorer/exploreOperation.ts';
+import { exploreFaultsThenCrash } from '../explorer/exploreFaults.ts';
 
 const RACE_SCENARIOS = new Set(['p3-concurrent-runners', 'stale-lock-takeover-race', 'duplicate-trigger', 'paused-owner-fenced']);
 const RACE_SEEDS = 30;
@@ -51,15 +56,26 @@ export async function huntBug(bug: ZooBug, options: { seed: number; chaosRuns: n
       if (v !== undefined) return found(`scenario ${scenario.id} --seed ${seed}`, v);
     }
   }
-  const explored = await explore({
-    jobs: SMALL_JOBS, config: options.config, seed: options.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'],
+  const spawn = spawnWith(bug.variant);
+  const broken = {
     ...(bug.variant.variants !== undefined ? { variants: bug.variant.variants } : {}),
     ...(bug.variant.decorate !== undefined ? { decorate: bug.variant.decorate } : {}),
-    stopAtFirst: true,
-  });
+    ...(bug.variant.wrapHandlers !== undefined && spawn.handlers !== undefined ? { handlers: spawn.handlers } : {}),
+  };
+  const explored = await explore({ jobs: SMALL_JOBS, config: options.config, seed: options.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'], ...broken, stopAtFirst: true });
   runs += explored.crashStates;
   const ev = explored.violations[0];
   if (ev !== undefined) return found(`explore ${ev.crashPoint}`, ev);
+  for (const workload of OPERATION_WORKLOADS) {
+    const operation = await exploreOperation(workload, { config: options.config, seed: options.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'], spawn, stopAtFirst: true });
+    runs += operation.crashStates;
+    const ov = operation.violations[0];
+    if (ov !== undefined) return found(`explore operation ${ov.crashPoint}`, ov);
+  }
+  const faulted = await exploreFaultsThenCrash({ jobs: SMALL_JOBS, config: options.config, seed: options.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'], perKind: 2, stopAtFirst: true, ...broken });
+  runs += faulted.crashStates;
+  const fv = faulted.violations[0];
+  if (fv !== undefined) return found(`fault, then crash ${fv.crashPoint}`, fv);
   const campaign = await runCampaign({ runs: options.chaosRuns, seed: options.seed, config: options.config, variant: bug.variant });
   runs += campaign.runs;
   const failure = campaign.failure;

@@ -12,16 +12,12 @@ import { acquireLock } from '../../src/ownerLock.ts';
 import { writeJobState, type JobState } from '../../src/jobState.ts';
 import { readOptional } from '../../src/pipeline.ts';
 import { removeTree } from '../../src/removeTree.ts';
-import type { RuntimeVariant } from './runtimeVariant.ts';
 import { noDirFsync, noFileFsync } from './fsBugs.ts';
 
-export interface ZooBug {
-  readonly id: string;
-  readonly title: string;
-  /** Where such a bug was seen in the wild, or why it is a classic. */
-  readonly seenIn: string;
-  readonly variant: RuntimeVariant;
-}
+import type { ZooBug } from './zooBug.ts';
+import { ORACLE_CLASS_BUGS } from './zooOracleClasses.ts';
+
+export type { ZooBug };
 
 const real = <T extends { variants?: RuntimeVariants }>(io: T): T => ({ ...io, variants: undefined });
 const enc = new TextEncoder();
@@ -38,23 +34,26 @@ const handleView = (fs: FileSystem, wrap: (handle: FileHandle) => FileHandle): F
   mkdir: (p, o) => fs.mkdir(p, o), rmdir: (p) => fs.rmdir(p), readdir: (p) => fs.readdir(p), stat: (p) => fs.stat(p), lstat: (p) => fs.lstat(p), syncDir: (p) => fs.syncDir(p),
 });
 
-export const ZOO: readonly ZooBug[] = [
+const CRASH_CLASS_BUGS: readonly ZooBug[] = [
   {
     id: 'no-file-fsync',
     title: 'no fsync of the file before rename',
     seenIn: 'steno; countless hand-rolled writers; the ext4 2009 zero-length-file reports',
+    expect: ['I2', 'I6'],
     variant: { variants: { writeFileAtomic: writeWith(noFileFsync) } },
   },
   {
     id: 'no-dir-fsync',
     title: 'no fsync of the directory after rename',
     seenIn: 'write-file-atomic, steno, atomically',
+    expect: ['I6', 'I2'],
     variant: { variants: { writeFileAtomic: writeWith(noDirFsync) } },
   },
   {
     id: 'overwrite-in-place',
     title: 'overwrite the final file in place instead of tmp + rename',
     seenIn: 'fs.writeFile for "final" files; ALICE found it in several mature systems',
+    expect: ['I2', 'I6'],
     variant: {
       variants: {
         writeFileAtomic: async (io, path, content) => {
@@ -71,6 +70,7 @@ export const ZOO: readonly ZooBug[] = [
     id: 'tmp-without-wx',
     title: 'tmp file with a predictable name opened without O_EXCL (follows a planted symlink)',
     seenIn: 'CWE-377 insecure temporary file; many "atomic write" snippets use `${file}.tmp`',
+    expect: ['I3', 'I2'],
     variant: {
       variants: {
         writeFileAtomic: async (io, path, content) => {
@@ -90,12 +90,14 @@ export const ZOO: readonly ZooBug[] = [
     id: 'short-write-ignored',
     title: 'a short write is taken as complete',
     seenIn: 'write(2) callers that ignore the returned count; Node FileHandle.write users',
+    expect: ['I2', 'I6'],
     variant: { variants: { writeFileAtomic: writeWith((fs) => handleView(fs, (h) => ({ ...h, write: async (data, position) => { await h.write(data, position); return data.length; } }))) } },
   },
   {
     id: 'state-before-artifact',
     title: 'state marked done before the artifact is written (ordering)',
     seenIn: 'job runners that flip a status column, then write the file',
+    expect: ['I1', 'I2', 'I6'],
     variant: {
       variants: {
         commitStage: async (c) => {
@@ -110,6 +112,7 @@ export const ZOO: readonly ZooBug[] = [
     id: 'ack-before-durable',
     title: 'success acknowledged before the state is durable',
     seenIn: 'APIs that answer 200 and persist afterwards; PostgreSQL synchronous_commit=off (by choice)',
+    expect: ['I6'],
     variant: {
       variants: {
         commitStage: async (c, commitStage) => {
@@ -124,6 +127,7 @@ export const ZOO: readonly ZooBug[] = [
     id: 'lock-check-then-create',
     title: 'lock acquired by "does it exist? no → create it" (not atomic)',
     seenIn: 'pid-file and lock-file code without O_EXCL or link',
+    expect: ['I4'],
     variant: {
       variants: {
         acquireLock: async (io, options) => {
@@ -147,6 +151,7 @@ export const ZOO: readonly ZooBug[] = [
     id: 'stale-takeover-no-token-check',
     title: 'stale takeover by unlink → create, without checking whose lock is unlinked',
     seenIn: 'proper-lockfile (stat → rmdir → mkdir): two processes can hold one lock',
+    expect: ['I4'],
     variant: {
       variants: {
         retire: async (io, options, staleToken) => {
@@ -161,12 +166,14 @@ export const ZOO: readonly ZooBug[] = [
     id: 'no-fencing',
     title: 'no fencing: a taken-over owner keeps committing',
     seenIn: 'every lease without a fencing token (Kleppmann, "How to do distributed locking")',
+    expect: ['expect', 'I4'],
     variant: { variants: { commitOptions: () => ({}) } },
   },
   {
     id: 'lock-kept-on-failure',
     title: 'session lock not released on a failure path',
     seenIn: 'release() outside finally; the plan\'s own history (runner.lock before 08b7313)',
+    expect: ['I3'],
     variant: {
       variants: {
         withSessionLock: async (io, config, sessionId, logFields, work) => {
@@ -188,18 +195,21 @@ export const ZOO: readonly ZooBug[] = [
     id: 'tmp-kept-on-error',
     title: 'tmp file not removed when the write fails',
     seenIn: 'write-file-atomic before 2.x; most ad-hoc tmp+rename helpers',
+    expect: ['I3', 'I5'],
     variant: { variants: { writeFileAtomic: writeWith((fs) => ({ ...handleView(fs, (h) => h), unlink: async (path) => { if (!baseName(path).startsWith(TMP_PREFIX)) await fs.unlink(path); } })) } },
   },
   {
     id: 'skip-trusts-existing-file',
     title: 'stage skip that trusts any non-empty file (torn or foreign)',
     seenIn: 'the plan\'s own Patch 3 ("exists and is non-empty")',
+    expect: ['I1', 'I2'],
     variant: { variants: { outputsValid: async (io, jobOutput) => ((await readOptional(io as Io, jobOutput))?.length ?? 0) > 0 } },
   },
   {
     id: 'skip-ignores-session-transcript',
     title: 'transcript skip that ignores the session transcript',
     seenIn: 'the consistency guard the plan had to add in Patch 3',
+    expect: ['expect', 'I1', 'I6'],
     variant: {
       variants: {
         outputsValid: async (io, jobOutput, _session, expected) => {
@@ -213,12 +223,14 @@ export const ZOO: readonly ZooBug[] = [
     id: 'deletion-never-checked',
     title: 'the deletion flag is never checked',
     seenIn: 'the plan\'s "Job deleted during execution: Undefined"',
+    expect: ['expect', 'I3'],
     variant: { variants: { hasTombstone: async () => false } },
   },
   {
     id: 'deletion-leaves-artifacts',
     title: 'deletion marks the job deleted and leaves its files',
     seenIn: 'soft deletes that never clean up',
+    expect: ['expect', 'I3'],
     variant: {
       variants: {
         finishDeletion: async (io, config, lock, state) => {
@@ -232,30 +244,35 @@ export const ZOO: readonly ZooBug[] = [
     id: 'permanent-retried',
     title: 'permanent errors are retried automatically',
     seenIn: 'retry wrappers that retry every exception',
+    expect: ['expect', 'I7'],
     variant: { variants: { classifyError: (error) => ({ kind: 'transient', name: (error as Error).name ?? 'Error', message: String((error as Error).message ?? error), basis: 'retry everything' }) } },
   },
   {
     id: 'transient-never-retried',
     title: 'transient errors fail the job for good',
     seenIn: 'no retry policy at all; the plan before Phase 2',
+    expect: ['expect', 'I7'],
     variant: { variants: { classifyError: (error) => ({ kind: 'permanent', name: (error as Error).name ?? 'Error', message: String((error as Error).message ?? error), basis: 'retry nothing' }) } },
   },
   {
     id: 'backoff-ignored',
     title: 'backoff not honoured: a scheduled retry runs on the next pass',
     seenIn: 'queues that store nextAttemptAt and never read it',
+    expect: ['I7'],
     variant: { variants: { isDue: () => true } },
   },
   {
     id: 'purge-by-clock-distance',
     title: 'purge by |now − updatedAt|: a backward clock step purges fresh work',
     seenIn: 'TTL code using absolute age or Math.abs on clock differences',
+    expect: ['expect', 'I3'],
     variant: { variants: { isExpired: (nowMs, updatedAtMs, ttlMs) => Math.abs(nowMs - updatedAtMs) > ttlMs } },
   },
   {
     id: 'fsync-eio-retried',
     title: 'fsync EIO retried and the second success trusted',
     seenIn: 'PostgreSQL before 2018 ("fsyncgate"); many storage engines',
+    expect: ['expect', 'I2', 'I6'],
     variant: {
       variants: {
         writeFileAtomic: writeWith((fs) => handleView(fs, (h) => ({
@@ -274,3 +291,4 @@ export const ZOO: readonly ZooBug[] = [
   },
 ];
 
+export const ZOO: readonly ZooBug[] = [...CRASH_CLASS_BUGS, ...ORACLE_CLASS_BUGS];

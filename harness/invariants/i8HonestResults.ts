@@ -81,3 +81,21 @@ export function checkJobErrors(events: readonly LoggedEvent[], golden: Golden, d
   }
   return out;
 }
+
+/**
+ * Programming errors only, for runs whose faults are scripted (a scenario judges the other failures by
+ * its own expectations): none may be thrown by an operation or recorded on a job.
+ */
+export function checkNoProgrammingErrors(events: readonly LoggedEvent[], operations: readonly Pick<OperationRecord, 'name' | 'task' | 'error'>[]): Violation[] {
+  const out: Violation[] = [];
+  for (const op of operations) {
+    if (BUG_CLASSES.has(nameOf(op.error))) out.push({ invariant: 'I8', message: `${op.name} (${op.task}) threw a programming error: ${describe(op.error)}` });
+  }
+  for (const e of events) {
+    const error = (e.fields.error ?? {}) as { name?: string; message?: string };
+    if ((e.event === 'job.failed' || e.event === 'job.retry_scheduled') && BUG_CLASSES.has(error.name ?? '')) {
+      out.push({ invariant: 'I8', message: `job ${String(e.fields.jobId)} ${e.event === 'job.failed' ? 'failed' : 'was put back for retry'} with ${error.name ?? '?'}: ${error.message ?? ''} (a programming error recorded as a job failure)` });
+    }
+  }
+  return out;
+}

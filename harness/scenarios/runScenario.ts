@@ -21,6 +21,7 @@ import { CallIndexRule, CallPointRule, type PointAction } from './callPoint.ts';
 import { checkExpectation } from './checkExpectation.ts';
 import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContract.ts';
 import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
+import { checkNoProgrammingErrors } from '../invariants/i8HonestResults.ts';
 import { runTask } from './runTask.ts';
 import type { PausePoint, ProcessSpec, Scenario } from './scenarioTypes.ts';
 import type { OpDesc } from '../simFs/simFs.ts';
@@ -148,6 +149,11 @@ async function runOnce(
       } else spawn(spec);
       continue;
     }
+    if ('stepWallClockMs' in step && step.atMs !== undefined) {
+      const deltaMs = step.stepWallClockMs;
+      world.at(step.atMs, 'clock step', () => world.stepWallClock(deltaMs));
+      continue;
+    }
     await world.run();
     if ('powerLoss' in step || 'corrupt' in step || 'remove' in step || 'plantSymlink' in step) diskChangedAt.push(world.events.length);
     if ('advanceMs' in step) world.fake.tick(step.advanceMs);
@@ -189,6 +195,7 @@ async function runOnce(
     }
   }
   violations.push(...monitor.violations);
+  violations.push(...checkNoProgrammingErrors(world.events, [...processes].map(([name, process]) => ({ name, task: 'scenario process', error: process.error }))));
   const clockStepped = scenario.steps.some((s) => 'stepWallClockMs' in s);
   violations.push(...checkErrorContract(world.events, ledger, { clockStepped }), ...checkRetryPolicy(world.events, ledger, config, { clockStepped, diskChangedAt }));
   return { violations, traceHash: world.trace.hash(), trace: world.trace.render(), ops: world.seq, calls };

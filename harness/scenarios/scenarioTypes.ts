@@ -97,7 +97,8 @@ export interface Expectation {
 export type Step =
   | { readonly spawn: ProcessSpec }
   | { readonly advanceMs: number }
-  | { readonly stepWallClockMs: number }
+  /** Step the wall clock; with `atMs`, while the processes spawned so far run (that many ms from now). */
+  | { readonly stepWallClockMs: number; readonly atMs?: number }
   | { readonly powerLoss: 'lazyfs' | 'pessimistic' }
   | { readonly freeDisk: true }
   | { readonly mark: string }

@@ -1,6 +1,7 @@
 // Scenarios beyond the DESIGN §4 catalog: environment faults and hostile states that the bug zoo
 // needs to show specific bugs (short writes, fsync EIO, a full disk at delete time, corrupted
-// artifacts, a lost session transcript, planted symlinks). They run with the catalog everywhere.
+// artifacts, a lost session transcript, planted symlinks) and the time and retry-policy edges that
+// its second wave needs (a retry or a held lock across a backward clock step, attempts to the limit). They run with the catalog everywhere.
 import type { Scenario } from '../../harness/scenarios/scenarioTypes.ts';
 import shortWrites from './shortWrites.ts';
 import fsyncEio from './fsyncEio.ts';
@@ -8,5 +9,9 @@ import deleteOnFullDisk from './deleteOnFullDisk.ts';
 import corruptedArtifact from './corruptedArtifact.ts';
 import sessionTranscriptLost from './sessionTranscriptLost.ts';
 import hostileTmpSymlink from './hostileTmpSymlink.ts';
+import retryAfterBackwardStep from './retryAfterBackwardStep.ts';
+import backwardStepLiveLock from './backwardStepLiveLock.ts';
+import attemptsExhaustedExactly from './attemptsExhaustedExactly.ts';
 
-export const EXTRA_SCENARIOS: readonly Scenario[] = [shortWrites, fsyncEio, deleteOnFullDisk, corruptedArtifact, sessionTranscriptLost, hostileTmpSymlink];
+export const EXTRA_SCENARIOS: readonly Scenario[] = [shortWrites, fsyncEio, deleteOnFullDisk, corruptedArtifact, sessionTranscriptLost, hostileTmpSymlink, retryAfterBackwardStep,
+  backwardStepLiveLock, attemptsExhaustedExactly];
