@@ -70,6 +70,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const result = last !== undefined && last.plan === plan ? last.result : await runChaosPlan(plan, options.config, 1, options.variant);
   return {
     runs, crashes, invariantChecks, ops,
-    failure: { seed: details.seed, path: details.counterexamplePath ?? '', plan, result, shrinks: details.numShrinks },
+    // The seed as the user gave it: fast-check reports it as a signed 32-bit number, which a replay
+    // command would then print negative for a commit-derived seed above 2^31.
+    failure: { seed: options.seed, path: details.counterexamplePath ?? '', plan, result, shrinks: details.numShrinks },
   };
 }
