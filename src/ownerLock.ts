@@ -74,16 +74,33 @@ export function workDirOf(lockPath: string, token: string): string {
   return joinPath(dirName(lockPath), `${WORK_PREFIX}${token}`);
 }
 
+/** Fresh starts of an acquire whose own work directory was retired under it (see acquireLock). */
+const MAX_ACQUIRE_STARTS = 3;
+
 export async function acquireLock(io: LockIo, options: LockOptions): Promise<AcquireResult> {
   if (io.variants?.acquireLock !== undefined) return io.variants.acquireLock(io as Io, options);
   assert(options.heartbeatEveryMs > 0 && options.heartbeatEveryMs * 2 <= options.staleAfterMs,
     'the heartbeat interval must be at most half the stale bound');
+  // A sweeper may judge our half-made work directory stale and retire it before our link (the wall
+  // clock jumped forward, or we were paused past the stale bound mid-acquire): start again afresh.
+  for (let start = 1; ; start++) {
+    const outcome = await acquireOnce(io, options, start === MAX_ACQUIRE_STARTS);
+    if (outcome !== 'retired') return outcome;
+  }
+}
+
+async function acquireOnce(io: LockIo, options: LockOptions, last: boolean): Promise<AcquireResult | 'retired'> {
   const token = io.random.hex(8);
   const workDir = workDirOf(options.path, token);
   const record: OwnerRecord = { lock: options.name, pid: io.processes.pid, host: io.processes.host, token, acquiredAt: io.clock.nowMs() };
   await io.fs.mkdir(workDir);
   const recordPath = joinPath(workDir, 'owner.json');
-  await writeNewFile(io.fs, recordPath, new TextEncoder().encode(`${JSON.stringify(record)}\n`));
+  try {
+    await writeNewFile(io.fs, recordPath, new TextEncoder().encode(`${JSON.stringify(record)}\n`));
+  } catch (error) {
+    if (!last && (await workDirRetired(io, workDir, error))) return 'retired';
+    throw error;
+  }
   let holder: OwnerRecord | undefined;
   for (let round = 0; round < MAX_ACQUIRE_ROUNDS; round++) {
     try {
@@ -94,7 +111,9 @@ export async function acquireLock(io: LockIo, options: LockOptions): Promise<Acq
       return { acquired: true, lock };
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') {
+        const retired = await workDirRetired(io, workDir, error);
         await removeTree(io.fs, workDir).catch(() => undefined);
+        if (retired && !last) return 'retired';
         throw error;
       }
     }
@@ -109,6 +128,11 @@ export async function acquireLock(io: LockIo, options: LockOptions): Promise<Acq
   await removeTree(io.fs, workDir);
   io.log.emit('lock.busy', { lock: options.name, ...options.logFields, holderPid: holder?.pid, holderHost: holder?.host });
   return { acquired: false, holder };
+}
+
+/** The call failed because our own work directory is gone: a sweeper retired it. */
+async function workDirRetired(io: LockIo, workDir: string, error: unknown): Promise<boolean> {
+  return isNotFound(error) && (await ignoreNotFound(io.fs.lstat(workDir)).catch(() => 'unknown')) === undefined;
 }
 
 type Judgement =

@@ -26,7 +26,7 @@ export const upstreamFaultSchema = z.object({
 
 export const chaosProcessSchema = z.object({
   name: z.string(),
-  task: z.union([z.enum(['pass', 'dueJobs']), z.object({ delete: z.string() }), z.object({ retry: z.string() })]),
+  task: z.union([z.enum(['pass', 'dueJobs', 'purge']), z.object({ delete: z.string() }), z.object({ retry: z.string() }), z.object({ enqueue: z.string() })]),
   startAfterMs: z.number().int().nonnegative(),
   faults: z.array(faultSpecSchema),
   upstream: z.array(upstreamFaultSchema),
@@ -53,7 +53,8 @@ export const swarmConfigSchema = z.object({
 export type SwarmConfig = z.infer<typeof swarmConfigSchema>;
 
 export const chaosPlanSchema = z.object({
-  jobs: z.array(z.object({ jobId: z.string(), sessionId: z.string(), input: z.enum(Object.keys(INPUTS) as [keyof typeof INPUTS, ...(keyof typeof INPUTS)[]]) })).min(1),
+  /** `late` jobs are not in the starting tree: an `enqueue` process of the plan creates them. */
+  jobs: z.array(z.object({ jobId: z.string(), sessionId: z.string(), input: z.enum(Object.keys(INPUTS) as [keyof typeof INPUTS, ...(keyof typeof INPUTS)[]]), late: z.boolean().optional() })).min(1),
   processes: z.array(chaosProcessSchema).min(1),
   clockSteps: z.array(z.object({ atMs: z.number().int().nonnegative(), deltaMs: z.number().int() })),
   powerLoss: z.object({ atMs: z.number().int().nonnegative(), model: z.enum(['lazyfs', 'pessimistic']) }).optional(),

@@ -6,11 +6,14 @@ import type { ChaosPlan, ChaosProcess, SwarmConfig } from './chaosPlan.ts';
 type ChaosFault = ChaosProcess['faults'][number];
 import type { UpstreamFault } from '../faults/upstreamFault.ts';
 
-export const FAULT_KINDS = ['kill', 'pause', 'second-runner', 'delete', 'retry', 'clock-step', 'power-loss', 'disk-full', 'errno', 'fsync-eio', 'short-writes', 'slow', 'upstream'] as const;
+/** What a run may use: faults, and operations that race the runner (enqueue, delete, retry, purge). */
+export const FAULT_KINDS = ['kill', 'pause', 'second-runner', 'delete', 'retry', 'enqueue', 'purge', 'clock-step', 'power-loss', 'disk-full', 'errno', 'fsync-eio', 'short-writes', 'slow', 'upstream'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const INPUT_POOL = ['talk.srt', 'captions.vtt', 'notes.txt', 'short.txt', 'song.mp3'] as const;
 const JOB_IDS = ['j1', 'j2', 'j3', 'j4'];
+/** The job an `enqueue` process creates while the others run. */
+const LATE_JOB_ID = 'j9';
 
 const jobsArb = fc.integer({ min: 1, max: 4 }).chain((count) =>
   fc.tuple(...Array.from({ length: count }, (_, i) => fc.record({
@@ -48,6 +51,8 @@ function processArb(name: string, kinds: ReadonlySet<FaultKind>, first: boolean)
   if (!first && kinds.has('second-runner')) tasks.push(fc.constant('dueJobs' as const));
   if (!first && kinds.has('delete')) tasks.push(fc.constantFrom(...JOB_IDS).map((id) => ({ delete: id })));
   if (!first && kinds.has('retry')) tasks.push(fc.constantFrom(...JOB_IDS).map((id) => ({ retry: id })));
+  if (!first && kinds.has('enqueue')) tasks.push(fc.constant({ enqueue: LATE_JOB_ID }));
+  if (!first && kinds.has('purge')) tasks.push(fc.constant('purge' as const));
   return fc.record({
     name: fc.constant(name),
     task: fc.oneof(...tasks),
@@ -84,7 +89,8 @@ export const kindsArb: fc.Arbitrary<FaultKind[]> = fc.subarray([...FAULT_KINDS],
 
 export const chaosPlanArb: fc.Arbitrary<ChaosPlan> = kindsArb.chain((kindList) => {
   const kinds = new Set(kindList);
-  const processCount = kinds.has('second-runner') || kinds.has('delete') || kinds.has('retry') ? fc.integer({ min: 2, max: 3 }) : fc.constant(1);
+  const racing = ['second-runner', 'delete', 'retry', 'enqueue', 'purge'].some((kind) => kinds.has(kind as FaultKind));
+  const processCount = racing ? fc.integer({ min: 2, max: 3 }) : fc.constant(1);
   return processCount.chain((count) => fc.record({
     jobs: jobsArb,
     processes: fc.tuple(...Array.from({ length: count }, (_, i) => processArb(`p${i}`, kinds, i === 0))),
@@ -92,8 +98,11 @@ export const chaosPlanArb: fc.Arbitrary<ChaosPlan> = kindsArb.chain((kindList) =
     powerLoss: kinds.has('power-loss') ? fc.option(fc.record({ atMs: fc.integer({ min: 0, max: 400 }), model: fc.constantFrom('lazyfs' as const, 'pessimistic' as const) }), { nil: undefined }) : fc.constant(undefined),
     choices: fc.array(fc.nat({ max: 7 }), { maxLength: 300 }),
     config: fc.option(swarmConfigArb, { nil: undefined, freq: 4 }),
+    late: fc.record({ sessionId: fc.constantFrom('s1', 's2', 's3'), input: fc.constantFrom(...INPUT_POOL) }),
   })).map((plan) => {
-    const out: ChaosPlan = { jobs: plan.jobs, processes: plan.processes, clockSteps: plan.clockSteps, choices: plan.choices };
+    const enqueues = plan.processes.some((p) => typeof p.task === 'object' && 'enqueue' in p.task);
+    const jobs = enqueues ? [...plan.jobs, { jobId: LATE_JOB_ID, ...plan.late, late: true }] : plan.jobs;
+    const out: ChaosPlan = { jobs, processes: plan.processes, clockSteps: plan.clockSteps, choices: plan.choices };
     if (plan.powerLoss !== undefined) out.powerLoss = plan.powerLoss;
     if (plan.config !== undefined) out.config = plan.config;
     return out;

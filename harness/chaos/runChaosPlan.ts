@@ -23,7 +23,11 @@ import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
 import { withUpstreamFaults } from '../faults/upstreamFault.ts';
 import { runTask } from '../scenarios/runTask.ts';
+import { enqueue } from '../../src/enqueue.ts';
+import { inputBytes } from '../workload/inputs.ts';
+import type { Io } from '../../src/ports/io.ts';
 import { JobLifeWatch } from '../oracle/jobLifeWatch.ts';
+import { jobView } from '../oracle/jobView.ts';
 import type { ChaosPlan, ChaosProcess } from './chaosPlan.ts';
 import { FaultWitness } from '../faults/faultWitness.ts';
 import { checkJobErrors, checkOperationResults } from '../invariants/i8HonestResults.ts';
@@ -40,13 +44,16 @@ export interface ChaosRunResult {
 
 const goldenCache = new Map<string, Promise<{ golden: Golden; setup: Awaited<ReturnType<typeof buildSetup>> }>>();
 
+/** The starting tree (jobs enqueued up front) and the golden run of every job, late ones included. */
 function goldenFor(plan: ChaosPlan, config: RuntimeConfig, seed: number) {
   const key = JSON.stringify([plan.jobs, config]);
   let cached = goldenCache.get(key);
   if (cached === undefined) {
     cached = (async () => {
-      const setup = await buildSetup(plan.jobs, config, seed);
-      return { setup, golden: await computeGolden(plan.jobs, config, setup, seed) };
+      const specs = plan.jobs.map(({ jobId, sessionId, input }) => ({ jobId, sessionId, input }));
+      const setup = await buildSetup(plan.jobs.filter((job) => job.late !== true), config, seed);
+      const everyJob = await buildSetup(specs, config, seed);
+      return { setup, golden: await computeGolden(specs, config, everyJob, seed) };
     })();
     goldenCache.set(key, cached);
   }
@@ -94,7 +101,7 @@ function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, vari
         run.witness.mark(pid());
         run.ledger.push({ ...injection, afterEventIndex: world.events.length, pid: pid() });
       });
-      const self = world.spawn(spec.name, (io) => runTask(io, config, spec.task), spawnWith(variant, { decorate, handlers }));
+      const self = world.spawn(spec.name, (io) => runOperation(io, config, plan, spec.task), spawnWith(variant, { decorate, handlers }));
       ref.process = self;
       run.operations.push({ spec, process: self });
       // A slow call may outlast the stale bound: the process meets a fault whether or not it throws.
@@ -114,9 +121,26 @@ function armPowerLoss(world: World, plan: ChaosPlan, config: RuntimeConfig, gold
     run.powerLossAt.push(world.events.length);
     // An acknowledged job that purge then removed past its TTL owes nothing more (I3 judges that removal).
     const acked = world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId)).filter((id) => jobLife.goneBecause(id) !== 'purged past its TTL');
+    const enqueued = run.operations.filter(({ spec, process }) => typeof spec.task === 'object' && 'enqueue' in spec.task && process.status === 'exited' && process.error === undefined)
+      .map(({ spec }) => (spec.task as { enqueue: string }).enqueue);
     world.powerLoss(crashState(world.core, { kind: model }), model);
     violations.push(...checkAtomicity(world.core, golden, config), ...checkAckDurable(world.core, golden, config, acked, model));
+    // An acknowledged enqueue is a job from then on, whatever the power does (unless deleted since).
+    for (const jobId of enqueued) {
+      const view = jobView(world.core, config, golden, jobId);
+      if (!view.visible && !view.deletionAsked) violations.push({ invariant: 'I6', message: `enqueue of ${jobId} was acknowledged, but after a ${model} crash the job is ${view.describe()}` });
+    }
   });
+}
+
+/** A chaos process's operation: the runtime's entry points, as the CLI calls them. */
+function runOperation(io: Io, config: RuntimeConfig, plan: ChaosPlan, task: ChaosProcess['task']): Promise<unknown> {
+  if (typeof task === 'object' && 'enqueue' in task) {
+    const job = plan.jobs.find((j) => j.jobId === task.enqueue);
+    if (job === undefined) throw new Error(`chaos plan: enqueue of ${task.enqueue}, which the plan does not list`);
+    return enqueue(io, config, { jobId: job.jobId, sessionId: job.sessionId, inputName: job.input, inputBytes: inputBytes(job.input) });
+  }
+  return runTask(io, config, task);
 }
 
 function taskName(task: ChaosProcess['task']): string {
@@ -151,7 +175,7 @@ export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, s
     config, golden, seed, startMs: world.fake.now + backwardMs, monitor, jobLife, wallOffsetMs: world.wallOffsetMs, spawn: spawnWith(variant),
   });
   violations.push(...errors);
-  violations.push(...checkOutcomes(plan, golden, config, recovered, jobLife));
+  violations.push(...checkOutcomes(plan, golden, config, recovered, jobLife, run));
   violations.push(...checkIdempotency(recovered.core, golden, config));
   violations.push(...(await rerunCompleteJobs(recovered, config, spawnWith(variant))));
   violations.push(...(await purgeEverything(recovered, config, spawnWith(variant))));
@@ -167,8 +191,12 @@ export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, s
   return { violations, traceHash: world.trace.hash(), trace, crashes: run.crashes, invariantChecks: checks, ops: world.seq + recovered.seq };
 }
 
-function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, world: World, jobLife: JobLifeWatch): Violation[] {
+function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, world: World, jobLife: JobLifeWatch, run: ArmedRun): Violation[] {
   const out: Violation[] = [];
+  // A late job whose enqueue never returned may never have existed: only an acknowledged one is owed.
+  const acked = new Set(run.operations.filter(({ spec, process }) => typeof spec.task === 'object' && 'enqueue' in spec.task && process.status === 'exited' && process.error === undefined)
+    .map(({ spec }) => (spec.task as { enqueue: string }).enqueue));
+  const lateUnacked = new Set(plan.jobs.filter((j) => j.late === true && !acked.has(j.jobId)).map((j) => j.jobId));
   const deleted = new Set(plan.processes.flatMap((p) => (typeof p.task === 'object' && 'delete' in p.task ? [p.task.delete] : [])));
   const permanentInjected = plan.processes.some((p) => p.faults.some((f) => 'errno' in f && PERMANENT_ERRNO.has(f.errno))
     || p.upstream.some((u) => u.kind === 'permanent' || u.kind === 'invalid-input'));
@@ -183,7 +211,7 @@ function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, w
     // Deletion and expiry are judged before loss: a job whose tombstone was committed, or whose last
     // committed state was finished and older than the TTL when it was removed, may be gone altogether.
     if (state === undefined) {
-      if (jobLife.goneBecause(jobId) === undefined) out.push({ invariant: 'I3', message: `job ${jobId} lost its state.json` });
+      if (jobLife.goneBecause(jobId) === undefined && !(lateUnacked.has(jobId))) out.push({ invariant: 'I3', message: `job ${jobId} lost its state.json` });
       continue;
     }
     if (state.status === 'deleted') {
