@@ -3,7 +3,8 @@
 //   scenarios [--only id,...] [--seed S]       run scripted scenarios
 //   explore [--model process-kill|power-loss|all] [--workload standard|small] [--seed S]
 //                                              every crash point of the workload, recovered and checked
-//   chaos [--runs N] [--seed S]                randomized campaign (fast-check, swarm faults, shrinking)
+//   chaos [--runs N] [--seed S] [--workers W]  randomized campaign (fast-check, swarm faults, shrinking),
+//                                              its runs on W worker threads (default: the cores)
 //   replay --seed S --path P | replay <file>   exact re-run of a failure, printing its trace
 //   (no command)                               scenarios + explore + a bounded chaos campaign
 // Common: --json (one JSON object on stdout), --junit FILE, --out DIR (failure and trace files,
@@ -174,7 +175,7 @@ async function runChaos(args: HarnessArgs, report: RunReport, hash: ReturnType<t
   // A shard runs its own seed: shards of one campaign explore different plans, each replayable alone.
   const seed = args.shard === undefined ? args.seed : (args.seed + args.shard.index - 1) >>> 0;
   const result = await runCampaign({
-    runs, seed, config: simConfig(),
+    runs, seed, config: simConfig(), workers: args.workers,
     onRun: (index, run) => {
       hash.update(run.traceHash);
       progress.update('chaos', index, runs, 'runs');

@@ -1,5 +1,6 @@
 // Arguments of the harness CLI. Unknown commands and flags, missing or malformed values: a one-line
 // error and exit 2.
+import { availableParallelism } from 'node:os';
 export class HarnessUsageError extends Error {
   override readonly name = 'HarnessUsageError';
 }
@@ -21,12 +22,14 @@ export interface HarnessArgs {
   out: string;
   /** This machine's share of a campaign split across a CI matrix: index (1-based) and count. */
   shard: { index: number; count: number } | undefined;
+  /** Worker threads for the chaos runs (default: the machine's cores, at most 8). */
+  workers: number;
 }
 
-const VALUE_FLAGS = new Set(['seed', 'runs', 'only', 'model', 'workload', 'path', 'junit', 'out', 'shard']);
+const VALUE_FLAGS = new Set(['seed', 'runs', 'only', 'model', 'workload', 'path', 'junit', 'out', 'shard', 'workers']);
 
 export function parseHarnessArgs(argv: string[]): HarnessArgs {
-  const args: HarnessArgs = { command: 'all', json: false, seed: 1, runs: undefined, only: undefined, model: 'all', workload: 'standard', path: undefined, file: undefined, junit: undefined, out: '.chaos', shard: undefined };
+  const args: HarnessArgs = { command: 'all', json: false, seed: 1, runs: undefined, only: undefined, model: 'all', workload: 'standard', path: undefined, file: undefined, junit: undefined, out: '.chaos', shard: undefined, workers: Math.min(8, availableParallelism()) };
   let rest = argv;
   if (rest[0] !== undefined && !rest[0].startsWith('--')) {
     if (!(COMMANDS as readonly string[]).includes(rest[0])) throw new HarnessUsageError(`unknown command ${JSON.stringify(rest[0])} (commands: ${COMMANDS.join(', ')})`);
@@ -84,6 +87,10 @@ export function parseHarnessArgs(argv: string[]): HarnessArgs {
         break;
       case 'out':
         args.out = value;
+        break;
+      case 'workers':
+        if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new HarnessUsageError(`--workers takes a whole number 1..64, not ${JSON.stringify(value)}`);
+        args.workers = Number(value);
         break;
       case 'shard': {
         const match = /^(\d{1,3})\/(\d{1,3})$/.exec(value);

@@ -7,6 +7,7 @@ import type { RuntimeConfig } from '../../src/config.ts';
 import { chaosPlanArb } from './planArbitrary.ts';
 import { runChaosPlan, type ChaosRunResult, type RuntimeVariant } from './runChaosPlan.ts';
 import type { ChaosPlan } from './chaosPlan.ts';
+import { runPlansInWorkers } from '../parallel/runPlansInWorkers.ts';
 
 export interface CampaignOptions {
   readonly runs: number;
@@ -14,8 +15,12 @@ export interface CampaignOptions {
   readonly config: RuntimeConfig;
   /** Replay one counterexample: the path fast-check reported for this seed. */
   readonly path?: string;
-  readonly onRun?: (index: number, result: ChaosRunResult) => void;
+  readonly onRun?: (index: number, result: Pick<ChaosRunResult, 'traceHash' | 'violations' | 'crashes'>) => void;
   readonly variant?: RuntimeVariant;
+  /** Worker threads for the runs (default 1); results equal one thread's. */
+  readonly workers?: number;
+  /** With workers, a broken runtime must be a zoo bug, named here (and given as `variant` too). */
+  readonly zooBugId?: string;
 }
 
 export interface CampaignFailure {
@@ -39,6 +44,53 @@ export function replayCommand(seed: number, path: string): string {
 }
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
+  const workers = options.workers ?? 1;
+  if (workers > 1 && options.path === undefined) {
+    if (options.variant !== undefined && options.zooBugId === undefined) throw new Error('a campaign on worker threads runs the correct runtime or a zoo bug named by zooBugId');
+    return runCampaignInWorkers(options, workers);
+  }
+  return runCampaignHere(options);
+}
+
+/**
+ * The runs of a campaign on worker threads. fast-check draws run i's plan as `fc.sample` does (the
+ * same stream), so the plans are drawn here, run in parallel, and reported in order up to the first
+ * failing run; that run is then replayed and shrunk on this thread (`path` i), exactly as one thread
+ * would have shrunk it, and the replayed run itself is not counted twice.
+ */
+async function runCampaignInWorkers(options: CampaignOptions, workers: number): Promise<CampaignResult> {
+  const plans = fc.sample(chaosPlanArb, { seed: options.seed, numRuns: options.runs });
+  const results = await runPlansInWorkers(plans, options.config, workers, options.zooBugId);
+  let runs = 0;
+  let crashes = 0;
+  let invariantChecks = 0;
+  let ops = 0;
+  for (const [index, result] of results.entries()) {
+    runs += 1;
+    crashes += result.crashes;
+    invariantChecks += result.invariantChecks;
+    ops += result.ops;
+    options.onRun?.(runs, result);
+    if (result.violations.length === 0) continue;
+    let replayed = false;
+    const shrunk = await runCampaignHere({
+      ...options, path: String(index),
+      onRun: (_i, run) => {
+        if (!replayed) {
+          replayed = true;
+          return;
+        }
+        runs += 1;
+        crashes += run.crashes;
+        options.onRun?.(runs, run);
+      },
+    });
+    return { runs, crashes, invariantChecks: invariantChecks + shrunk.invariantChecks - result.invariantChecks, ops: ops + shrunk.ops - result.ops, failure: shrunk.failure };
+  }
+  return { runs, crashes, invariantChecks, ops, failure: undefined };
+}
+
+async function runCampaignHere(options: CampaignOptions): Promise<CampaignResult> {
   let runs = 0;
   let crashes = 0;
   let invariantChecks = 0;
