@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import writeFileAtomicPeer from 'write-file-atomic';
 import { explore } from '../harness/explorer/explore.ts';
+import { runCampaign } from '../harness/chaos/campaign.ts';
 import { simConfig, SIM_ROOT } from '../harness/workload/simConfig.ts';
 import { STANDARD_JOBS, type JobSpec } from '../harness/workload/jobSpec.ts';
 import { inputBytes } from '../harness/workload/inputs.ts';
@@ -58,6 +59,31 @@ async function explorerThroughput(): Promise<void> {
     say(`| ${n} job(s) | process-kill | ${r.crashPoints} | ${r.crashStates} | ${r.distinctStates} | ${r.afterRecoveryRuns} | ${(r.elapsedMs / 1000).toFixed(2)} | ${(r.crashStates / (r.elapsedMs / 1000)).toFixed(0)} | ${(r.distinctStates / (r.elapsedMs / 1000)).toFixed(0)} |`);
     results[`explore.jobs${n}`] = { crashPoints: r.crashPoints, crashStates: r.crashStates, distinctStates: r.distinctStates, afterRecoveryRuns: r.afterRecoveryRuns, seconds: r.elapsedMs / 1000 };
   }
+}
+
+/** Chaos runs on 1 and 2 worker threads, alternated so that both see the same machine. */
+async function chaosWorkers(): Promise<void> {
+  progress('chaos on worker threads');
+  say('\n## Chaos on worker threads\n\nThe same campaign (seed 1) on 1 and 2 worker threads, alternated; its verdicts, counts and trace hashes are identical (test/harness/parallelCampaign.test.ts). Median (min–max).\n\n| workers | runs | crash states | seconds | runs/s | crash states/s |\n|---|---|---|---|---|---|');
+  const runs = quick ? 150 : 600;
+  const repeats = quick ? 1 : 3;
+  const timings = new Map<number, { seconds: number; crashes: number }[]>([[1, []], [2, []]]);
+  for (let i = 0; i < repeats; i++) {
+    for (const workers of [1, 2]) {
+      const t = performance.now();
+      const result = await runCampaign({ runs, seed: 1, config: simConfig(), workers });
+      timings.get(workers)!.push({ seconds: (performance.now() - t) / 1000, crashes: result.crashes });
+    }
+  }
+  for (const [workers, list] of timings) {
+    const seconds = spread(list.map((x) => x.seconds));
+    const crashes = list[0]!.crashes;
+    say(`| ${workers} | ${runs} | ${crashes} | ${fmtSpread(seconds)} | ${fmtSpread(spread(list.map((x) => runs / x.seconds)), 0)} | ${fmtSpread(spread(list.map((x) => crashes / x.seconds)), 0)} |`);
+    results[`chaos.workers${workers}`] = { runs, crashes, seconds };
+  }
+  const ratio = spread(timings.get(1)!.map((one, i) => one.seconds / timings.get(2)![i]!.seconds));
+  say(`\nSpeed-up with 2 workers: ${fmtSpread(ratio)}× (each pair measured back to back).`);
+  results['chaos.speedup2'] = ratio;
 }
 
 async function realTrial(dir: string, n: number, jobs: JobSpec[], golden: Awaited<ReturnType<typeof computeGolden>>): Promise<void> {
@@ -225,6 +251,7 @@ function ciCost(): void {
 const started = performance.now();
 say(`# durable-jobs benchmarks (${new Date().toISOString()}, node ${process.version}${quick ? ', --quick' : ''})`);
 await explorerThroughput();
+await chaosWorkers();
 await simVersusReal();
 await writeCost();
 await pipelineCost();
