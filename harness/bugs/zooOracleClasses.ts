@@ -9,6 +9,7 @@ import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
 import { writeFileAtomic, type AtomicWriteOptions } from '../../src/writeFileAtomic.ts';
 import { retryDelayMs } from '../../src/backoff.ts';
 import { classifyError } from '../../src/classifyError.ts';
+import { HttpStatusError } from '../../src/errors.ts';
 import { baseName, dirName, joinPath } from '../../src/layout.ts';
 import { REAP_PREFIX, workDirOf } from '../../src/ownerLock.ts';
 import { removeTree } from '../../src/removeTree.ts';
@@ -184,6 +185,27 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
           }),
           random: io.random,
         }, path, content, options),
+      },
+    },
+  },
+  {
+    id: 'http-408-permanent',
+    title: 'HTTP 408 Request Timeout classified as a permanent 4xx: the job fails for good',
+    seenIn: 'status maps that treat every 4xx as the client\'s fault',
+    expect: ['I7'],
+    variant: { variants: { classifyError: (error) => (error instanceof HttpStatusError && error.status === 408 ? { ...classifyError(error), kind: 'permanent' } : classifyError(error)) } },
+  },
+  {
+    id: 'retry-after-seconds-as-ms',
+    title: 'Retry-After in seconds taken for milliseconds: a 429 is retried a thousand times too soon',
+    seenIn: 'header parsing that forgets the unit (RFC 9110 delay-seconds)',
+    expect: ['I7'],
+    variant: {
+      variants: {
+        classifyError: (error) => {
+          const classified = classifyError(error);
+          return classified.retryAfterMs === undefined ? classified : { ...classified, retryAfterMs: Math.round(classified.retryAfterMs / 1000) };
+        },
       },
     },
   },

@@ -22,6 +22,9 @@ export const upstreamFaultSchema = z.object({
   kind: z.enum(['transient', 'rate-limited', 'timeout', 'permanent', 'invalid-input']),
   times: z.number().int().nonnegative().optional(),
   retryAfterMs: z.number().int().nonnegative().optional(),
+  status: z.number().int().min(100).max(599).optional(),
+  retryAfterForm: z.enum(['seconds', 'date']).optional(),
+  network: z.string().optional(),
 });
 
 export const chaosProcessSchema = z.object({

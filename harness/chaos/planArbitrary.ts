@@ -39,10 +39,25 @@ function faultArb(kinds: ReadonlySet<FaultKind>): fc.Arbitrary<ChaosFault[]> {
 
 function upstreamArb(kinds: ReadonlySet<FaultKind>): fc.Arbitrary<UpstreamFault[]> {
   if (!kinds.has('upstream')) return fc.constant([]);
+  // How the simulated service answers (transcribe goes through the real HTTP adapter): which status,
+  // which Retry-After form, which network error. Unused fields are harmless for the other stages.
   return fc.array(fc.record({
     stage: fc.constantFrom('transcribe' as const, 'draft' as const, 'export' as const),
     kind: fc.constantFrom('transient' as const, 'rate-limited' as const, 'timeout' as const, 'permanent' as const, 'invalid-input' as const),
     times: fc.integer({ min: 1, max: 3 }),
+    answer: fc.record({
+      transient: fc.constantFrom(500, 502, 503, 504, 408, 425),
+      permanent: fc.constantFrom(400, 401, 403, 404, 409, 413, 422),
+      retryAfterMs: fc.integer({ min: 1, max: 120 }).map((s) => s * 1_000),
+      retryAfterForm: fc.constantFrom('seconds' as const, 'date' as const),
+      network: fc.constantFrom('UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNRESET', 'ECONNREFUSED', 'UND_ERR_SOCKET'),
+    }),
+  }).map(({ answer, ...fault }): UpstreamFault => {
+    if (fault.kind === 'transient') return { ...fault, status: answer.transient };
+    if (fault.kind === 'permanent') return { ...fault, status: answer.permanent };
+    if (fault.kind === 'rate-limited') return { ...fault, retryAfterMs: answer.retryAfterMs, retryAfterForm: answer.retryAfterForm };
+    if (fault.kind === 'timeout') return { ...fault, network: answer.network };
+    return fault;
   }), { maxLength: 2 });
 }
 

@@ -21,7 +21,8 @@ import type { Violation } from '../invariants/violation.ts';
 import { recoverToQuiescence, rerunCompleteJobs, purgeEverything } from '../explorer/recovery.ts';
 import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
-import { withUpstreamFaults } from '../faults/upstreamFault.ts';
+import { withUpstreamFaults, type UpstreamInjection } from '../faults/upstreamFault.ts';
+import { simulatedUpstreamHandlers } from '../faults/simulatedUpstream.ts';
 import { runTask } from '../scenarios/runTask.ts';
 import { enqueue } from '../../src/enqueue.ts';
 import { inputBytes } from '../workload/inputs.ts';
@@ -97,10 +98,14 @@ function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, vari
       const ref: { process?: SimProcess } = {};
       const pid = () => ref.process!.pid;
       const decorate = [...spec.faults.map((fault) => buildFault(fault, world, quota)), run.witness.decorator(pid)];
-      const handlers = withUpstreamFaults(defaultHandlers, spec.upstream, (injection) => {
+      const onInject = (injection: UpstreamInjection) => {
         run.witness.mark(pid());
         run.ledger.push({ ...injection, afterEventIndex: world.events.length, pid: pid() });
-      });
+      };
+      // Transcription goes through the real HTTP adapter to a simulated service; draft and export
+      // faults are thrown by the stage (no adapter exists for them).
+      const viaHttp = simulatedUpstreamHandlers(defaultHandlers, spec.upstream, () => world.wallNowMs(), onInject);
+      const handlers = withUpstreamFaults(viaHttp, spec.upstream.filter((f) => f.stage !== 'transcribe'), onInject);
       const self = world.spawn(spec.name, (io) => runOperation(io, config, plan, spec.task), spawnWith(variant, { decorate, handlers }));
       ref.process = self;
       run.operations.push({ spec, process: self });
@@ -165,7 +170,14 @@ export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, s
   const violations: Violation[] = [];
   const run = armProcesses(world, plan, config, variant);
   armPowerLoss(world, plan, config, golden, run, jobLife, violations);
-  for (const step of plan.clockSteps) world.at(step.atMs, 'clock step', () => world.stepWallClock(step.deltaMs));
+  for (const step of plan.clockSteps) {
+    world.at(step.atMs, 'clock step', () => {
+      world.stepWallClock(step.deltaMs);
+      // A forward step ages every lease and every half-made file at once: what a live process holds
+      // may then look stale to others and be taken over, which is a fault that reached it.
+      if (step.deltaMs > 0) for (const { process } of run.operations) if (process.alive) run.witness.mark(process.pid);
+    });
+  }
   await world.run();
   // Timestamps written before a backward clock step look younger by the step: recovery waits that
   // much longer, so "past the stale bound" holds for everything on disk. A finished job may then be

@@ -16,6 +16,12 @@ export interface UpstreamFault {
   /** How many calls of the stage fail (default 1). */
   readonly times?: number;
   readonly retryAfterMs?: number;
+  /** Through the HTTP adapter (simulatedUpstream.ts): the status a transient or permanent fault answers. */
+  readonly status?: number;
+  /** Through the HTTP adapter: Retry-After as delay-seconds (default) or as an HTTP-date. */
+  readonly retryAfterForm?: 'seconds' | 'date';
+  /** Through the HTTP adapter: the network error a timeout fault raises (an undici or errno code). */
+  readonly network?: string;
 }
 
 function makeError(fault: UpstreamFault): Error {

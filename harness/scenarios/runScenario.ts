@@ -12,7 +12,9 @@ import { simConfig } from '../workload/simConfig.ts';
 import { computeGolden, type Golden } from '../oracle/golden.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
 import type { Violation } from '../invariants/violation.ts';
-import { withUpstreamFaults } from '../faults/upstreamFault.ts';
+import { withUpstreamFaults, type UpstreamInjection } from '../faults/upstreamFault.ts';
+import { simulatedUpstreamHandlers } from '../faults/simulatedUpstream.ts';
+import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
 import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
 import { spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
@@ -92,6 +94,14 @@ export async function runScenario(scenario: Scenario, options: { seed: number; c
   };
 }
 
+/** The stage handlers of a scenario process: upstream faults thrown by the stage, or HTTP answers. */
+function scenarioHandlers(spec: ProcessSpec, world: World, onInject: (injection: UpstreamInjection) => void): StageHandlers {
+  const faults = spec.upstream ?? [];
+  if (spec.upstreamViaHttp !== true) return withUpstreamFaults(defaultHandlers, faults, onInject);
+  const viaHttp = simulatedUpstreamHandlers(defaultHandlers, faults, () => world.wallNowMs(), onInject);
+  return withUpstreamFaults(viaHttp, faults.filter((f) => f.stage !== 'transcribe'), onInject);
+}
+
 async function runOnce(
   scenario: Scenario, config: RuntimeConfig, setup: Setup, golden: Golden, seed: number,
   sweepKill: { process: string; index: number; when: 'before' | 'after' } | undefined,
@@ -125,7 +135,7 @@ async function runOnce(
       const result = await runTask(io, spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency }, spec.task);
       if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) lastPurge = result as PurgeReport;
       return result;
-    }, spawnWith(variant, { decorate, handlers: withUpstreamFaults(defaultHandlers, spec.upstream ?? [], (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length, pid: self.pid! })) }));
+    }, spawnWith(variant, { decorate, handlers: scenarioHandlers(spec, world, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length, pid: self.pid! })) }));
     processes.set(spec.name, process);
     self.pid = process.pid;
     if (spec.killAt !== undefined) rules.push({ pid: process.pid, rule: new CallPointRule(spec.killAt, 'kill') });

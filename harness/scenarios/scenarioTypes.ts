@@ -45,6 +45,8 @@ export interface ProcessSpec {
   /** Sessions this process works on at once (runner `--concurrency`). */
   readonly concurrency?: number;
   readonly upstream?: readonly UpstreamFault[];
+  /** Transcribe through the real HTTP adapter to a simulated service (faults become HTTP answers). */
+  readonly upstreamViaHttp?: boolean;
   readonly killAt?: CallPoint;
   readonly pauseAt?: PausePoint | readonly PausePoint[];
   /** Start this much simulated time after the step runs, concurrently with what is running. */

@@ -12,6 +12,7 @@ import hostileTmpSymlink from './hostileTmpSymlink.ts';
 import retryAfterBackwardStep from './retryAfterBackwardStep.ts';
 import backwardStepLiveLock from './backwardStepLiveLock.ts';
 import attemptsExhaustedExactly from './attemptsExhaustedExactly.ts';
+import upstreamHttpAnswers from './upstreamHttpAnswers.ts';
 
 export const EXTRA_SCENARIOS: readonly Scenario[] = [shortWrites, fsyncEio, deleteOnFullDisk, corruptedArtifact, sessionTranscriptLost, hostileTmpSymlink, retryAfterBackwardStep,
-  backwardStepLiveLock, attemptsExhaustedExactly];
+  backwardStepLiveLock, attemptsExhaustedExactly, upstreamHttpAnswers];

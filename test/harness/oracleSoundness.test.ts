@@ -115,3 +115,26 @@ describe('I3: a job purged past its TTL is not lost; one removed early is', () =
     expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I6', message: 'job j1 was acknowledged complete, but after a lazyfs crash its state is missing' }));
   });
 });
+
+describe('I8: a forward clock step reaches every live process', () => {
+  // p1 holds runner.lock; the clock jumps forward by almost the stale bound, so p0 (resuming from a
+  // pause) finds p1's heartbeat stale and takes the lock over; p1 is fenced and its pass ends with
+  // LockLostError. That failure is explained by the step (soundness campaign, seed 52).
+  const forwardStepTakeover: ChaosPlan = {
+    jobs: [...FOUR_JOBS_ONE_SESSION.slice(0, 2), { jobId: 'j9', sessionId: 's1', input: 'talk.srt', late: true }],
+    processes: [
+      { name: 'p0', task: 'pass', startAfterMs: 0, faults: [], upstream: [], pause: { atCall: 0, durationMs: 1_000 } },
+      { name: 'p1', task: 'pass', startAfterMs: 0, faults: [], upstream: [] },
+      { name: 'p2', task: { enqueue: 'j9' }, startAfterMs: 0, faults: [], upstream: [] },
+    ],
+    clockSteps: [{ atMs: 64, deltaMs: 13_921 }],
+    choices: [],
+    config: { concurrency: 1, staleAfterMs: 15_000, heartbeatEveryMs: 7_500, maxAttempts: 1, backoffBaseMs: 0, backoffCapMs: 0, ttlMs: 300_000, opLatencyMs: 9 },
+  };
+
+  it('passes when a live pass is fenced after a forward step made its lease look stale', async () => {
+    const result = await runChaosPlan(forwardStepTakeover, config);
+    expect(result.trace).toMatch(/p101 exit threw LockLostError/);
+    expect(result.violations).toEqual([]);
+  });
+});

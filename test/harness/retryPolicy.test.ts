@@ -66,3 +66,37 @@ describe('I7 retry policy', () => {
     expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/job j1 retry after attempt 1: delay \d+ ms is outside \[45000, 45000\] ms/) }));
   });
 });
+
+describe('HTTP answers through the real adapter', () => {
+  const viaHttp = (fault: ChaosPlan['processes'][number]['upstream'][number]): ChaosPlan => ({
+    jobs: [{ jobId: 'j1', sessionId: 's1', input: 'talk.srt' }],
+    processes: [{ name: 'p0', task: 'pass', startAfterMs: 0, faults: [], upstream: [fault] }],
+    clockSteps: [],
+    choices: [],
+  });
+
+  it('passes the correct runtime for every status, Retry-After form and network error it draws', async () => {
+    const answers = [
+      ...[500, 502, 503, 504, 408, 425].map((status) => ({ kind: 'transient' as const, status })),
+      ...[400, 401, 404, 413, 422].map((status) => ({ kind: 'permanent' as const, status })),
+      { kind: 'rate-limited' as const, retryAfterMs: 45_000, retryAfterForm: 'seconds' as const },
+      { kind: 'rate-limited' as const, retryAfterMs: 45_000, retryAfterForm: 'date' as const },
+      ...['UND_ERR_HEADERS_TIMEOUT', 'ECONNRESET', 'ECONNREFUSED'].map((network) => ({ kind: 'timeout' as const, network })),
+      { kind: 'invalid-input' as const },
+    ];
+    for (const answer of answers) {
+      const result = await runChaosPlan(viaHttp({ stage: 'transcribe', times: 1, ...answer }), config);
+      expect(result.violations, JSON.stringify(answer)).toEqual([]);
+      expect(result.trace).toMatch(answer.kind === 'permanent' || answer.kind === 'invalid-input' ? /log job.failed/ : /log job.retry_scheduled/);
+    }
+  });
+
+  it('catches HTTP 408 classified as permanent, and a Retry-After taken for milliseconds', async () => {
+    const { ZOO } = await import('../../harness/bugs/zoo.ts');
+    const bug = (id: string) => ZOO.find((b) => b.id === id)!.variant;
+    const timeout408 = await runChaosPlan(viaHttp({ stage: 'transcribe', kind: 'transient', status: 408, times: 1 }), config, 1, bug('http-408-permanent'));
+    expect(timeout408.violations).toContainEqual(expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/transient transient fault in transcribe of job j1 was not retried: next outcome job.failed \(HttpStatusError\)/) }));
+    const tooSoon = await runChaosPlan(viaHttp({ stage: 'transcribe', kind: 'rate-limited', retryAfterMs: 45_000, times: 1 }), config, 1, bug('retry-after-seconds-as-ms'));
+    expect(tooSoon.violations).toContainEqual(expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/delay \d+ ms is outside \[45000, 45000\] ms/) }));
+  });
+});
