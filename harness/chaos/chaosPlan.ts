@@ -63,6 +63,8 @@ export const chaosPlanSchema = z.object({
   powerLoss: z.object({ atMs: z.number().int().nonnegative(), model: z.enum(['lazyfs', 'pessimistic']) }).optional(),
   choices: z.array(z.number().int().nonnegative()),
   config: swarmConfigSchema.optional(),
+  /** Seeds the world (tokens, jitter) and the scheduler once `choices` run out; default the campaign's. */
+  worldSeed: z.number().int().nonnegative().optional(),
 });
 
 export type ChaosPlan = z.infer<typeof chaosPlanSchema>;

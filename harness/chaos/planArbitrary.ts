@@ -114,12 +114,14 @@ export const chaosPlanArb: fc.Arbitrary<ChaosPlan> = kindsArb.chain((kindList) =
     choices: fc.array(fc.nat({ max: 7 }), { maxLength: 300 }),
     config: fc.option(swarmConfigArb, { nil: undefined, freq: 4 }),
     late: fc.record({ sessionId: fc.constantFrom('s1', 's2', 's3'), input: fc.constantFrom(...INPUT_POOL) }),
+    worldSeed: fc.option(fc.nat({ max: 1_000_000 }), { nil: undefined, freq: 4 }),
   })).map((plan) => {
     const enqueues = plan.processes.some((p) => typeof p.task === 'object' && 'enqueue' in p.task);
     const jobs = enqueues ? [...plan.jobs, { jobId: LATE_JOB_ID, ...plan.late, late: true }] : plan.jobs;
     const out: ChaosPlan = { jobs, processes: plan.processes, clockSteps: plan.clockSteps, choices: plan.choices };
     if (plan.powerLoss !== undefined) out.powerLoss = plan.powerLoss;
     if (plan.config !== undefined) out.config = plan.config;
+    if (plan.worldSeed !== undefined) out.worldSeed = plan.worldSeed;
     return out;
   });
 });

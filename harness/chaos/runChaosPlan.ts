@@ -8,7 +8,8 @@ import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContr
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { World, type SimProcess } from '../world/world.ts';
 import { spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
-import { listedChoices } from '../world/choiceSource.ts';
+import { listedChoices, seededChoices } from '../world/choiceSource.ts';
+import { mixSeed } from '../seededRandom.ts';
 import { crashState } from '../simFs/crashStates.ts';
 import { buildSetup, cloneCore } from '../workload/setup.ts';
 import { computeGolden, type Golden } from '../oracle/golden.ts';
@@ -162,7 +163,9 @@ export function planConfig(plan: ChaosPlan, base: RuntimeConfig): RuntimeConfig 
 export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, seed = 1, variant: RuntimeVariant = {}): Promise<ChaosRunResult> {
   const config = planConfig(plan, baseConfig);
   const { setup, golden } = await goldenFor(plan, config, seed);
-  const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, choices: listedChoices(plan.choices), opLatencyMs: plan.config?.opLatencyMs ?? 1 });
+  const worldSeed = plan.worldSeed ?? seed;
+  const after = plan.worldSeed === undefined ? undefined : seededChoices(mixSeed(plan.worldSeed, 7));
+  const world = new World({ seed: worldSeed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, choices: listedChoices(plan.choices, after), opLatencyMs: plan.config?.opLatencyMs ?? 1 });
   const monitor = new ConcurrencyMonitor(config, new Map(plan.jobs.map((j) => [j.jobId, j.sessionId])));
   monitor.attach(world);
   const jobLife = new JobLifeWatch(config);

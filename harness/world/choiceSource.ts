@@ -13,7 +13,8 @@ export function seededChoices(seed: number): ChoiceSource {
   return { choose: (count) => random.int(count) };
 }
 
-export function listedChoices(choices: readonly number[]): ChoiceSource {
+/** The listed choices in order, then `after` (default: always the first ready process). */
+export function listedChoices(choices: readonly number[], after?: ChoiceSource): ChoiceSource {
   let next = 0;
-  return { choose: (count) => (next < choices.length ? choices[next++]! % count : 0) };
+  return { choose: (count) => (next < choices.length ? choices[next++]! % count : (after?.choose(count) ?? 0)) };
 }
