@@ -22,6 +22,7 @@ import { explore, type ModelName } from './explorer/explore.ts';
 import { exploreOperation } from './explorer/exploreOperation.ts';
 import { OPERATION_WORKLOADS } from './explorer/operationWorkloads.ts';
 import { exploreFaultsThenCrash } from './explorer/exploreFaults.ts';
+import { exploreInWorkers } from './parallel/exploreInWorkers.ts';
 import { runCampaign, replayCommand } from './chaos/campaign.ts';
 import { runChaosPlan } from './chaos/runChaosPlan.ts';
 import { failureFileSchema, type FailureFile } from './chaos/chaosPlan.ts';
@@ -112,15 +113,11 @@ async function runScenarios(args: HarnessArgs, report: RunReport, hash: ReturnTy
 async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress): Promise<void> {
   const models: ModelName[] = args.model === 'process-kill' ? ['process-kill'] : args.model === 'power-loss' ? ['lazyfs', 'pessimistic', 'subset'] : ['process-kill', 'lazyfs', 'pessimistic', 'subset'];
   progress.phase('explore');
-  const result = await explore({
-    jobs: args.workload === 'small' ? SMALL_JOBS : STANDARD_JOBS,
-    config: simConfig(),
-    seed: args.seed,
-    models,
-    subsetsPerPoint: 1,
-    recoveryCrashShare: 0.1,
-    onProgress: (done, total) => progress.update('explore', done, total, 'crash states'),
-  });
+  const options = { jobs: args.workload === 'small' ? SMALL_JOBS : STANDARD_JOBS, config: simConfig(), seed: args.seed, models, subsetsPerPoint: 1, recoveryCrashShare: 0.1 };
+  // On worker threads each explores its share of the crash states; the merged result equals one thread's.
+  const result = args.workers > 1
+    ? await exploreInWorkers(options, args.workers)
+    : await explore({ ...options, onProgress: (done, total) => progress.update('explore', done, total, 'crash states') });
   hash.update(`${result.crashStates}:${result.violations.length}`);
   report.explore = { crashPoints: result.crashPoints, crashStates: result.crashStates, elapsedMs: result.elapsedMs, crashStatesPerSecond: result.crashStates / (result.elapsedMs / 1000) };
   report.crashStates += result.crashStates;
@@ -137,7 +134,7 @@ const FAULT_POINTS_PER_KIND = 2;
 async function runFaultsThenCrash(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress, models: ModelName[]): Promise<void> {
   const t = performance.now();
   progress.phase('fault, then crash');
-  const result = await exploreFaultsThenCrash({ jobs: SMALL_JOBS, config: simConfig(), seed: args.seed, models, perKind: FAULT_POINTS_PER_KIND });
+  const result = await exploreFaultsThenCrash({ jobs: SMALL_JOBS, config: simConfig(), seed: args.seed, models, perKind: FAULT_POINTS_PER_KIND, workers: args.workers });
   hash.update(`faults:${result.crashStates}:${result.violations.length}`);
   report.faults = { faultPoints: result.faultPoints.length, crashStates: result.crashStates, elapsedMs: performance.now() - t };
   report.crashStates += result.crashStates;

@@ -62,6 +62,11 @@ export interface ExploreOptions {
   readonly crashFromCall?: number;
   /** The pass may end with an error (an injected fault reached it): explore its crash points anyway. */
   readonly victimMayFail?: boolean;
+  /**
+   * This run checks only its share of the crash states: those whose recovery key (or, for a torn
+   * write, whose index) falls to `index` of `count`. Worker threads split an exploration this way.
+   */
+  readonly partition?: { readonly index: number; readonly count: number };
   /** Faults for the pass under test only (never for its recovery), built for the world it runs in. */
   readonly victimFaults?: (world: World) => readonly ((fs: FileSystem, process: SimProcess) => FileSystem)[];
   readonly onProgress?: (done: number, total: number) => void;
@@ -70,6 +75,8 @@ export interface ExploreOptions {
 export interface ExploreViolation extends Violation {
   /** Where: `model@k` (and `+tornN` for a torn write, `+recovery-crash@m` when recovery crashed). */
   readonly crashPoint: string;
+  /** The crash state's place in the exploration (-1: a call watched outside any one crash state). */
+  readonly taskIndex: number;
 }
 
 export interface ExploreResult {
@@ -151,7 +158,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   let crashStates = 0;
   let invariantChecks = 0;
   const points = recorded.states.length;
-  const tasks: { label: string; make: () => Promise<{ core: SimFsCore; acked: Set<string>; model: string }> }[] = [];
+  const tasks: { label: string; torn?: boolean; make: () => Promise<{ core: SimFsCore; acked: Set<string>; model: string }> }[] = [];
   for (let k = options.crashFromCall ?? 0; k < points; k++) {
     const state = recorded.states[k]!;
     const acked = recorded.ackedBefore[k]!;
@@ -168,24 +175,33 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
     const writeBytes = recorded.writes.get(k);
     if (writeBytes !== undefined && options.models.includes('process-kill')) {
       for (let keep = BLOCK_BYTES; keep < writeBytes; keep += BLOCK_BYTES) {
-        tasks.push({ label: `process-kill@${k}+torn${keep}`, make: async () => ({ ...(await tornState(setup, options, k, keep)), model: 'process-kill' }) });
+        tasks.push({ label: `process-kill@${k}+torn${keep}`, torn: true, make: async () => ({ ...(await tornState(setup, options, k, keep)), model: 'process-kill' }) });
       }
     }
   }
+  // Torn states have their own fingerprinter: a share makes only the torn states it owns, and the ids
+  // a fingerprinter hands out depend on what it saw before, so the shared one must see the same
+  // states in every share.
   const fingerprints = new Fingerprinter();
+  const tornFingerprints = new Fingerprinter();
   const recovered = new Map<string, { violations: Violation[]; invariantChecks: number }>();
   const afterRecovery = options.shareAfterRecovery === false ? undefined : new AfterRecoveryMemo();
+  const recoveryMonitor = new ConcurrencyMonitor(options.config, sessionOfJob);
+  const mine = (n: number) => options.partition === undefined || n % options.partition.count === options.partition.index;
   for (const [index, task] of tasks.entries()) {
+    // Drawn for every task, owned or not, so that each share sees the draws a single run makes.
+    const crashRecovery = random.chance(options.recoveryCrashShare ?? 0) ? random.int(200) : undefined;
+    if (task.torn === true && !mine(index)) continue;
     const { core, acked, model } = await task.make();
+    const key = task.torn === true ? `torn|${crashRecovery ?? '-'}|${tornFingerprints.of(core)}` : `${crashRecovery ?? '-'}|${fingerprints.of(core)}`;
+    if (task.torn !== true && !mine(hashKey(key))) continue;
     crashStates += 1;
     const found: Violation[] = [...checkAtomicity(core, golden, options.config), ...checkAckDurable(core, golden, options.config, acked, model)];
     invariantChecks += 2;
-    const crashRecovery = random.chance(options.recoveryCrashShare ?? 0) ? random.int(200) : undefined;
-    const key = `${crashRecovery ?? '-'}|${fingerprints.of(core)}`;
     let recovery = recovered.get(key);
     if (recovery === undefined) {
       recovery = await recoverAndCheck(core, {
-        config: options.config, golden, seed: options.seed, startMs: recorded.startMs, monitor, spawn: runtimeSpawn(options), trace: false, opLatencyMs: 0,
+        config: options.config, golden, seed: options.seed, startMs: recorded.startMs, monitor: recoveryMonitor, spawn: runtimeSpawn(options), trace: false, opLatencyMs: 0,
         ...(afterRecovery !== undefined ? { afterRecovery } : {}),
         ...(crashRecovery !== undefined ? { crashRecoveryAtOp: crashRecovery } : {}),
       });
@@ -194,13 +210,30 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
     invariantChecks += recovery.invariantChecks;
     found.push(...recovery.violations);
     const label = crashRecovery === undefined ? task.label : `${task.label}+recovery-crash@${crashRecovery}`;
-    for (const v of found) violations.push({ ...v, crashPoint: label });
+    for (const v of found) violations.push({ ...v, crashPoint: label, taskIndex: index });
     options.onProgress?.(index + 1, tasks.length);
     if (options.stopAtFirst && violations.length > 0) break;
   }
-  for (const v of monitor.violations) violations.push({ ...v, crashPoint: 'any' });
-  invariantChecks += monitor.commitsChecked;
+  // Calls watched outside any one crash state: the recorded pass (reported by the first share only)
+  // and every recovery; sorted, so that a split exploration reports them as a single run does.
+  const watched = [...(mine(0) || options.partition === undefined ? monitor.violations : []), ...recoveryMonitor.violations];
+  const seen = new Set<string>();
+  for (const v of watched.sort((a, b) => a.message.localeCompare(b.message))) {
+    if (seen.has(v.message)) continue;
+    seen.add(v.message);
+    violations.push({ ...v, crashPoint: 'any', taskIndex: -1 });
+  }
+  // Commits watched in the recorded pass count once; those of recoveries are not counted, since the
+  // rerun-and-purge runs behind a shared verdict do not run again (I4 still watches every one that runs).
+  invariantChecks += options.partition === undefined || options.partition.index === 0 ? monitor.commitsChecked : 0;
   return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, distinctStates: recovered.size, afterRecoveryRuns: afterRecovery?.verdicts.size ?? recovered.size, victimCalls: recorded.calls, elapsedMs: performance.now() - started };
+}
+
+/** FNV-1a of a recovery key: which share of a split exploration owns a crash state. */
+export function hashKey(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }
 
 function runtimeSpawn(options: ExploreOptions): SpawnOptions {
