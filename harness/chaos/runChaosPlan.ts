@@ -101,7 +101,7 @@ function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, vari
       const decorate = [...spec.faults.map((fault) => buildFault(fault, world, quota)), run.witness.decorator(pid)];
       const onInject = (injection: UpstreamInjection) => {
         run.witness.mark(pid());
-        run.ledger.push({ ...injection, afterEventIndex: world.events.length, pid: pid() });
+        run.ledger.push({ ...injection, afterEventIndex: world.events.length, pid: pid(), atMs: world.wallNowMs() });
       };
       // Transcription goes through the real HTTP adapter to a simulated service; draft and export
       // faults are thrown by the stage (no adapter exists for them).

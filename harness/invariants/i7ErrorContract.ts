@@ -14,6 +14,8 @@ export interface LedgerEntry extends UpstreamInjection {
   readonly afterEventIndex: number;
   /** The process whose handler threw the fault: only its own outcome answers for it. */
   readonly pid: number;
+  /** Wall time of the fault (a Retry-After counts from the answer that carried it). */
+  readonly atMs?: number;
 }
 
 const OUTCOMES = new Set(['job.failed', 'job.retry_scheduled', 'job.aborted', 'job.complete']);

@@ -56,13 +56,14 @@ export function checkRetryPolicy(events: readonly LoggedEvent[], ledger: readonl
   return out;
 }
 
-/** The Retry-After of the last fault this process received for this job before the decision, if any. */
-function retryAfterFor(ledger: readonly LedgerEntry[], e: LoggedEvent, index: number): number | undefined {
+/** The last fault this process received for this job before the decision, if it asked to wait. */
+function retryAfterFor(ledger: readonly LedgerEntry[], e: LoggedEvent, index: number): { retryAfterMs: number; atMs: number | undefined } | undefined {
   const faults = ledger.filter((f) => f.pid === e.pid && f.jobId === e.fields.jobId && f.afterEventIndex <= index);
-  return faults.at(-1)?.retryAfterMs;
+  const last = faults.at(-1);
+  return last?.retryAfterMs === undefined ? undefined : { retryAfterMs: last.retryAfterMs, atMs: last.atMs };
 }
 
-function checkScheduled(e: LoggedEvent, jobId: string, startedAtMs: number | undefined, retryAfterMs: number | undefined, config: Policy): Violation[] {
+function checkScheduled(e: LoggedEvent, jobId: string, startedAtMs: number | undefined, asked: { retryAfterMs: number; atMs: number | undefined } | undefined, config: Policy): Violation[] {
   const out: Violation[] = [];
   const attempts = Number(e.fields.attempts);
   const delayMs = Number(e.fields.delayMs);
@@ -70,12 +71,19 @@ function checkScheduled(e: LoggedEvent, jobId: string, startedAtMs: number | und
   const what = `job ${jobId} retry after attempt ${attempts}`;
   if (attempts >= config.maxAttempts) out.push({ invariant: 'I7', message: `${what} was scheduled though maxAttempts is ${config.maxAttempts}` });
   const ceilingMs = Math.min(config.backoffCapMs, config.backoffBaseMs * 2 ** Math.min(Math.max(attempts - 1, 0), 30));
-  const floorMs = Math.min(config.backoffCapMs, retryAfterMs ?? 0);
-  const highMs = Math.max(ceilingMs, floorMs);
-  if (!(delayMs >= floorMs && delayMs <= highMs)) {
-    out.push({ invariant: 'I7', message: `${what}: delay ${delayMs} ms is outside [${floorMs}, ${highMs}] ms (backoff base ${config.backoffBaseMs}, cap ${config.backoffCapMs}${retryAfterMs === undefined ? '' : `, Retry-After ${retryAfterMs}`})` });
+  const retryAfterMs = asked?.retryAfterMs;
+  const highMs = Math.max(ceilingMs, Math.min(config.backoffCapMs, retryAfterMs ?? 0));
+  if (!(delayMs >= 0 && delayMs <= highMs)) {
+    out.push({ invariant: 'I7', message: `${what}: delay ${delayMs} ms is outside [0, ${highMs}] ms (backoff base ${config.backoffBaseMs}, cap ${config.backoffCapMs}${retryAfterMs === undefined ? '' : `, Retry-After ${retryAfterMs}`})` });
   }
   const decidedAtMs = nextAttemptAt - delayMs;
+  if (asked !== undefined) {
+    // Retry-After counts from the answer that carried it: the retry may not come sooner than that,
+    // nor, when the wait is longer than the cap, sooner than the cap from the decision.
+    const fromMs = asked.atMs ?? decidedAtMs;
+    const earliestAt = Math.min(decidedAtMs + config.backoffCapMs, fromMs + asked.retryAfterMs);
+    if (nextAttemptAt < earliestAt) out.push({ invariant: 'I7', message: `${what}: next attempt at ${nextAttemptAt}, ${earliestAt - nextAttemptAt} ms sooner than the upstream's Retry-After ${asked.retryAfterMs} ms allows (cap ${config.backoffCapMs})` });
+  }
   if (startedAtMs !== undefined && !(decidedAtMs >= startedAtMs && decidedAtMs <= e.timeMs)) {
     out.push({ invariant: 'I7', message: `${what}: nextAttemptAt ${nextAttemptAt} is not counted from the decision (between ${startedAtMs} and ${e.timeMs})` });
   }

@@ -135,7 +135,7 @@ async function runOnce(
       const result = await runTask(io, spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency }, spec.task);
       if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) lastPurge = result as PurgeReport;
       return result;
-    }, spawnWith(variant, { decorate, handlers: scenarioHandlers(spec, world, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length, pid: self.pid! })) }));
+    }, spawnWith(variant, { decorate, handlers: scenarioHandlers(spec, world, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length, pid: self.pid!, atMs: world.wallNowMs() })) }));
     processes.set(spec.name, process);
     self.pid = process.pid;
     if (spec.killAt !== undefined) rules.push({ pid: process.pid, rule: new CallPointRule(spec.killAt, 'kill') });

@@ -30,7 +30,11 @@ describe('I7 retry policy', () => {
 
   it('catches a Retry-After that was shortened, and accepts one honoured up to the cap', () => {
     const ledger: LedgerEntry[] = [{ jobId: 'j1', stage: 'draft', kind: 'rate-limited', errorKind: 'transient', retryAfterMs: 30_000, afterEventIndex: 1, pid: 1 }];
-    expect(messages([ev(0, 'job.started', 100, { attempt: 1 }), scheduled(1, 110, 1, 4_000)], ledger)).toEqual([expect.stringMatching(/outside \[30000, 30000\] ms .*Retry-After 30000/)]);
+    expect(messages([ev(0, 'job.started', 100, { attempt: 1 }), scheduled(1, 110, 1, 4_000)], ledger)).toEqual([expect.stringMatching(/next attempt at 4110, 26000 ms sooner than the upstream's Retry-After 30000 ms allows/)]);
+    // Counted from the answer: a decision made later may wait less, as long as the retry is not sooner.
+    const answeredAt: LedgerEntry[] = [{ ...ledger[0]!, atMs: 100 }];
+    expect(messages([ev(0, 'job.started', 90, { attempt: 1 }), scheduled(1, 2_100, 1, 28_000)], answeredAt)).toEqual([]);
+    expect(messages([ev(0, 'job.started', 90, { attempt: 1 }), scheduled(1, 2_100, 1, 27_999)], answeredAt)).toEqual([expect.stringMatching(/1 ms sooner than/)]);
     expect(messages([ev(0, 'job.started', 100, { attempt: 1 }), scheduled(1, 110, 1, 30_000)], ledger)).toEqual([]);
   });
 
@@ -63,7 +67,7 @@ describe('I7 retry policy', () => {
       ...h, draft: async (input) => h.draft(input).catch((e: unknown) => { throw e instanceof TransientError ? new TransientError(e.message) : e; }),
     });
     const { violations } = await runChaosPlan(plan, config, 1, { wrapHandlers: dropsRetryAfter });
-    expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/job j1 retry after attempt 1: delay \d+ ms is outside \[45000, 45000\] ms/) }));
+    expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/job j1 retry after attempt 1: next attempt at \d+, \d+ ms sooner than the upstream's Retry-After 45000 ms allows/) }));
   });
 });
 
@@ -97,6 +101,6 @@ describe('HTTP answers through the real adapter', () => {
     const timeout408 = await runChaosPlan(viaHttp({ stage: 'transcribe', kind: 'transient', status: 408, times: 1 }), config, 1, bug('http-408-permanent'));
     expect(timeout408.violations).toContainEqual(expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/transient transient fault in transcribe of job j1 was not retried: next outcome job.failed \(HttpStatusError\)/) }));
     const tooSoon = await runChaosPlan(viaHttp({ stage: 'transcribe', kind: 'rate-limited', retryAfterMs: 45_000, times: 1 }), config, 1, bug('retry-after-seconds-as-ms'));
-    expect(tooSoon.violations).toContainEqual(expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/delay \d+ ms is outside \[45000, 45000\] ms/) }));
+    expect(tooSoon.violations).toContainEqual(expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/sooner than the upstream's Retry-After 45000 ms allows/) }));
   });
 });
