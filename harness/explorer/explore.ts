@@ -146,20 +146,16 @@ async function tornState(setup: Setup, options: ExploreOptions, k: number, keepB
   return { core: crashState(world.core, { kind: 'process-kill' }), acked };
 }
 
-export async function explore(options: ExploreOptions): Promise<ExploreResult> {
-  const started = performance.now();
-  const setup = await buildSetup(options.jobs, options.config, options.seed);
-  const golden = await computeGolden(options.jobs, options.config, setup, options.seed);
-  const sessionOfJob = new Map(options.jobs.map((j) => [j.jobId, j.sessionId]));
-  const monitor = new ConcurrencyMonitor(options.config, sessionOfJob);
-  const recorded = await record(setup, options, monitor);
-  const random = new SeededRandom(options.seed ^ 0x00c0ffee);
-  const violations: ExploreViolation[] = [];
-  let crashStates = 0;
-  let invariantChecks = 0;
-  const points = recorded.states.length;
-  const tasks: { label: string; torn?: boolean; make: () => Promise<{ core: SimFsCore; acked: Set<string>; model: string }> }[] = [];
-  for (let k = options.crashFromCall ?? 0; k < points; k++) {
+interface CrashTask {
+  readonly label: string;
+  readonly torn?: boolean;
+  readonly make: () => Promise<{ core: SimFsCore; acked: Set<string>; model: string }>;
+}
+
+/** Every crash state to explore, in order: each point under each model, and torn writes. */
+function crashTasks(setup: Setup, options: ExploreOptions, recorded: Recorded, random: SeededRandom): CrashTask[] {
+  const tasks: CrashTask[] = [];
+  for (let k = options.crashFromCall ?? 0; k < recorded.states.length; k++) {
     const state = recorded.states[k]!;
     const acked = recorded.ackedBefore[k]!;
     for (const model of options.models) {
@@ -179,6 +175,22 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
       }
     }
   }
+  return tasks;
+}
+
+export async function explore(options: ExploreOptions): Promise<ExploreResult> {
+  const started = performance.now();
+  const setup = await buildSetup(options.jobs, options.config, options.seed);
+  const golden = await computeGolden(options.jobs, options.config, setup, options.seed);
+  const sessionOfJob = new Map(options.jobs.map((j) => [j.jobId, j.sessionId]));
+  const monitor = new ConcurrencyMonitor(options.config, sessionOfJob);
+  const recorded = await record(setup, options, monitor);
+  const random = new SeededRandom(options.seed ^ 0x00c0ffee);
+  const violations: ExploreViolation[] = [];
+  let crashStates = 0;
+  let invariantChecks = 0;
+  const points = recorded.states.length;
+  const tasks = crashTasks(setup, options, recorded, random);
   // Torn states have their own fingerprinter: a share makes only the torn states it owns, and the ids
   // a fingerprinter hands out depend on what it saw before, so the shared one must see the same
   // states in every share.

@@ -94,6 +94,24 @@ export async function runScenario(scenario: Scenario, options: { seed: number; c
   };
 }
 
+/** Every process finished, and threw exactly what the scenario's expectations say (or nothing). */
+function checkProcessOutcomes(scenario: Scenario, processes: ReadonlyMap<string, SimProcess>): Violation[] {
+  const violations: Violation[] = [];
+  const expectedOutcomes = new Map<string, string>();
+  for (const step of scenario.steps) if ('expect' in step) for (const [name, outcome] of Object.entries(step.expect.processes ?? {})) expectedOutcomes.set(name, outcome);
+  for (const [name, process] of processes) {
+    if (process.alive) violations.push({ invariant: 'expect', message: `process ${name} never finished: it waits on nothing that will ever happen (a deadlock)` });
+    const error = process.error === undefined ? undefined : process.error instanceof Error ? `${process.error.name}: ${process.error.message}` : String(process.error);
+    const expected = expectedOutcomes.get(name) ?? 'ok';
+    if (process.status !== 'exited') continue;
+    if (expected === 'ok' && error !== undefined) violations.push({ invariant: 'expect', message: `process ${name} threw ${error}` });
+    if (expected !== 'ok' && (error === undefined || !new RegExp(expected).test(error))) {
+      violations.push({ invariant: 'expect', message: `process ${name} should have failed with /${expected}/, ${error === undefined ? 'but succeeded' : `got ${error}`}` });
+    }
+  }
+  return violations;
+}
+
 /** The stage handlers of a scenario process: upstream faults thrown by the stage, or HTTP answers. */
 function scenarioHandlers(spec: ProcessSpec, world: World, onInject: (injection: UpstreamInjection) => void): StageHandlers {
   const faults = spec.upstream ?? [];
@@ -192,18 +210,7 @@ async function runOnce(
     }
   }
   await world.run();
-  const expectedOutcomes = new Map<string, string>();
-  for (const step of scenario.steps) if ('expect' in step) for (const [name, outcome] of Object.entries(step.expect.processes ?? {})) expectedOutcomes.set(name, outcome);
-  for (const [name, process] of processes) {
-    if (process.alive) violations.push({ invariant: 'expect', message: `process ${name} never finished: it waits on nothing that will ever happen (a deadlock)` });
-    const error = process.error === undefined ? undefined : process.error instanceof Error ? `${process.error.name}: ${process.error.message}` : String(process.error);
-    const expected = expectedOutcomes.get(name) ?? 'ok';
-    if (process.status !== 'exited') continue;
-    if (expected === 'ok' && error !== undefined) violations.push({ invariant: 'expect', message: `process ${name} threw ${error}` });
-    if (expected !== 'ok' && (error === undefined || !new RegExp(expected).test(error))) {
-      violations.push({ invariant: 'expect', message: `process ${name} should have failed with /${expected}/, ${error === undefined ? 'but succeeded' : `got ${error}`}` });
-    }
-  }
+  violations.push(...checkProcessOutcomes(scenario, processes));
   violations.push(...monitor.violations);
   violations.push(...checkNoProgrammingErrors(world.events, [...processes].map(([name, process]) => ({ name, task: 'scenario process', error: process.error }))));
   const clockStepped = scenario.steps.some((s) => 'stepWallClockMs' in s);
