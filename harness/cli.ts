@@ -23,6 +23,7 @@ import { exploreOperation } from './explorer/exploreOperation.ts';
 import { OPERATION_WORKLOADS } from './explorer/operationWorkloads.ts';
 import { exploreFaultsThenCrash } from './explorer/exploreFaults.ts';
 import { exploreInWorkers } from './parallel/exploreInWorkers.ts';
+import { exploreCrashCycles } from './explorer/crashCycles.ts';
 import { runCampaign, replayCommand } from './chaos/campaign.ts';
 import { runChaosPlan } from './chaos/runChaosPlan.ts';
 import { failureFileSchema, type FailureFile } from './chaos/chaosPlan.ts';
@@ -127,6 +128,20 @@ async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType
   if (result.violations.length > 0) report.replay.push(`npm run chaos -- explore --model ${args.model} --workload ${args.workload} --seed ${args.seed}`);
   await runOperations(args, report, hash, progress, models);
   await runFaultsThenCrash(args, report, hash, progress, models);
+  await runCrashCycles(args, report, hash);
+}
+
+const CRASH_CYCLE_SEQUENCES = 50;
+const CRASH_CYCLES = 6;
+
+async function runCrashCycles(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>): Promise<void> {
+  const t = performance.now();
+  const result = await exploreCrashCycles({ jobs: STANDARD_JOBS, config: simConfig(), seed: args.seed, sequences: CRASH_CYCLE_SEQUENCES, cycles: CRASH_CYCLES });
+  hash.update(`cycles:${result.crashes}:${result.violations.length}`);
+  report.crashCycles = { sequences: CRASH_CYCLE_SEQUENCES, crashes: result.crashes, elapsedMs: performance.now() - t };
+  report.crashStates += result.crashes;
+  for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: 'explore:crash-cycles', ...(v.path ? { path: v.path } : {}) });
+  if (result.violations.length > 0) report.replay.push(`npm run chaos -- explore --seed ${args.seed}`);
 }
 
 const FAULT_POINTS_PER_KIND = 2;

@@ -22,9 +22,27 @@ export function checkBoundedStorage(before: Snapshot, after: Snapshot, report: P
   return violations;
 }
 
-/** Across repeated crash/recover cycles, tmp files and locks must not accumulate. */
-export function checkNoGrowth(counts: readonly number[]): Violation[] {
-  const first = counts[0] ?? 0;
-  const last = counts[counts.length - 1] ?? 0;
-  return last > first ? [{ invariant: 'I5', message: `tmp files and locks grew across crash/recover cycles: ${counts.join(' → ')}` }] : [];
+/** What a crash left behind after one crash/recover cycle: every tmp and lock entry, by identity. */
+export interface CycleLeftovers {
+  /** `path` of each tmp or lock entry, with its bytes for a file (a lock file names its owner). */
+  readonly entries: ReadonlySet<string>;
+  /** The cycle's pass got through its purge before it was killed. */
+  readonly purged: boolean;
+}
+
+/**
+ * Across repeated crash/recover cycles, tmp files and locks must not accumulate: every leftover of one
+ * cycle is stale by the next (the clock moves past the stale bound), so a pass that got through its
+ * purge must have removed it. One that survives such a purge is a leak; repeated, storage grows.
+ */
+export function checkNoGrowth(cycles: readonly CycleLeftovers[]): Violation[] {
+  const out: Violation[] = [];
+  for (let i = 1; i < cycles.length; i++) {
+    if (!cycles[i]!.purged) continue;
+    const survivors = [...cycles[i - 1]!.entries].filter((entry) => cycles[i]!.entries.has(entry));
+    if (survivors.length > 0) {
+      out.push({ invariant: 'I5', message: `tmp files and locks survived a purge across crash/recover cycles (cycle ${i}): ${survivors.map((e) => e.split('\u0000')[0]).join(', ')}; counts ${cycles.map((c) => c.entries.size).join(' → ')}` });
+    }
+  }
+  return out;
 }

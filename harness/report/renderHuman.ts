@@ -24,6 +24,10 @@ export function renderHuman(report: RunReport, paint: Paint = plain): string {
     const f = report.faults;
     lines.push(`fault, then crash: ${f.faultPoints} fault points (EIO, ENOSPC, fsync EIO, short write), ${f.crashStates} later crash states checked in ${(f.elapsedMs / 1000).toFixed(1)} s`);
   }
+  if (report.crashCycles !== undefined) {
+    const c = report.crashCycles;
+    lines.push(`crash cycles: ${c.sequences} sequences, ${c.crashes} passes killed one after another, in ${(c.elapsedMs / 1000).toFixed(1)} s`);
+  }
   if (report.chaos !== undefined) lines.push(`chaos: ${report.chaos.runs} randomized runs, ${report.chaos.crashes} crashes injected, ${(report.chaos.elapsedMs / 1000).toFixed(1)} s`);
   lines.push(`invariant checks: ${report.invariantChecks}; crash states: ${report.crashStates}; trace hash: ${report.traceHash.slice(0, 16)}`);
   lines.push('violations by invariant:');

@@ -31,6 +31,8 @@ export interface RunReport {
   operations?: { workloads: string[]; crashPoints: number; crashStates: number; elapsedMs: number };
   /** Fault, then crash: fault points injected into the pass, each followed by every later crash point. */
   faults?: { faultPoints: number; crashStates: number; elapsedMs: number };
+  /** Repeated crash/recover cycles: passes killed one after another, leftovers judged (I5), then recovered. */
+  crashCycles?: { sequences: number; crashes: number; elapsedMs: number };
   chaos?: { runs: number; crashes: number; elapsedMs: number };
   replay: string[];
   failureFiles: string[];
