@@ -47,8 +47,10 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
     report.files += counts.files;
     report.bytes += counts.bytes;
   };
-  const nowMs = io.clock.nowMs();
   const entries = await listJobs(io.fs, layout);
+  // Now is read after the listing: a time read before it, compared with an mtime or updatedAt written
+  // after a backward clock step, would make fresh work look older by the step.
+  const nowMs = io.clock.nowMs();
   const liveSessions = new Set<string>();
   const expiredBySession = new Map<string, string[]>();
   const keptDirs: string[] = [];
