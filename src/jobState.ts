@@ -8,6 +8,7 @@ import type { Random } from './ports/random.ts';
 import { writeFileAtomic, type AtomicWriteOptions } from './writeFileAtomic.ts';
 import { readJsonFile } from './jsonFile.ts';
 import { FILE, joinPath } from './layout.ts';
+import { assert } from './errors.ts';
 
 export const STAGES = ['transcribe', 'draft', 'export'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -54,7 +55,11 @@ export async function readJobState(fs: FileSystem, jobDir: string): Promise<JobS
 }
 
 export function renderJobState(state: JobState): string {
-  return `${JSON.stringify(jobStateSchema.parse(state), null, 2)}\n`;
+  // The runtime builds every state it writes: one that fails the schema is a bug, and a bug is loud
+  // (an AssertionError, never classified as a bad input or retried).
+  const checked = jobStateSchema.safeParse(state);
+  assert(checked.success, `a job state built by the runtime fails its schema: ${checked.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return `${JSON.stringify(checked.data, null, 2)}\n`;
 }
 
 export async function writeJobState(

@@ -104,6 +104,9 @@ export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, init
  */
 export async function commitStage(c: StageCommit): Promise<void> {
   const fields = { jobId: c.next.jobId, sessionId: c.next.sessionId };
+  // Check the data before it is committed: the state must record exactly the bytes written.
+  const recorded = c.next.artifacts[c.stage];
+  assert(!c.produced || (recorded?.sizeBytes === c.bytes.length && recorded.crc32 === crc32(c.bytes)), `stage ${c.stage} of ${c.next.jobId}: the state records ${JSON.stringify(recorded)}, not the ${c.bytes.length} bytes produced`);
   if (c.produced) {
     for (const path of c.outputs) await writeFileAtomic(c.io, path, c.bytes, c.commit);
     c.io.log.emit('stage.done', { ...fields, stage: c.stage, sizeBytes: c.bytes.length });
