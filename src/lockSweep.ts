@@ -1,11 +1,12 @@
 // Lock hygiene for purge: in one lock's directory, retire a stale lock, retire work directories of
 // owners that never got the lock (killed mid-acquire) once they are stale, remove reap directories
 // whose lock file is gone, and remove other stale `.tmp-` files. Everything goes through the same
-// retire step as a takeover, so a sweep can never remove a live owner's work directory.
+// retire step as a takeover, so a sweep can never remove a live owner's work directory; the sweep
+// retires with a record of its own (asRecordedRetirer), so nobody robs its retirement while it lives.
 import type { Io } from './ports/io.ts';
 import { isNotFound } from './ports/fileSystem.ts';
 import { TMP_PREFIX, dirName, joinPath } from './layout.ts';
-import { REAP_PREFIX, WORK_PREFIX, judgeHolder, ownerFreshness, ownerRecordSchema, retire, type LockOptions } from './ownerLock.ts';
+import { REAP_PREFIX, WORK_PREFIX, asRecordedRetirer, judgeHolder, ownerFreshness, ownerRecordSchema, retire, type LockOptions } from './ownerLock.ts';
 import { readJsonFile } from './jsonFile.ts';
 import { ignoreNotFound, removeTree } from './removeTree.ts';
 
@@ -25,7 +26,7 @@ export async function sweepLockDirectory(
   const sweeperToken = io.random.hex(8);
   const judged = await judgeHolder(io, options);
   if (judged.verdict === 'stale' && judged.token !== keepToken) {
-    if ((await retire(io, options, judged.token, sweeperToken, counts)) === 'retired') {
+    if ((await asRecordedRetirer(io, options, sweeperToken, () => retire(io, options, judged.token, sweeperToken, counts))) === 'retired') {
       counts.locks += 1;
       io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, token: judged.token, by: 'purge', reason: judged.reason });
     }
@@ -44,10 +45,10 @@ export async function sweepLockDirectory(
     const path = joinPath(dir, name);
     if (name.startsWith(WORK_PREFIX)) {
       const token = name.slice(WORK_PREFIX.length);
-      if (token === keepToken || token === current?.token) continue;
+      if (token === keepToken || token === current?.token || token === sweeperToken) continue;
       const record = await readJsonFile(io.fs, joinPath(path, 'owner.json'), ownerRecordSchema).catch(() => undefined);
       const stale = record === undefined ? await olderThan(io, path, options.staleAfterMs) : (await ownerFreshness(io, options, record)) !== 'fresh';
-      if (stale && (await retire(io, options, token, sweeperToken, counts)) === 'retired') counts.tmp += 1;
+      if (stale && (await asRecordedRetirer(io, options, sweeperToken, () => retire(io, options, token, sweeperToken, counts))) === 'retired') counts.tmp += 1;
       continue;
     }
     if (name.startsWith(REAP_PREFIX)) {

@@ -222,6 +222,23 @@ export async function retire(
   return 'retired';
 }
 
+/**
+ * Runs `work` as a retirer with a record: a process that retires on behalf of no lock of its own (the
+ * purge sweep) first writes its record into its own work directory, so that a taker finding its reap
+ * directory judges it like any owner (alive and recent: busy) instead of robbing a live retirement.
+ */
+export async function asRecordedRetirer<T>(io: LockIo, options: LockOptions, token: string, work: () => Promise<T>): Promise<T> {
+  const workDir = workDirOf(options.path, token);
+  const record: OwnerRecord = { lock: options.name, pid: io.processes.pid, host: io.processes.host, token, acquiredAt: io.clock.nowMs() };
+  await io.fs.mkdir(workDir);
+  try {
+    await writeNewFile(io.fs, joinPath(workDir, 'owner.json'), new TextEncoder().encode(`${JSON.stringify(record)}\n`));
+    return await work();
+  } finally {
+    await removeTree(io.fs, workDir);
+  }
+}
+
 /** The stale owner's work directory is gone: finish a retirement that a now-stale process started. */
 async function takeOverRetirement(io: LockIo, options: LockOptions, staleToken: string, myReap: string): Promise<'retired' | 'retry' | 'busy'> {
   const dir = dirName(options.path);

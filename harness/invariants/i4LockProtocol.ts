@@ -2,6 +2,8 @@
 // - Only a lock's retirer removes its lock file: an unlink of `<name>.lock` naming token T must come
 //   from the process that renamed T's work directory (or a dead retirer's reap directory of T) to its
 //   own reap name. A process that unlinks a lock it did not retire may remove a newer owner's lock.
+//   One exception is the lease working as designed: a retirer whose retirement was taken over after a
+//   forward clock step aged its lease (it was alive at the step) may still finish its unlink.
 // - A live owner is never retired: renaming `.tmp-work-T` away (by anyone but T's owner) is allowed
 //   only when, as the retirer itself last saw it, the owner's pid was dead or its last heartbeat was
 //   older than the stale bound. The retirer's own last look is the yardstick: an owner that refreshes
@@ -36,6 +38,11 @@ export class LockProtocolMonitor {
   /** Each process's last look at each owner's heartbeat: the wall time and what it showed. */
   private readonly looks = new Map<SimProcess, Map<string, { nowMs: number; heartbeatAt: number | undefined }>>();
   private readonly pending = new Map<SimProcess, { verdict?: Violation; after?: () => void }>();
+  /** Everyone who retired each token, by `dir|token`, in order. */
+  private readonly formerRetirers = new Map<string, Set<SimProcess>>();
+  /** Processes alive when the wall clock jumped forward: their leases may look stale since. */
+  private readonly agedByStep = new Set<SimProcess>();
+  private readonly offsets = new WeakMap<World, number>();
 
   constructor(private readonly staleAfterMs: number) {}
 
@@ -51,6 +58,8 @@ export class LockProtocolMonitor {
   }
 
   private before(world: World, process: SimProcess, op: OpDesc): void {
+    if (world.wallOffsetMs > (this.offsets.get(world) ?? world.wallOffsetMs)) for (const p of world.processes) if (p.alive) this.agedByStep.add(p);
+    this.offsets.set(world, world.wallOffsetMs);
     if (op.op === 'unlink' && op.path.endsWith('.lock')) this.pending.set(process, { ...this.judgeUnlink(world, process, op.path) });
     if (op.op === 'rename' && op.to !== undefined) this.pending.set(process, this.judgeRename(world, process, op.path, op.to));
   }
@@ -59,8 +68,10 @@ export class LockProtocolMonitor {
     const record = ownerRecordSchema.safeParse(parseJson(readCoreFile(world.core, lockPath)));
     if (!record.success) return {};
     const token = record.data.token;
-    const retirer = this.retirers.get(`${split(lockPath).dir}|${token}`);
+    const key = `${split(lockPath).dir}|${token}`;
+    const retirer = this.retirers.get(key);
     if (retirer === process) return {};
+    if (this.agedByStep.has(process) && this.formerRetirers.get(key)?.has(process) === true) return {};
     return { verdict: { invariant: 'I4', path: lockPath, message: `p${process.pid} (${process.name}) unlinked ${lockPath} of owner ${token}, which ${retirer === undefined ? 'nobody' : `p${retirer.pid}`} retired` } };
   }
 
@@ -69,7 +80,11 @@ export class LockProtocolMonitor {
     const target = split(to).name;
     if (!target.startsWith(REAP_PREFIX)) return {};
     const token = target.slice(REAP_PREFIX.length).split('-by-')[0] ?? '';
-    const after = () => this.retirers.set(`${dir}|${token}`, process);
+    const after = () => {
+      this.retirers.set(`${dir}|${token}`, process);
+      const former = this.formerRetirers.get(`${dir}|${token}`) ?? new Set<SimProcess>();
+      this.formerRetirers.set(`${dir}|${token}`, former.add(process));
+    };
     if (!name.startsWith(WORK_PREFIX)) return { after };
     const owner = this.ownerOf(world, `${from}/owner.json`);
     if (owner === undefined || owner.pid === process.pid || !world.isAlive(owner.pid)) return { after };

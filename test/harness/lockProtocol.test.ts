@@ -71,3 +71,31 @@ describe('I4 lock protocol', () => {
     expect(monitor.violations).toEqual([]);
   });
 });
+
+describe('a live retirer is never robbed', () => {
+  it('a taker that finds the purge sweep mid-retirement backs off; the sweep finishes its own unlink', async () => {
+    const { sweepLockDirectory } = await import('../../src/lockSweep.ts');
+    const world = new World({ seed: 3 });
+    world.core.mkdir('/data/sessions/s1', true);
+    const monitor = new ConcurrencyMonitor(config, new Map());
+    monitor.attach(world);
+    const owner = world.spawn('owner', async (io) => {
+      await acquireLock(io, options);
+      await io.clock.sleep(1_000_000);
+    });
+    let taker: { acquired: boolean } | undefined;
+    world.at(5_000, 'kill owner', () => world.kill(owner));
+    world.at(5_001, 'sweep', () => {
+      const sweeper = world.spawn('sweeper', (io) => sweepLockDirectory(io, options, undefined));
+      // The sweep stops for 30 s right after it renamed the dead owner's work directory to its reap name.
+      world.interceptor = (process, op) => (process === sweeper && op.op === 'readFile' && op.path === LOCK && world.processes.some((p) => p.name === 'taker') === false
+        && world.core.readdir('/data/sessions/s1').some((n) => n.startsWith('.tmp-reap-'))
+        ? (world.spawn('taker', async (io) => { taker = await acquireLock(io, options); }), { kind: 'pause', durationMs: 30_000 })
+        : { kind: 'proceed' });
+    });
+    await world.run();
+    expect(taker?.acquired).toBe(false);
+    expect(monitor.violations).toEqual([]);
+    expect(world.trace.render()).toMatch(/p101 unlink \/data\/sessions\/s1\/session.lock = ok/);
+  });
+});
