@@ -53,7 +53,8 @@ export class LockProtocolMonitor {
       this.pending.delete(process);
       if (ok && step?.verdict !== undefined) this.violations.push(step.verdict);
       if (ok) step?.after?.();
-      if (ok && op.op === 'readFile' && op.path.endsWith('/heartbeat.json')) this.looked(world, process, op.path);
+      // A look at the heartbeat is a read or an lstat of it; one that finds none is a look too.
+      if ((op.op === 'readFile' || op.op === 'lstat') && op.path.endsWith('/heartbeat.json')) this.looked(world, process, op.path);
     });
   }
 
