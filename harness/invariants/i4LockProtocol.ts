@@ -9,6 +9,8 @@
 //   older than the stale bound. The retirer's own last look is the yardstick: an owner that refreshes
 //   its heartbeat after that look is fenced by the rename, which is the protocol working; a retirer
 //   that never looked, or misjudged what it saw (a clock step taken for age, wrong units), is a bug.
+//   The retirer reads the clock at some moment between its look and its rename, so its judgement is
+//   held against the latest wall time in that window (a forward step in it ages the lease).
 import { ownerRecordSchema, REAP_PREFIX, WORK_PREFIX } from '../../src/ownerLock.ts';
 import type { OpDesc } from '../simFs/simFs.ts';
 import type { SimProcess, World } from '../world/world.ts';
@@ -36,7 +38,9 @@ export class LockProtocolMonitor {
   /** Who retired each token, by `dir|token`. */
   private readonly retirers = new Map<string, SimProcess>();
   /** Each process's last look at each owner's heartbeat: the wall time and what it showed. */
-  private readonly looks = new Map<SimProcess, Map<string, { nowMs: number; heartbeatAt: number | undefined }>>();
+  private readonly looks = new Map<SimProcess, Map<string, { nowMs: number; heartbeatAt: number | undefined; peaksSeen: number }>>();
+  /** Wall time just before each forward clock step, per world: the latest times a window can hold. */
+  private readonly peaks = new WeakMap<World, number[]>();
   private readonly pending = new Map<SimProcess, { verdict?: Violation; after?: () => void }>();
   /** Everyone who retired each token, by `dir|token`, in order. */
   private readonly formerRetirers = new Map<string, Set<SimProcess>>();
@@ -59,7 +63,9 @@ export class LockProtocolMonitor {
   }
 
   private before(world: World, process: SimProcess, op: OpDesc): void {
-    if (world.wallOffsetMs > (this.offsets.get(world) ?? world.wallOffsetMs)) for (const p of world.processes) if (p.alive) this.agedByStep.add(p);
+    const lastOffset = this.offsets.get(world) ?? world.wallOffsetMs;
+    if (world.wallOffsetMs !== lastOffset) this.peaksOf(world).push(world.fake.now + lastOffset);
+    if (world.wallOffsetMs > lastOffset) for (const p of world.processes) if (p.alive) this.agedByStep.add(p);
     this.offsets.set(world, world.wallOffsetMs);
     if (op.op === 'unlink' && op.path.endsWith('.lock')) this.pending.set(process, { ...this.judgeUnlink(world, process, op.path) });
     if (op.op === 'rename' && op.to !== undefined) this.pending.set(process, this.judgeRename(world, process, op.path, op.to));
@@ -91,7 +97,7 @@ export class LockProtocolMonitor {
     if (owner === undefined || owner.pid === process.pid || !world.isAlive(owner.pid)) return { after };
     const look = this.looks.get(process)?.get(`${dir}|${token}`);
     const heartbeatAt = look === undefined ? this.heartbeatAt(world, `${from}/heartbeat.json`) : look.heartbeatAt;
-    const nowMs = look?.nowMs ?? world.wallNowMs();
+    const nowMs = look === undefined ? world.wallNowMs() : Math.max(look.nowMs, world.wallNowMs(), ...this.peaksOf(world).slice(look.peaksSeen));
     const lastSeenAt = Math.max(owner.acquiredAt, heartbeatAt ?? owner.acquiredAt);
     if (nowMs - lastSeenAt > this.staleAfterMs) return { after };
     const how = look === undefined ? 'without looking at its heartbeat' : `though its last look showed a heartbeat ${nowMs - lastSeenAt} ms old`;
@@ -107,7 +113,16 @@ export class LockProtocolMonitor {
       views = new Map();
       this.looks.set(process, views);
     }
-    views.set(`${dir}|${name.slice(WORK_PREFIX.length)}`, { nowMs: world.wallNowMs(), heartbeatAt: this.heartbeatAt(world, heartbeatPath) });
+    views.set(`${dir}|${name.slice(WORK_PREFIX.length)}`, { nowMs: world.wallNowMs(), heartbeatAt: this.heartbeatAt(world, heartbeatPath), peaksSeen: this.peaksOf(world).length });
+  }
+
+  private peaksOf(world: World): number[] {
+    let list = this.peaks.get(world);
+    if (list === undefined) {
+      list = [];
+      this.peaks.set(world, list);
+    }
+    return list;
   }
 
   private ownerOf(world: World, path: string): Owner | undefined {
