@@ -4,7 +4,7 @@
 //   explore [--model process-kill|power-loss|all] [--workload standard|small] [--seed S]
 //                                              every crash point of the workload, recovered and checked
 //   chaos [--runs N] [--seed S] [--workers W]  randomized campaign (fast-check, swarm faults, shrinking),
-//                                              its runs on W worker threads (default: the cores)
+//                                              its runs on W worker threads (default 1)
 //   replay --seed S --path P | replay <file>   exact re-run of a failure, printing its trace
 //   (no command)                               scenarios + explore + a bounded chaos campaign
 // Common: --json (one JSON object on stdout), --junit FILE, --out DIR (failure and trace files,

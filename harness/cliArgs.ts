@@ -1,6 +1,5 @@
 // Arguments of the harness CLI. Unknown commands and flags, missing or malformed values: a one-line
 // error and exit 2.
-import { availableParallelism } from 'node:os';
 export class HarnessUsageError extends Error {
   override readonly name = 'HarnessUsageError';
 }
@@ -22,14 +21,14 @@ export interface HarnessArgs {
   out: string;
   /** This machine's share of a campaign split across a CI matrix: index (1-based) and count. */
   shard: { index: number; count: number } | undefined;
-  /** Worker threads for the chaos runs (default: the machine's cores, at most 8). */
+  /** Worker threads (default 1: starting a worker costs about a second, which pays off only for long campaigns). */
   workers: number;
 }
 
 const VALUE_FLAGS = new Set(['seed', 'runs', 'only', 'model', 'workload', 'path', 'junit', 'out', 'shard', 'workers']);
 
 export function parseHarnessArgs(argv: string[]): HarnessArgs {
-  const args: HarnessArgs = { command: 'all', json: false, seed: 1, runs: undefined, only: undefined, model: 'all', workload: 'standard', path: undefined, file: undefined, junit: undefined, out: '.chaos', shard: undefined, workers: Math.min(8, availableParallelism()) };
+  const args: HarnessArgs = { command: 'all', json: false, seed: 1, runs: undefined, only: undefined, model: 'all', workload: 'standard', path: undefined, file: undefined, junit: undefined, out: '.chaos', shard: undefined, workers: 1 };
   let rest = argv;
   if (rest[0] !== undefined && !rest[0].startsWith('--')) {
     if (!(COMMANDS as readonly string[]).includes(rest[0])) throw new HarnessUsageError(`unknown command ${JSON.stringify(rest[0])} (commands: ${COMMANDS.join(', ')})`);
