@@ -89,14 +89,23 @@ export async function acquireLock(io: LockIo, options: LockOptions): Promise<Acq
   }
 }
 
+/** This process's owner record for `token`, as written into its work directory's owner.json. */
+function ownRecord(io: LockIo, options: LockOptions, token: string): OwnerRecord {
+  return { lock: options.name, pid: io.processes.pid, host: io.processes.host, token, acquiredAt: io.clock.nowMs() };
+}
+
+async function writeRecord(io: LockIo, recordPath: string, record: OwnerRecord): Promise<void> {
+  await writeNewFile(io.fs, recordPath, new TextEncoder().encode(`${JSON.stringify(record)}\n`));
+}
+
 async function acquireOnce(io: LockIo, options: LockOptions, last: boolean): Promise<AcquireResult | 'retired'> {
   const token = io.random.hex(8);
   const workDir = workDirOf(options.path, token);
-  const record: OwnerRecord = { lock: options.name, pid: io.processes.pid, host: io.processes.host, token, acquiredAt: io.clock.nowMs() };
+  const record = ownRecord(io, options, token);
   await io.fs.mkdir(workDir);
   const recordPath = joinPath(workDir, 'owner.json');
   try {
-    await writeNewFile(io.fs, recordPath, new TextEncoder().encode(`${JSON.stringify(record)}\n`));
+    await writeRecord(io, recordPath, record);
   } catch (error) {
     if (!last && (await workDirRetired(io, workDir, error))) return 'retired';
     throw error;
@@ -229,10 +238,10 @@ export async function retire(
  */
 export async function asRecordedRetirer<T>(io: LockIo, options: LockOptions, token: string, work: () => Promise<T>): Promise<T> {
   const workDir = workDirOf(options.path, token);
-  const record: OwnerRecord = { lock: options.name, pid: io.processes.pid, host: io.processes.host, token, acquiredAt: io.clock.nowMs() };
+  const record = ownRecord(io, options, token);
   await io.fs.mkdir(workDir);
   try {
-    await writeNewFile(io.fs, joinPath(workDir, 'owner.json'), new TextEncoder().encode(`${JSON.stringify(record)}\n`));
+    await writeRecord(io, joinPath(workDir, 'owner.json'), record);
     return await work();
   } finally {
     await removeTree(io.fs, workDir);

@@ -127,8 +127,7 @@ function armPowerLoss(world: World, plan: ChaosPlan, config: RuntimeConfig, gold
     run.powerLossAt.push(world.events.length);
     // An acknowledged job that purge then removed past its TTL owes nothing more (I3 judges that removal).
     const acked = world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId)).filter((id) => jobLife.goneBecause(id) !== 'purged past its TTL');
-    const enqueued = run.operations.filter(({ spec, process }) => typeof spec.task === 'object' && 'enqueue' in spec.task && process.status === 'exited' && process.error === undefined)
-      .map(({ spec }) => (spec.task as { enqueue: string }).enqueue);
+    const enqueued = acknowledgedEnqueues(run);
     world.powerLoss(crashState(world.core, { kind: model }), model);
     violations.push(...checkAtomicity(world.core, golden, config), ...checkAckDurable(world.core, golden, config, acked, model));
     // An acknowledged enqueue is a job from then on, whatever the power does (unless deleted since).
@@ -147,6 +146,11 @@ function runOperation(io: Io, config: RuntimeConfig, plan: ChaosPlan, task: Chao
     return enqueue(io, config, { jobId: job.jobId, sessionId: job.sessionId, inputName: job.input, inputBytes: inputBytes(job.input) });
   }
   return runTask(io, config, task);
+}
+
+/** The jobs whose enqueue returned (the CLI would have printed their ids), so far. */
+function acknowledgedEnqueues(run: ArmedRun): string[] {
+  return run.operations.flatMap(({ spec, process }) => (typeof spec.task === 'object' && 'enqueue' in spec.task && process.status === 'exited' && process.error === undefined ? [spec.task.enqueue] : []));
 }
 
 function taskName(task: ChaosProcess['task']): string {
@@ -209,8 +213,7 @@ export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, s
 function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, world: World, jobLife: JobLifeWatch, run: ArmedRun): Violation[] {
   const out: Violation[] = [];
   // A late job whose enqueue never returned may never have existed: only an acknowledged one is owed.
-  const acked = new Set(run.operations.filter(({ spec, process }) => typeof spec.task === 'object' && 'enqueue' in spec.task && process.status === 'exited' && process.error === undefined)
-    .map(({ spec }) => (spec.task as { enqueue: string }).enqueue));
+  const acked = new Set(acknowledgedEnqueues(run));
   const lateUnacked = new Set(plan.jobs.filter((j) => j.late === true && !acked.has(j.jobId)).map((j) => j.jobId));
   const deleted = new Set(plan.processes.flatMap((p) => (typeof p.task === 'object' && 'delete' in p.task ? [p.task.delete] : [])));
   const permanentInjected = plan.processes.some((p) => p.faults.some((f) => 'errno' in f && PERMANENT_ERRNO.has(f.errno))

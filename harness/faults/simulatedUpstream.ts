@@ -44,7 +44,7 @@ export function simulatedUpstreamHandlers(
 ): StageHandlers {
   const remaining = faults.filter((f) => f.stage === 'transcribe').map((fault) => ({ fault, left: fault.times ?? 1 }));
   let current: { jobId: string; sessionId: string; inputName: string; inputBytes: Uint8Array } | undefined;
-  const simFetch = async (_url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const simFetch = async (): Promise<Response> => {
     const call = current!;
     const active = remaining.find((r) => r.left > 0 && (r.fault.jobId === undefined || r.fault.jobId === call.jobId));
     if (active === undefined) {
@@ -55,7 +55,6 @@ export function simulatedUpstreamHandlers(
     const reply = answer(active.fault, nowMs());
     onInject?.({ jobId: call.jobId, stage: 'transcribe', kind: active.fault.kind, errorKind: upstreamErrorKind(active.fault.kind), ...(reply.retryAfterMs === undefined ? {} : { retryAfterMs: reply.retryAfterMs }) });
     if (reply.network !== undefined) throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(reply.network), { code: reply.network }) });
-    void init;
     return reply.response!;
   };
   const http = httpTranscribeHandlers(base, { url: SIM_UPSTREAM_URL, timeoutMs: 30_000, nowMs, fetch: simFetch as typeof fetch });
