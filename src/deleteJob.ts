@@ -8,8 +8,10 @@ import type { HeldLock } from './ownerLock.ts';
 import { FILE, Layout, joinPath } from './layout.ts';
 import { readJobState, writeJobState, type JobState } from './jobState.ts';
 import { hasTombstone, writeTombstone } from './tombstone.ts';
-import { ignoreNotFound, removeTree } from './removeTree.ts';
+import { ignoreNotFound } from './removeTree.ts';
+import { removeAsHolder } from './fencedRemoval.ts';
 import { crc32 } from './checksum.ts';
+import { LockLostError } from './errors.ts';
 import { withSessionLock } from './sessionLock.ts';
 import { listJobs, readJobForCommand } from './listJobs.ts';
 
@@ -23,7 +25,7 @@ export async function finishDeletion(io: Io, config: RuntimeConfig, lock: HeldLo
   const removed = { files: 0, bytes: 0 };
   for (const name of await io.fs.readdir(jobDir)) {
     if (KEEP.has(name)) continue;
-    const counts = await removeTree(io.fs, joinPath(jobDir, name));
+    const counts = await removeAsHolder(io, lock, joinPath(jobDir, name));
     removed.files += counts.files;
     removed.bytes += counts.bytes;
   }
@@ -34,9 +36,10 @@ export async function finishDeletion(io: Io, config: RuntimeConfig, lock: HeldLo
     const sessionTranscript = layout.sessionTranscript(state.sessionId);
     const bytes = await ignoreNotFound(io.fs.readFile(sessionTranscript));
     if (bytes !== undefined && bytes.length === transcript.sizeBytes && crc32(bytes) === transcript.crc32) {
-      await ignoreNotFound(io.fs.unlink(sessionTranscript));
-      removed.files += 1;
-      removed.bytes += bytes.length;
+      // What is moved is what was checked: the transcript changes only under the lock we hold.
+      const counts = await removeAsHolder(io, lock, sessionTranscript);
+      removed.files += counts.files;
+      removed.bytes += counts.bytes;
     }
   }
   await io.fs.syncDir(jobDir);
@@ -62,7 +65,14 @@ export async function deleteJob(io: Io, config: RuntimeConfig, jobId: string): P
   const outcome = await withSessionLock(io, config, state.sessionId, { jobId }, async (lock) => {
     const current = await readJobState(io.fs, jobDir);
     if (current === undefined || current.status === 'deleted') return 'already-deleted' as const;
-    await finishDeletion(io, config, lock, current);
+    try {
+      await finishDeletion(io, config, lock, current);
+    } catch (error) {
+      // Taken over mid-deletion (we were paused past the stale bound): the tombstone is durable, and
+      // the new holder finishes the deletion.
+      if (error instanceof LockLostError) return 'pending' as const;
+      throw error;
+    }
     return 'deleted' as const;
   });
   return outcome.acquired ? outcome.value : 'pending';

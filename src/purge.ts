@@ -9,15 +9,17 @@
 import type { Io } from './ports/io.ts';
 import type { RuntimeConfig } from './config.ts';
 import { isNotFound } from './ports/fileSystem.ts';
-import { FILE, Layout, TMP_PREFIX, isTmpName, joinPath } from './layout.ts';
+import { FILE, Layout, isTmpName, joinPath } from './layout.ts';
 import { isValidId } from './ids.ts';
 import { listJobs } from './listJobs.ts';
 import { readJobState } from './jobState.ts';
 import { removeTree, type RemovedCounts } from './removeTree.ts';
+import { moveIntoWorkDir, removeAsHolder } from './fencedRemoval.ts';
+import { UNBORN_PREFIX, purgeIncomplete, putBackIfCommitted } from './purgeIncomplete.ts';
 import { olderThan, sweepLockDirectory } from './lockSweep.ts';
 import { withSessionLock } from './sessionLock.ts';
-import type { HeldLock } from './ownerLock.ts';
 import { LockLostError } from './errors.ts';
+import { REAP_PREFIX, WORK_PREFIX } from './ownerLock.ts';
 
 export interface PurgeReport {
   jobs: number;
@@ -68,7 +70,9 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
       // copy of the newest write; through a symlink they are not ours at all).
       continue;
     } else if (nowMs - entry.mtimeMs > config.staleAfterMs) {
-      add(await removeTree(io.fs, layout.jobDir(entry.jobId)));
+      const removed = await purgeIncomplete(io, layout, entry.jobId);
+      if (removed === undefined) continue; // committed after all (or gone): not ours to remove
+      add(removed);
       report.incompleteJobs += 1;
       continue;
     }
@@ -88,7 +92,7 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
       keptDirs.push(layout.jobDir(jobId));
     }
   }
-  for (const dir of [layout.jobsDir, ...keptDirs]) await sweepTmpFiles(io, config, dir, report);
+  for (const dir of [layout.jobsDir, ...keptDirs]) await sweepTmpFiles(io, config, layout, dir, report);
   if (report.jobs > 0) await io.fs.syncDir(layout.jobsDir);
   for (const sessionId of await listSessionIds(io, layout)) {
     // Only a real directory is a session: a symlink would lead the sweep out of the data root, and a
@@ -116,24 +120,23 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
  * Removes a session's expired jobs under its session lock (taken once for all of them), so a
  * concurrent manual retry cannot lose its update: each job's state is read again under the lock and
  * removed only if it is still finished and expired. A job disappears whole: its directory is first
- * renamed to a `.tmp-purge-` name in jobs/ (one atomic step, made durable before anything inside it
- * goes), so a crash mid-purge never leaves a job whose state.json names files that are gone; a
- * leftover `.tmp-purge-` directory is swept like any stale tmp file. Returns what was removed, by job;
- * a busy session removes nothing this pass.
+ * moved into the lock's work directory (one atomic step, fenced: it fails once a taker retired the
+ * lock, see fencedRemoval.ts), and that is made durable before anything inside it goes, so a crash
+ * mid-purge never leaves a job whose state.json names files that are gone. Returns what was removed,
+ * by job; a busy session removes nothing this pass.
  */
 async function purgeSessionJobs(io: Io, config: RuntimeConfig, layout: Layout, sessionId: string, jobIds: readonly string[]): Promise<Map<string, RemovedCounts>> {
   const locked = await withSessionLock(io, config, sessionId, { jobId: jobIds[0]! }, async (lock) => {
     const doomed = new Map<string, string>();
     for (const jobId of jobIds) {
-      // Taken over while we worked (we were paused past the stale bound): stop; what was removed is reported.
-      if (!(await stillHeld(lock))) break;
       const jobDir = layout.jobDir(jobId);
       const current = await readJobState(io.fs, jobDir).catch(() => undefined);
       if (current === undefined || current.sessionId !== sessionId || !FINISHED.has(current.status)) continue;
       if (!(io.variants?.isExpired ?? isExpired)(io.clock.nowMs(), current.updatedAt, config.ttlMs)) continue;
-      const target = joinPath(layout.jobsDir, `${TMP_PREFIX}purge-${jobId}-${io.random.hex(8)}`);
-      await io.fs.rename(jobDir, target);
-      doomed.set(jobId, target);
+      // Taken over while we worked (we were paused past the stale bound): stop; what was moved goes.
+      const target = await fenced(moveIntoWorkDir(io, lock, jobDir));
+      if (target === 'lost') break;
+      if (target !== undefined) doomed.set(jobId, target);
     }
     if (doomed.size > 0) await io.fs.syncDir(layout.jobsDir);
     const removed = new Map<string, RemovedCounts>();
@@ -143,17 +146,17 @@ async function purgeSessionJobs(io: Io, config: RuntimeConfig, layout: Layout, s
   return locked.acquired ? locked.value : new Map();
 }
 
-async function stillHeld(lock: HeldLock): Promise<boolean> {
+/** The outcome of a fenced step, or 'lost' if the lock was taken over first. */
+async function fenced<T>(step: Promise<T>): Promise<T | 'lost'> {
   try {
-    await lock.assertHeld();
-    return true;
+    return await step;
   } catch (error) {
-    if (error instanceof LockLostError) return false;
+    if (error instanceof LockLostError) return 'lost';
     throw error;
   }
 }
 
-async function sweepTmpFiles(io: Io, config: RuntimeConfig, dir: string, report: PurgeReport): Promise<void> {
+async function sweepTmpFiles(io: Io, config: RuntimeConfig, layout: Layout, dir: string, report: PurgeReport): Promise<void> {
   let names: string[];
   try {
     names = await io.fs.readdir(dir);
@@ -164,6 +167,8 @@ async function sweepTmpFiles(io: Io, config: RuntimeConfig, dir: string, report:
   for (const name of names) {
     if (!isTmpName(name)) continue;
     const path = joinPath(dir, name);
+    // A captured enqueue that turned out committed (a crash came before its put-back) goes back.
+    if (name.startsWith(UNBORN_PREFIX) && dir === layout.jobsDir && (await putBackIfCommitted(io, layout, path))) continue;
     if (!(await olderThan(io, path, config.staleAfterMs))) continue;
     const removed = await removeTree(io.fs, path);
     report.tmp += 1;
@@ -190,22 +195,31 @@ async function isRealDirectory(io: Io, path: string): Promise<boolean> {
 async function purgeSession(io: Io, config: RuntimeConfig, layout: Layout, sessionId: string, report: PurgeReport): Promise<boolean> {
   const dir = layout.sessionDir(sessionId);
   // Checked again: the directory may have been replaced since the sweep (another process's purge).
-  if (!(await isRealDirectory(io, dir))) return false;
-  const transcript = joinPath(dir, FILE.transcript);
-  if (!(await olderThan(io, transcript, config.ttlMs)) && (await io.fs.lstat(transcript).catch(() => undefined)) !== undefined) return false;
+  if (!(await isRealDirectory(io, dir)) || !(await transcriptExpired(io, config, dir))) return false;
   const locked = await withSessionLock(io, config, sessionId, {}, async (lock) => {
+    // Checked again under the lock: a job of the session may have written a new transcript meanwhile.
+    if (!(await transcriptExpired(io, config, dir))) return undefined;
     let counts = { files: 0, bytes: 0 };
     for (const name of await io.fs.readdir(dir)) {
-      if (name === FILE.sessionLock || joinPath(dir, name) === lock.workDir) continue;
-      const removed = await removeTree(io.fs, joinPath(dir, name));
+      // Lock files and work directories belong to the lock protocol; the sweep handles them.
+      if (name === FILE.sessionLock || name.startsWith(WORK_PREFIX) || name.startsWith(REAP_PREFIX)) continue;
+      const removed = await fenced(removeAsHolder(io, lock, joinPath(dir, name)));
+      if (removed === 'lost') break;
       counts = { files: counts.files + removed.files, bytes: counts.bytes + removed.bytes };
     }
     return counts;
   });
-  if (!locked.acquired) return false;
+  if (!locked.acquired || locked.value === undefined) return false;
   report.files += locked.value.files;
   report.bytes += locked.value.bytes;
   // Empty now but for a lock another process may have just taken: then rmdir fails and that is fine.
   await io.fs.rmdir(dir).catch(() => undefined);
   return true;
+}
+
+/** The session transcript is absent or older than the TTL. */
+async function transcriptExpired(io: Io, config: RuntimeConfig, dir: string): Promise<boolean> {
+  const transcript = joinPath(dir, FILE.transcript);
+  if (await olderThan(io, transcript, config.ttlMs)) return true;
+  return (await io.fs.lstat(transcript).catch(() => undefined)) === undefined;
 }

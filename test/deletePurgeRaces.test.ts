@@ -5,7 +5,7 @@
 // sweep. Each test names the outcome; the same window with a real error instead of the rival throws.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname as dirOf, join } from 'node:path';
 import { enqueue } from '../src/enqueue.ts';
 import { runPass } from '../src/runnerPass.ts';
 import { deleteJob } from '../src/deleteJob.ts';
@@ -87,14 +87,80 @@ describe('two deleters at once', () => {
   });
 });
 
+describe('a deleter fenced out mid-deletion', () => {
+  it('removes nothing more once its session lock is taken over, and reports the deletion pending', async () => {
+    await add('a');
+    await runPass(world.io, world.config);
+    const transcript = join(jobDir('a'), 'transcript.txt');
+    const first = firstCall((call) => call.op === 'rename' && call.path === transcript);
+    // A taker retires our work directory just before we move the job's transcript out.
+    const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(dirOf(call.to ?? ''), { recursive: true }); } });
+    expect(await deleteJob(io, world.config, 'a')).toBe('pending');
+    expect((await readdir(jobDir('a'))).sort()).toContain('transcript.txt');
+    expect((await readFile(join(root(), 'sessions', 's1', 'transcript.txt'))).length).toBeGreaterThan(0);
+    // The next holder finishes the deletion the tombstone asks for.
+    await runPass(world.io, world.config);
+    expect((await stateOf('a')).status).toBe('deleted');
+  });
+});
+
 describe('purge', () => {
-  it('a session-lock check that fails with a real error (not a takeover) is thrown', async () => {
+  it('a move of an expired job that fails with a real error (not a takeover) is thrown', async () => {
     await add('a');
     await runPass(world.io, world.config);
     world.clock.wallMs += 2 * 3600_000;
-    const { io } = racingIo(world, 2, { fail: (call) => (call.op === 'stat' && call.path.includes(join('sessions', 's1', '.tmp-work-')) ? errno('EIO', 'stat') : undefined) });
+    const { io } = racingIo(world, 2, { fail: (call) => (call.op === 'rename' && call.path === jobDir('a') ? errno('EIO', 'rename') : undefined) });
     await expect(purge(io, world.config, undefined)).rejects.toMatchObject({ code: 'EIO' });
     expect(await readdir(join(root(), 'jobs'))).toEqual(['a']);
+  });
+
+  it('fenced out (its session lock taken over) before it moves an expired job: the job stays, nothing is counted', async () => {
+    await add('a');
+    await runPass(world.io, world.config);
+    world.clock.wallMs += 2 * 3600_000;
+    const first = firstCall((call) => call.op === 'rename' && call.path === jobDir('a'));
+    // A taker retires our work directory just before the move: the move fails in the kernel (ENOENT).
+    const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(dirOf(call.to ?? ''), { recursive: true }); } });
+    expect(await purge(io, world.config, undefined)).toMatchObject({ jobs: 0, files: 0 });
+    expect((await stateOf('a')).status).toBe('complete');
+    expect(world.events.map((e) => e.event)).toContain('lock.lost');
+  });
+
+  it('fenced out before it removes the session transcript: the transcript stays', async () => {
+    await add('a');
+    await runPass(world.io, world.config);
+    await rm(jobDir('a'), { recursive: true }); // no job refers to the session any more
+    world.clock.wallMs += 2 * 3600_000;
+    const transcript = join(root(), 'sessions', 's1', 'transcript.txt');
+    const first = firstCall((call) => call.op === 'rename' && call.path === transcript);
+    const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(dirOf(call.to ?? ''), { recursive: true }); } });
+    expect(await purge(io, world.config, undefined)).toMatchObject({ files: 0 });
+    expect((await readFile(transcript)).length).toBeGreaterThan(0);
+  });
+
+  it('an enqueue that commits while purge judges it incomplete is put back whole', async () => {
+    await mkdir(jobDir('late'), { recursive: true });
+    world.clock.wallMs += 2 * 3600_000;
+    const capture = firstCall((call) => call.op === 'rename' && call.path === jobDir('late'));
+    // The slow enqueue commits its input and state just before purge captures the directory.
+    const { io } = racingIo(world, 2, { before: async (call) => {
+      if (!capture(call)) return;
+      await writeFile(join(jobDir('late'), 'input.srt'), SRT);
+      await writeFile(join(jobDir('late'), 'state.json'), JSON.stringify({ status: 'queued' }));
+    } });
+    expect(await purge(io, world.config, undefined)).toMatchObject({ incompleteJobs: 0, files: 0 });
+    expect((await readdir(jobDir('late'))).sort()).toEqual(['input.srt', 'state.json']);
+    expect(world.events.map((e) => e.event)).toContain('purge.restored');
+  });
+
+  it('a captured enqueue that a crash left with its state.json is put back by the next purge; one without is removed', async () => {
+    await mkdir(join(root(), 'jobs', '.tmp-unborn-kept.ab12', ), { recursive: true });
+    await writeFile(join(root(), 'jobs', '.tmp-unborn-kept.ab12', 'state.json'), '{}');
+    await mkdir(join(root(), 'jobs', '.tmp-unborn-gone.cd34'), { recursive: true });
+    await writeFile(join(root(), 'jobs', '.tmp-unborn-gone.cd34', 'input.srt'), SRT);
+    world.clock.wallMs += 2 * 3600_000;
+    expect(await purge(world.io, world.config, undefined)).toMatchObject({ tmp: 1, files: 1 });
+    expect(await readdir(join(root(), 'jobs'))).toEqual(['kept']);
   });
 
   it('a kept job\'s directory that vanishes before its tmp sweep is skipped; one that cannot be listed is an error', async () => {

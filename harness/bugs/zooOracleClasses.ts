@@ -13,6 +13,7 @@ import { HttpStatusError } from '../../src/errors.ts';
 import { baseName, dirName, joinPath } from '../../src/layout.ts';
 import { REAP_PREFIX, workDirOf } from '../../src/ownerLock.ts';
 import { removeTree } from '../../src/removeTree.ts';
+import { DOOMED_PREFIX } from '../../src/fencedRemoval.ts';
 import type { ZooBug } from './zooBug.ts';
 
 /** A view of `fs` with some calls replaced; every other call goes to `fs` itself. */
@@ -120,7 +121,7 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     title: 'purge moves a job out without fsyncing jobs/ before emptying it: a power loss half-purges the job',
     seenIn: 'rename-then-delete cleanups that skip the directory fsync',
     expect: ['I2', 'I6'],
-    variant: { decorate: [forgetDirSyncAfter('/jobs', (op, path) => op === 'rename' && baseName(path).startsWith('.tmp-purge-'))] },
+    variant: { decorate: [forgetDirSyncAfter('/jobs', (op, path) => op === 'rename' && baseName(path).startsWith(DOOMED_PREFIX))] },
   },
   {
     id: 'enqueue-dir-not-durable',

@@ -1,9 +1,10 @@
 // I4 concurrency safety. Model: the session lock is authoritative. Watching every call as the
 // scheduler runs it, every change to a session's artifacts (a job's state.json, transcript.txt,
 // draft.md or export.html, or the session transcript) must come from the process that the session's
-// lock file names at that instant: a rename or link onto one (a commit), an unlink of one (deletion,
-// purge), and an open for writing in place. A fenced-out owner (its lock taken over) and a
-// second runner therefore commit nothing: an attempted commit that the fence makes fail is fine. Enqueue's first state.json, which precedes any runner, is exempt.
+// lock file names at that instant: a rename or link onto one (a commit), an unlink of one or a rename
+// of one away (deletion, purge), and an open for writing in place. A fenced-out owner (its lock taken
+// over) and a second runner therefore change nothing: an attempt that the fence makes fail is fine.
+// Enqueue's first state.json, which precedes any runner, is exempt.
 import type { RuntimeConfig } from '../../src/config.ts';
 import { FILE } from '../../src/layout.ts';
 import { ownerRecordSchema } from '../../src/ownerLock.ts';
@@ -44,8 +45,10 @@ export class ConcurrencyMonitor {
   }
 
   private observe(world: World, process: SimProcess, op: OpDesc): void {
-    const change = changeOf(op);
-    if (change === undefined) return;
+    for (const change of changesOf(op)) this.judge(world, process, change);
+  }
+
+  private judge(world: World, process: SimProcess, change: Change): void {
     const session = this.sessionOf(world, change.target, change.verb === 'committed');
     if (session === undefined) return;
     this.commitsChecked += 1;
@@ -83,10 +86,19 @@ export class ConcurrencyMonitor {
   }
 }
 
-/** What a call changes, if it can change an artifact: its target and a verb for the report. */
-function changeOf(op: OpDesc): { target: string; verb: string } | undefined {
-  if ((op.op === 'rename' || op.op === 'link') && op.to !== undefined) return { target: op.to, verb: 'committed' };
-  if (op.op === 'unlink') return { target: op.path, verb: 'unlinked' };
-  if (op.op === 'open' && (op.flags === 'w' || op.flags === 'r+')) return { target: op.path, verb: 'opened for writing in place' };
-  return undefined;
+interface Change {
+  readonly target: string;
+  readonly verb: string;
+}
+
+/** What a call changes, if it can change an artifact: each target and a verb for the report. */
+function changesOf(op: OpDesc): Change[] {
+  if ((op.op === 'rename' || op.op === 'link') && op.to !== undefined) {
+    const committed = { target: op.to, verb: 'committed' };
+    // A rename also takes its source away: moving an artifact out removes it like an unlink.
+    return op.op === 'rename' ? [committed, { target: op.path, verb: 'moved away' }] : [committed];
+  }
+  if (op.op === 'unlink') return [{ target: op.path, verb: 'unlinked' }];
+  if (op.op === 'open' && (op.flags === 'w' || op.flags === 'r+')) return [{ target: op.path, verb: 'opened for writing in place' }];
+  return [];
 }

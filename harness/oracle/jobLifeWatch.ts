@@ -51,6 +51,8 @@ export class JobLifeWatch {
     const target = this.jobPath(op.to);
     if (target === undefined) return;
     const life = this.lifeOf(target.jobId);
+    // The job directory moved back in (purge put back a captured enqueue): it is not removed.
+    if (target.name === undefined) delete life.removedAtMs;
     if (target.name === 'deleted') life.tombstoned = true;
     if (target.name !== 'state.json') return;
     try {

@@ -21,7 +21,9 @@ export type LogEventName =
   | 'job.unreadable'
   | 'pass.start'
   | 'pass.done'
-  | 'purge.done';
+  | 'purge.done'
+  | 'purge.kept'
+  | 'purge.restored';
 
 export interface LogFields {
   readonly jobId?: string;

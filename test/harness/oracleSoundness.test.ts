@@ -106,7 +106,7 @@ describe('I3: a job purged past its TTL is not lost; one removed early is', () =
 
   it('passes when an acknowledged job is purged past its TTL before a power loss', async () => {
     const result = await runChaosPlan(purgedThenPowerLoss, config);
-    expect(result.trace).toMatch(/rename \/data\/jobs\/j1 -> \/data\/jobs\/.tmp-purge-j1-/);
+    expect(result.trace).toMatch(/rename \/data\/jobs\/j1 -> \/data\/sessions\/s1\/.tmp-work-[0-9a-f]+\/doomed-j1-/);
     expect(result.violations).toEqual([]);
   });
 
