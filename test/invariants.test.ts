@@ -165,6 +165,19 @@ describe('I7 error contract', () => {
     expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/transient transient fault in draft of job j1 was not retried/) }));
   });
 
+  it('catches a permanently failed job started again without a manual retry, not a start reported late', () => {
+    const event = (seq: number, pid: number, event: string, fields: object) => ({ seq, pid, timeMs: seq, event, fields: { jobId: 'j1', ...fields } }) as never;
+    const ledger = [{ jobId: 'j1', stage: 'transcribe', kind: 'invalid-input', errorKind: 'permanent', afterEventIndex: 0, pid: 2 }] as never;
+    const failed = event(2, 2, 'job.failed', { error: { name: 'InvalidInputError', kind: 'permanent' }, attempts: 2 });
+    // p1 committed attempt 1, was paused before logging it, and p2 took over and failed attempt 2.
+    const late = [event(1, 2, 'job.started', { attempt: 2 }), failed, event(3, 1, 'job.started', { attempt: 1 })];
+    expect(checkErrorContract(late, ledger, { clockStepped: false })).toEqual([]);
+    const restarted = [event(1, 2, 'job.started', { attempt: 2 }), failed, event(3, 1, 'job.started', { attempt: 3 })];
+    expect(checkErrorContract(restarted, ledger, { clockStepped: false })).toEqual([expect.objectContaining({ message: expect.stringMatching(/started again without a manual retry/) })]);
+    const retried = [event(1, 2, 'job.started', { attempt: 2 }), failed, event(3, 3, 'job.requeued', {}), event(4, 1, 'job.started', { attempt: 3 })];
+    expect(checkErrorContract(retried, ledger, { clockStepped: false })).toEqual([]);
+  });
+
   it('catches a retry started before its backoff expired', () => {
     const event = (seq: number, event: string, timeMs: number, fields: object) => ({ seq, pid: 1, timeMs, event, fields: { jobId: 'j1', ...fields } }) as never;
     const events = [event(1, 'job.retry_scheduled', 100, { nextAttemptAt: 5_000, error: { kind: 'transient' } }), event(2, 'job.started', 4_000, {})];

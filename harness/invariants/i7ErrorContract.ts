@@ -36,7 +36,11 @@ export function checkErrorContract(events: readonly LoggedEvent[], ledger: reado
     } else {
       if (outcome.event !== 'job.failed') out.push({ invariant: 'I7', message: `${what} did not fail the job: next outcome ${outcome.event}` });
       const requeued = later.findIndex((e) => e.event === 'job.requeued');
-      const restarted = later.findIndex((e, i) => e.event === 'job.started' && e.seq >= outcome.seq && i > later.indexOf(outcome));
+      // A start is new only if its attempt number is past the failed one's: a process paused between
+      // committing an earlier start and logging it reports that start late, after the failure.
+      const failedAttempts = typeof outcome.fields.attempts === 'number' ? outcome.fields.attempts : 0;
+      const restarted = later.findIndex((e, i) => e.event === 'job.started' && e.seq >= outcome.seq && i > later.indexOf(outcome)
+        && !(typeof e.fields.attempt === 'number' && e.fields.attempt <= failedAttempts));
       if (restarted >= 0 && (requeued < 0 || requeued > restarted)) out.push({ invariant: 'I7', message: `${what}: the job was started again without a manual retry` });
     }
   }
