@@ -10,9 +10,8 @@
 // Common: --json (one JSON object on stdout), --junit FILE, --out DIR (failure and trace files,
 // default .chaos). Exit 0: no violation; 1: a violation; 2: bad arguments.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve as resolvePath } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { exploreForeign, type ForeignWorkload } from './foreign/exploreForeign.ts';
+import { join } from 'node:path';
+import { exploreForeign, loadWorkload, type ForeignWorkload } from './foreign/exploreForeign.ts';
 import { campaignForeign } from './foreign/campaignForeign.ts';
 import { createHash } from 'node:crypto';
 import { SCENARIOS } from '../scenarios/index.ts';
@@ -249,19 +248,20 @@ async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<numbe
 async function runForeign(args: HarnessArgs, streams: HarnessStreams): Promise<number> {
   let workload: ForeignWorkload;
   try {
-    workload = ((await import(pathToFileURL(resolvePath(args.file!)).href)) as { default: ForeignWorkload }).default;
-    if (typeof workload?.run !== 'function' || typeof workload.check !== 'function') throw new Error('its default export has no run and check functions');
+    workload = await loadWorkload(args.file!);
   } catch (error) {
     streams.stderr(`chaos: ${args.file} is not a foreign workload module: ${(error as Error).message.split('\n')[0]}\n`);
     return 2;
   }
   const started = performance.now();
   const report = emptyReport(args.seed);
-  const explored = await exploreForeign(workload, { seed: args.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'] });
+  const explored = await exploreForeign(args.file!, { seed: args.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'] });
   report.crashStates += explored.crashStates;
   report.runs += explored.crashStates;
   report.invariantChecks += explored.crashStates;
   report.explore = { crashPoints: explored.calls + 1, crashStates: explored.crashStates, elapsedMs: performance.now() - started, crashStatesPerSecond: explored.crashStates / ((performance.now() - started) / 1000) };
+  // A run that threw, hung, was refused a call or failed its checkRun is a failure, never OK.
+  if (explored.workloadError !== undefined) report.violations.push({ invariant: 'run', message: explored.workloadError, where: 'explore:run' });
   const first = explored.findings[0];
   for (const f of explored.findings.slice(0, 50)) report.violations.push({ invariant: 'check', message: f.message, where: `explore:${f.model}@${f.crashPoint}` });
   if (first !== undefined) {
@@ -269,7 +269,7 @@ async function runForeign(args: HarnessArgs, streams: HarnessStreams): Promise<n
     report.replay.push(`npm run chaos -- foreign ${args.file} --seed ${args.seed}`);
   }
   const t = performance.now();
-  const campaign = await campaignForeign(workload, { runs: args.runs ?? 200, seed: args.seed });
+  const campaign = await campaignForeign(args.file!, { runs: args.runs ?? 200, seed: args.seed, ...(args.path !== undefined ? { path: args.path } : {}) });
   report.chaos = { runs: campaign.runs, crashes: campaign.runs, elapsedMs: performance.now() - t };
   report.runs += campaign.runs;
   if (campaign.failure !== undefined) {

@@ -8,7 +8,7 @@ import { SeededRandom } from '../seededRandom.ts';
 import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
 import type { FaultSpec } from '../scenarios/scenarioTypes.ts';
-import { crashView, modelOf, recordForeign, type ForeignModel, type ForeignWorkload } from './exploreForeign.ts';
+import { crashView, modelOf, recordForeign, type ForeignModel } from './exploreForeign.ts';
 
 export interface ForeignPlan {
   readonly faults: FaultSpec[];
@@ -40,8 +40,8 @@ export function foreignPlanArb(models: readonly ForeignModel[]): fc.Arbitrary<Fo
   return fc.record({ faults: fc.array(faultArb, { maxLength: 2 }), crashAt: fc.nat({ max: 200 }), model: fc.constantFrom(...models) });
 }
 
-export async function runForeignPlan(workload: ForeignWorkload, plan: ForeignPlan, seed = 1): Promise<{ messages: string[]; trace: string }> {
-  const recording = await recordForeign(workload, {
+export async function runForeignPlan(modulePath: string, plan: ForeignPlan, seed = 1): Promise<{ messages: string[]; trace: string }> {
+  const recording = await recordForeign(modulePath, {
     seed,
     decorate: (world) => {
       const quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
@@ -50,22 +50,28 @@ export async function runForeignPlan(workload: ForeignWorkload, plan: ForeignPla
   });
   const k = plan.crashAt % recording.states.length;
   const crashed = crashState(recording.states[k]!, modelOf(plan.model, new SeededRandom(seed ^ plan.crashAt)));
-  const messages = workload.check(crashView(crashed), recording.ackedAt[k]!);
+  const messages = [
+    // A run that could not be judged fails, whatever the crash state says; a run that threw fails
+    // only if no fault was injected (reporting an injected fault is honest behaviour).
+    ...recording.harnessFailures.map((failure) => `the run failed: ${failure}`),
+    ...(plan.faults.length === 0 ? recording.thrown.map((failure) => `the run threw without an injected fault: ${failure}`) : []),
+    ...recording.workload.check(crashView(crashed), recording.ackedAt[k]!, recording.events.slice(0, recording.eventsAt[k])),
+  ];
   return { messages, trace: [...recording.opLines.slice(0, k), `>>> ${plan.model} crash here (before call ${k})`].join('\n') };
 }
 
 export async function campaignForeign(
-  workload: ForeignWorkload,
+  modulePath: string,
   options: { runs: number; seed: number; path?: string; models?: readonly ForeignModel[] },
 ): Promise<{ runs: number; failure: ForeignCampaignFailure | undefined }> {
   let runs = 0;
   const details = await fc.check(fc.asyncProperty(foreignPlanArb(options.models ?? ['process-kill', 'lazyfs', 'pessimistic']), async (plan) => {
     runs += 1;
-    return (await runForeignPlan(workload, plan)).messages.length === 0;
+    return (await runForeignPlan(modulePath, plan)).messages.length === 0;
   }), { seed: options.seed, numRuns: options.path === undefined ? options.runs : 1, ...(options.path !== undefined ? { path: options.path } : {}) });
   if (!details.failed || details.counterexample === null) return { runs, failure: undefined };
   const [plan] = details.counterexample;
-  const { messages, trace } = await runForeignPlan(workload, plan);
+  const { messages, trace } = await runForeignPlan(modulePath, plan);
   const path = details.counterexamplePath ?? '';
-  return { runs, failure: { seed: details.seed, path, plan, messages, trace, replay: `campaignForeign(workload, { runs: 1, seed: ${details.seed}, path: '${path}' })` } };
+  return { runs, failure: { seed: details.seed, path, plan, messages, trace, replay: `npm run chaos -- foreign ${modulePath} --seed ${details.seed} --path ${path}` } };
 }

@@ -3,29 +3,22 @@
 // is recorded before each of its calls, and every recorded state is turned into the crash state of
 // each model and handed to the user's check. `ack(label)` marks what the workload has been told is
 // done, so a check can demand that it survive (acknowledged means durable).
+import { pathToFileURL } from 'node:url';
+import { resolve as resolvePath } from 'node:path';
 import { World, type SpawnOptions } from '../world/world.ts';
-import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import { SimFsCore } from '../simFs/simFsCore.ts';
 import { cloneCoreExact } from '../simFs/cloneCore.ts';
 import { crashState, type CrashModel } from '../simFs/crashStates.ts';
 import { SeededRandom } from '../seededRandom.ts';
-import { installFsShim, MOUNT } from './fsShim.ts';
+import type { CrashView, ForeignEvent, ForeignWorkload } from './foreignWorkload.ts';
+import { HARNESS_ERRORS, spawnForeignProcess, type ForeignRunLog } from './foreignProcess.ts';
+
+export type { CrashView, ForeignWorkload } from './foreignWorkload.ts';
+export const MOUNT = '/__simfs__';
+/** Simulated time a foreign run may take before it counts as hung. */
+const MAX_RUN_SIM_MS = 24 * 3600_000;
 
 export type ForeignModel = 'process-kill' | 'lazyfs' | 'pessimistic' | 'subset';
-
-export interface CrashView {
-  /** The file's content in this crash state (a MOUNT path or a simulated path), or undefined. */
-  read(path: string): string | undefined;
-}
-
-export interface ForeignWorkload {
-  readonly name: string;
-  /** Files present and durable before the workload starts (simulated paths, e.g. `/db/data.json`). */
-  readonly files?: Readonly<Record<string, string>>;
-  readonly run: (ctx: { readonly mount: string; ack(label: string): void }) => Promise<void>;
-  /** Problems with one crash state, given what had been acknowledged by then. */
-  readonly check: (state: CrashView, acked: ReadonlySet<string>) => string[];
-}
 
 export interface ForeignFinding {
   readonly model: ForeignModel;
@@ -39,67 +32,123 @@ export interface ForeignResult {
   readonly calls: number;
   readonly crashStates: number;
   readonly findings: ForeignFinding[];
-  readonly workloadError: unknown;
+  /** Why the run itself failed (a throw, a refused call, a hang, a failed checkRun), or undefined. */
+  readonly workloadError: string | undefined;
 }
 
 export interface ForeignRecording {
+  readonly workload: ForeignWorkload;
   readonly states: SimFsCore[];
   readonly ackedAt: Set<string>[];
+  readonly eventsAt: number[];
+  readonly events: readonly ForeignEvent[];
   readonly opLines: string[];
-  readonly workloadError: unknown;
+  /** The run could not be judged: a hang, a refused call, an uncaught exception, a failed checkRun. */
+  readonly harnessFailures: string[];
+  /** A process whose run() rejected (with an injected fault, that may be honest behaviour). */
+  readonly thrown: string[];
+  /** Both of the above, one per line, or undefined if the run finished cleanly. */
+  readonly workloadError: string | undefined;
 }
 
-/** Runs the workload once in a fresh world (optionally with fault decorators) and keeps every state. */
-export async function recordForeign(
-  workload: ForeignWorkload,
-  options: { seed: number; decorate?: (world: World) => SpawnOptions['decorate'] },
-): Promise<ForeignRecording> {
+/** A workload module: its default export, loaded once here (for its files and checks). */
+export async function loadWorkload(modulePath: string): Promise<ForeignWorkload> {
+  const loaded = (await import(pathToFileURL(resolvePath(modulePath)).href)) as { default?: ForeignWorkload };
+  const workload = loaded.default;
+  if (typeof workload?.run !== 'function' || typeof workload.check !== 'function') throw new Error(`${modulePath}: its default export has no run and check functions`);
+  return workload;
+}
+
+function seedCore(workload: ForeignWorkload): SimFsCore {
   const core = new SimFsCore(() => 0);
-  for (const [path, text] of Object.entries(workload.files ?? {})) {
+  for (const dir of workload.dirs ?? []) core.mkdir(dir, true);
+  for (const [path, seeded] of Object.entries(workload.files ?? {})) {
     core.mkdir(path.slice(0, path.lastIndexOf('/')) || '/', true);
     const handle = core.open(path, 'wx');
-    core.write(handle, new TextEncoder().encode(text), 0);
+    core.write(handle, new TextEncoder().encode(typeof seeded === 'string' ? seeded : seeded.text), 0);
+    const mtimeMs = typeof seeded === 'string' ? undefined : seeded.mtimeMs;
+    if (mtimeMs !== undefined) core.node(handle.ino).mtimeMs = mtimeMs;
   }
   core.syncAll();
-  const world = new World({ seed: options.seed, core });
+  return core;
+}
+
+/**
+ * Runs the workload once in a fresh world, each of its processes a fresh worker thread, optionally
+ * with fault decorators; keeps the filesystem before every call. The run fails (workloadError) if a
+ * process threw, hung or was stuck, if any call was refused, or if checkRun found a problem.
+ */
+export async function recordForeign(
+  modulePath: string,
+  options: { seed: number; decorate?: (world: World) => SpawnOptions['decorate'] },
+): Promise<ForeignRecording> {
+  const workload = await loadWorkload(modulePath);
+  const world = new World({ seed: options.seed, core: seedCore(workload) });
+  const log: ForeignRunLog = { events: [], acked: new Set(), refusals: [], terminations: [] };
   const states: SimFsCore[] = [];
   const ackedAt: Set<string>[] = [];
-  const acked = new Set<string>();
-  let processFs: FileSystem | undefined;
-  const shim = installFsShim(() => {
-    if (processFs === undefined) throw new Error('durable-jobs fs shim: no simulated process is running');
-    return processFs;
+  const eventsAt: number[] = [];
+  const keep = () => {
+    states.push(cloneCoreExact(world.core));
+    ackedAt.push(new Set(log.acked));
+    eventsAt.push(log.events.length);
+  };
+  world.observers.push(() => keep());
+  const count = workload.processes ?? 1;
+  const processes = Array.from({ length: count }, (_, processIndex) => spawnForeignProcess(world, {
+    module: resolvePath(modulePath), mount: MOUNT, processIndex, processCount: count, seed: options.seed * 31 + processIndex, log,
+    decorate: options.decorate?.(world) ?? [],
+  }));
+  world.at(MAX_RUN_SIM_MS, 'foreign run deadline', () => {
+    for (const process of processes) {
+      if (!process.alive) continue;
+      process.error = Object.assign(new Error(`hang: still running after ${MAX_RUN_SIM_MS / 3600_000} h of simulated time`), { name: 'WorkloadHang' });
+      world.kill(process, 'deadline');
+    }
   });
-  let workloadError: unknown;
-  try {
-    const proc = world.spawn(workload.name, async (io) => {
-      processFs = io.fs;
-      await workload.run({ mount: MOUNT, ack: (label) => acked.add(label) });
-    }, { decorate: options.decorate?.(world) ?? [] });
-    world.observers.push((process) => {
-      if (process !== proc) return;
-      states.push(cloneCoreExact(world.core));
-      ackedAt.push(new Set(acked));
-    });
-    await world.run();
-    workloadError = proc.error;
-  } finally {
-    shim.uninstall();
+  await world.run();
+  await Promise.allSettled(log.terminations);
+  keep();
+  const harnessFailures: string[] = [];
+  const thrown: string[] = [];
+  for (const p of processes) {
+    const isHarness = p.error instanceof Error && HARNESS_ERRORS.has(p.error.name);
+    if (p.error !== undefined) (isHarness ? harnessFailures : thrown).push(`process ${p.name}: ${errorText(p.error)}`);
+    else if (p.status !== 'exited') harnessFailures.push(`process ${p.name}: ${p.status}`);
   }
-  states.push(cloneCoreExact(world.core));
-  ackedAt.push(new Set(acked));
-  return { states, ackedAt, opLines: world.trace.lines.filter((l) => l.startsWith('#')), workloadError };
+  harnessFailures.push(...log.refusals.map((r) => `refused: ${r}`));
+  if (harnessFailures.length === 0) harnessFailures.push(...(workload.checkRun?.(log.events, crashView(world.core)) ?? []).map((m) => `checkRun: ${m}`));
+  const all = [...harnessFailures, ...thrown];
+  return {
+    workload, states, ackedAt, eventsAt, events: log.events, opLines: world.trace.lines.filter((l) => l.startsWith('#')),
+    harnessFailures, thrown, workloadError: all.length === 0 ? undefined : all.join('\n'),
+  };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 export function crashView(crashed: SimFsCore): CrashView {
+  const sim = (path: string) => (path.startsWith(MOUNT) ? path.slice(MOUNT.length) || '/' : path);
   return {
     read(path) {
-      const p = path.startsWith(MOUNT) ? path.slice(MOUNT.length) : path;
       try {
-        return new TextDecoder().decode(crashed.readFile(p));
+        return new TextDecoder().decode(crashed.readFile(sim(path)));
       } catch {
         return undefined;
       }
+    },
+    list(path) {
+      try {
+        return crashed.readdir(sim(path));
+      } catch {
+        return undefined;
+      }
+    },
+    kind(path) {
+      const node = crashed.resolve(sim(path), 'lstat', false);
+      return node?.kind;
     },
   };
 }
@@ -108,9 +157,10 @@ export function modelOf(model: ForeignModel, random: SeededRandom): CrashModel {
   return model === 'subset' ? { kind: 'subset', random: random.fork() } : { kind: model };
 }
 
-export async function exploreForeign(workload: ForeignWorkload, options: { seed?: number; models?: readonly ForeignModel[]; subsetsPerPoint?: number } = {}): Promise<ForeignResult> {
+/** Runs the workload once and hands the crash state of every model at every call to its check. */
+export async function exploreForeign(modulePath: string, options: { seed?: number; models?: readonly ForeignModel[]; subsetsPerPoint?: number } = {}): Promise<ForeignResult> {
   const seed = options.seed ?? 1;
-  const { states, ackedAt, opLines, workloadError } = await recordForeign(workload, { seed });
+  const { workload, states, ackedAt, eventsAt, events, opLines, workloadError } = await recordForeign(modulePath, { seed });
   const random = new SeededRandom(seed ^ 0x5eed);
   const findings: ForeignFinding[] = [];
   let crashStates = 0;
@@ -120,7 +170,7 @@ export async function exploreForeign(workload: ForeignWorkload, options: { seed?
       for (let r = 0; r < runs; r++) {
         const crashed = crashState(state, modelOf(model, random));
         crashStates += 1;
-        for (const message of workload.check(crashView(crashed), ackedAt[k]!)) {
+        for (const message of workload.check(crashView(crashed), ackedAt[k]!, events.slice(0, eventsAt[k]))) {
           findings.push({ model, crashPoint: k, message, trace: [...opLines.slice(0, k), `>>> ${model} crash here (before call ${k})`].join('\n') });
         }
       }

@@ -3,11 +3,13 @@
 // and is recorded in the trace with its acting pid and its result. A write the world chose to cut
 // short (a kill in the middle of a large write) applies a block-aligned prefix and then kills.
 import type { FileHandle, FileStats, FileSystem, OpenFlags } from '../../src/ports/fileSystem.ts';
-import type { OpenFile } from './simFsCore.ts';
+import type { OpenFile, SimFsCore } from './simFsCore.ts';
 import type { GateDecision, SimProcess, World } from '../world/world.ts';
 
 export type OpName = 'open' | 'write' | 'fsync' | 'close' | 'readFile' | 'rename' | 'link' | 'unlink' | 'mkdir'
-  | 'rmdir' | 'readdir' | 'stat' | 'lstat' | 'fsyncDir';
+  | 'rmdir' | 'readdir' | 'stat' | 'lstat' | 'fsyncDir'
+  // Calls only foreign code makes (harness/simFs/coreExtras.ts):
+  | 'read' | 'truncate' | 'utimes' | 'symlink' | 'readlink' | 'fstat';
 
 export interface OpDesc {
   readonly op: OpName;
@@ -46,6 +48,11 @@ export class SimProcessFs implements FileSystem {
       for (const done of this.world.completions) done(this.process, op, false);
       throw error;
     }
+  }
+
+  /** A call beyond the FileSystem port (foreign code): gated, traced and observed like the port's. */
+  call<T>(op: OpDesc, apply: (core: SimFsCore) => T): Promise<T> {
+    return this.run(op, () => apply(this.world.core));
   }
 
   async open(path: string, flags: OpenFlags): Promise<FileHandle> {

@@ -53,6 +53,12 @@ export class SimProcess<T = unknown> {
   opCount = 0;
   io!: Io;
   done!: Promise<void>;
+  /** This process's own gated FileSystem, before any fault decorator (foreign kernels use its extras). */
+  simFs!: SimProcessFs;
+  /** Work of this process running outside the harness thread (a worker computing its next call). */
+  outside = 0;
+  /** Called once when the process is killed (a foreign worker is terminated: SIGKILL). */
+  onKill: (() => void) | undefined;
 
   constructor(readonly pid: number, readonly name: string) {}
 
@@ -144,7 +150,8 @@ export class World {
 
   spawn<T>(name: string, main: (io: Io) => Promise<T>, options: SpawnOptions = {}): SimProcess<T> {
     const process = new SimProcess<T>(this.nextPid++, name);
-    let fs: FileSystem = new SimProcessFs(this, process);
+    process.simFs = new SimProcessFs(this, process);
+    let fs: FileSystem = process.simFs;
     for (const decorate of options.decorate ?? []) fs = decorate(fs, process);
     process.io = {
       fs,
@@ -185,6 +192,34 @@ export class World {
     process.dueWhilePaused.length = 0;
     this.dropTimers(process);
     this.trace.add(`t=${this.fake.now} p${process.pid} killed (${reason}) after ${process.opCount} ops`);
+    process.onKill?.();
+  }
+
+  /**
+   * Awaits work of `process` that runs outside the harness thread (a worker thread computing until its
+   * next call). The scheduler waits for every such piece of work before it picks the next call, so
+   * the interleaving depends only on the seed, not on which thread was faster.
+   */
+  async outside<T>(process: SimProcess, work: Promise<T>): Promise<T> {
+    process.outside += 1;
+    try {
+      return await work;
+    } finally {
+      process.outside -= 1;
+      const wake = this.outsideWake;
+      this.outsideWake = undefined;
+      wake?.();
+    }
+  }
+
+  private outsideWake: (() => void) | undefined;
+
+  /** Resolves when some outside work of a live process ends; at once if there is none. */
+  private waitForOutside(): Promise<void> | undefined {
+    if (!this.processes.some((p) => p.alive && p.outside > 0)) return undefined;
+    return new Promise<void>((resolve) => {
+      this.outsideWake = resolve;
+    });
   }
 
   pause(process: SimProcess, durationMs: number): void {
@@ -247,6 +282,11 @@ export class World {
       if (steps >= this.maxSteps) throw new Error(`world did not settle within ${this.maxSteps} steps`);
       await this.settle(resumed);
       resumed = undefined;
+      const outside = this.waitForOutside();
+      if (outside !== undefined) {
+        await outside;
+        continue;
+      }
       const ready = this.processes.filter((p) => p.status === 'running' && p.pending.length > 0);
       if (ready.length === 0) {
         const live = this.processes.some((p) => p.alive);

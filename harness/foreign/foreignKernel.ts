@@ -1,0 +1,144 @@
+// The simulated kernel's answer to one foreign process's fs calls: a descriptor table over the
+// process's FileSystem (so fault decorators apply to open, write, fsync, rename...) plus the calls the
+// port lacks (positional read, truncate, utimes, symlinks, full stats), gated through its own SimFs.
+// Node open flags become the port's: append is a write at the file's current end.
+import type { FileHandle, OpenFlags } from '../../src/ports/fileSystem.ts';
+import type { SimProcess, World } from '../world/world.ts';
+import { inoOf, makeSymlink, readAt, readLink, setMtime, statsOfIno, statsOfPath, truncateIno, truncatePath } from '../simFs/coreExtras.ts';
+import type { KernelOp } from './kernelProtocol.ts';
+
+const FD_BASE = 1_000_000;
+
+interface Descriptor {
+  readonly path: string;
+  readonly ino: number;
+  readonly handle: FileHandle;
+  readonly append: boolean;
+  position: number;
+}
+
+function ebadf(fd: unknown): Error {
+  return Object.assign(new Error(`EBADF: bad file descriptor, ${String(fd)}`), { code: 'EBADF', syscall: 'fd' });
+}
+
+/** Node's flags (string or number) as the port's open flags, and whether writes append. */
+export function portFlags(flags: unknown): { flags: OpenFlags; append: boolean; createIfMissing: boolean } {
+  const c = { RDWR: 2, WRONLY: 1, CREAT: 0o100, EXCL: 0o200, TRUNC: 0o1000, APPEND: 0o2000 };
+  const text = typeof flags === 'number' ? undefined : String(flags ?? 'r').replace('s', '');
+  const bits = typeof flags === 'number' ? flags : undefined;
+  const has = (bit: number) => bits !== undefined && (bits & bit) === bit;
+  if (text === 'r' || (bits !== undefined && (bits & 3) === 0 && !has(c.CREAT))) return { flags: 'r', append: false, createIfMissing: false };
+  if (text === 'r+' || (bits !== undefined && has(c.RDWR) && !has(c.CREAT))) return { flags: 'r+', append: false, createIfMissing: false };
+  if (text === 'wx' || text === 'xw' || text === 'wx+' || text === 'xw+' || (has(c.CREAT) && has(c.EXCL) && !has(c.APPEND))) return { flags: 'wx', append: false, createIfMissing: true };
+  if (text === 'w' || text === 'w+' || (has(c.CREAT) && has(c.TRUNC))) return { flags: 'w', append: false, createIfMissing: true };
+  if (text === 'ax' || text === 'xa' || text === 'ax+' || text === 'xa+') return { flags: 'wx', append: true, createIfMissing: true };
+  if (text === 'a' || text === 'a+' || has(c.APPEND) || has(c.CREAT)) return { flags: 'r+', append: has(c.APPEND) || text !== undefined, createIfMissing: true };
+  throw Object.assign(new Error(`durable-jobs fs shim: open flags ${String(flags)} are not supported`), { code: 'ERR_DURABLE_JOBS_REFUSED' });
+}
+
+export class ForeignKernel {
+  private readonly fds = new Map<number, Descriptor>();
+  private nextFd = FD_BASE;
+
+  constructor(private readonly world: World, private readonly process: SimProcess) {}
+
+  private get io() {
+    return this.process.io;
+  }
+
+  private fd(value: unknown): Descriptor {
+    const entry = typeof value === 'number' ? this.fds.get(value) : undefined;
+    if (entry === undefined) throw ebadf(value);
+    return entry;
+  }
+
+  private extra<T>(op: Parameters<typeof this.process.simFs.call>[0], apply: Parameters<typeof this.process.simFs.call<T>>[1]): Promise<T> {
+    return this.process.simFs.call(op, apply);
+  }
+
+  /** Sleeps `forMs` of simulated time on the process's clock (a paused process wakes when resumed). */
+  sleep(forMs: number): Promise<void> {
+    return this.io.clock.sleep(forMs);
+  }
+
+  async handle(op: KernelOp, args: readonly unknown[]): Promise<unknown> {
+    const [a, b, c] = args;
+    const fs = this.io.fs;
+    switch (op) {
+      case 'open': return this.open(String(a), b);
+      case 'close': {
+        const entry = this.fd(a);
+        this.fds.delete(a as number);
+        return entry.handle.close();
+      }
+      case 'read': return this.read(this.fd(a), Number(b), c === null ? null : Number(c));
+      case 'write': return this.write(this.fd(a), b as Uint8Array, c === null ? null : Number(c));
+      case 'fsync': return this.fd(a).handle.sync();
+      case 'ftruncate': {
+        const entry = this.fd(a);
+        return this.extra({ op: 'truncate', path: entry.path, sizeBytes: Number(b) }, (core) => truncateIno(core, entry.ino, Number(b), entry.path));
+      }
+      case 'fstat': {
+        const entry = this.fd(a);
+        return this.extra({ op: 'fstat', path: entry.path }, (core) => statsOfIno(core, entry.ino));
+      }
+      case 'readFile': return fs.readFile(String(a));
+      case 'rename': return fs.rename(String(a), String(b));
+      case 'link': return fs.link(String(a), String(b));
+      case 'unlink': return fs.unlink(String(a));
+      case 'mkdir': return fs.mkdir(String(a), { recursive: b === true });
+      case 'rmdir': return fs.rmdir(String(a));
+      case 'readdir': return this.readdir(String(a), b === true);
+      case 'stat': return this.extra({ op: 'stat', path: String(a) }, (core) => statsOfPath(core, String(a), true));
+      case 'lstat': return this.extra({ op: 'lstat', path: String(a) }, (core) => statsOfPath(core, String(a), false));
+      case 'symlink': return this.extra({ op: 'symlink', path: String(b), to: String(a) }, (core) => makeSymlink(core, String(a), String(b)));
+      case 'readlink': return this.extra({ op: 'readlink', path: String(a) }, (core) => readLink(core, String(a)));
+      case 'truncate': return this.extra({ op: 'truncate', path: String(a), sizeBytes: Number(b) }, (core) => truncatePath(core, String(a), Number(b)));
+      case 'utimes': {
+        const path = typeof a === 'number' ? this.fd(a).path : String(a);
+        return this.extra({ op: 'utimes', path }, (core) => setMtime(core, path, Number(b), c !== false));
+      }
+      case 'syncDir': return fs.syncDir(String(a));
+    }
+  }
+
+  private async open(path: string, rawFlags: unknown): Promise<number> {
+    const { flags, append, createIfMissing } = portFlags(rawFlags);
+    let handle: FileHandle;
+    try {
+      handle = await this.io.fs.open(path, flags, 0o644);
+    } catch (error) {
+      // O_CREAT without O_TRUNC or O_EXCL (append, 'a'): open the file, or create it if it is missing.
+      if (!(createIfMissing && flags === 'r+' && (error as { code?: string }).code === 'ENOENT')) throw error;
+      handle = await this.io.fs.open(path, 'wx', 0o644);
+    }
+    const ino = inoOf(this.world.core, path);
+    if (ino === undefined) throw new Error(`foreign kernel: ${path} vanished right after its open`);
+    const fd = this.nextFd++;
+    this.fds.set(fd, { path, ino, handle, append, position: 0 });
+    return fd;
+  }
+
+  private async read(entry: Descriptor, lengthBytes: number, position: number | null): Promise<Uint8Array> {
+    const at = position ?? entry.position;
+    const bytes = await this.extra({ op: 'read', path: entry.path, sizeBytes: lengthBytes, positionBytes: at }, (core) => readAt(core, entry.ino, at, lengthBytes));
+    if (position === null) entry.position += bytes.length;
+    return bytes;
+  }
+
+  private async write(entry: Descriptor, data: Uint8Array, position: number | null): Promise<number> {
+    // O_APPEND: every write lands at the file's end as of that write.
+    const at = entry.append ? statsOfIno(this.world.core, entry.ino).sizeBytes : position ?? entry.position;
+    const written = await entry.handle.write(data, at);
+    if (position === null || entry.append) entry.position = at + written;
+    return written;
+  }
+
+  private async readdir(path: string, withTypes: boolean): Promise<unknown> {
+    const names = await this.io.fs.readdir(path);
+    if (!withTypes) return names;
+    const dir = path === '/' ? '' : path;
+    // The types are read at the instant of the readdir (one directory read returns them in Linux too).
+    return names.map((name) => ({ name, kind: statsOfPath(this.world.core, `${dir}/${name}`, false).kind }));
+  }
+}

@@ -1,0 +1,111 @@
+// fs.createWriteStream and fs.createReadStream over the simulated kernel: node:stream classes whose
+// every write and read is one kernel call, with Node's options (flags, fd, start, end, encoding,
+// highWaterMark, autoClose) and events (open, ready, close).
+import { Readable, Writable } from 'node:stream';
+import type { SyncSurface } from './syncSurface.ts';
+
+interface StreamOptions {
+  readonly flags?: string;
+  readonly fd?: number;
+  readonly start?: number;
+  readonly end?: number;
+  readonly encoding?: BufferEncoding;
+  readonly highWaterMark?: number;
+  readonly autoClose?: boolean;
+}
+
+const optionsOf = (options: unknown): StreamOptions => (typeof options === 'string' ? { encoding: options as BufferEncoding } : ((options ?? {}) as StreamOptions));
+
+export function createWriteStream(surface: SyncSurface, simPath: string, shownPath: string, rawOptions: unknown): Writable {
+  const options = optionsOf(rawOptions);
+  const fd = options.fd ?? surface.openSync(simPath, options.flags ?? 'w');
+  let position = options.start ?? null;
+  let open = true;
+  const closeFd = () => {
+    if (!open || options.autoClose === false) return;
+    open = false;
+    surface.closeSync(fd);
+  };
+  const stream = new Writable({
+    ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}),
+    write(chunk: Buffer, _encoding, callback) {
+      try {
+        for (let offset = 0; offset < chunk.length;) {
+          const written = surface.writeSync(fd, chunk, offset, chunk.length - offset, position ?? undefined);
+          offset += written;
+          if (position !== null) position += written;
+          (stream as unknown as { bytesWritten: number }).bytesWritten += written;
+        }
+        process.nextTick(callback);
+      } catch (error) {
+        process.nextTick(callback, error as Error);
+      }
+    },
+    final(callback) {
+      try {
+        closeFd();
+        process.nextTick(callback);
+      } catch (error) {
+        process.nextTick(callback, error as Error);
+      }
+    },
+    destroy(error, callback) {
+      try {
+        closeFd();
+      } catch (closeError) {
+        return callback(error ?? (closeError as Error));
+      }
+      callback(error);
+    },
+  });
+  Object.assign(stream, { fd, path: shownPath, bytesWritten: 0, pending: false });
+  process.nextTick(() => {
+    stream.emit('open', fd);
+    stream.emit('ready');
+  });
+  return stream;
+}
+
+export function createReadStream(surface: SyncSurface, simPath: string, shownPath: string, rawOptions: unknown): Readable {
+  const options = optionsOf(rawOptions);
+  const fd = options.fd ?? surface.openSync(simPath, options.flags ?? 'r');
+  let position = options.start ?? 0;
+  const end = options.end ?? Number.POSITIVE_INFINITY;
+  let open = true;
+  const closeFd = () => {
+    if (!open || options.autoClose === false) return;
+    open = false;
+    surface.closeSync(fd);
+  };
+  const stream = new Readable({
+    ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}),
+    ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+    read(size) {
+      try {
+        const want = Math.min(size, end - position + 1);
+        const buffer = Buffer.alloc(Math.max(0, want));
+        const bytesRead = want <= 0 ? 0 : surface.readSync(fd, buffer, 0, want, position);
+        position += bytesRead;
+        (stream as unknown as { bytesRead: number }).bytesRead += bytesRead;
+        this.push(bytesRead === 0 ? null : buffer.subarray(0, bytesRead));
+      } catch (error) {
+        this.destroy(error as Error);
+      }
+    },
+    destroy(error, callback) {
+      try {
+        closeFd();
+      } catch (closeError) {
+        return callback(error ?? (closeError as Error));
+      }
+      callback(error);
+    },
+  });
+  Object.assign(stream, { fd, path: shownPath, bytesRead: 0, pending: false });
+  stream.on('end', () => stream.destroy());
+  process.nextTick(() => {
+    stream.emit('open', fd);
+    stream.emit('ready');
+  });
+  return stream;
+}
