@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { NodeStats } from '../simFs/coreExtras.ts';
 
 // The protocol between a foreign process (a worker thread running unmodified code) and the simulated
 // kernel in the harness thread. The worker posts one request and blocks (Atomics.wait on a shared
@@ -39,15 +40,8 @@ export interface KernelAnswer {
   readonly monoNowMs: number;
 }
 
-/** Stats as plain data (a message cannot carry a class); the worker rebuilds fs.Stats-like objects. */
-export interface StatsData {
-  readonly kind: 'file' | 'dir' | 'symlink';
-  readonly ino: number;
-  readonly nlink: number;
-  readonly sizeBytes: number;
-  readonly mtimeMs: number;
-  readonly ctimeMs: number;
-}
+/** Stats as plain data (a message cannot carry a class); the worker rebuilds fs.Stats objects. */
+export type StatsData = NodeStats;
 
 /** What the worker is started with. */
 export interface ForeignWorkerData {

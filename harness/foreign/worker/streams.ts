@@ -14,6 +14,18 @@ interface StreamOptions {
   readonly autoClose?: boolean;
 }
 
+/** A stream's destroy: closes its descriptor (if it owns it) and reports the first error. */
+function destroyClosing(closeFd: () => void) {
+  return (error: Error | null, callback: (error?: Error | null) => void) => {
+    try {
+      closeFd();
+    } catch (closeError) {
+      return callback(error ?? (closeError as Error));
+    }
+    callback(error);
+  };
+}
+
 const optionsOf = (options: unknown): StreamOptions => (typeof options === 'string' ? { encoding: options as BufferEncoding } : ((options ?? {}) as StreamOptions));
 
 export function createWriteStream(surface: SyncSurface, simPath: string, shownPath: string, rawOptions: unknown): Writable {
@@ -49,14 +61,7 @@ export function createWriteStream(surface: SyncSurface, simPath: string, shownPa
         process.nextTick(callback, error as Error);
       }
     },
-    destroy(error, callback) {
-      try {
-        closeFd();
-      } catch (closeError) {
-        return callback(error ?? (closeError as Error));
-      }
-      callback(error);
-    },
+    destroy: destroyClosing(closeFd),
   });
   Object.assign(stream, { fd, path: shownPath, bytesWritten: 0, pending: false });
   process.nextTick(() => {
@@ -92,14 +97,7 @@ export function createReadStream(surface: SyncSurface, simPath: string, shownPat
         this.destroy(error as Error);
       }
     },
-    destroy(error, callback) {
-      try {
-        closeFd();
-      } catch (closeError) {
-        return callback(error ?? (closeError as Error));
-      }
-      callback(error);
-    },
+    destroy: destroyClosing(closeFd),
   });
   Object.assign(stream, { fd, path: shownPath, bytesRead: 0, pending: false });
   stream.on('end', () => stream.destroy());
