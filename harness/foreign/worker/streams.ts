@@ -26,18 +26,24 @@ function destroyClosing(closeFd: () => void) {
   };
 }
 
-const optionsOf = (options: unknown): StreamOptions => (typeof options === 'string' ? { encoding: options as BufferEncoding } : ((options ?? {}) as StreamOptions));
-
-export function createWriteStream(surface: SyncSurface, simPath: string, shownPath: string, rawOptions: unknown): Writable {
-  const options = optionsOf(rawOptions);
-  const fd = options.fd ?? surface.openSync(simPath, options.flags ?? 'w');
-  let position = options.start ?? null;
+/** The stream's descriptor (given, or opened with the stream's flags) and its close-once, if owned. */
+function descriptorOf(surface: SyncSurface, simPath: string, options: StreamOptions, defaultFlags: string) {
+  const fd = options.fd ?? surface.openSync(simPath, options.flags ?? defaultFlags);
   let open = true;
   const closeFd = () => {
     if (!open || options.autoClose === false) return;
     open = false;
     surface.closeSync(fd);
   };
+  return { fd, closeFd };
+}
+
+const optionsOf = (options: unknown): StreamOptions => (typeof options === 'string' ? { encoding: options as BufferEncoding } : ((options ?? {}) as StreamOptions));
+
+export function createWriteStream(surface: SyncSurface, simPath: string, shownPath: string, rawOptions: unknown): Writable {
+  const options = optionsOf(rawOptions);
+  const { fd, closeFd } = descriptorOf(surface, simPath, options, 'w');
+  let position = options.start ?? null;
   const stream = new Writable({
     ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}),
     write(chunk: Buffer, _encoding, callback) {
@@ -73,15 +79,9 @@ export function createWriteStream(surface: SyncSurface, simPath: string, shownPa
 
 export function createReadStream(surface: SyncSurface, simPath: string, shownPath: string, rawOptions: unknown): Readable {
   const options = optionsOf(rawOptions);
-  const fd = options.fd ?? surface.openSync(simPath, options.flags ?? 'r');
+  const { fd, closeFd } = descriptorOf(surface, simPath, options, 'r');
   let position = options.start ?? 0;
   const end = options.end ?? Number.POSITIVE_INFINITY;
-  let open = true;
-  const closeFd = () => {
-    if (!open || options.autoClose === false) return;
-    open = false;
-    surface.closeSync(fd);
-  };
   const stream = new Readable({
     ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}),
     ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
