@@ -21,6 +21,7 @@ import type { FileSystem } from '../src/ports/fileSystem.ts';
 import { runChaosPlan } from '../harness/chaos/runChaosPlan.ts';
 import type { ChaosPlan } from '../harness/chaos/chaosPlan.ts';
 import { checkErrorContract } from '../harness/invariants/i7ErrorContract.ts';
+import { checkRetryPolicy } from '../harness/invariants/i7RetryPolicy.ts';
 import { PermanentError, TransientError } from '../src/errors.ts';
 
 const config = simConfig();
@@ -183,6 +184,20 @@ describe('I7 error contract', () => {
     const events = [event(1, 'job.retry_scheduled', 100, { nextAttemptAt: 5_000, error: { kind: 'transient' } }), event(2, 'job.started', 4_000, {})];
     expect(checkErrorContract(events, [], { clockStepped: false })).toEqual([expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/backoff not honoured/) })]);
     expect(checkErrorContract(events, [], { clockStepped: true })).toEqual([]);
+  });
+
+  it('judges a Retry-After as a duration across a backward wall step, and still catches a short one', () => {
+    const policy = { maxAttempts: 3, backoffBaseMs: 4_000, backoffCapMs: 60_000 };
+    const ledger = [{ jobId: 'j1', stage: 'export', kind: 'rate-limited', errorKind: 'transient', retryAfterMs: 1_000, afterEventIndex: 0, pid: 1, atMs: 10_000, atMonotonicMs: 10_000 }] as never;
+    // The answer came at wall 10 000; the clock then stepped back 1 628 ms before the runtime read it.
+    const wallSteps = [{ atMs: 10_001, eventsBefore: 0, deltaMs: -1_628 }];
+    const scheduled = (nextAttemptAt: number, delayMs: number) => [{ seq: 1, pid: 1, timeMs: 8_380, event: 'job.retry_scheduled', fields: { jobId: 'j1', stage: 'export', attempts: 1, nextAttemptAt, delayMs } }] as never;
+    // Waits 2 000 ms of real time from a wall reading of 8 375: later than the answer plus 1 000 ms.
+    expect(checkRetryPolicy(scheduled(10_375, 2_000), ledger, policy, { clockStepped: true, wallSteps })).toEqual([]);
+    // Without the step the same numbers are 625 ms short: the wall frame matters.
+    expect(checkRetryPolicy(scheduled(10_375, 2_000), ledger, policy, { clockStepped: true, wallSteps: [] })).toEqual([expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/sooner than the upstream's Retry-After/) })]);
+    // A retry 500 ms after the decision is too soon whatever the step did.
+    expect(checkRetryPolicy(scheduled(8_875, 500), ledger, policy, { clockStepped: true, wallSteps })).toEqual([expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/sooner than the upstream's Retry-After/) })]);
   });
 });
 

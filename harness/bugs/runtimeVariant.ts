@@ -3,6 +3,7 @@
 // and swapped runtime functions (src/variants.ts). The empty variant is the real runtime.
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
+import type { Clock } from '../../src/ports/clock.ts';
 import type { RuntimeVariants } from '../../src/variants.ts';
 import type { SpawnOptions } from '../world/world.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
@@ -12,6 +13,8 @@ export interface RuntimeVariant {
   /** Stage code that wraps the handlers (where a misclassifying catch-and-rethrow would live). */
   readonly wrapHandlers?: (handlers: StageHandlers) => StageHandlers;
   readonly variants?: RuntimeVariants;
+  /** A view of the process's clock (code that reads the wrong clock). */
+  readonly wrapClock?: (clock: Clock) => Clock;
 }
 
 /** Spawn options for a runtime process under `variant`, with the process's own faults and handlers. */
@@ -21,5 +24,6 @@ export function spawnWith(variant: RuntimeVariant, extra: { decorate?: SpawnOpti
     decorate: [...(variant.decorate ?? []), ...(extra.decorate ?? [])],
     handlers: variant.wrapHandlers?.(handlers) ?? handlers,
     ...(variant.variants !== undefined ? { variants: variant.variants } : {}),
+    ...(variant.wrapClock !== undefined ? { wrapClock: variant.wrapClock } : {}),
   };
 }

@@ -93,6 +93,13 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     variant: { variants: { isStale: (nowMs, lastSeenAtMs, staleAfterMs) => Math.abs(nowMs - lastSeenAtMs) > staleAfterMs } },
   },
   {
+    id: 'pass-deadline-on-wall-clock',
+    title: 'the pass deadline measured on the wall clock: a forward NTP step ends a pass that has barely begun',
+    seenIn: 'Date.now() used for elapsed time; deadlines that survive a clock step in the wrong direction',
+    expect: ['I8'],
+    variant: { wrapClock: (clock) => ({ ...clock, monotonicMs: () => clock.nowMs() }) },
+  },
+  {
     id: 'release-unlinks-first',
     title: 'release unlinks the lock file before retiring its work directory (may unlink a newer owner\'s lock)',
     seenIn: 'the classic "rm lockfile" release; proper-lockfile\'s unlock after a compromised lock',

@@ -101,7 +101,7 @@ function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, vari
       const decorate = [...spec.faults.map((fault) => buildFault(fault, world, quota)), run.witness.decorator(pid)];
       const onInject = (injection: UpstreamInjection) => {
         run.witness.mark(pid());
-        run.ledger.push({ ...injection, afterEventIndex: world.events.length, pid: pid(), atMs: world.wallNowMs() });
+        run.ledger.push({ ...injection, afterEventIndex: world.events.length, pid: pid(), atMs: world.wallNowMs(), atMonotonicMs: world.fake.now });
       };
       // Transcription goes through the real HTTP adapter to a simulated service; draft and export
       // faults are thrown by the stage (no adapter exists for them).
@@ -201,10 +201,10 @@ export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, s
   violations.push(...checkErrorContract(recovered.events, [], { clockStepped: false }), ...checkRetryPolicy(recovered.events, [], config, { clockStepped: false }));
   violations.push(...monitor.violations);
   const clockStepped = plan.clockSteps.length > 0;
-  violations.push(...checkErrorContract(world.events, run.ledger, { clockStepped }), ...checkRetryPolicy(world.events, run.ledger, config, { clockStepped, diskChangedAt: run.powerLossAt }));
+  violations.push(...checkErrorContract(world.events, run.ledger, { clockStepped }), ...checkRetryPolicy(world.events, run.ledger, config, { clockStepped, diskChangedAt: run.powerLossAt, wallSteps: world.wallSteps }));
   const disturbed = (pid: number) => run.witness.has(pid);
-  const operations = run.operations.map(({ spec, process }) => ({ name: spec.name, pid: process.pid, task: taskName(spec.task), ended: process.status === 'killed' ? 'killed' as const : process.status === 'exited' ? 'exited' as const : 'hung' as const, error: process.error, result: process.result }));
-  violations.push(...checkOperationResults(operations, disturbed), ...checkJobErrors(world.events, golden, disturbed), ...checkJobErrors(recovered.events, golden, () => false));
+  const operations = run.operations.map(({ spec, process }) => ({ name: spec.name, pid: process.pid, task: taskName(spec.task), ended: process.status === 'killed' ? 'killed' as const : process.status === 'exited' ? 'exited' as const : 'hung' as const, error: process.error, result: process.result, ...(process.exitedAtMs === undefined ? {} : { lifeMs: process.exitedAtMs - process.spawnedAtMs }) }));
+  violations.push(...checkOperationResults(operations, disturbed, config.passDeadlineMs), ...checkJobErrors(world.events, golden, disturbed), ...checkJobErrors(recovered.events, golden, () => false));
   const checks = (plan.powerLoss === undefined ? 0 : 2) + 10 + monitor.commitsChecked;
   const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;
   return { violations, traceHash: world.trace.hash(), trace, crashes: run.crashes, invariantChecks: checks, ops: world.seq + recovered.seq };

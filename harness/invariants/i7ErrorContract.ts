@@ -16,6 +16,8 @@ export interface LedgerEntry extends UpstreamInjection {
   readonly pid: number;
   /** Wall time of the fault (a Retry-After counts from the answer that carried it). */
   readonly atMs?: number;
+  /** Monotonic time of the fault: wall steps after it shift the wall reading of the decision. */
+  readonly atMonotonicMs?: number;
 }
 
 const OUTCOMES = new Set(['job.failed', 'job.retry_scheduled', 'job.aborted', 'job.complete']);

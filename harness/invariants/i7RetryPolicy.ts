@@ -10,7 +10,7 @@
 //   no earlier stage is produced again while its output is valid (nothing here corrupts outputs).
 import type { RuntimeConfig } from '../../src/config.ts';
 import { STAGES } from '../../src/jobState.ts';
-import type { LoggedEvent } from '../world/world.ts';
+import type { LoggedEvent, WallStep } from '../world/world.ts';
 import type { LedgerEntry } from './i7ErrorContract.ts';
 import type { Violation } from './violation.ts';
 
@@ -21,6 +21,8 @@ export interface PolicyCheckOptions {
   readonly clockStepped: boolean;
   /** The disk changed under the runtime (a power loss, a scenario's corruption) before these events. */
   readonly diskChangedAt?: readonly number[];
+  /** The world's wall-clock steps: a Retry-After is a duration, judged across them. */
+  readonly wallSteps?: readonly WallStep[];
 }
 
 export function checkRetryPolicy(events: readonly LoggedEvent[], ledger: readonly LedgerEntry[], config: Policy, options: PolicyCheckOptions): Violation[] {
@@ -37,7 +39,7 @@ export function checkRetryPolicy(events: readonly LoggedEvent[], ledger: readonl
       const attempt = Number(e.fields.attempt);
       if (attempt > config.maxAttempts) out.push({ invariant: 'I7', message: `job ${jobId} started attempt ${attempt}, past maxAttempts ${config.maxAttempts}` });
     } else if (e.event === 'job.retry_scheduled' && e.fields.durable !== false) {
-      out.push(...checkScheduled(e, jobId, startedAtMs.get(key), retryAfterFor(ledger, e, index), config));
+      out.push(...checkScheduled(e, jobId, startedAtMs.get(key), retryAfterFor(ledger, e, index, options.wallSteps ?? []), config));
       resumeAt.set(jobId, STAGES.indexOf(e.fields.stage as never));
     } else if (e.event === 'job.requeued') {
       resumeAt.set(jobId, STAGES.indexOf(e.fields.stage as never));
@@ -56,14 +58,42 @@ export function checkRetryPolicy(events: readonly LoggedEvent[], ledger: readonl
   return out;
 }
 
-/** The last fault this process received for this job before the decision, if it asked to wait. */
-function retryAfterFor(ledger: readonly LedgerEntry[], e: LoggedEvent, index: number): { retryAfterMs: number; atMs: number | undefined } | undefined {
+/**
+ * The last fault this process received for this job before the decision, if it asked to wait. Its
+ * `atMs` is moved into the wall frame of the decision: a step between the answer and the decision
+ * moves the wall reading the runtime counts from, not the real time waited. The decision read its
+ * clock somewhere in that window, so the lowest offset reached there is the one that cannot alarm.
+ */
+function retryAfterFor(ledger: readonly LedgerEntry[], e: LoggedEvent, index: number, wallSteps: readonly WallStep[]): Asked | undefined {
   const faults = ledger.filter((f) => f.pid === e.pid && f.jobId === e.fields.jobId && f.afterEventIndex <= index);
   const last = faults.at(-1);
-  return last?.retryAfterMs === undefined ? undefined : { retryAfterMs: last.retryAfterMs, atMs: last.atMs };
+  if (last?.retryAfterMs === undefined) return undefined;
+  if (last.atMs === undefined) return { retryAfterMs: last.retryAfterMs, atMs: undefined };
+  return { retryAfterMs: last.retryAfterMs, atMs: last.atMs + lowestShiftMs(wallSteps, last.atMonotonicMs, index) };
 }
 
-function checkScheduled(e: LoggedEvent, jobId: string, startedAtMs: number | undefined, asked: { retryAfterMs: number; atMs: number | undefined } | undefined, config: Policy): Violation[] {
+/**
+ * The lowest sum of wall steps reached from monotonic time `fromMs` until event `eventIndex` was
+ * logged (at most 0).
+ */
+export function lowestShiftMs(wallSteps: readonly WallStep[], fromMs: number | undefined, eventIndex: number): number {
+  if (fromMs === undefined) return 0;
+  let shiftMs = 0;
+  let lowestMs = 0;
+  for (const step of wallSteps) {
+    if (step.atMs < fromMs || step.eventsBefore > eventIndex) continue;
+    shiftMs += step.deltaMs;
+    lowestMs = Math.min(lowestMs, shiftMs);
+  }
+  return lowestMs;
+}
+
+interface Asked {
+  readonly retryAfterMs: number;
+  readonly atMs: number | undefined;
+}
+
+function checkScheduled(e: LoggedEvent, jobId: string, startedAtMs: number | undefined, asked: Asked | undefined, config: Policy): Violation[] {
   const out: Violation[] = [];
   const attempts = Number(e.fields.attempts);
   const delayMs = Number(e.fields.delayMs);

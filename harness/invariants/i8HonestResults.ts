@@ -7,7 +7,9 @@
 // (an errno, a full disk, fsync EIO, an upstream fault, a pause or a slow call), or, for a job, its
 // input failing in the fault-free run or its attempts used up by crashes. A command's refusal that
 // the user asked for (retrying a job that is not failed, a session that is busy) is an answer. An
-// operation still waiting when the world has nothing left to run hung: that is never a result.
+// operation still waiting when the world has nothing left to run hung: that is never a result. A pass
+// that says it stopped at its deadline must have lived that long on the monotonic clock: a wall-clock
+// step is not time spent, so a deadline read from the wall would stop a pass early (or never).
 import type { LoggedEvent } from '../world/world.ts';
 import type { Golden } from '../oracle/golden.ts';
 import type { Violation } from './violation.ts';
@@ -25,6 +27,8 @@ export interface OperationRecord {
   readonly ended: 'exited' | 'killed' | 'hung';
   readonly error: unknown;
   readonly result: unknown;
+  /** Monotonic time from its start to its exit, when it exited. */
+  readonly lifeMs?: number;
 }
 
 function nameOf(error: unknown): string {
@@ -36,7 +40,7 @@ function describe(error: unknown): string {
 }
 
 /** Checks what each operation returned or threw. `disturbed` says whether a fault reached a process. */
-export function checkOperationResults(operations: readonly OperationRecord[], disturbed: (pid: number) => boolean): Violation[] {
+export function checkOperationResults(operations: readonly OperationRecord[], disturbed: (pid: number) => boolean, passDeadlineMs = Infinity): Violation[] {
   const out: Violation[] = [];
   for (const op of operations) {
     if (op.ended === 'killed') continue;
@@ -52,16 +56,19 @@ export function checkOperationResults(operations: readonly OperationRecord[], di
     }
     const report = passReport(op.result);
     if (report === undefined) continue;
+    if (report.deadlineReached && op.lifeMs !== undefined && op.lifeMs < passDeadlineMs) {
+      out.push({ invariant: 'I8', message: `${who} stopped at its deadline after ${op.lifeMs} ms of monotonic time, short of passDeadlineMs ${passDeadlineMs}` });
+    }
     const complaints = [...(report.errors > 0 ? [`${report.errors} job error(s)`] : []), ...report.unreadable.map((u) => `job ${u.jobId} unreadable (${u.error})`)];
     if (complaints.length > 0 && !disturbed(op.pid)) out.push({ invariant: 'I8', message: `${who} reported ${complaints.join(', ')} with no injected fault to explain it` });
   }
   return out;
 }
 
-function passReport(result: unknown): { errors: number; unreadable: { jobId: string; error: string }[] } | undefined {
+function passReport(result: unknown): { errors: number; unreadable: { jobId: string; error: string }[]; deadlineReached: boolean } | undefined {
   if (typeof result !== 'object' || result === null || !('outcomes' in result) || !('unreadable' in result)) return undefined;
-  const summary = result as { outcomes: { error?: number }; unreadable: { jobId: string; error: string }[] };
-  return { errors: summary.outcomes.error ?? 0, unreadable: summary.unreadable };
+  const summary = result as { outcomes: { error?: number }; unreadable: { jobId: string; error: string }[]; deadlineReached?: boolean };
+  return { errors: summary.outcomes.error ?? 0, unreadable: summary.unreadable, deadlineReached: summary.deadlineReached === true };
 }
 
 /** Checks every job failure and scheduled retry in `events` (one world's: pids are per world). */

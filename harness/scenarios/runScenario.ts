@@ -153,7 +153,7 @@ async function runOnce(
       const result = await runTask(io, spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency }, spec.task);
       if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) lastPurge = result as PurgeReport;
       return result;
-    }, spawnWith(variant, { decorate, handlers: scenarioHandlers(spec, world, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length, pid: self.pid!, atMs: world.wallNowMs() })) }));
+    }, spawnWith(variant, { decorate, handlers: scenarioHandlers(spec, world, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length, pid: self.pid!, atMs: world.wallNowMs(), atMonotonicMs: world.fake.now })) }));
     processes.set(spec.name, process);
     self.pid = process.pid;
     if (spec.killAt !== undefined) rules.push({ pid: process.pid, rule: new CallPointRule(spec.killAt, 'kill') });
@@ -214,6 +214,6 @@ async function runOnce(
   violations.push(...monitor.violations);
   violations.push(...checkNoProgrammingErrors(world.events, [...processes].map(([name, process]) => ({ name, task: 'scenario process', error: process.error }))));
   const clockStepped = scenario.steps.some((s) => 'stepWallClockMs' in s);
-  violations.push(...checkErrorContract(world.events, ledger, { clockStepped }), ...checkRetryPolicy(world.events, ledger, config, { clockStepped, diskChangedAt }));
+  violations.push(...checkErrorContract(world.events, ledger, { clockStepped }), ...checkRetryPolicy(world.events, ledger, config, { clockStepped, diskChangedAt, wallSteps: world.wallSteps }));
   return { violations, traceHash: world.trace.hash(), trace: world.trace.render(), ops: world.seq, calls };
 }

@@ -36,6 +36,13 @@ export interface LoggedEvent {
   readonly fields: LogFields;
 }
 
+/** A step of the wall clock (NTP, VM resume) at monotonic time `atMs`, after `eventsBefore` events. */
+export interface WallStep {
+  readonly atMs: number;
+  readonly eventsBefore: number;
+  readonly deltaMs: number;
+}
+
 interface PendingCall {
   readonly op: OpDesc;
   readonly resolve: (decision: GateDecision) => void;
@@ -51,6 +58,9 @@ export class SimProcess<T = unknown> {
   error: unknown;
   /** Scheduled calls of this process so far. */
   opCount = 0;
+  /** Monotonic times of its start and of its exit (a pass's deadline is measured between them). */
+  spawnedAtMs = 0;
+  exitedAtMs: number | undefined;
   io!: Io;
   done!: Promise<void>;
   /** This process's own gated FileSystem, before any fault decorator (foreign kernels use its extras). */
@@ -73,6 +83,8 @@ export interface SpawnOptions {
   readonly decorate?: readonly ((fs: FileSystem, process: SimProcess) => FileSystem)[];
   /** Broken runtime functions (the bug zoo); see src/variants.ts. */
   readonly variants?: RuntimeVariants;
+  /** A view of this process's clock (a bug zoo entry that reads the wrong clock). */
+  readonly wrapClock?: (clock: Clock) => Clock;
 }
 
 export interface WorldOptions {
@@ -101,6 +113,8 @@ export class World {
   readonly processes: SimProcess[] = [];
   readonly random: SeededRandom;
   wallOffsetMs = 0;
+  /** Every wall-clock step, at the monotonic time it happened (durations are judged across them). */
+  readonly wallSteps: WallStep[] = [];
   seq = 0;
   interceptor: Interceptor | undefined;
   /** Called for every logged event, as it is logged (scenarios start processes on events). */
@@ -135,6 +149,7 @@ export class World {
   /** Steps the wall clock (NTP step, VM resume); monotonic time is unaffected. */
   stepWallClock(deltaMs: number): void {
     this.wallOffsetMs += deltaMs;
+    this.wallSteps.push({ atMs: this.fake.now, eventsBefore: this.events.length, deltaMs });
     this.trace.add(`t=${this.fake.now} world wall-clock step ${deltaMs >= 0 ? '+' : ''}${deltaMs}ms`);
   }
 
@@ -150,12 +165,13 @@ export class World {
 
   spawn<T>(name: string, main: (io: Io) => Promise<T>, options: SpawnOptions = {}): SimProcess<T> {
     const process = new SimProcess<T>(this.nextPid++, name);
+    process.spawnedAtMs = this.fake.now;
     process.simFs = new SimProcessFs(this, process);
     let fs: FileSystem = process.simFs;
     for (const decorate of options.decorate ?? []) fs = decorate(fs, process);
     process.io = {
       fs,
-      clock: this.clockFor(process),
+      clock: options.wrapClock?.(this.clockFor(process)) ?? this.clockFor(process),
       random: this.random.fork(),
       processes: { pid: process.pid, host: SIM_HOST, isAlive: (pid) => this.isAlive(pid) },
       log: { emit: (event, fields = {}) => this.logEvent(process, event, fields) },
@@ -174,6 +190,7 @@ export class World {
   private exit<T>(process: SimProcess<T>, result: T | undefined, error: unknown): void {
     if (!process.alive) return;
     process.status = 'exited';
+    process.exitedAtMs = this.fake.now;
     process.result = result;
     process.error = error;
     this.dropTimers(process);
