@@ -12,7 +12,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exploreForeign, loadWorkload, type ForeignWorkload } from './foreign/exploreForeign.ts';
-import { campaignForeign } from './foreign/campaignForeign.ts';
+import { campaignForeign, runForeignPlan } from './foreign/campaignForeign.ts';
+import { foreignFailureFileSchema, type ForeignFailureFile } from './foreign/foreignFailureFile.ts';
 import { createHash } from 'node:crypto';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { EXTRA_SCENARIOS } from '../scenarios/extra/index.ts';
@@ -221,7 +222,9 @@ async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<numbe
   if (args.file !== undefined) {
     let parsed: FailureFile;
     try {
-      parsed = failureFileSchema.parse(JSON.parse(await readFile(args.file, 'utf8')));
+      const json = JSON.parse(await readFile(args.file, 'utf8')) as unknown;
+      if ((json as { kind?: unknown } | null)?.kind === 'foreign-failure') return await replayForeign(foreignFailureFileSchema.parse(json), args, streams);
+      parsed = failureFileSchema.parse(json);
     } catch (error) {
       streams.stderr(`chaos: ${args.file} is not a failure file: ${(error as Error).message.split('\n')[0]}\n`);
       return 2;
@@ -242,6 +245,14 @@ async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<numbe
     streams.stdout(`${trace}\n\n${violations.length === 0 ? 'no violation' : violations.map((v) => `[${v.invariant}] ${v.message}`).join('\n')}\ntrace hash: ${traceHash}\n`);
   }
   return violations.length === 0 ? 0 : 1;
+}
+
+/** Runs a foreign failure file's plan again and prints its trace and what the checks say now. */
+async function replayForeign(file: ForeignFailureFile, args: HarnessArgs, streams: HarnessStreams): Promise<number> {
+  const { messages, trace } = await runForeignPlan(file.module, file.plan, 1);
+  if (args.json) streams.stdout(`${JSON.stringify({ ok: messages.length === 0, module: file.module, plan: file.plan, messages, trace })}\n`);
+  else streams.stdout(`${trace}\n\n${messages.length === 0 ? 'no violation' : messages.map((m) => `[check] ${m}`).join('\n')}\n`);
+  return messages.length === 0 ? 0 : 1;
 }
 
 /** `foreign <module>`: explore and campaign a ForeignWorkload; same report shapes, pictures and exit codes. */
@@ -274,8 +285,11 @@ async function runForeign(args: HarnessArgs, streams: HarnessStreams): Promise<n
   report.runs += campaign.runs;
   if (campaign.failure !== undefined) {
     const f = campaign.failure;
-    for (const message of f.messages) report.violations.push({ invariant: 'check', message, where: `chaos:seed=${f.seed} path=${f.path}` });
+    // The shrunk plan (faults, crash point and model, interleaving, pauses, clock steps) in text.
+    for (const message of f.messages) report.violations.push({ invariant: 'check', message, where: `chaos:seed=${f.seed} path=${f.path} plan=${JSON.stringify(f.plan)}` });
     report.replay.push(f.replay);
+    const file = foreignFailureFileSchema.parse({ version: 1, kind: 'foreign-failure', module: args.file!, seed: f.seed, path: f.path, plan: f.plan, messages: f.messages, replay: f.replay });
+    report.failureFiles.push(await writeOut(args.out, 'failures', `foreign-seed${f.seed}.json`, `${JSON.stringify(file, null, 2)}\n`));
     report.traceFiles.push(await writeOut(args.out, 'traces', `foreign-chaos-seed${f.seed}.html`, renderTraceHtml({ title: `${workload.name}: ${JSON.stringify(f.plan)}`, trace: f.trace, violations: f.messages.map((message) => ({ invariant: 'check', message })) })));
   }
   report.ok = report.violations.length === 0;

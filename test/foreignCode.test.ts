@@ -103,13 +103,13 @@ describe('two processes: lock libraries can be judged', () => {
 
 describe('foreign code under a randomized campaign', () => {
   it('with short writes, write-file-atomic@7.0.1 renames a torn file into place (a single write call, its count ignored)', async () => {
-    const { messages, trace } = await runForeignPlan('examples/writeFileAtomicWorkload.ts', { faults: [{ shortWritesMaxBytes: 1 }], crashAt: 10, model: 'process-kill' });
+    const { messages, trace } = await runForeignPlan('examples/writeFileAtomicWorkload.ts', { faults: [{ shortWritesMaxBytes: 1 }], crashAt: 10, model: 'process-kill', schedule: {} });
     expect(messages).toEqual(['torn config: "{"']);
     expect(trace).toMatch(/write \/db\/config\.json\.\d+ 1B@0 = 1\n[^]*rename \/db\/config\.json\.\d+ -> \/db\/config\.json = ok/);
   });
 
   it('a plan replays exactly, and the reference survives a campaign of faults and crashes', async () => {
-    const plan = { faults: [{ shortWritesMaxBytes: 1 }], crashAt: 10, model: 'process-kill' as const };
+    const plan = { faults: [{ shortWritesMaxBytes: 1 }], crashAt: 10, model: 'process-kill' as const, schedule: {} };
     const first = await runForeignPlan('examples/writeFileAtomicWorkload.ts', plan);
     expect(await runForeignPlan('examples/writeFileAtomicWorkload.ts', plan)).toEqual(first);
     const reference = await campaignForeign('examples/referenceWorkload.ts', { runs: 15, seed: 3 });

@@ -8,12 +8,14 @@ import { SeededRandom } from '../seededRandom.ts';
 import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
 import type { FaultSpec } from '../scenarios/scenarioTypes.ts';
-import { crashView, modelOf, recordForeign, type ForeignModel } from './exploreForeign.ts';
+import { crashView, modelOf, recordForeign, type ForeignModel, type ForeignSchedule } from './exploreForeign.ts';
 
 export interface ForeignPlan {
   readonly faults: FaultSpec[];
   readonly crashAt: number;
   readonly model: ForeignModel;
+  /** Interleaving, pauses and clock steps (shrunk with the rest). */
+  readonly schedule: ForeignSchedule;
 }
 
 export interface ForeignCampaignFailure {
@@ -36,13 +38,23 @@ const faultArb: fc.Arbitrary<FaultSpec> = fc.oneof(
   fc.integer({ min: 1, max: 8 }).map((shortWritesMaxBytes) => ({ shortWritesMaxBytes })),
 );
 
+// Pauses long enough to outlive a lease (lock libraries count staleness in seconds to minutes), and
+// wall steps either way; choices pick the next process at each gated call (shrinking toward 0, the
+// first ready process).
+const scheduleArb: fc.Arbitrary<ForeignSchedule> = fc.record({
+  choices: fc.array(fc.nat({ max: 7 }), { maxLength: 64 }),
+  pauses: fc.array(fc.record({ processIndex: fc.nat({ max: 7 }), afterCalls: fc.integer({ min: 1, max: 40 }), durationMs: fc.constantFrom(50, 2_000, 15_000, 120_000) }), { maxLength: 2 }),
+  clockSteps: fc.array(fc.record({ atMs: fc.nat({ max: 300 }), deltaMs: fc.integer({ min: -30 * 60_000, max: 30 * 60_000 }) }), { maxLength: 1 }),
+});
+
 export function foreignPlanArb(models: readonly ForeignModel[]): fc.Arbitrary<ForeignPlan> {
-  return fc.record({ faults: fc.array(faultArb, { maxLength: 2 }), crashAt: fc.nat({ max: 200 }), model: fc.constantFrom(...models) });
+  return fc.record({ faults: fc.array(faultArb, { maxLength: 2 }), crashAt: fc.nat({ max: 200 }), model: fc.constantFrom(...models), schedule: scheduleArb });
 }
 
 export async function runForeignPlan(modulePath: string, plan: ForeignPlan, seed = 1): Promise<{ messages: string[]; trace: string }> {
   const recording = await recordForeign(modulePath, {
     seed,
+    schedule: plan.schedule,
     decorate: (world) => {
       const quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
       return plan.faults.map((fault) => buildFault(fault, world, quota));
@@ -57,6 +69,8 @@ export async function runForeignPlan(modulePath: string, plan: ForeignPlan, seed
     ...(plan.faults.length === 0 ? recording.thrown.map((failure) => `the run threw without an injected fault: ${failure}`) : []),
     ...recording.workload.check(crashView(crashed), recording.ackedAt[k]!, recording.events.slice(0, recording.eventsAt[k])),
   ];
+  // A run that failed by itself is shown whole; a crash state is shown up to its crash point.
+  if (recording.workloadError !== undefined) return { messages, trace: [...recording.traceLines, '>>> the run failed (above: every call, pause and exit)'].join('\n') };
   return { messages, trace: [...recording.opLines.slice(0, k), `>>> ${plan.model} crash here (before call ${k})`].join('\n') };
 }
 

@@ -5,7 +5,8 @@
 // done, so a check can demand that it survive (acknowledged means durable).
 import { pathToFileURL } from 'node:url';
 import { resolve as resolvePath } from 'node:path';
-import { World, type SpawnOptions } from '../world/world.ts';
+import { World, type SimProcess, type SpawnOptions } from '../world/world.ts';
+import { listedChoices, seededChoices } from '../world/choiceSource.ts';
 import { SimFsCore } from '../simFs/simFsCore.ts';
 import { cloneCoreExact } from '../simFs/cloneCore.ts';
 import { crashState, type CrashModel } from '../simFs/crashStates.ts';
@@ -17,8 +18,22 @@ export type { CrashView, ForeignWorkload } from './foreignWorkload.ts';
 export const MOUNT = '/__simfs__';
 /** Simulated time a foreign run may take before it counts as hung. */
 const MAX_RUN_SIM_MS = 24 * 3600_000;
+/** Calls a foreign run may make before it counts as hung (a livelock: a loop polling forever). */
+export const MAX_RUN_CALLS = 10_000;
 
 export type ForeignModel = 'process-kill' | 'lazyfs' | 'pessimistic' | 'subset';
+
+/**
+ * How the processes of one run are interleaved and disturbed: the scheduler's picks at each gated
+ * call (then the seed's), SIGSTOP pauses of one process after its n-th call, and steps of the wall
+ * clock at a simulated time from the start. The campaign draws these and shrinks them.
+ */
+export interface ForeignSchedule {
+  readonly choices?: readonly number[];
+  /** SIGSTOP a process for `durationMs` once it has made `afterCalls` calls (inside whatever it holds). */
+  readonly pauses?: readonly { readonly processIndex: number; readonly afterCalls: number; readonly durationMs: number }[];
+  readonly clockSteps?: readonly { readonly atMs: number; readonly deltaMs: number }[];
+}
 
 export interface ForeignFinding {
   readonly model: ForeignModel;
@@ -43,6 +58,8 @@ export interface ForeignRecording {
   readonly eventsAt: number[];
   readonly events: readonly ForeignEvent[];
   readonly opLines: string[];
+  /** The whole trace of the run: calls, pauses, clock steps, kills and exits. */
+  readonly traceLines: readonly string[];
   /** The run could not be judged: a hang, a refused call, an uncaught exception, a failed checkRun. */
   readonly harnessFailures: string[];
   /** A process whose run() rejected (with an injected fault, that may be honest behaviour). */
@@ -80,10 +97,12 @@ function seedCore(workload: ForeignWorkload): SimFsCore {
  */
 export async function recordForeign(
   modulePath: string,
-  options: { seed: number; decorate?: (world: World) => SpawnOptions['decorate'] },
+  options: { seed: number; decorate?: (world: World) => SpawnOptions['decorate']; schedule?: ForeignSchedule },
 ): Promise<ForeignRecording> {
   const workload = await loadWorkload(modulePath);
-  const world = new World({ seed: options.seed, core: seedCore(workload) });
+  const schedule = options.schedule ?? {};
+  const choices = schedule.choices === undefined ? undefined : listedChoices(schedule.choices, seededChoices(options.seed));
+  const world = new World({ seed: options.seed, core: seedCore(workload), ...(choices === undefined ? {} : { choices }) });
   const log: ForeignRunLog = { events: [], acked: new Set(), refusals: [], terminations: [] };
   const states: SimFsCore[] = [];
   const ackedAt: Set<string>[] = [];
@@ -93,19 +112,19 @@ export async function recordForeign(
     ackedAt.push(new Set(log.acked));
     eventsAt.push(log.events.length);
   };
-  world.observers.push(() => keep());
+  let calls = 0;
+  world.observers.push(() => {
+    keep();
+    calls += 1;
+    if (calls === MAX_RUN_CALLS) stopAll(world, processes, `hang: no end after ${MAX_RUN_CALLS} calls (a loop that polls forever?)`);
+  });
   const count = workload.processes ?? 1;
   const processes = Array.from({ length: count }, (_, processIndex) => spawnForeignProcess(world, {
     module: resolvePath(modulePath), mount: MOUNT, processIndex, processCount: count, seed: options.seed * 31 + processIndex, log,
     decorate: options.decorate?.(world) ?? [],
   }));
-  world.at(MAX_RUN_SIM_MS, 'foreign run deadline', () => {
-    for (const process of processes) {
-      if (!process.alive) continue;
-      process.error = Object.assign(new Error(`hang: still running after ${MAX_RUN_SIM_MS / 3600_000} h of simulated time`), { name: 'WorkloadHang' });
-      world.kill(process, 'deadline');
-    }
-  });
+  disturb(world, processes, schedule);
+  world.at(MAX_RUN_SIM_MS, 'foreign run deadline', () => stopAll(world, processes, `hang: still running after ${MAX_RUN_SIM_MS / 3600_000} h of simulated time`));
   await world.run();
   await Promise.allSettled(log.terminations);
   keep();
@@ -120,9 +139,29 @@ export async function recordForeign(
   if (harnessFailures.length === 0) harnessFailures.push(...(workload.checkRun?.(log.events, crashView(world.core)) ?? []).map((m) => `checkRun: ${m}`));
   const all = [...harnessFailures, ...thrown];
   return {
-    workload, states, ackedAt, eventsAt, events: log.events, opLines: world.trace.lines.filter((l) => l.startsWith('#')),
+    workload, states, ackedAt, eventsAt, events: log.events, opLines: world.trace.lines.filter((l) => l.startsWith('#')), traceLines: [...world.trace.lines],
     harnessFailures, thrown, workloadError: all.length === 0 ? undefined : all.join('\n'),
   };
+}
+
+function stopAll(world: World, processes: readonly SimProcess[], reason: string): void {
+  for (const process of processes) {
+    if (!process.alive) continue;
+    process.error = Object.assign(new Error(reason), { name: 'WorkloadHang' });
+    world.kill(process, 'deadline');
+  }
+}
+
+function disturb(world: World, processes: readonly SimProcess[], schedule: ForeignSchedule): void {
+  for (const pause of schedule.pauses ?? []) {
+    const target = processes[pause.processIndex % processes.length]!;
+    let calls = 0;
+    world.observers.push((process) => {
+      if (process !== target || ++calls !== pause.afterCalls) return;
+      world.at(0, `pause p${target.pid}`, () => world.pause(target, pause.durationMs));
+    });
+  }
+  for (const step of schedule.clockSteps ?? []) world.at(step.atMs, 'clock step', () => world.stepWallClock(step.deltaMs));
 }
 
 function errorText(error: unknown): string {

@@ -1,7 +1,7 @@
 // The entry of one foreign process (a worker thread). Order matters: the clocks and randomness are
 // made simulated, then node:fs, and only then is the user's module imported, so whatever it copies at
 // load time is already simulated. The workload then runs; at every idle point (no microtask left)
-// the worker pays its owed time to its timers, asks the kernel to sleep to the next timer, and
+// the worker fires its due timers, asks the kernel to sleep to the next timer, and
 // reports a hang if it waits on nothing the simulation can deliver.
 import { workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
@@ -47,7 +47,7 @@ async function runWorkload(): Promise<unknown> {
   for (;;) {
     await new Promise<void>((resolve) => realSetImmediate(resolve));
     if (settled) return failure;
-    kernel.payOwedTime();
+    kernel.fireDueTimers();
     const nextMs = kernel.nextTimerInMs();
     if (nextMs === undefined) {
       await new Promise<void>((resolve) => realSetImmediate(resolve));
@@ -55,8 +55,7 @@ async function runWorkload(): Promise<unknown> {
       return Object.assign(new Error('hang: the workload waits on something outside the simulation (no fs call, no timer pending: a real timer, a socket, a worker, or a promise nobody resolves)'), { name: 'WorkloadHang' });
     }
     if (nextMs > 0) kernel.call({ kind: 'sleep', forMs: nextMs });
-    kernel.payOwedTime();
-    clock.tick(0);
+    kernel.fireDueTimers();
   }
 }
 

@@ -26,6 +26,20 @@ function destroyClosing(closeFd: () => void) {
   };
 }
 
+/**
+ * fs.WriteStream#close / fs.ReadStream#close: `callback` runs once the stream has closed (at once if it
+ * already has); a write stream ends (flushing what is queued), a read stream is destroyed.
+ */
+function closeStream(stream: Readable | Writable, finish: () => void) {
+  return (callback?: (error?: Error | null) => void): void => {
+    if (callback !== undefined) {
+      if (stream.closed) process.nextTick(callback);
+      else stream.once('close', () => callback(stream.errored));
+    }
+    finish();
+  };
+}
+
 /** The stream's descriptor (given, or opened with the stream's flags) and its close-once, if owned. */
 function descriptorOf(surface: SyncSurface, simPath: string, options: StreamOptions, defaultFlags: string) {
   const fd = options.fd ?? surface.openSync(simPath, options.flags ?? defaultFlags);
@@ -69,7 +83,7 @@ export function createWriteStream(surface: SyncSurface, simPath: string, shownPa
     },
     destroy: destroyClosing(closeFd),
   });
-  Object.assign(stream, { fd, path: shownPath, bytesWritten: 0, pending: false });
+  Object.assign(stream, { fd, path: shownPath, bytesWritten: 0, pending: false, close: closeStream(stream, () => stream.end()) });
   process.nextTick(() => {
     stream.emit('open', fd);
     stream.emit('ready');
@@ -99,7 +113,7 @@ export function createReadStream(surface: SyncSurface, simPath: string, shownPat
     },
     destroy: destroyClosing(closeFd),
   });
-  Object.assign(stream, { fd, path: shownPath, bytesRead: 0, pending: false });
+  Object.assign(stream, { fd, path: shownPath, bytesRead: 0, pending: false, close: closeStream(stream, () => stream.destroy()) });
   stream.on('end', () => stream.destroy());
   process.nextTick(() => {
     stream.emit('open', fd);

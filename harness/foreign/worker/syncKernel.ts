@@ -1,8 +1,9 @@
 // The worker's side of the kernel protocol (kernelProtocol.ts): one blocking call per request, and the
 // worker's clocks kept on the world's. `Date` (fake-timers) shows the world's wall clock after every
-// answer; monotonic time spent in calls is owed to the timers and paid at the next idle point, so a
-// timer callback never runs inside a synchronous fs call. `performance.now` and `process.hrtime`
-// show the world's monotonic clock.
+// answer; the timers pending during a call age by the monotonic time it took (a pause, a slow call),
+// and those due fire at the next idle point, so a timer callback never runs inside a synchronous fs
+// call, and a timer set after a long call is not charged for time that passed before it existed.
+// `performance.now` and `process.hrtime` show the world's monotonic clock.
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { KernelAnswer, KernelRequest } from '../kernelProtocol.ts';
 
@@ -12,13 +13,13 @@ export interface WorkerClock {
   setSystemTime(nowMs: number): void;
   tick(durationMs: number): unknown;
   countTimers(): number;
+  /** fake-timers' pending timers by id; each has a `callAt` (setSystemTime shifts it the same way). */
+  readonly timers?: ReadonlyMap<number, object>;
 }
 
 export class SyncKernel {
   private readonly flag: Int32Array;
   private lastMonoMs: number;
-  /** Monotonic time that passed in calls and has not yet been ticked through the timers. */
-  private owedMs = 0;
 
   constructor(
     private readonly port: MessagePort,
@@ -50,19 +51,19 @@ export class SyncKernel {
   }
 
   private follow(answer: KernelAnswer): void {
-    this.owedMs += answer.monoNowMs - this.lastMonoMs;
+    const elapsedMs = answer.monoNowMs - this.lastMonoMs;
     this.lastMonoMs = answer.monoNowMs;
-    // Shifts the timers with the wall clock; payOwedTime takes the shift back for monotonic time.
+    // setSystemTime keeps every timer's remaining delay across the wall clock's move (a step too);
+    // then each pending timer ages by the monotonic time the call took. A uniform shift keeps the
+    // timer heap's order.
     this.clock.setSystemTime(answer.wallNowMs);
+    if (elapsedMs <= 0) return;
+    for (const timer of this.clock.timers?.values() ?? []) (timer as { callAt: number }).callAt -= elapsedMs;
   }
 
-  /** At an idle point: moves the timers on by the monotonic time that passed, firing those due. */
-  payOwedTime(): void {
-    if (this.owedMs === 0) return;
-    const owed = this.owedMs;
-    this.owedMs = 0;
-    this.clock.setSystemTime(this.clock.now - owed);
-    this.clock.tick(owed);
+  /** At an idle point: fires the timers that have come due. */
+  fireDueTimers(): void {
+    this.clock.tick(0);
   }
 
   /** Milliseconds until the first pending timer, or undefined if there is none. */
