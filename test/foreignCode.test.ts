@@ -116,4 +116,18 @@ describe('foreign code under a randomized campaign', () => {
     expect(reference.failure).toBeUndefined();
     expect(reference.runs).toBe(15);
   });
+  it('chooses interleavings: the check-then-create lock fails under the campaign, the O_EXCL lock passes it', async () => {
+    const naive = await campaignForeign(fixture('lockCheckThenCreate'), { runs: 10, seed: 2 });
+    expect(naive.failure?.messages.join('\n')).toMatch(/entered at \d+ while process \d was inside/);
+    const correct = await campaignForeign(fixture('lockExclusiveCreate'), { runs: 10, seed: 2 });
+    expect(correct.failure).toBeUndefined();
+  });
+
+  it('pauses a process after its n-th call; a timer it sets afterwards still waits its whole delay', async () => {
+    const schedule = { pauses: [{ processIndex: 0, afterCalls: 1, durationMs: 2_000 }] };
+    const recording = await recordForeign(fixture('timerAfterPause'), { seed: 1, schedule });
+    expect(recording.traceLines.join('\n')).toMatch(/paused for 2000ms[^]*write \/db\/b/);
+    expect(recording.workloadError).toBeUndefined();
+    expect(recording.events.find((e) => e.name === 'slept')?.data).toEqual({ forMs: 100 });
+  });
 });

@@ -106,6 +106,18 @@ describe('npm run chaos -- foreign <module>', () => {
     expect(report.traceFiles.some((f: string) => f.endsWith('.html'))).toBe(true);
   });
 
+  it('writes a failure file for a campaign failure, and chaos replay <file> runs its plan again', async () => {
+    const out = join(tmpdir(), `foreign-replay-${process.pid}`);
+    const { code, stdout } = await run(['foreign', join(REPO_ROOT, 'test/fixtures/foreign/lockCheckThenCreate.ts'), '--runs', '5', '--seed', '2', '--json', '--out', out]);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    const file = report.failureFiles.find((f: string) => /foreign-seed2\.json$/.test(f));
+    expect(report.violations).toContainEqual(expect.objectContaining({ where: expect.stringMatching(/^chaos:seed=2 path=\S+ plan=\{"faults"/) }));
+    const replayed = await run(['replay', file]);
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toMatch(/\[check\] the run failed: checkRun: process \d entered at \d+ while process \d was inside/);
+  });
+
   it('passes the reference (exit 0) and refuses a module that is not a workload (exit 2)', async () => {
     expect((await run(['foreign', join(REPO_ROOT, 'examples/referenceWorkload.ts'), '--runs', '50', '--json'])).code).toBe(0);
     const bad = await run(['foreign', join(REPO_ROOT, 'scenarios/steps.ts')]);
