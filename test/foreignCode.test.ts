@@ -129,5 +129,9 @@ describe('foreign code under a randomized campaign', () => {
     expect(recording.traceLines.join('\n')).toMatch(/paused for 2000ms[^]*write \/db\/b/);
     expect(recording.workloadError).toBeUndefined();
     expect(recording.events.find((e) => e.name === 'slept')?.data).toEqual({ forMs: 100 });
+    // A timer already pending when the pause began is due when the call returns, and fires then.
+    const during = await recordForeign(fixture('timerDuringPause'), { seed: 1, schedule });
+    expect(during.workloadError).toBeUndefined();
+    expect((during.events.find((e) => e.name === 'fired')?.data as { afterMs: number }).afterMs).toBeGreaterThanOrEqual(2_000);
   });
 });

@@ -112,6 +112,9 @@ export function installSimulatedFs(context: ShimContext): void {
     return toSim(path) ?? refuse(call, `${pathText(path) ?? String(path)} is outside the simulated mount ${mount}`);
   }
   refuseTheRest(originals, patched, context, toSim, refuse);
+  // fs.realpath.native and fs.realpathSync.native (libuv's realpath) resolve like the JS ones here.
+  Object.assign(patched.get('realpath')!, { native: patched.get('realpath') });
+  Object.assign(patched.get('realpathSync')!, { native: patched.get('realpathSync') });
   for (const [name, fn] of patched) (fs as unknown as Record<string, unknown>)[name] = fn;
   installPromises(patched, surface);
   syncBuiltinESMExports();

@@ -54,11 +54,15 @@ export class SyncKernel {
     const elapsedMs = answer.monoNowMs - this.lastMonoMs;
     this.lastMonoMs = answer.monoNowMs;
     // setSystemTime keeps every timer's remaining delay across the wall clock's move (a step too);
-    // then each pending timer ages by the monotonic time the call took. A uniform shift keeps the
-    // timer heap's order.
+    // then each pending timer ages by the monotonic time the call took, down to now at the least
+    // (fake-timers fires only timers due in [now, now + ms]; a timer due in the past would never run).
     this.clock.setSystemTime(answer.wallNowMs);
     if (elapsedMs <= 0) return;
-    for (const timer of this.clock.timers?.values() ?? []) (timer as { callAt: number }).callAt -= elapsedMs;
+    const nowMs = this.clock.now;
+    for (const timer of this.clock.timers?.values() ?? []) {
+      const pending = timer as { callAt: number };
+      pending.callAt = Math.max(nowMs, pending.callAt - elapsedMs);
+    }
   }
 
   /** At an idle point: fires the timers that have come due. */
