@@ -35,6 +35,7 @@ import { renderHuman } from './report/renderHuman.ts';
 import { renderJunit } from './report/renderJunit.ts';
 import { renderTraceHtml } from './report/renderTraceHtml.ts';
 import { Progress, colour } from './report/progress.ts';
+import { isEntryModule } from '../src/adapters/isEntryModule.ts';
 
 export interface HarnessStreams {
   stdout: (text: string) => void;
@@ -307,7 +308,7 @@ async function writeOut(out: string, kind: 'failures' | 'traces', name: string, 
   return path;
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const isEntry = isEntryModule(import.meta.url);
 if (isEntry) {
   const tty = process.stderr.isTTY === true && process.env.CI === undefined;
   process.exitCode = await main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), tty });

@@ -59,8 +59,11 @@ export function parseHarnessArgs(argv: string[]): HarnessArgs {
           args.seed = Number.parseInt(value.slice(0, 8), 16);
           break;
         }
-        if (!/^\d{1,10}$/.test(value) || Number(value) > 0xffffffff) throw new HarnessUsageError(`--seed needs a whole number 0..4294967295 or a commit hash, not ${JSON.stringify(value)}`);
-        args.seed = Number(value);
+        // fast-check reports seeds as signed 32-bit numbers; -N and 2^32-N are the same seed.
+        if (!/^-?\d{1,10}$/.test(value) || Number(value) > 0xffffffff || Number(value) < -0x80000000) {
+          throw new HarnessUsageError(`--seed needs a whole number -2147483648..4294967295 or a commit hash, not ${JSON.stringify(value)}`);
+        }
+        args.seed = Number(value) >>> 0;
         break;
       case 'runs':
         if (!/^\d{1,7}$/.test(value) || Number(value) < 1) throw new HarnessUsageError(`--runs needs a whole number ≥ 1, not ${JSON.stringify(value)}`);

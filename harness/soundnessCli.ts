@@ -5,10 +5,10 @@
 // campaign is exactly `npm run chaos -- chaos --runs R --seed S`, so a failure replays from its line.
 //   npm run soundness [-- --seeds 1-100 --runs 200 --long-seeds 1-3 --long-runs 5000 --jobs 2]
 import { spawn } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCampaign, replayCommand } from './chaos/campaign.ts';
 import { simConfig } from './workload/simConfig.ts';
+import { isEntryModule } from '../src/adapters/isEntryModule.ts';
 
 interface Campaign {
   readonly seed: number;
@@ -108,5 +108,5 @@ export async function main(argv: readonly string[]): Promise<number> {
   return failed.length === 0 && missing === 0 && codes.every((code) => code === 0) ? 0 : 1;
 }
 
-const isEntry = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+const isEntry = isEntryModule(import.meta.url);
 if (isEntry) process.exitCode = await main(process.argv.slice(2));

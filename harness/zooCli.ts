@@ -4,6 +4,7 @@
 import { ZOO } from './bugs/zoo.ts';
 import { huntBug, type HuntResult } from './bugs/huntBug.ts';
 import { simConfig } from './workload/simConfig.ts';
+import { isEntryModule } from '../src/adapters/isEntryModule.ts';
 
 export async function main(argv: string[], out: { stdout: (t: string) => void; stderr: (t: string) => void }): Promise<number> {
   let json = false;
@@ -53,5 +54,5 @@ export async function main(argv: string[], out: { stdout: (t: string) => void; s
   return bugs.every((b) => b.caught) ? 0 : 1;
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const isEntry = isEntryModule(import.meta.url);
 if (isEntry) process.exitCode = await main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });

@@ -27,6 +27,7 @@ import { ensureRoot } from './ensureDir.ts';
 import { parseArgs, type ParsedArgs } from './cliArgs.ts';
 import { serveFetchHandler } from './adapters/httpServer.ts';
 import { jobsHandler } from './http/jobsHandler.ts';
+import { isEntryModule } from './adapters/isEntryModule.ts';
 
 const USAGE = 'usage: jobs <enqueue|run|status|retry|delete|purge|serve> [--root DIR] [--json] [--log json] (see README)';
 
@@ -160,7 +161,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const isEntry = isEntryModule(import.meta.url);
 if (isEntry) {
   const code = await main(process.argv.slice(2), process.env, {
     stdout: (text) => process.stdout.write(text),

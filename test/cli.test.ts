@@ -1,9 +1,10 @@
 // The runtime CLI as users run it: a real tsx child process on a real data root.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './support/spawnCli.ts';
+import { REPO_ROOT, TSX, runCli } from './support/spawnCli.ts';
 import { SRT } from './support/realIo.ts';
 
 let dir: string;
@@ -17,6 +18,28 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('jobs CLI', () => {
+  it('runs when cron starts it through a symlinked release path, and an unknown command exits 2', async () => {
+    const link = join(dir, 'app');
+    await symlink(REPO_ROOT, link);
+    const viaLink = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(TSX, [join(link, 'src/cli.ts'), ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    const unknown = await viaLink(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+    const linkRoot = join(dir, 'link-data');
+    expect((await viaLink(['enqueue', '--root', linkRoot, '--session', 's1', '--input', join(dir, 'talk.srt')])).code).toBe(0);
+    const run = await viaLink(['run', '--root', linkRoot, '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ran: 1, outcomes: { complete: 1 } });
+  });
+
   it('enqueue → run → status works end to end, with JSON-lines events on stderr', async () => {
     const enqueued = await runCli(['enqueue', '--root', root, '--session', 'talks', '--input', join(dir, 'talk.srt')]);
     expect(enqueued).toMatchObject({ code: 0, stderr: '' });

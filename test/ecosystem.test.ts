@@ -54,4 +54,11 @@ describe('the ecosystem study, as docs/ecosystem.md reports it', () => {
     const withoutStep = { ...plan, schedule: { ...plan.schedule, clockSteps: [] } };
     expect((await runForeignPlan(workload('properLockfile'), withoutStep)).messages).toEqual([]);
   });
+
+  it('lockfile@1.0.4 lets two processes take over one stale lock: a shared options object makes a live lock look stale', async () => {
+    const plan = { faults: [], crashAt: 0, model: 'process-kill' as const, schedule: { choices: [0, 3, 1, 3, 1] } };
+    const { messages, trace } = await runForeignPlan(workload('lockfileNpm'), plan);
+    expect(messages).toEqual(['the run failed: checkRun: process 0 entered at 1800000000018 ms while process 1 was inside']);
+    expect(trace).toMatch(/p100 stat \/locks\/job\.lock\.STALE = ENOENT[^]*p100 unlink \/locks\/job\.lock = ok/);
+  });
 });

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { main } from '../harness/cli.ts';
+import { parseHarnessArgs } from '../harness/cliArgs.ts';
+import { campaignForeign } from '../harness/foreign/campaignForeign.ts';
 import { REPO_ROOT, TSX } from './support/spawnCli.ts';
 
 async function run(args: string[]) {
@@ -73,6 +75,18 @@ describe('npm run chaos', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('takes a seed as fast-check prints it (signed) and as the CLI prints it (unsigned): the same seed', () => {
+    expect(parseHarnessArgs(['chaos', '--seed', '-70284330']).seed).toBe(4_224_682_966);
+    expect(parseHarnessArgs(['chaos', '--seed', '4224682966']).seed).toBe(4_224_682_966);
+    expect(() => parseHarnessArgs(['chaos', '--seed', '-2147483649'])).toThrow(/--seed needs a whole number/);
+  });
+
+  it('prints a foreign failure\'s seed unsigned, so the printed command runs as printed', async () => {
+    const result = await campaignForeign(join(REPO_ROOT, 'test/fixtures/foreign/lockCheckThenCreate.ts'), { runs: 3, seed: 4_224_682_966 });
+    expect(result.failure?.seed).toBe(4_224_682_966);
+    expect(result.failure?.replay).toMatch(/--seed 4224682966 --path /);
   });
 
   it('a failure file that is not one is refused with exit 2', async () => {

@@ -87,5 +87,6 @@ export async function campaignForeign(
   const [plan] = details.counterexample;
   const { messages, trace } = await runForeignPlan(modulePath, plan);
   const path = details.counterexamplePath ?? '';
-  return { runs, failure: { seed: details.seed, path, plan, messages, trace, replay: `npm run chaos -- foreign ${modulePath} --seed ${details.seed} --path ${path}` } };
+  const seed = details.seed >>> 0; // fast-check reports it signed; the CLI prints and takes 0..2^32-1
+  return { runs, failure: { seed, path, plan, messages, trace, replay: `npm run chaos -- foreign ${modulePath} --seed ${seed} --path ${path}` } };
 }
