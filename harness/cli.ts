@@ -36,6 +36,7 @@ import { renderJunit } from './report/renderJunit.ts';
 import { renderTraceHtml } from './report/renderTraceHtml.ts';
 import { Progress, colour } from './report/progress.ts';
 import { isEntryModule } from '../src/adapters/isEntryModule.ts';
+import { describeError } from '../src/zodIssues.ts';
 
 export interface HarnessStreams {
   stdout: (text: string) => void;
@@ -227,7 +228,8 @@ async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<numbe
       if ((json as { kind?: unknown } | null)?.kind === 'foreign-failure') return await replayForeign(foreignFailureFileSchema.parse(json), args, streams);
       parsed = failureFileSchema.parse(json);
     } catch (error) {
-      streams.stderr(`chaos: ${args.file} is not a failure file: ${(error as Error).message.split('\n')[0]}\n`);
+      // One line: each bad field named (zod issues joined), or the JSON parser's message.
+      streams.stderr(`chaos: ${args.file} is not a failure file: ${describeError(error).split('\n').join('; ')}\n`);
       return 2;
     }
     const result = await runChaosPlan(parsed.plan, simConfig());

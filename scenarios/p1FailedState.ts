@@ -17,7 +17,7 @@ export default scenario({
         noLocks: true,
         jobs: {
           mp3: { status: 'failed', stage: 'transcribe', attempts: 1, errorKind: 'permanent', errorMatches: 'invalid audio: unsupported input type "\\.mp3"' },
-          empty: { status: 'failed', stage: 'transcribe', attempts: 1, errorKind: 'permanent', errorMatches: 'invalid audio: input contains no words' },
+          empty: { status: 'failed', stage: 'transcribe', attempts: 1, errorKind: 'permanent', errorMatches: 'invalid input: input contains no words' },
         },
         events: [{ event: 'job.failed', jobId: 'mp3', stage: 'transcribe' }, { event: 'job.failed', jobId: 'empty' }],
         absent: ['jobs/mp3/transcript.txt', 'jobs/empty/transcript.txt'],

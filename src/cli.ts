@@ -1,4 +1,5 @@
 // The runtime CLI and production composition root: `npm run jobs -- <command>` (tsx src/cli.ts).
+//   init                                    creates the data root (run, status, ... refuse a missing one)
 //   enqueue --session <id> --input <file>   prints the new job id
 //   run                                     one runner pass (exit 0 even if jobs failed: that is job state)
 //   status [--job <id>]                     jobs with id, session, status, stage, attempts, error
@@ -14,6 +15,8 @@ import { defaultHandlers } from './defaultHandlers.ts';
 import { httpTranscribeHandlers } from './adapters/httpUpstream.ts';
 import { DEFAULT_CONFIG, makeConfig, type RuntimeConfig } from './config.ts';
 import { UsageError, errorMessage } from './errors.ts';
+import { describeError } from './zodIssues.ts';
+import { parseSystemEnv, type SystemEnv } from './adapters/systemEnv.ts';
 import { checkId } from './ids.ts';
 import { enqueue, MAX_INPUT_BYTES } from './enqueue.ts';
 import { runPass } from './runnerPass.ts';
@@ -23,13 +26,20 @@ import { deleteJob } from './deleteJob.ts';
 import { purge } from './purge.ts';
 import { acquireLock } from './ownerLock.ts';
 import { Layout } from './layout.ts';
-import { ensureRoot } from './ensureDir.ts';
+import { ensureDir, ensureRoot } from './ensureDir.ts';
+import { allowRootCreation, requireDataRoot } from './dataRoot.ts';
 import { parseArgs, type ParsedArgs } from './cliArgs.ts';
 import { serveFetchHandler } from './adapters/httpServer.ts';
 import { jobsHandler } from './http/jobsHandler.ts';
 import { isEntryModule } from './adapters/isEntryModule.ts';
 
-const USAGE = 'usage: jobs <enqueue|run|status|retry|delete|purge|serve> [--root DIR] [--json] [--log json] (see README)';
+const USAGE = 'usage: jobs <init|enqueue|run|status|retry|delete|purge|serve> [--root DIR] [--json] [--log json] (see README)';
+
+/** The CLI flag behind each setting, so a bad value is reported by the name the user typed. */
+const FLAG_NAMES: Readonly<Record<string, string>> = {
+  root: '--root (or JOBS_ROOT)', passDeadlineMs: '--deadline-ms', concurrency: '--concurrency', staleAfterMs: '--stale-after-ms',
+  ttlMs: '--ttl-ms', maxAttempts: '--max-attempts', backoffBaseMs: '--backoff-base-ms',
+};
 
 export interface CliStreams {
   stdout: (text: string) => void;
@@ -39,10 +49,12 @@ export interface CliStreams {
 export async function main(argv: string[], env: Record<string, string | undefined>, streams: CliStreams): Promise<number> {
   let args: ParsedArgs;
   let config: RuntimeConfig;
+  let settings: SystemEnv;
   try {
+    settings = parseSystemEnv(env);
     args = parseArgs(argv);
     config = makeConfig({
-      root: args.flags.root ?? env.JOBS_ROOT ?? './data',
+      root: args.flags.root ?? settings.JOBS_ROOT ?? './data',
       ...(args.numbers['deadline-ms'] !== undefined ? { passDeadlineMs: args.numbers['deadline-ms'] } : {}),
       ...(args.numbers.concurrency !== undefined ? { concurrency: args.numbers.concurrency } : {}),
       ...(args.numbers['stale-after-ms'] !== undefined ? { staleAfterMs: args.numbers['stale-after-ms'], heartbeatEveryMs: Math.max(1, Math.floor(args.numbers['stale-after-ms'] / 4)) } : {}),
@@ -51,7 +63,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
       ...(args.numbers['backoff-base-ms'] !== undefined ? { backoffBaseMs: args.numbers['backoff-base-ms'], backoffCapMs: Math.max(args.numbers['backoff-base-ms'], DEFAULT_CONFIG.backoffCapMs) } : {}),
     });
   } catch (error) {
-    streams.stderr(`jobs: ${errorMessage(error).split("\n")[0]} (${USAGE})\n`);
+    // One line per bad field; the usage closes the last one.
+    const lines = describeError(error, FLAG_NAMES).split('\n');
+    streams.stderr(lines.map((line, i) => `jobs: ${line}${i === lines.length - 1 ? ` (${USAGE})` : ''}\n`).join(''));
     return 2;
   }
   const io: Io = {
@@ -61,16 +75,26 @@ export async function main(argv: string[], env: Record<string, string | undefine
     processes: nodeProcesses,
     log: jsonLinesLog(args.flags.log === 'json' ? streams.stderr : undefined, nodeProcesses.pid, systemClock.nowMs, () => process.hrtime.bigint()),
     // JOBS_UPSTREAM_URL points transcribe at a real transcription service (JOBS_UPSTREAM_TOKEN: bearer).
-    handlers: env.JOBS_UPSTREAM_URL === undefined ? defaultHandlers : httpTranscribeHandlers(defaultHandlers, {
-      url: env.JOBS_UPSTREAM_URL,
-      timeoutMs: Number(env.JOBS_UPSTREAM_TIMEOUT_MS ?? 120_000),
+    handlers: settings.JOBS_UPSTREAM_URL === undefined ? defaultHandlers : httpTranscribeHandlers(defaultHandlers, {
+      url: settings.JOBS_UPSTREAM_URL,
+      timeoutMs: settings.JOBS_UPSTREAM_TIMEOUT_MS ?? 120_000,
       nowMs: systemClock.nowMs,
-      ...(env.JOBS_UPSTREAM_TOKEN !== undefined ? { headers: { authorization: `Bearer ${env.JOBS_UPSTREAM_TOKEN}` } } : {}),
+      ...(settings.JOBS_UPSTREAM_TOKEN !== undefined ? { headers: { authorization: `Bearer ${settings.JOBS_UPSTREAM_TOKEN}` } } : {}),
     }),
   };
   const print = (human: string, json: unknown) => streams.stdout(args.json ? `${JSON.stringify(json)}\n` : human);
   try {
+    if (args.command === 'enqueue') await allowRootCreation(io.fs, config.root);
+    else if (args.command !== 'init' && args.command !== 'serve') await requireDataRoot(io.fs, config.root);
     switch (args.command) {
+      case 'init': {
+        const layout = new Layout(config.root);
+        await ensureRoot(io.fs, layout.root);
+        await ensureDir(io.fs, layout.jobsDir, layout.root);
+        await ensureDir(io.fs, layout.sessionsDir, layout.root);
+        print(`data root ${config.root} is ready\n`, { root: config.root });
+        return 0;
+      }
       case 'enqueue': {
         const sessionId = checkId('session', args.required('session'));
         const inputPath = args.required('input');
@@ -132,8 +156,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
         return 0;
       }
       case 'serve': {
-        const secret = env.CRON_SECRET;
+        const secret = settings.CRON_SECRET;
         if (secret === undefined || secret.length < 16) throw new UsageError('serve needs CRON_SECRET (at least 16 characters) in the environment; refusing to start without auth');
+        await requireDataRoot(io.fs, config.root);
         const port = args.numbers.port ?? 3000;
         if (port > 65535) throw new UsageError(`--port ${port} is not a TCP port`);
         const host = args.flags.host ?? '127.0.0.1';

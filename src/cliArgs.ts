@@ -5,7 +5,7 @@ import { UsageError } from './errors.ts';
 const VALUE_FLAGS = ['root', 'session', 'input', 'job', 'log', 'host'] as const;
 const NUMBER_FLAGS = ['deadline-ms', 'stale-after-ms', 'ttl-ms', 'max-attempts', 'backoff-base-ms', 'concurrency', 'port'] as const;
 const BOOLEAN_FLAGS = ['json'] as const;
-const COMMANDS = ['enqueue', 'run', 'status', 'retry', 'delete', 'purge', 'serve'] as const;
+const COMMANDS = ['init', 'enqueue', 'run', 'status', 'retry', 'delete', 'purge', 'serve'] as const;
 
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 type NumberFlag = (typeof NUMBER_FLAGS)[number];

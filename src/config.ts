@@ -19,8 +19,8 @@ export const runtimeConfigSchema = z.object({
   maxJobsPerPass: z.number().int().positive(),
   /** Sessions a runner pass works on at once (never two jobs of one session). */
   concurrency: z.number().int().min(1).max(64),
-}).refine((c) => c.heartbeatEveryMs * 2 <= c.staleAfterMs, { message: 'heartbeatEveryMs must be at most half of staleAfterMs' })
-  .refine((c) => c.backoffBaseMs <= c.backoffCapMs, { message: 'backoffBaseMs must not exceed backoffCapMs' });
+}).refine((c) => c.heartbeatEveryMs * 2 <= c.staleAfterMs, { path: ['staleAfterMs'], message: 'must be at least twice the heartbeat interval (heartbeatEveryMs)' })
+  .refine((c) => c.backoffBaseMs <= c.backoffCapMs, { path: ['backoffBaseMs'], message: 'must not exceed backoffCapMs' });
 
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 

@@ -1,6 +1,6 @@
 // The embedded default stage handlers (no network). Transcribe accepts a text transcript or a
-// captions file (.txt, .srt, .vtt) and refuses anything else, or input with no words, as a permanent
-// "invalid audio" error; draft renders Markdown; export renders a standalone HTML document. All three
+// captions file (.txt, .srt, .vtt) and refuses anything else (audio it cannot transcribe: the plan's
+// "invalid audio") or text with no words ("invalid input"), as a permanent error; draft renders Markdown; export renders a standalone HTML document. All three
 // are pure functions of their input, so a rerun is byte-equal.
 import type { StageHandlers } from './ports/stageHandlers.ts';
 import { InvalidInputError } from './errors.ts';
@@ -18,42 +18,54 @@ export function transcribeText(inputName: string, bytes: Uint8Array): string {
   if (!(SUPPORTED as readonly string[]).includes(ext)) {
     throw new InvalidInputError(`invalid audio: unsupported input type ".${ext}" (expected .txt, .srt or .vtt)`);
   }
-  if (bytes.length > MAX_INPUT_BYTES) throw new InvalidInputError(`invalid audio: input is ${bytes.length} bytes, over ${MAX_INPUT_BYTES}`);
+  if (bytes.length > MAX_INPUT_BYTES) throw new InvalidInputError(`invalid input: input is ${bytes.length} bytes, over ${MAX_INPUT_BYTES}`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new InvalidInputError('invalid audio: input is not valid UTF-8 text');
+    throw new InvalidInputError('invalid input: input is not valid UTF-8 text');
   }
   // A leading byte-order mark is already gone: TextDecoder drops it (ignoreBOM is false).
   const lines = text.split(/\r\n|\r|\n/);
   const spoken = ext === 'txt' ? lines : captionLines(lines, ext === 'vtt');
   const cleaned = spoken.map((line) => line.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim()).filter((line) => line !== '');
-  if (cleaned.length === 0) throw new InvalidInputError('invalid audio: input contains no words');
+  if (cleaned.length === 0) throw new InvalidInputError('invalid input: input contains no words');
   return `${cleaned.join('\n')}\n`;
 }
 
-/** Keeps the spoken text of .srt/.vtt cues: drops headers, cue numbers, timings and NOTE blocks. */
+/**
+ * The spoken text of .srt/.vtt cues, by the formats' grammar: blocks are separated by blank lines;
+ * a cue block is an optional identifier (the SRT counter, a WebVTT cue id such as `intro`), a timing
+ * line (`-->`), then its payload lines, kept whatever they hold (a line `42` is spoken text). The
+ * WebVTT header block and NOTE, STYLE and REGION blocks hold no speech; a block without a timing
+ * line is not a cue.
+ */
 function captionLines(lines: string[], isVtt: boolean): string[] {
   const out: string[] = [];
-  let inNote = false;
-  for (const [index, line] of lines.entries()) {
-    const trimmed = line.trim();
-    if (trimmed === '') {
-      inNote = false;
-      continue;
-    }
-    if (inNote) continue;
-    if (isVtt && index === 0 && trimmed.startsWith('WEBVTT')) continue;
-    if (isVtt && /^(NOTE|STYLE|REGION)\b/.test(trimmed)) {
-      inNote = true;
-      continue;
-    }
-    if (/^\d+$/.test(trimmed)) continue;
-    if (trimmed.includes('-->')) continue;
-    out.push(trimmed);
+  for (const [index, block] of blocksOf(lines).entries()) {
+    if (isVtt && index === 0 && block[0]!.startsWith('WEBVTT')) continue;
+    if (isVtt && /^(NOTE|STYLE|REGION)\b/.test(block[0]!)) continue;
+    const timing = block.findIndex((line) => line.includes('-->'));
+    if (timing < 0 || timing > 1) continue;
+    out.push(...block.slice(timing + 1));
   }
   return out;
+}
+
+/** Runs of non-blank lines, trimmed. */
+function blocksOf(lines: readonly string[]): string[][] {
+  const blocks: string[][] = [];
+  let current: string[] = [];
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (trimmed !== '') current.push(trimmed);
+    else if (current.length > 0) {
+      blocks.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) blocks.push(current);
+  return blocks;
 }
 
 export function renderDraft(sessionId: string, jobId: string, transcript: string): string {

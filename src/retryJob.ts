@@ -13,6 +13,11 @@ export class JobBusyError extends JobsError {
   override readonly name = 'JobBusyError';
 }
 
+/** Only a failed job can be retried: the user asked for something the job's state refuses (HTTP 409). */
+export class JobNotFailedError extends UsageError {
+  override readonly name = 'JobNotFailedError';
+}
+
 export async function retryJob(io: Io, config: RuntimeConfig, jobId: string): Promise<void> {
   const layout = new Layout(config.root);
   const jobDir = layout.jobDir(jobId);
@@ -20,7 +25,7 @@ export async function retryJob(io: Io, config: RuntimeConfig, jobId: string): Pr
   const locked = await withSessionLock(io, config, listed.sessionId, { jobId }, async (lock) => {
     const state = await readJobState(io.fs, jobDir);
     if (state === undefined) throw new UsageError(`unknown job ${jobId}`);
-    if (state.status !== 'failed') throw new UsageError(`job ${jobId} is ${state.status}, not failed; only a failed job can be retried`);
+    if (state.status !== 'failed') throw new JobNotFailedError(`job ${jobId} is ${state.status}, not failed; only a failed job can be retried`);
     await writeJobState(io, jobDir, { ...state, status: 'queued', error: null, attempts: 0, nextAttemptAt: null, updatedAt: io.clock.nowMs() },
       { tmpDir: lock.workDir, beforeCommit: () => lock.assertHeld() });
     io.log.emit('job.requeued', { jobId, sessionId: state.sessionId, stage: state.stage });

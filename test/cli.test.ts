@@ -1,6 +1,6 @@
 // The runtime CLI as users run it: a real tsx child process on a real data root.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,35 @@ describe('jobs CLI', () => {
     expect(await runCli(['delete', '--root', root, '--job', jobId, '--json'])).toMatchObject({ code: 0, stdout: expect.stringContaining('"outcome":"deleted"') });
   });
 
+  it('a missing or mistyped data root is refused loudly; init creates one; enqueue creates only the last path component', async () => {
+    const typo = join(dir, 'dta');
+    for (const command of ['run', 'status', 'purge']) {
+      const result = await runCli([command, '--root', typo]);
+      expect(result.code, command).toBe(2);
+      expect(result.stderr).toMatch(/data root .*dta does not exist \(create it with: jobs init --root /);
+    }
+    await expect(stat(typo)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await runCli(['status', '--root', dir])).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not a data root: it has no jobs\/ directory/) });
+    const deep = join(dir, 'no', 'such', 'data');
+    expect(await runCli(['enqueue', '--root', deep, '--session', 's', '--input', join(dir, 'talk.srt')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot create data root .* does not exist/) });
+    await expect(stat(join(dir, 'no'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await runCli(['init', '--root', deep])).toMatchObject({ code: 0, stdout: `data root ${deep} is ready\n` });
+    expect(await runCli(['status', '--root', deep])).toMatchObject({ code: 0, stdout: 'no jobs\n' });
+    expect(await runCli(['enqueue', '--root', deep, '--session', 's', '--job', 'runner', '--input', join(dir, 'talk.srt')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/invalid job id "runner": reserved/) });
+  });
+
+  it.each([
+    [{ JOBS_UPSTREAM_TIMEOUT_MS: 'abc' }, /^jobs: JOBS_UPSTREAM_TIMEOUT_MS: must be a whole number of milliseconds/],
+    [{ JOBS_UPSTREAM_URL: 'not-a-url' }, /^jobs: JOBS_UPSTREAM_URL: must be an http:\/\/ or https:\/\/ URL/],
+    [{ JOBS_ROOT: '' }, /^jobs: JOBS_ROOT: must not be empty/],
+  ])('a bad environment %j is refused at start-up with the variable\'s name, exit 2, nothing created', async (env, message) => {
+    const fresh = join(dir, `env-${Object.keys(env)[0]}`);
+    const result = await runCli(['run', '--root', fresh], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    await expect(stat(fresh)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it.each([
     [['frobnicate'], /unknown command/],
     [[], /missing command/],
@@ -84,6 +113,11 @@ describe('jobs CLI', () => {
     [['status', '--job', 'no-such-job'], /unknown job no-such-job/],
     [['run', '--deadline-ms', 'soon'], /whole number/],
     [['run', '--log', 'xml'], /--log takes "json"/],
+    [['run', '--concurrency', '0'], /^jobs: --concurrency: Too small: expected number to be >=1 \(usage/],
+    [['run', '--concurrency', '65'], /^jobs: --concurrency: Too big: expected number to be <=64 \(usage/],
+    [['run', '--deadline-ms', '0'], /^jobs: --deadline-ms: Too small: expected number to be >0 \(usage/],
+    [['run', '--stale-after-ms', '1'], /^jobs: --stale-after-ms: must be at least twice the heartbeat interval/],
+    [['run', '--max-attempts', '0'], /^jobs: --max-attempts: Too small: expected number to be >=1 \(usage/],
   ])('bad arguments %j: one-line error, exit 2', async (args, message) => {
     const result = await runCli([...args, '--root', root].filter((a, i, all) => !(a === '--root' && all.indexOf('--root') !== i)));
     expect(result.code).toBe(2);

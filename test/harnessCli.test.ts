@@ -95,7 +95,8 @@ describe('npm run chaos', () => {
     await writeFile(join(dir, 'bad.json'), '{"version": 2}');
     const { code, stderr } = await run(['replay', join(dir, 'bad.json')]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/is not a failure file/);
+    expect(stderr).toMatch(/is not a failure file: version: Invalid input: expected 1; kind: /);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('runs as a real process through tsx', async () => {

@@ -51,7 +51,7 @@ describe('HTTP endpoints', () => {
     expect((await call('GET', '/api/jobs/nope')).status).toBe(404);
     const wrong = await call('PUT', '/api/jobs/talk');
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.get('allow')).toBe('GET, DELETE');
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD, DELETE');
     expect((await call('GET', '/api/other')).status).toBe(404);
   });
 

@@ -71,8 +71,8 @@ describe('config', () => {
       [{ maxAttempts: 0 }, /maxAttempts/], [{ maxAttempts: 101 }, /maxAttempts/], [{ backoffBaseMs: -1 }, /backoffBaseMs/],
       [{ ttlMs: 0 }, /ttlMs/], [{ passDeadlineMs: 0 }, /passDeadlineMs/], [{ maxJobsPerPass: 0 }, /maxJobsPerPass/],
       [{ concurrency: 0 }, /concurrency/], [{ concurrency: 65 }, /concurrency/], [{ staleAfterMs: 1.5 }, /staleAfterMs/],
-      [{ heartbeatEveryMs: 60_001, staleAfterMs: 120_000 }, /heartbeatEveryMs must be at most half of staleAfterMs/],
-      [{ backoffBaseMs: 2, backoffCapMs: 1 }, /backoffBaseMs must not exceed backoffCapMs/],
+      [{ heartbeatEveryMs: 60_001, staleAfterMs: 120_000 }, /must be at least twice the heartbeat interval/],
+      [{ backoffBaseMs: 2, backoffCapMs: 1 }, /must not exceed backoffCapMs/],
     ];
     for (const [override, reason] of bad) expect(() => makeConfig({ root: '/r', ...override } as never), JSON.stringify(override)).toThrow(reason);
     expect(makeConfig({ root: '/r', heartbeatEveryMs: 60_000, staleAfterMs: 120_000, maxAttempts: 100, concurrency: 64, backoffBaseMs: 5, backoffCapMs: 5 }).concurrency).toBe(64);

@@ -37,12 +37,35 @@ describe('jobsHandler', () => {
     await expectJson(await unset(new Request('http://localhost/api/jobs/talk')), 503, { error: 'server has no CRON_SECRET configured' });
     const undef = jobsHandler({ io: world.io, config: world.config, secret: undefined });
     expect((await undef(new Request('http://localhost/api/jobs/talk'))).status).toBe(503);
-    for (const auth of [null, 'Bearer wrong', `Basic ${SECRET}`, SECRET, `bearer ${SECRET}`, 'Bearer ']) {
+    for (const auth of [null, 'Bearer wrong', `Basic ${SECRET}`, SECRET, 'Bearer ', `Bearer${SECRET}`]) {
       const response = await request('GET', '/api/jobs/talk', auth);
       expect(response.status, String(auth)).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
       expect(await response.text()).toBe('');
     }
+    // The scheme is case-insensitive (RFC 9110 §11.1); the token is not.
+    for (const auth of [`bearer ${SECRET}`, `BEARER ${SECRET}`]) expect((await request('GET', '/api/jobs/talk', auth)).status, auth).toBe(200);
+    expect((await request('GET', '/api/jobs/talk', `Bearer ${SECRET.toUpperCase()}`)).status).toBe(401);
+    expect(world.events.filter((e) => e.event === 'http.request' && e.status === 401).every((e) => e.auth === 'failed')).toBe(true);
+  });
+
+  it('logs every request: method, route (not the raw path), status and duration', async () => {
+    await request('GET', '/api/jobs/talk');
+    await request('GET', '/api/jobs/talk', 'Bearer wrong');
+    expect(world.events.filter((e) => e.event === 'http.request')).toEqual([
+      { event: 'http.request', method: 'GET', route: '/api/jobs/:id', status: 200, durationMs: expect.any(Number), pid: expect.any(Number) },
+      { event: 'http.request', method: 'GET', route: 'any', status: 401, durationMs: expect.any(Number), auth: 'failed', pid: expect.any(Number) },
+    ]);
+  });
+
+  it('HEAD is answered wherever GET is, with no body; a malformed id escape is 400, not 500', async () => {
+    const head = await request('HEAD', '/api/jobs/talk');
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await head.text()).toBe('');
+    expect((await request('HEAD', '/api/jobs/talk/retry')).status).toBe(405);
+    await expectJson(await request('GET', '/api/jobs/%ZZ'), 400, { error: 'invalid job id: ids are 1-64 characters of A-Z a-z 0-9 _ -' });
+    await expectJson(await request('GET', '/api/jobs/%ZZ/export'), 400, { error: 'invalid job id: ids are 1-64 characters of A-Z a-z 0-9 _ -' });
   });
 
   it('routes: unknown paths are 404; a trailing slash is the same route', async () => {
@@ -52,8 +75,8 @@ describe('jobsHandler', () => {
     await expectJson(await request('GET', '/api/jobs/nope'), 404, { error: 'unknown job nope' });
     expect((await request('GET', '/api/jobs/talk/')).status).toBe(200);
     expect((await request('GET', '/api/jobs/talk//')).status).toBe(200);
-    // 'runner' is a route only on its own: with an action it is a job id like any other.
-    await expectJson(await request('GET', '/api/jobs/runner/export'), 404, { error: 'unknown job runner' });
+    // 'runner' is the runner's route and never a job id (enqueue refuses it), so with an action it is a bad id.
+    await expectJson(await request('GET', '/api/jobs/runner/export'), 400, { error: 'invalid job id "runner": reserved for the HTTP route /api/jobs/runner' });
   });
 
   it('runner: GET and POST run a pass; other methods are 405 with Allow', async () => {
@@ -61,13 +84,13 @@ describe('jobsHandler', () => {
     expect(response.status).toBe(200);
     expect(await body(response)).toMatchObject({ busy: false, ran: 2, outcomes: { complete: 1, failed: 1 } });
     expect((await request('GET', '/api/jobs/runner')).status).toBe(200);
-    await expectJson(await request('DELETE', '/api/jobs/runner'), 405, { error: 'method not allowed' }, { allow: 'GET, POST' });
+    await expectJson(await request('DELETE', '/api/jobs/runner'), 405, { error: 'method not allowed' }, { allow: 'GET, HEAD, POST' });
   });
 
   it('a job: GET shows it, DELETE deletes it, bad ids are 400, other methods 405', async () => {
     await expectJson(await request('GET', '/api/jobs/talk'), 200, { jobId: 'talk', sessionId: 's1', status: 'queued', stage: 'init', attempts: 0, nextAttemptAt: null, error: null });
     await expectJson(await request('GET', '/api/jobs/bad%20id'), 400, { error: 'invalid job id: ids are 1-64 characters of A-Z a-z 0-9 _ -' });
-    await expectJson(await request('PUT', '/api/jobs/talk'), 405, { error: 'method not allowed' }, { allow: 'GET, DELETE' });
+    await expectJson(await request('PUT', '/api/jobs/talk'), 405, { error: 'method not allowed' }, { allow: 'GET, HEAD, DELETE' });
     await expectJson(await request('DELETE', '/api/jobs/talk'), 200, { jobId: 'talk', outcome: 'deleted' });
     await expectJson(await request('DELETE', '/api/jobs/talk'), 200, { jobId: 'talk', outcome: 'already-deleted' });
   });
@@ -89,7 +112,7 @@ describe('jobsHandler', () => {
     await mkdir(join(world.config.root, 'jobs', 'half'));
     await expectJson(await request('GET', '/api/jobs/half/export'), 409, { error: 'job half is enqueuing, not complete' });
     await runPass(world.io, world.config);
-    await expectJson(await request('POST', '/api/jobs/talk/export'), 405, { error: 'method not allowed' }, { allow: 'GET' });
+    await expectJson(await request('POST', '/api/jobs/talk/export'), 405, { error: 'method not allowed' }, { allow: 'GET, HEAD' });
     const response = await request('GET', '/api/jobs/talk/export');
     expect(response.status).toBe(200);
     expect(Object.fromEntries(response.headers)).toMatchObject({
@@ -102,10 +125,18 @@ describe('jobsHandler', () => {
     expect(await response.text()).toMatch(/^<!doctype html>\n<html lang="en">/);
   });
 
-  it('errors: an unreadable state is a 500 naming the corrupt file, for export and retry alike', async () => {
+  it('errors: an unreadable state is a 500 naming the file relative to the root, never the absolute path', async () => {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(join(world.config.root, 'jobs', 'talk', 'state.json'), '{');
-    await expectJson(await request('GET', '/api/jobs/talk/export'), 500, { error: expect.stringContaining('state.json is corrupt: not valid JSON') });
-    await expectJson(await request('POST', '/api/jobs/talk/retry'), 500, { error: expect.stringContaining('state.json is corrupt') });
+    for (const [method, path] of [['GET', '/api/jobs/talk/export'], ['POST', '/api/jobs/talk/retry']] as const) {
+      const response = await request(method, path);
+      const text = await response.text();
+      expect(response.status).toBe(500);
+      expect(JSON.parse(text)).toEqual({ error: expect.stringMatching(/^\$JOBS_ROOT\/jobs\/talk\/state\.json is corrupt: not valid JSON/) });
+      expect(text).not.toContain(world.config.root);
+    }
+    const logged = world.events.filter((e) => e.event === 'http.error');
+    expect(logged).toHaveLength(2);
+    expect(String(logged[0]!.error)).toMatch(/state\.json is corrupt: not valid JSON/);
   });
 });

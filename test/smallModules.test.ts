@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { transcribeText, renderDraft, renderExport, extensionOf, defaultHandlers } from '../src/defaultHandlers.ts';
 import { statusReport, renderStatusTable } from '../src/statusReport.ts';
-import { retryJob, JobBusyError } from '../src/retryJob.ts';
+import { retryJob, JobBusyError, JobNotFailedError } from '../src/retryJob.ts';
 import { enqueue } from '../src/enqueue.ts';
 import { runPass } from '../src/runnerPass.ts';
 import { writeTombstone } from '../src/tombstone.ts';
@@ -26,11 +26,16 @@ describe('stage handlers', () => {
     expect(transcribeText('n.txt', enc('  one  two \r\n\r\n3\nfour\rfive'))).toBe('one two\n3\nfour\nfive\n');
     // In a .txt every line is speech: numbers and arrows are kept; in captions they are cue furniture.
     expect(transcribeText('n.txt', enc('12\na --> b\n'))).toBe('12\na --> b\n');
-    expect(() => transcribeText('c.srt', enc('12\n00:01 --> 00:02\n'))).toThrow(new InvalidInputError('invalid audio: input contains no words'));
-    expect(transcribeText('c.srt', enc('WEBVTT\nhello'))).toBe('WEBVTT\nhello\n');
-    // Only a leading "WEBVTT…" header and cue-block keywords at the start of a line are furniture.
-    expect(transcribeText('c.vtt', enc('WEBVTT - Title\n\nhello\nsay WEBVTT\nmy NOTE stays\n42 apples\n7\n'))).toBe('hello\nsay WEBVTT\nmy NOTE stays\n42 apples\n');
-    expect(transcribeText('c.vtt', enc('x\nWEBVTT\n'))).toBe('x\nWEBVTT\n');
+    expect(() => transcribeText('c.srt', enc('12\n00:01 --> 00:02\n'))).toThrow(new InvalidInputError('invalid input: input contains no words'));
+    // Captions are parsed by their grammar: only a cue's payload (after its timing line) is speech.
+    expect(() => transcribeText('c.srt', enc('WEBVTT\nhello'))).toThrow(new InvalidInputError('invalid input: input contains no words'));
+    expect(transcribeText('c.vtt', enc('WEBVTT - Title\n\n00:01.000 --> 00:02.000\nsay WEBVTT\nmy NOTE stays\n42 apples\n7\n'))).toBe('say WEBVTT\nmy NOTE stays\n42 apples\n7\n');
+    // A cue whose spoken text is only a number keeps it (SRT counters are not text).
+    const numbers = '1\n00:00:01,000 --> 00:00:02,000\n42\n\n2\n00:00:03,000 --> 00:00:04,000\n2024\nwas the year\n';
+    expect(transcribeText('n.srt', enc(numbers))).toBe('42\n2024\nwas the year\n');
+    // WebVTT cue identifiers are not spoken text.
+    const ids = 'WEBVTT\n\nintro\n00:00.000 --> 00:01.000\nWelcome\n\nchapter-1\n00:01.000 --> 00:02.000\nFirst part\n';
+    expect(transcribeText('c.vtt', enc(ids))).toBe('Welcome\nFirst part\n');
     // A byte-order mark is dropped at the start only; elsewhere it is whitespace like any other.
     expect(transcribeText('n.txt', enc('a\uFEFFb'))).toBe('a b\n');
     // A byte-order mark, a cue number with trailing blanks and spoken text ending in digits.
@@ -40,8 +45,8 @@ describe('stage handlers', () => {
   it('transcribe refuses other types, non-UTF-8 and empty input, as permanent invalid input', () => {
     expect(() => transcribeText('song.mp3', enc('ID3'))).toThrow(new InvalidInputError('invalid audio: unsupported input type ".mp3" (expected .txt, .srt or .vtt)'));
     expect(() => transcribeText('noext', enc('x'))).toThrow('unsupported input type "."');
-    expect(() => transcribeText('a.txt', new Uint8Array([0xff, 0xfe]))).toThrow(new InvalidInputError('invalid audio: input is not valid UTF-8 text'));
-    expect(() => transcribeText('a.txt', enc(' \n\t\n'))).toThrow(new InvalidInputError('invalid audio: input contains no words'));
+    expect(() => transcribeText('a.txt', new Uint8Array([0xff, 0xfe]))).toThrow(new InvalidInputError('invalid input: input is not valid UTF-8 text'));
+    expect(() => transcribeText('a.txt', enc(' \n\t\n'))).toThrow(new InvalidInputError('invalid input: input contains no words'));
     expect(extensionOf('a.b.TXT')).toBe('txt');
     expect(extensionOf('none')).toBe('');
   });
@@ -67,7 +72,7 @@ describe('stage handlers', () => {
 
   it('transcribe refuses an input over 64 MiB by its size alone', () => {
     const big = { length: 64 * 1024 * 1024 + 1 } as Uint8Array;
-    expect(() => transcribeText('a.txt', big)).toThrow(new InvalidInputError(`invalid audio: input is ${64 * 1024 * 1024 + 1} bytes, over ${64 * 1024 * 1024}`));
+    expect(() => transcribeText('a.txt', big)).toThrow(new InvalidInputError(`invalid input: input is ${64 * 1024 * 1024 + 1} bytes, over ${64 * 1024 * 1024}`));
     expect(transcribeText('a.txt', new Uint8Array(64 * 1024 * 1024).fill(97))).toHaveLength(64 * 1024 * 1024 + 1);
   });
 
@@ -139,7 +144,8 @@ describe('status and retry', () => {
     const failed = await enqueue(io, config, { jobId: 'f', sessionId: 's2', inputName: 'song.mp3', inputBytes: bytes('ID3') });
     const done = await enqueue(io, config, { jobId: 'g', sessionId: 's1', inputName: 'talk.srt', inputBytes: bytes(SRT) });
     await runPass(io, config);
-    await expect(retryJob(io, config, done)).rejects.toThrow(new UsageError('job g is complete, not failed; only a failed job can be retried'));
+    await expect(retryJob(io, config, done)).rejects.toThrow(new JobNotFailedError('job g is complete, not failed; only a failed job can be retried'));
+    await expect(retryJob(io, config, done)).rejects.toBeInstanceOf(UsageError); // the CLI's exit 2
     await expect(retryJob(io, config, 'missing')).rejects.toThrow(new UsageError('unknown job missing'));
     const holder = await acquireLock(world.withPid(5), { name: 'session', path: join(config.root, 'sessions', 's2', 'session.lock'), staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
     const busy = await retryJob(io, config, failed).catch((e: unknown) => e);

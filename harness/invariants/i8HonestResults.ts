@@ -15,7 +15,7 @@ import type { Golden } from '../oracle/golden.ts';
 import type { Violation } from './violation.ts';
 
 export const BUG_CLASSES: ReadonlySet<string> = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'AssertionError']);
-const ANSWERS = new Set(['UsageError', 'JobBusyError']);
+const ANSWERS = new Set(['UsageError', 'JobNotFailedError', 'JobBusyError']);
 
 /** One operation of a run, as it ended. */
 export interface OperationRecord {

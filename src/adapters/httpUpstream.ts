@@ -30,8 +30,9 @@ export async function postToUpstream(options: HttpUpstreamOptions, body: Uint8Ar
       response = await doFetch(options.url, { method: 'POST', body, headers: { 'content-type': contentType, ...options.headers }, signal: controller.signal });
     } catch (error) {
       if (controller.signal.aborted) throw new TransientError(`upstream ${options.url} timed out after ${options.timeoutMs} ms`, { cause: error });
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      throw new TransientError(`upstream ${options.url} unreachable: ${code ?? errorMessage(error)}`, { cause: error });
+      // undici puts the reason in `cause`: an errno (ECONNREFUSED, ENOTFOUND) or a message ("bad port").
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new TransientError(`upstream ${options.url} unreachable: ${cause?.code ?? cause?.message ?? errorMessage(error)}`, { cause: error });
     }
     let text: string;
     try {

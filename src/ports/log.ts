@@ -23,7 +23,9 @@ export type LogEventName =
   | 'pass.done'
   | 'purge.done'
   | 'purge.kept'
-  | 'purge.restored';
+  | 'purge.restored'
+  | 'http.request'
+  | 'http.error';
 
 export interface LogFields {
   readonly jobId?: string;
