@@ -7,6 +7,7 @@
 // Common flags: --root <dir> (default $JOBS_ROOT, else ./data), --json, --log json (events on stderr).
 // Exit codes: 0 done, 1 the command itself failed, 2 bad arguments or an unknown or invalid id.
 import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { nodeFileSystem } from './adapters/nodeFileSystem.ts';
 import { cryptoRandom, nodeProcesses, systemClock } from './adapters/systemPorts.ts';
 import { jsonLinesLog } from './adapters/jsonLinesLog.ts';
@@ -41,6 +42,14 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   ttlMs: '--ttl-ms', maxAttempts: '--max-attempts', backoffBaseMs: '--backoff-base-ms',
 };
 
+/**
+ * A path the user typed, resolved where they typed it: `npm --prefix /srv/app run jobs` runs in the
+ * package's directory, and npm passes the caller's directory as INIT_CWD.
+ */
+function userPath(path: string, env: Record<string, string | undefined>): string {
+  return isAbsolute(path) ? path : resolvePath(env.INIT_CWD ?? process.cwd(), path);
+}
+
 export interface CliStreams {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -54,7 +63,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     settings = parseSystemEnv(env);
     args = parseArgs(argv);
     config = makeConfig({
-      root: args.flags.root ?? settings.JOBS_ROOT ?? './data',
+      root: args.flags.root === undefined ? settings.JOBS_ROOT ?? './data' : userPath(args.flags.root, env),
       ...(args.numbers['deadline-ms'] !== undefined ? { passDeadlineMs: args.numbers['deadline-ms'] } : {}),
       ...(args.numbers.concurrency !== undefined ? { concurrency: args.numbers.concurrency } : {}),
       ...(args.numbers['stale-after-ms'] !== undefined ? { staleAfterMs: args.numbers['stale-after-ms'], heartbeatEveryMs: Math.max(1, Math.floor(args.numbers['stale-after-ms'] / 4)) } : {}),
@@ -97,7 +106,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       }
       case 'enqueue': {
         const sessionId = checkId('session', args.required('session'));
-        const inputPath = args.required('input');
+        const inputPath = userPath(args.required('input'), env);
         let inputBytes: Uint8Array;
         try {
           const size = (await stat(inputPath)).size;
@@ -105,7 +114,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
           inputBytes = new Uint8Array(await readFile(inputPath));
         } catch (error) {
           if (error instanceof UsageError) throw error;
-          throw new UsageError(`cannot read --input ${inputPath}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+          throw new UsageError(`cannot read --input ${args.required('input')} (resolved to ${inputPath}): ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
         }
         const jobId = await enqueue(io, config, {
           sessionId,
@@ -123,7 +132,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
         return 0;
       }
       case 'status': {
-        const rows = await statusReport(io.fs, config.root, args.flags.job === undefined ? undefined : checkId('job', args.flags.job));
+        const rows = await statusReport(io, config, args.flags.job === undefined ? undefined : checkId('job', args.flags.job));
         print(renderStatusTable(rows), { jobs: rows });
         return 0;
       }

@@ -175,7 +175,7 @@ export async function judgeHolder(io: LockIo, options: LockOptions): Promise<Jud
   return { verdict: 'stale', holder, token: holder.token, reason: freshness === 'dead' ? 'owner process is dead' : 'heartbeat older than the stale bound' };
 }
 
-export async function ownerFreshness(io: LockIo, options: LockOptions, owner: OwnerRecord): Promise<'fresh' | 'dead' | 'expired'> {
+export async function ownerFreshness(io: Pick<LockIo, 'fs' | 'clock' | 'processes' | 'variants'>, options: LockOptions, owner: OwnerRecord): Promise<'fresh' | 'dead' | 'expired'> {
   if (owner.host === io.processes.host && !io.processes.isAlive(owner.pid)) return 'dead';
   const heartbeat = await readJsonFile(io.fs, joinPath(workDirOf(options.path, owner.token), 'heartbeat.json'), heartbeatSchema)
     .catch(() => undefined);

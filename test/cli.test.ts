@@ -73,6 +73,15 @@ describe('jobs CLI', () => {
     expect(await runCli(['delete', '--root', root, '--job', jobId, '--json'])).toMatchObject({ code: 0, stdout: expect.stringContaining('"outcome":"deleted"') });
   });
 
+  it('relative --input and --root resolve where the user typed them (npm --prefix passes INIT_CWD); a bad one names the resolved path', async () => {
+    const root2 = join(dir, 'relative-data');
+    expect(await runCli(['init', '--root', 'relative-data'], { INIT_CWD: dir })).toMatchObject({ code: 0 });
+    expect(await runCli(['enqueue', '--root', 'relative-data', '--session', 's', '--input', 'talk.srt'], { INIT_CWD: dir })).toMatchObject({ code: 0 });
+    expect(await runCli(['status', '--root', root2, '--json'])).toMatchObject({ code: 0, stdout: expect.stringContaining('"sessionId":"s"') });
+    const missing = await runCli(['enqueue', '--root', root2, '--session', 's', '--input', 'nope.srt'], { INIT_CWD: dir });
+    expect(missing).toMatchObject({ code: 2, stderr: `jobs: cannot read --input nope.srt (resolved to ${join(dir, 'nope.srt')}): ENOENT\n` });
+  });
+
   it('a missing or mistyped data root is refused loudly; init creates one; enqueue creates only the last path component', async () => {
     const typo = join(dir, 'dta');
     for (const command of ['run', 'status', 'purge']) {

@@ -48,7 +48,7 @@ describe('corrupt state.json', () => {
       expect(summary.unreadable).toContainEqual({ jobId: id, error: expect.stringMatching(message) });
       expect(new Uint8Array(await readFile(join(jobDir(id), 'state.json')))).toEqual(typeof content === 'string' ? bytes(content) : content);
     }
-    const rows = await statusReport(world.io.fs, world.config.root);
+    const rows = await statusReport(world.io, world.config);
     expect(rows.find((r) => r.jobId === 'schema')).toMatchObject({ status: 'unreadable', error: { name: 'CorruptFileError' } });
     // Purge never removes what it cannot read.
     world.clock.advance(30 * 24 * 3600_000);

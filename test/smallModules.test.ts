@@ -2,7 +2,7 @@
 // process (CLI) or not at all: stage handlers, status rows and table, manual retry, the export
 // download header, constant-time comparison. Written against surviving mutants.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { transcribeText, renderDraft, renderExport, extensionOf, defaultHandlers } from '../src/defaultHandlers.ts';
 import { statusReport, renderStatusTable } from '../src/statusReport.ts';
@@ -121,7 +121,7 @@ describe('status and retry', () => {
     await mkdir(join(config.root, 'jobs', 'd-enqueuing'));
     await mkdir(join(config.root, 'jobs', 'e-unreadable'));
     await writeFile(join(config.root, 'jobs', 'e-unreadable', 'state.json'), '{');
-    const rows = await statusReport(io.fs, config.root);
+    const rows = await statusReport(io, config);
     expect(rows).toEqual([
       { jobId: done, sessionId: 's1', status: 'complete', stage: 'export', attempts: 1, nextAttemptAt: null, error: null },
       { jobId: failed, sessionId: 's2', status: 'failed', stage: 'transcribe', attempts: 1, nextAttemptAt: null,
@@ -131,12 +131,36 @@ describe('status and retry', () => {
       { jobId: 'e-unreadable', sessionId: null, status: 'unreadable', stage: null, attempts: null, nextAttemptAt: null,
         error: { name: 'CorruptFileError', message: expect.stringContaining('state.json is corrupt: not valid JSON') } },
     ]);
-    expect(await statusReport(io.fs, config.root, failed)).toEqual([rows[1]]);
-    await expect(statusReport(io.fs, config.root, 'nope')).rejects.toThrow(new UsageError('unknown job nope'));
-    const table = renderStatusTable(rows.slice(0, 2));
-    expect(table).toBe(`job\tsession\tstatus\tstage\tattempts\terror\n${done}\ts1\tcomplete\texport\t1\t\n${failed}\ts2\tfailed\ttranscribe\t1\tInvalidInputError: invalid audio: unsupported input type ".mp3" (expected .txt, .srt or .vtt)\n`);
-    expect(renderStatusTable(rows.slice(3, 4))).toBe('job\tsession\tstatus\tstage\tattempts\terror\nd-enqueuing\t-\tenqueuing\t-\t-\t\n');
+    expect(await statusReport(io, config, failed)).toEqual([rows[1]]);
+    await expect(statusReport(io, config, 'nope')).rejects.toThrow(new UsageError('unknown job nope'));
+    // Aligned columns (two spaces apart), UTC times, the error last.
+    const table = renderStatusTable([{ ...rows[0]!, jobId: 'done' }, { ...rows[1]!, jobId: 'failed', nextAttemptAt: null }, { ...rows[3]! }]);
+    expect(table).toBe([
+      'job          session  status     stage       attempts  next attempt  error',
+      'done         s1       complete   export      1         -',
+      'failed       s2       failed     transcribe  1         -             InvalidInputError: invalid audio: unsupported input type ".mp3" (expected .txt, .srt or .vtt)',
+      'd-enqueuing  -        enqueuing  -           -         -',
+      '',
+    ].join('\n'));
+    const waiting = renderStatusTable([{ ...rows[0]!, jobId: 'w', status: 'queued', nextAttemptAt: Date.UTC(2026, 10, 29, 10, 5, 0) }]);
+    expect(waiting.split('\n')[1]).toBe('w    s1       queued  export  1         2026-11-29T10:05:00Z');
+    const orphan = renderStatusTable([{ ...rows[0]!, jobId: 'r', status: 'running', runner: 'gone' }]);
+    expect(orphan.split('\n')[1]).toMatch(/^r +s1 +running \(runner gone; the next pass resumes it\) +export/);
     expect(renderStatusTable([])).toBe('no jobs\n');
+  });
+
+  it('status says whether a running job still has a live runner: gone once its runner died', async () => {
+    const { io, config } = world;
+    const jobId = await enqueue(io, config, { jobId: 'r', sessionId: 's1', inputName: 'talk.srt', inputBytes: bytes(SRT) });
+    const statePath = join(config.root, 'jobs', jobId, 'state.json');
+    await writeFile(statePath, JSON.stringify({ ...JSON.parse(await readFile(statePath, 'utf8')), status: 'running', stage: 'transcribe', attempts: 1 }));
+    expect((await statusReport(io, config, jobId))[0]).toMatchObject({ status: 'running', runner: 'gone' });
+    await mkdir(join(config.root, 'sessions', 's1'), { recursive: true });
+    const held = await acquireLock(world.withPid(7), { name: 'session', path: join(config.root, 'sessions', 's1', 'session.lock'), staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
+    expect(held.acquired).toBe(true);
+    expect((await statusReport(io, config, jobId))[0]).toMatchObject({ status: 'running', runner: 'alive' });
+    world.dead.add(7); // SIGKILLed: its lock file stays, its pid is dead
+    expect((await statusReport(io, config, jobId))[0]).toMatchObject({ status: 'running', runner: 'gone' });
   });
 
   it('retry: only a failed job, requeued from its stage with a fresh attempt count; busy and unknown are errors', async () => {
@@ -154,7 +178,7 @@ describe('status and retry', () => {
     if (holder.acquired) await holder.lock.release();
     world.clock.advance(1_000);
     await retryJob(io, config, failed);
-    const [row] = await statusReport(io.fs, config.root, failed);
+    const [row] = await statusReport(io, config, failed);
     expect(row).toEqual({ jobId: 'f', sessionId: 's2', status: 'queued', stage: 'transcribe', attempts: 0, nextAttemptAt: null, error: null });
     expect(world.events.filter((e) => e.event === 'job.requeued')).toEqual([{ event: 'job.requeued', jobId: 'f', sessionId: 's2', stage: 'transcribe', pid: 1000 }]);
   });

@@ -99,7 +99,7 @@ async function jobRoute(options: JobsHandlerOptions, jobId: string, action: stri
   const exists = (await io.fs.lstat(layout.jobDir(jobId)).catch(() => undefined)) !== undefined;
   if (!exists) return json(404, { error: `unknown job ${jobId}` });
   if (action === undefined) {
-    if (method === 'GET') return json(200, (await statusReport(io.fs, config.root, jobId))[0]);
+    if (method === 'GET') return json(200, (await statusReport(io, config, jobId))[0]);
     if (method === 'DELETE') return json(200, { jobId, outcome: await deleteJob(io, config, jobId) });
     return notAllowed('GET, HEAD, DELETE');
   }
