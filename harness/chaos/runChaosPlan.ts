@@ -32,6 +32,7 @@ import { JobLifeWatch } from '../oracle/jobLifeWatch.ts';
 import { jobView } from '../oracle/jobView.ts';
 import type { ChaosPlan, ChaosProcess } from './chaosPlan.ts';
 import { FaultWitness } from '../faults/faultWitness.ts';
+import type { InjectedTag } from '../faults/faultRule.ts';
 import { checkJobErrors, checkOperationResults } from '../invariants/i8HonestResults.ts';
 import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
 
@@ -77,7 +78,11 @@ interface ArmedRun {
 }
 
 function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, variant: RuntimeVariant): ArmedRun {
-  const run: ArmedRun = { operations: [], ledger: [], witness: new FaultWitness(), powerLossAt: [], crashes: 0 };
+  // Every injected error is a line of the trace, so the fault behind a violation is in its text and picture.
+  const traceFault = (pid: number, tag: InjectedTag) => {
+    if (world.tracing) world.trace.add(`t=${world.fake.now} p${pid} fault ${tag.fault} on ${tag.op} ${tag.path}`);
+  };
+  const run: ArmedRun = { operations: [], ledger: [], witness: new FaultWitness(traceFault), powerLossAt: [], crashes: 0 };
   const quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
   const killAt = new Map<number, number>();
   const pauseAt = new Map<number, { atCall: number; durationMs: number }>();
