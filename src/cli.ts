@@ -8,16 +8,10 @@
 // Exit codes: 0 done, 1 the command itself failed, 2 bad arguments or an unknown or invalid id.
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { nodeFileSystem } from './adapters/nodeFileSystem.ts';
-import { cryptoRandom, nodeProcesses, systemClock } from './adapters/systemPorts.ts';
-import { jsonLinesLog } from './adapters/jsonLinesLog.ts';
-import type { Io } from './ports/io.ts';
-import { defaultHandlers } from './defaultHandlers.ts';
-import { httpTranscribeHandlers } from './adapters/httpUpstream.ts';
 import { DEFAULT_CONFIG, makeConfig, type RuntimeConfig } from './config.ts';
 import { UsageError, errorMessage } from './errors.ts';
 import { describeError } from './zodIssues.ts';
-import { parseSystemEnv, type SystemEnv } from './adapters/systemEnv.ts';
+import { systemIo } from './adapters/systemIo.ts';
 import { checkId } from './ids.ts';
 import { enqueue, MAX_INPUT_BYTES } from './enqueue.ts';
 import { runPass } from './runnerPass.ts';
@@ -58,12 +52,12 @@ export interface CliStreams {
 export async function main(argv: string[], env: Record<string, string | undefined>, streams: CliStreams): Promise<number> {
   let args: ParsedArgs;
   let config: RuntimeConfig;
-  let settings: SystemEnv;
+  let system: ReturnType<typeof systemIo>;
   try {
-    settings = parseSystemEnv(env);
     args = parseArgs(argv);
+    system = systemIo(env, args.flags.log === 'json' ? { log: streams.stderr } : {});
     config = makeConfig({
-      root: args.flags.root === undefined ? settings.JOBS_ROOT ?? './data' : userPath(args.flags.root, env),
+      root: args.flags.root === undefined ? system.settings.JOBS_ROOT ?? './data' : userPath(args.flags.root, env),
       ...(args.numbers['deadline-ms'] !== undefined ? { passDeadlineMs: args.numbers['deadline-ms'] } : {}),
       ...(args.numbers.concurrency !== undefined ? { concurrency: args.numbers.concurrency } : {}),
       ...(args.numbers['stale-after-ms'] !== undefined ? { staleAfterMs: args.numbers['stale-after-ms'], heartbeatEveryMs: Math.max(1, Math.floor(args.numbers['stale-after-ms'] / 4)) } : {}),
@@ -77,20 +71,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     streams.stderr(lines.map((line, i) => `jobs: ${line}${i === lines.length - 1 ? ` (${USAGE})` : ''}\n`).join(''));
     return 2;
   }
-  const io: Io = {
-    fs: nodeFileSystem,
-    clock: systemClock,
-    random: cryptoRandom,
-    processes: nodeProcesses,
-    log: jsonLinesLog(args.flags.log === 'json' ? streams.stderr : undefined, nodeProcesses.pid, systemClock.nowMs, () => process.hrtime.bigint()),
-    // JOBS_UPSTREAM_URL points transcribe at a real transcription service (JOBS_UPSTREAM_TOKEN: bearer).
-    handlers: settings.JOBS_UPSTREAM_URL === undefined ? defaultHandlers : httpTranscribeHandlers(defaultHandlers, {
-      url: settings.JOBS_UPSTREAM_URL,
-      timeoutMs: settings.JOBS_UPSTREAM_TIMEOUT_MS ?? 120_000,
-      nowMs: systemClock.nowMs,
-      ...(settings.JOBS_UPSTREAM_TOKEN !== undefined ? { headers: { authorization: `Bearer ${settings.JOBS_UPSTREAM_TOKEN}` } } : {}),
-    }),
-  };
+  const { io, settings } = system;
   const print = (human: string, json: unknown) => streams.stdout(args.json ? `${JSON.stringify(json)}\n` : human);
   try {
     if (args.command === 'enqueue') await allowRootCreation(io.fs, config.root);
