@@ -8,7 +8,7 @@ const effectImports = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'cryp
   'node:timers/promises'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', 'data/**', '.chaos/**', '.stryker-tmp*/**', '.stryker-chunks/**', '.prof/**', 'reports/**', '.scratch/**'] },
+  { ignores: ['node_modules/**', 'coverage/**', 'data/**', '.chaos/**', '.stryker-tmp*/**', '.stryker-chunks/**', '.prof/**', 'reports/**', '.scratch/**', 'examples/nextjs/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

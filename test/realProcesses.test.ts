@@ -4,6 +4,8 @@
 // every job completed exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { nodeProcesses } from '../src/adapters/systemPorts.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './support/spawnCli.ts';
@@ -83,5 +85,18 @@ describe('real concurrent runner processes', () => {
     const done = completions(events);
     for (const id of ids) expect(done.get(id)).toBe(1);
     expect(Object.values(await statuses(root)).every((s) => s === 'complete')).toBe(true);
+  });
+});
+
+describe('nodeProcesses.isAlive', () => {
+  it('counts a zombie (exited, not yet collected by its parent) as dead, and a running process as alive', async () => {
+    // `sleep 0.05` exits at once; its parent execs `sleep 2`, which never collects it: a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 2'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const zombiePid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (c: Buffer) => resolve(c.toString()))));
+    // Poll (bounded) until the child has exited; a fixed wait would be a race on a loaded machine.
+    for (let i = 0; i < 100 && nodeProcesses.isAlive(zombiePid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(nodeProcesses.isAlive(zombiePid)).toBe(false);
+    expect(nodeProcesses.isAlive(parent.pid!)).toBe(true);
+    parent.kill('SIGKILL');
   });
 });

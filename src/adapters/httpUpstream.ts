@@ -27,7 +27,8 @@ export async function postToUpstream(options: HttpUpstreamOptions, body: Uint8Ar
   try {
     let response: Response;
     try {
-      response = await doFetch(options.url, { method: 'POST', body, headers: { 'content-type': contentType, ...options.headers }, signal: controller.signal });
+      // A copy typed over a plain ArrayBuffer: DOM's BodyInit (Next.js type-checks with it) refuses ArrayBufferLike.
+      response = await doFetch(options.url, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': contentType, ...options.headers }, signal: controller.signal });
     } catch (error) {
       if (controller.signal.aborted) throw new TransientError(`upstream ${options.url} timed out after ${options.timeoutMs} ms`, { cause: error });
       // undici puts the reason in `cause`: an errno (ECONNREFUSED, ENOTFOUND) or a message ("bad port").

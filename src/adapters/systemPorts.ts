@@ -1,4 +1,5 @@
 // The production Clock, Random and Processes: the system clock, crypto randomness, this process.
+import { readFileSync } from 'node:fs';
 import { randomBytes, randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -29,10 +30,26 @@ export const nodeProcesses: Processes = {
   isAlive(pid) {
     try {
       process.kill(pid, 0);
-      return true;
     } catch (error) {
       // EPERM: the process exists but belongs to someone else.
       return (error as NodeJS.ErrnoException).code === 'EPERM';
     }
+    return !isZombie(pid);
   },
 };
+
+/**
+ * A zombie has exited; only its parent has not collected it. A runner SIGKILLed after its parent
+ * died is re-parented to pid 1, and where pid 1 does not reap (many containers) it stays a zombie:
+ * signal 0 still reaches it, but it holds nothing. Linux says so in /proc/<pid>/stat (state Z or X).
+ */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false; // not Linux, or gone meanwhile: kill(pid, 0) has the last word
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2).charAt(0);
+  return state === 'Z' || state === 'X';
+}

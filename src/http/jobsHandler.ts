@@ -118,7 +118,8 @@ async function exportOf({ io }: JobsHandlerOptions, layout: Layout, jobId: strin
   const state = entry.state;
   if (state?.status !== 'complete') return json(409, { error: `job ${jobId} is ${state?.status ?? 'enqueuing'}, not complete` });
   const body = await readNoFollow(io.fs, joinPath(layout.jobDir(jobId), FILE.export));
-  return new Response(body, {
+  // A copy typed over a plain ArrayBuffer: DOM's BodyInit (Next.js type-checks with it) refuses ArrayBufferLike.
+  return new Response(new Uint8Array(body), {
     status: 200,
     headers: {
       'content-type': 'text/html; charset=utf-8',
