@@ -1,5 +1,5 @@
-// The plan's Definition of Done, literally: "we can kill the dev server mid-job and recovery behaves
-// predictably". The example app (examples/nextjs) is built with the packed package, started with
+// Run by `npm run test:nextjs` (and .ci/run), not by `npm run check`. The plan's Definition of Done,
+// literally: "we can kill the dev server mid-job and recovery behaves predictably". The example app (examples/nextjs) is built with the packed package, started with
 // `next start`, and its /api/jobs/runner route is called the way Vercel cron calls it (GET with the
 // bearer secret). Transcription goes to a slow upstream on loopback, so a pass is mid-job when the
 // server's whole process group is SIGKILLed at a seeded moment; then it is restarted, again and
@@ -12,9 +12,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from './support/spawnCli.ts';
-import { SRT } from './support/realIo.ts';
-import { SeededRandom } from '../harness/seededRandom.ts';
+import { REPO_ROOT } from '../support/spawnCli.ts';
+import { SRT } from '../support/realIo.ts';
+import { SeededRandom } from '../../harness/seededRandom.ts';
 
 const SECRET = 'cron-secret-for-the-nextjs-test';
 const JOBS = [['j1', 's1'], ['j2', 's1'], ['j3', 's2'], ['j4', 's2']] as const;
