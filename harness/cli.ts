@@ -37,6 +37,7 @@ import { renderTraceHtml } from './report/renderTraceHtml.ts';
 import { Progress, colour } from './report/progress.ts';
 import { isEntryModule } from '../src/adapters/isEntryModule.ts';
 import { describeError } from '../src/zodIssues.ts';
+import { chaosCommand } from './report/chaosCommand.ts';
 
 export interface HarnessStreams {
   stdout: (text: string) => void;
@@ -63,7 +64,7 @@ export async function main(argv: string[], streams: HarnessStreams): Promise<num
   }
   const unknown = (args.only ?? []).filter((id) => ![...SCENARIOS, ...EXTRA_SCENARIOS].some((s) => s.id === id));
   if (unknown.length > 0) {
-    streams.stderr(`chaos: unknown scenario id(s): ${unknown.join(', ')} (see: npm run chaos -- list)\n`);
+    streams.stderr(`chaos: unknown scenario id(s): ${unknown.join(', ')} (see: ${chaosCommand()} list)\n`);
     return 2;
   }
   const started = performance.now();
@@ -104,9 +105,9 @@ async function runScenarios(args: HarnessArgs, report: RunReport, hash: ReturnTy
     report.invariantChecks += result.runs;
     for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `scenario:${scenario.id} (${v.run})`, ...(v.path ? { path: v.path } : {}) });
     if (!result.ok) {
-      report.replay.push(`npm run chaos -- scenarios --only ${scenario.id} --seed ${args.seed}`);
+      report.replay.push(`${chaosCommand()} scenarios --only ${scenario.id} --seed ${args.seed}`);
       const name = `scenario-${scenario.id}-seed${args.seed}`;
-      const replay = `npm run chaos -- scenarios --only ${scenario.id} --seed ${args.seed}`;
+      const replay = `${chaosCommand()} scenarios --only ${scenario.id} --seed ${args.seed}`;
       report.traceFiles.push(await writeOut(args.out, 'traces', `${name}.trace.txt`, result.trace));
       report.traceFiles.push(await writeOut(args.out, 'traces', `${name}.html`, renderTraceHtml({ title: `scenario ${scenario.id} (seed ${args.seed})`, trace: result.trace, violations: result.violations, replay })));
     }
@@ -127,7 +128,7 @@ async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType
   report.runs += result.crashStates;
   report.invariantChecks += result.invariantChecks;
   for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `explore:${v.crashPoint}`, ...(v.path ? { path: v.path } : {}) });
-  if (result.violations.length > 0) report.replay.push(`npm run chaos -- explore --model ${args.model} --workload ${args.workload} --seed ${args.seed}`);
+  if (result.violations.length > 0) report.replay.push(`${chaosCommand()} explore --model ${args.model} --workload ${args.workload} --seed ${args.seed}`);
   await runOperations(args, report, hash, progress, models);
   await runFaultsThenCrash(args, report, hash, progress, models);
   await runCrashCycles(args, report, hash);
@@ -143,7 +144,7 @@ async function runCrashCycles(args: HarnessArgs, report: RunReport, hash: Return
   report.crashCycles = { sequences: CRASH_CYCLE_SEQUENCES, crashes: result.crashes, elapsedMs: performance.now() - t };
   report.crashStates += result.crashes;
   for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: 'explore:crash-cycles', ...(v.path ? { path: v.path } : {}) });
-  if (result.violations.length > 0) report.replay.push(`npm run chaos -- explore --seed ${args.seed}`);
+  if (result.violations.length > 0) report.replay.push(`${chaosCommand()} explore --seed ${args.seed}`);
 }
 
 const FAULT_POINTS_PER_KIND = 2;
@@ -157,7 +158,7 @@ async function runFaultsThenCrash(args: HarnessArgs, report: RunReport, hash: Re
   report.crashStates += result.crashStates;
   report.runs += result.crashStates;
   for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `explore:${v.crashPoint}`, ...(v.path ? { path: v.path } : {}) });
-  if (result.violations.length > 0) report.replay.push(`npm run chaos -- explore --model ${args.model} --seed ${args.seed}`);
+  if (result.violations.length > 0) report.replay.push(`${chaosCommand()} explore --model ${args.model} --seed ${args.seed}`);
 }
 
 async function runOperations(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress, models: ModelName[]): Promise<void> {
@@ -179,7 +180,7 @@ async function runOperations(args: HarnessArgs, report: RunReport, hash: ReturnT
   report.crashStates += summary.crashStates;
   report.runs += summary.crashStates;
   report.invariantChecks += summary.crashStates * 4;
-  if (failed) report.replay.push(`npm run chaos -- explore --model ${args.model} --seed ${args.seed}`);
+  if (failed) report.replay.push(`${chaosCommand()} explore --model ${args.model} --seed ${args.seed}`);
 }
 
 async function runChaos(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress): Promise<void> {
@@ -280,7 +281,7 @@ async function runForeign(args: HarnessArgs, streams: HarnessStreams): Promise<n
   for (const f of explored.findings.slice(0, 50)) report.violations.push({ invariant: 'check', message: f.message, where: `explore:${f.model}@${f.crashPoint}` });
   if (first !== undefined) {
     report.traceFiles.push(await writeOut(args.out, 'traces', 'foreign-explore.html', renderTraceHtml({ title: `${workload.name}: ${first.model} crash before call ${first.crashPoint}`, trace: first.trace, violations: [{ invariant: 'check', message: first.message }] })));
-    report.replay.push(`npm run chaos -- foreign ${args.file} --seed ${args.seed}`);
+    report.replay.push(`${chaosCommand()} foreign ${args.file} --seed ${args.seed}`);
   }
   const t = performance.now();
   const campaign = await campaignForeign(args.file!, { runs: args.runs ?? 200, seed: args.seed, ...(args.path !== undefined ? { path: args.path } : {}) });

@@ -60,6 +60,9 @@ describe('the packed package, installed into a fresh project', () => {
     ].join('\n'));
     const result = sh('npx durable-jobs-chaos foreign workload.mjs --runs 3 --json --out ./out');
     expect(result.status, result.stderr).toBe(1);
-    expect(JSON.parse(result.stdout).violations).toContainEqual(expect.objectContaining({ message: 'torn: ' }));
+    const report = JSON.parse(result.stdout);
+    expect(report.violations).toContainEqual(expect.objectContaining({ message: 'torn: ' }));
+    // Printed commands run as printed: here the harness is npx durable-jobs-chaos, not an npm script.
+    expect(report.replay[0]).toMatch(/^npx durable-jobs-chaos foreign workload\.mjs --seed 1/);
   }, 120_000);
 });

@@ -8,6 +8,7 @@ import { chaosPlanArb } from './planArbitrary.ts';
 import { runChaosPlan, type ChaosRunResult, type RuntimeVariant } from './runChaosPlan.ts';
 import type { ChaosPlan } from './chaosPlan.ts';
 import { runPlansInWorkers } from '../parallel/runPlansInWorkers.ts';
+import { chaosCommand } from '../report/chaosCommand.ts';
 
 export interface CampaignOptions {
   readonly runs: number;
@@ -40,7 +41,7 @@ export interface CampaignResult {
 }
 
 export function replayCommand(seed: number, path: string): string {
-  return `npm run chaos -- replay --seed ${seed} --path ${path}`;
+  return `${chaosCommand()} replay --seed ${seed} --path ${path}`;
 }
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {

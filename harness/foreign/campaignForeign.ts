@@ -9,6 +9,7 @@ import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
 import type { FaultSpec } from '../scenarios/scenarioTypes.ts';
 import { crashView, modelOf, recordForeign, type ForeignModel, type ForeignSchedule } from './exploreForeign.ts';
+import { chaosCommand } from '../report/chaosCommand.ts';
 
 export interface ForeignPlan {
   readonly faults: FaultSpec[];
@@ -88,5 +89,5 @@ export async function campaignForeign(
   const { messages, trace } = await runForeignPlan(modulePath, plan);
   const path = details.counterexamplePath ?? '';
   const seed = details.seed >>> 0; // fast-check reports it signed; the CLI prints and takes 0..2^32-1
-  return { runs, failure: { seed, path, plan, messages, trace, replay: `npm run chaos -- foreign ${modulePath} --seed ${seed} --path ${path}` } };
+  return { runs, failure: { seed, path, plan, messages, trace, replay: `${chaosCommand()} foreign ${modulePath} --seed ${seed} --path ${path}` } };
 }
