@@ -96,7 +96,7 @@ describe('two processes: lock libraries can be judged', () => {
       naive.push((await recordForeign(fixture('lockCheckThenCreate'), { seed })).workloadError ?? '');
       correct.push((await recordForeign(fixture('lockExclusiveCreate'), { seed })).workloadError ?? '');
     }
-    expect(naive.some((error) => /checkRun: process \d entered at \d+ while process \d was inside/.test(error))).toBe(true);
+    expect(naive.some((error) => /checkRun: process \d entered at \d+ ms while process \d was inside/.test(error))).toBe(true);
     expect(correct).toEqual(['', '', '', '', '', '']);
   });
 });
@@ -118,7 +118,7 @@ describe('foreign code under a randomized campaign', () => {
   });
   it('chooses interleavings: the check-then-create lock fails under the campaign, the O_EXCL lock passes it', async () => {
     const naive = await campaignForeign(fixture('lockCheckThenCreate'), { runs: 10, seed: 2 });
-    expect(naive.failure?.messages.join('\n')).toMatch(/entered at \d+ while process \d was inside/);
+    expect(naive.failure?.messages.join('\n')).toMatch(/entered at \d+ ms while process \d was inside/);
     const correct = await campaignForeign(fixture('lockExclusiveCreate'), { runs: 10, seed: 2 });
     expect(correct.failure).toBeUndefined();
   });

@@ -130,7 +130,7 @@ describe('npm run chaos -- foreign <module>', () => {
     expect(report.violations).toContainEqual(expect.objectContaining({ where: expect.stringMatching(/^chaos:seed=2 path=\S+ plan=\{"faults"/) }));
     const replayed = await run(['replay', file]);
     expect(replayed.code).toBe(1);
-    expect(replayed.stdout).toMatch(/\[check\] the run failed: checkRun: process \d entered at \d+ while process \d was inside/);
+    expect(replayed.stdout).toMatch(/\[check\] the run failed: checkRun: process \d entered at \d+ ms while process \d was inside/);
   });
 
   it('passes the reference (exit 0) and refuses a module that is not a workload (exit 2)', async () => {

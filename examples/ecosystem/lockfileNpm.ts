@@ -3,7 +3,7 @@
 import lockFile from 'lockfile';
 import { promisify } from 'node:util';
 import type { ForeignWorkload } from '../../harness/foreign/foreignWorkload.ts';
-import { mutualExclusion } from './lockMutex.ts';
+import { mutualExclusion } from '../../harness/foreign/mutualExclusion.ts';
 
 const lock = promisify(lockFile.lock) as (path: string, options: lockFile.Options) => Promise<void>;
 const unlock = promisify(lockFile.unlock);

@@ -4,7 +4,7 @@
 import lockfile from 'proper-lockfile';
 import fs from 'node:fs/promises';
 import type { ForeignWorkload } from '../../harness/foreign/foreignWorkload.ts';
-import { mutualExclusion } from './lockMutex.ts';
+import { mutualExclusion } from '../../harness/foreign/mutualExclusion.ts';
 
 const workload: ForeignWorkload = {
   name: 'proper-lockfile@4.1.2 lock / release',

@@ -76,7 +76,7 @@ function retryAfterFor(ledger: readonly LedgerEntry[], e: LoggedEvent, index: nu
  * The lowest sum of wall steps reached from monotonic time `fromMs` until event `eventIndex` was
  * logged (at most 0).
  */
-export function lowestShiftMs(wallSteps: readonly WallStep[], fromMs: number | undefined, eventIndex: number): number {
+function lowestShiftMs(wallSteps: readonly WallStep[], fromMs: number | undefined, eventIndex: number): number {
   if (fromMs === undefined) return 0;
   let shiftMs = 0;
   let lowestMs = 0;

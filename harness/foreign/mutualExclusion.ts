@@ -1,6 +1,6 @@
-// The check shared by the lock libraries of the study: between `enter` and `leave`, no other process
-// may enter (mutual exclusion), judged on the events of the whole run.
-import type { ForeignEvent } from '../../harness/foreign/foreignWorkload.ts';
+// A ready-made checkRun for lock workloads: each process emits `enter` and `leave` events around its
+// critical section; no process may enter while another is inside (judged on the whole run's events).
+import type { ForeignEvent } from './foreignWorkload.ts';
 
 export function mutualExclusion(events: readonly ForeignEvent[]): string[] {
   let inside: number | undefined;
