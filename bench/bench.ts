@@ -27,6 +27,9 @@ import { makeConfig } from '../src/config.ts';
 import { renderJobState, type JobState } from '../src/jobState.ts';
 import type { Io } from '../src/ports/io.ts';
 import { fmt, fmtSpread, spread, timeIt, withPeakMemory } from './stats.ts';
+import { defaultPolicy } from '../src/defaultPolicy.ts';
+import { patchedRuntime, type SourcePatch } from '../harness/bugs/patchedRuntime.ts';
+import { realRuntime } from '../harness/world/runtimeEntries.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
 const quick = process.argv.includes('--quick');
@@ -37,7 +40,7 @@ const say = (line: string) => {
   process.stdout.write(`${line}\n`);
 };
 const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
-const realIo = (): Io => ({ fs: nodeFileSystem, clock: systemClock, random: cryptoRandom, processes: nodeProcesses, log: { emit: () => undefined }, handlers: defaultHandlers });
+const realIo = (): Io => ({ fs: nodeFileSystem, clock: systemClock, random: cryptoRandom, processes: nodeProcesses, log: { emit: () => undefined }, handlers: defaultHandlers, policy: defaultPolicy });
 const jobsOf = (n: number): JobSpec[] => Array.from({ length: n }, (_, i) => ({ jobId: `j${i}`, sessionId: `s${i % 3}`, input: (['talk.srt', 'captions.vtt', 'notes.txt', 'song.mp3'] as const)[i % 4]! }));
 
 async function explorerThroughput(): Promise<void> {
@@ -141,18 +144,28 @@ async function writeCost(): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
+/** src/writeFileAtomic.ts with its body replaced by a call of write-file-atomic. */
+const PEER_WRITE_PATCHES: readonly SourcePatch[] = [
+  { file: 'writeFileAtomic.ts', find: "import { FileError, JobsError, assert } from './errors.ts';", replace: "import { FileError, JobsError, assert } from './errors.ts';\nimport peerWrite from 'write-file-atomic';" },
+  {
+    file: 'writeFileAtomic.ts',
+    find: "  const bytes = typeof content === 'string' ? encoder.encode(content) : content;\n  const targetDir",
+    replace: "  if (targetPath !== '') return void (await peerWrite(targetPath, typeof content === 'string' ? content : Buffer.from(content)));\n  const bytes = typeof content === 'string' ? encoder.encode(content) : content;\n  const targetDir",
+  },
+];
+
 async function pipelineCost(): Promise<void> {
   progress('whole pipeline cost');
   const jobs = quick ? 6 : 20;
   const runWith = async (variant: 'ours' | 'peer'): Promise<number> => {
     const dir = await mkdtemp(join(tmpdir(), 'bench-pipe-'));
     const config = makeConfig({ root: join(dir, 'data') });
-    const base = realIo();
-    // The same runtime, its atomic write swapped for write-file-atomic (fsyncs the file, never the directory).
-    const io: Io = variant === 'ours' ? base : { ...base, variants: { writeFileAtomic: async (_io, path, content) => writeFileAtomicPeer(path, typeof content === 'string' ? content : Buffer.from(content)) } };
-    for (let i = 0; i < jobs; i++) await enqueue(base, config, { jobId: `j${i}`, sessionId: `s${i}`, inputName: 'talk.srt', inputBytes: inputBytes('talk.srt') });
+    const io = realIo();
+    // The same runtime, its atomic write patched to call write-file-atomic (fsyncs the file, never the directory).
+    const runtime = variant === 'ours' ? realRuntime : await patchedRuntime(PEER_WRITE_PATCHES);
+    for (let i = 0; i < jobs; i++) await enqueue(io, config, { jobId: `j${i}`, sessionId: `s${i}`, inputName: 'talk.srt', inputBytes: inputBytes('talk.srt') });
     const t = performance.now();
-    await runPass(io, config);
+    await runtime.runPass(io, config);
     const ms = performance.now() - t;
     await rm(dir, { recursive: true, force: true });
     return ms / jobs;

@@ -19,7 +19,6 @@ const KEEP = new Set<string>([FILE.state, FILE.tombstone]);
 
 /** Runs under the job's session lock: removes everything of the job but its state and tombstone. */
 export async function finishDeletion(io: Io, config: RuntimeConfig, lock: HeldLock, state: JobState): Promise<void> {
-  if (io.variants?.finishDeletion !== undefined) return io.variants.finishDeletion(io, config, lock, state);
   const layout = new Layout(config.root);
   const jobDir = layout.jobDir(state.jobId);
   const removed = { files: 0, bytes: 0 };

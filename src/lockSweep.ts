@@ -18,7 +18,7 @@ export interface SweepCounts {
 }
 
 export async function sweepLockDirectory(
-  io: Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log'>,
+  io: Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log' | 'policy'>,
   options: LockOptions,
   keepToken: string | undefined,
 ): Promise<SweepCounts> {

@@ -40,7 +40,7 @@ import { ignoreNotFound, removeTree, type RemovedCounts } from './removeTree.ts'
 import { writeNewFile } from './writeFileAtomic.ts';
 
 export type LockName = 'runner' | 'session';
-type LockIo = Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log' | 'variants'>;
+type LockIo = Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log' | 'policy'>;
 
 export const ownerRecordSchema = z.object({
   lock: z.enum(['runner', 'session']),
@@ -78,7 +78,6 @@ export function workDirOf(lockPath: string, token: string): string {
 const MAX_ACQUIRE_STARTS = 3;
 
 export async function acquireLock(io: LockIo, options: LockOptions): Promise<AcquireResult> {
-  if (io.variants?.acquireLock !== undefined) return io.variants.acquireLock(io as Io, options);
   assert(options.heartbeatEveryMs > 0 && options.heartbeatEveryMs * 2 <= options.staleAfterMs,
     'the heartbeat interval must be at most half the stale bound');
   // A sweeper may judge our half-made work directory stale and retire it before our link (the wall
@@ -175,12 +174,12 @@ export async function judgeHolder(io: LockIo, options: LockOptions): Promise<Jud
   return { verdict: 'stale', holder, token: holder.token, reason: freshness === 'dead' ? 'owner process is dead' : 'heartbeat older than the stale bound' };
 }
 
-export async function ownerFreshness(io: Pick<LockIo, 'fs' | 'clock' | 'processes' | 'variants'>, options: LockOptions, owner: OwnerRecord): Promise<'fresh' | 'dead' | 'expired'> {
+export async function ownerFreshness(io: Pick<LockIo, 'fs' | 'clock' | 'processes' | 'policy'>, options: LockOptions, owner: OwnerRecord): Promise<'fresh' | 'dead' | 'expired'> {
   if (owner.host === io.processes.host && !io.processes.isAlive(owner.pid)) return 'dead';
   const heartbeat = await readJsonFile(io.fs, joinPath(workDirOf(options.path, owner.token), 'heartbeat.json'), heartbeatSchema)
     .catch(() => undefined);
   const lastSeenAt = Math.max(owner.acquiredAt, heartbeat?.heartbeatAt ?? owner.acquiredAt);
-  return (io.variants?.isStale ?? isStale)(io.clock.nowMs(), lastSeenAt, options.staleAfterMs) ? 'expired' : 'fresh';
+  return io.policy.isStale(io.clock.nowMs(), lastSeenAt, options.staleAfterMs) ? 'expired' : 'fresh';
 }
 
 /** Stale: last seen more than the bound ago. A time in the future (the clock stepped back) is fresh. */
@@ -196,7 +195,6 @@ export function isStale(nowMs: number, lastSeenAtMs: number, staleAfterMs: numbe
 export async function retire(
   io: LockIo, options: LockOptions, staleToken: string, myToken: string, removed?: RemovedCounts,
 ): Promise<'retired' | 'retry' | 'busy'> {
-  if (io.variants?.retire !== undefined) return io.variants.retire(io as Io, options, staleToken, myToken);
   const dir = dirName(options.path);
   const myReap = joinPath(dir, `${REAP_PREFIX}${staleToken}-by-${myToken}`);
   try {

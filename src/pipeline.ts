@@ -15,11 +15,8 @@ import { STAGES, writeJobState, type ArtifactRecord, type JobState, type Stage }
 import { FILE, Layout, joinPath } from './layout.ts';
 import { JobDeletedError, LockLostError, TransientError, assert, errorMessage } from './errors.ts';
 import { writeFileAtomic, wrapFileError, type AtomicWriteOptions } from './writeFileAtomic.ts';
-import type { StageCommit } from './variants.ts';
 import { readNoFollow } from './readNoFollow.ts';
 import { crc32 } from './checksum.ts';
-import { classifyError } from './classifyError.ts';
-import { isExhausted, retryDelayMs } from './backoff.ts';
 import { hasTombstone } from './tombstone.ts';
 import { finishDeletion } from './deleteJob.ts';
 
@@ -48,7 +45,7 @@ export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, init
       if (await hasTombstone(io, jobDir)) throw new JobDeletedError(`job ${initial.jobId} was deleted`);
     },
   };
-  const ctx: JobContext = { io, config, lock, layout, jobDir, commit: io.variants?.commitOptions?.(lock, fenced) ?? fenced };
+  const ctx: JobContext = { io, config, lock, layout, jobDir, commit: fenced };
   let state = initial;
   try {
     if (await hasTombstone(io, jobDir)) throw new JobDeletedError(`job ${initial.jobId} was deleted`);
@@ -88,13 +85,26 @@ export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, init
       const commit: StageCommit = {
         io, jobDir, outputs: outputPaths(ctx, state, stage), bytes: bytes ?? new Uint8Array(0), produced: bytes !== undefined, next: nextState, commit: ctx.commit, stage,
       };
-      await (io.variants?.commitStage?.(commit, commitStage) ?? commitStage(commit));
+      await commitStage(commit);
       state = nextState;
     }
     return 'complete';
   } catch (error) {
     return await settleFailure(ctx, state, error);
   }
+}
+
+/** What the pipeline commits when a stage is done: its outputs, then the state that records them. */
+export interface StageCommit {
+  readonly io: Io;
+  readonly jobDir: string;
+  readonly outputs: readonly string[];
+  readonly bytes: Uint8Array;
+  /** False when the stage was skipped (its outputs are valid already). */
+  readonly produced: boolean;
+  readonly next: JobState;
+  readonly commit: AtomicWriteOptions;
+  readonly stage: Stage;
 }
 
 /**
@@ -131,8 +141,8 @@ async function settleFailure(ctx: JobContext, state: JobState, error: unknown): 
     await finishDeletion(io, config, lock, state);
     return 'deleted';
   }
-  const classified = (io.variants?.classifyError ?? classifyError)(error);
-  const exhausted = classified.kind === 'transient' && (io.variants?.isExhausted ?? isExhausted)(state.attempts, config.maxAttempts);
+  const classified = io.policy.classifyError(error);
+  const exhausted = classified.kind === 'transient' && io.policy.isExhausted(state.attempts, config.maxAttempts);
   const nowMs = io.clock.nowMs();
   const recorded = {
     name: exhausted ? 'AttemptsExhausted' : classified.name,
@@ -141,7 +151,7 @@ async function settleFailure(ctx: JobContext, state: JobState, error: unknown): 
     stage: state.stage,
   };
   const failed = classified.kind === 'permanent' || exhausted;
-  const delayMs = failed ? 0 : (io.variants?.retryDelayMs ?? retryDelayMs)(io.random, state.attempts, config.backoffBaseMs, config.backoffCapMs, classified.retryAfterMs);
+  const delayMs = failed ? 0 : io.policy.retryDelayMs(io.random, state.attempts, config.backoffBaseMs, config.backoffCapMs, classified.retryAfterMs);
   const next: JobState = {
     ...state,
     status: failed ? 'failed' : 'queued',
@@ -195,7 +205,7 @@ async function stageOutputValid(ctx: JobContext, state: JobState, stage: Stage):
   const expected = state.artifacts[stage];
   if (expected === undefined) return false;
   const [jobOutput, sessionOutput] = outputPaths(ctx, state, stage);
-  return (ctx.io.variants?.outputsValid ?? outputsValid)(ctx.io, jobOutput!, sessionOutput, expected);
+  return outputsValid(ctx.io, jobOutput!, sessionOutput, expected);
 }
 
 export async function outputsValid(io: Io, jobOutput: string, sessionOutput: string | undefined, expected: ArtifactRecord): Promise<boolean> {

@@ -58,7 +58,7 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
   const keptDirs: string[] = [];
   for (const entry of entries) {
     if (entry.state !== undefined) {
-      if (FINISHED.has(entry.state.status) && (io.variants?.isExpired ?? isExpired)(nowMs, entry.state.updatedAt, config.ttlMs)) {
+      if (FINISHED.has(entry.state.status) && io.policy.isExpired(nowMs, entry.state.updatedAt, config.ttlMs)) {
         const expired = expiredBySession.get(entry.state.sessionId);
         if (expired === undefined) expiredBySession.set(entry.state.sessionId, [entry.jobId]);
         else expired.push(entry.jobId);
@@ -132,7 +132,7 @@ async function purgeSessionJobs(io: Io, config: RuntimeConfig, layout: Layout, s
       const jobDir = layout.jobDir(jobId);
       const current = await readJobState(io.fs, jobDir).catch(() => undefined);
       if (current === undefined || current.sessionId !== sessionId || !FINISHED.has(current.status)) continue;
-      if (!(io.variants?.isExpired ?? isExpired)(io.clock.nowMs(), current.updatedAt, config.ttlMs)) continue;
+      if (!io.policy.isExpired(io.clock.nowMs(), current.updatedAt, config.ttlMs)) continue;
       // Taken over while we worked (we were paused past the stale bound): stop; what was moved goes.
       const target = await fenced(moveIntoWorkDir(io, lock, jobDir));
       if (target === 'lost') break;

@@ -13,7 +13,6 @@ import { withSessionLock } from './sessionLock.ts';
 import { runJob, type JobOutcome } from './pipeline.ts';
 import { finishDeletion } from './deleteJob.ts';
 import { hasTombstone } from './tombstone.ts';
-import { isDue } from './backoff.ts';
 import { purge, type PurgeReport } from './purge.ts';
 import { errorMessage } from './errors.ts';
 
@@ -80,7 +79,7 @@ export async function runDueJobs(
     }
     const state = entry.state;
     if (state === undefined) continue;
-    const runnable = (state.status === 'queued' || state.status === 'running') && (io.variants?.isDue ?? isDue)(state.nextAttemptAt, nowMs, config.backoffCapMs);
+    const runnable = (state.status === 'queued' || state.status === 'running') && io.policy.isDue(state.nextAttemptAt, nowMs, config.backoffCapMs);
     const pendingDelete = state.status !== 'deleted' && (await hasTombstone(io, layout.jobDir(state.jobId)));
     if (runnable || pendingDelete) due.push(state);
   }
@@ -132,7 +131,7 @@ async function processJob(io: Io, config: RuntimeConfig, layout: Layout, listed:
         return 'deleted' as const;
       }
       if (state.status !== 'queued' && state.status !== 'running') return 'unchanged' as const;
-      if (!(io.variants?.isDue ?? isDue)(state.nextAttemptAt, io.clock.nowMs(), config.backoffCapMs)) return 'unchanged' as const;
+      if (!io.policy.isDue(state.nextAttemptAt, io.clock.nowMs(), config.backoffCapMs)) return 'unchanged' as const;
       return await runJob(io, config, lock, state);
     });
     return locked.acquired ? locked.value : 'deferred';

@@ -14,7 +14,6 @@ export async function withSessionLock<T>(
   logFields: Record<string, string>,
   work: (lock: HeldLock) => Promise<T>,
 ): Promise<Locked<T>> {
-  if (io.variants?.withSessionLock !== undefined) return io.variants.withSessionLock(io, config, sessionId, logFields, work);
   const layout = new Layout(config.root);
   await ensureDir(io.fs, layout.sessionDir(sessionId), layout.root);
   const result = await acquireLock(io, {

@@ -11,7 +11,7 @@ import { UsageError } from './errors.ts';
 import { parseJsonBytes } from './jsonFile.ts';
 import { ownerFreshness, ownerRecordSchema } from './ownerLock.ts';
 
-type StatusIo = Pick<Io, 'fs' | 'clock' | 'processes' | 'variants'>;
+type StatusIo = Pick<Io, 'fs' | 'clock' | 'processes' | 'policy'>;
 
 export interface JobStatusRow {
   jobId: string;

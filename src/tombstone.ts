@@ -7,14 +7,12 @@ import type { Clock } from './ports/clock.ts';
 import { isNotFound } from './ports/fileSystem.ts';
 import { FILE, joinPath } from './layout.ts';
 import { writeFileAtomic } from './writeFileAtomic.ts';
-import type { RuntimeVariants } from './variants.ts';
 
 export function tombstonePath(jobDir: string): string {
   return joinPath(jobDir, FILE.tombstone);
 }
 
-export async function hasTombstone(io: { readonly fs: FileSystem; readonly variants?: RuntimeVariants }, jobDir: string): Promise<boolean> {
-  if (io.variants?.hasTombstone !== undefined) return io.variants.hasTombstone(jobDir);
+export async function hasTombstone(io: { readonly fs: FileSystem }, jobDir: string): Promise<boolean> {
   try {
     await io.fs.stat(tombstonePath(jobDir));
     return true;

@@ -19,7 +19,6 @@ import { errorCode } from './ports/fileSystem.ts';
 import type { Random } from './ports/random.ts';
 import { FileError, JobsError, assert } from './errors.ts';
 import { TMP_PREFIX, dirName, joinPath } from './layout.ts';
-import type { RuntimeVariants } from './variants.ts';
 
 export interface AtomicWriteOptions {
   /**
@@ -38,12 +37,11 @@ const MAX_WRITE_CALLS = 1 << 20;
 const encoder = new TextEncoder();
 
 export async function writeFileAtomic(
-  io: { readonly fs: FileSystem; readonly random: Random; readonly variants?: RuntimeVariants },
+  io: { readonly fs: FileSystem; readonly random: Random },
   targetPath: string,
   content: Uint8Array | string,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
-  if (io.variants?.writeFileAtomic !== undefined) return io.variants.writeFileAtomic(io, targetPath, content, options);
   const bytes = typeof content === 'string' ? encoder.encode(content) : content;
   const targetDir = dirName(targetPath);
   const tmpPath = joinPath(options.tmpDir ?? targetDir, `${TMP_PREFIX}${io.random.hex(8)}`);

@@ -8,6 +8,7 @@ import { explore, type ExploreOptions } from '../harness/explorer/explore.ts';
 import { simConfig } from '../harness/workload/simConfig.ts';
 import { SMALL_JOBS } from '../harness/workload/jobSpec.ts';
 import { ZOO } from '../harness/bugs/zoo.ts';
+import { loadVariant } from '../harness/bugs/runtimeVariant.ts';
 
 const bug = (id: string) => {
   const found = ZOO.find((b) => b.id === id);
@@ -18,10 +19,10 @@ const bug = (id: string) => {
 describe('sharing the checks after recovery', () => {
   for (const id of ['correct runtime', 'lock-kept-on-failure', 'overwrite-in-place', 'state-before-artifact']) {
     it(`changes no verdict: ${id}`, async () => {
-      const variant = id === 'correct runtime' ? {} : bug(id);
+      const variant = await loadVariant(id === 'correct runtime' ? {} : bug(id));
       const options: ExploreOptions = {
         jobs: SMALL_JOBS, config: simConfig(), seed: 1, models: ['process-kill'],
-        ...(variant.variants !== undefined ? { variants: variant.variants } : {}),
+        ...(variant.runtime !== undefined ? { runtime: variant.runtime } : {}),
         ...(variant.decorate !== undefined ? { decorate: variant.decorate } : {}),
       };
       const shared = await explore(options);

@@ -20,6 +20,7 @@ import type { StageHandlers } from '../src/ports/stageHandlers.ts';
 import { defaultHandlers } from '../src/defaultHandlers.ts';
 import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
 import { errno, recordingFs } from './support/recordingFs.ts';
+import { defaultPolicy } from '../src/defaultPolicy.ts';
 
 let world: TestWorld;
 beforeEach(async () => {
@@ -154,7 +155,7 @@ describe('runner pass: what changed between listing and the session lock', () =>
   it('listing and the lock both ask isDue: a job due at listing but not under the lock is unchanged', async () => {
     await add('a', 's1');
     let calls = 0;
-    const io: Io = { ...world.io, variants: { isDue: (next, now, cap) => (calls++ === 0 ? true : isDue(next, now + -1e12, cap) && false) } };
+    const io: Io = { ...world.io, policy: { ...defaultPolicy, isDue: (next, now, cap) => (calls++ === 0 ? true : isDue(next, now + -1e12, cap) && false) } };
     const summary = await runDueJobs(io, world.config);
     expect(summary.outcomes.unchanged).toBe(1);
     expect(calls).toBe(2);
@@ -294,9 +295,16 @@ describe('pipeline branches', () => {
     await add('a', 's1', 'song.mp3', 'ID3');
     let commits = 0;
     const { LockLostError } = await import('../src/errors.ts');
-    const io: Io = { ...world.io, variants: { commitOptions: (_lock, real) => ({ ...real, beforeCommit: async () => { if (commits++ >= 2) throw new LockLostError('taken over at the commit'); await real.beforeCommit?.(); } }) } };
+    const io: Io = world.io;
+    // The lock is taken over at the third commit check: the fence (assertHeld) fails from then on.
+    const losingAt = (lock: HeldLock): HeldLock => Object.assign(Object.create(lock) as HeldLock, {
+      assertHeld: async () => {
+        if (commits++ >= 2) throw new LockLostError('taken over at the commit');
+        await lock.assertHeld();
+      },
+    });
     // Commits 0 and 1 (the running state, the check before transcribe) pass; the failed state's does not.
-    expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('aborted');
+    expect(await withLock('s1', async (lock) => runJob(io, world.config, losingAt(lock), await stateOf('a')), io)).toBe('aborted');
     expect(commits).toBe(3);
     expect(named('job.failed').at(-1)).toMatchObject({ durable: false, stateWriteError: 'taken over at the commit' });
     expect((await stateOf('a')).status).toBe('running');
@@ -343,11 +351,6 @@ describe('pipeline branches', () => {
     expect((await stateOf('b')).error).toMatchObject({ name: 'FileError', message: `read ${join(jobDir('b'), 'draft.md')} failed: EIO` });
   });
 
-  it('io.variants without commitOptions runs the real fenced commit', async () => {
-    await add('a', 's1');
-    const io: Io = { ...world.io, variants: { isDue } };
-    expect((await runPass(io, world.config)).outcomes.complete).toBe(1);
-  });
 });
 
 describe('what runPass adds around runDueJobs', () => {

@@ -11,7 +11,8 @@ import { runCampaign, replayCommand } from '../chaos/campaign.ts';
 import { SMALL_JOBS } from '../workload/jobSpec.ts';
 import type { Violation } from '../invariants/violation.ts';
 import type { ZooBug } from './zooBug.ts';
-import { spawnWith } from './runtimeVariant.ts';
+import { startStopwatch } from '../report/stopwatch.ts';
+import { loadVariant, policyOf, spawnWith } from './runtimeVariant.ts';
 import { OPERATION_WORKLOADS } from '../explorer/operationWorkloads.ts';
 import { exploreOperation } from '../explorer/exploreOperation.ts';
 import { exploreFaultsThenCrash } from '../explorer/exploreFaults.ts';
@@ -36,13 +37,14 @@ function pick(violations: readonly Violation[]): Violation | undefined {
 }
 
 export async function huntBug(bug: ZooBug, options: { seed: number; chaosRuns: number; config: RuntimeConfig }): Promise<HuntResult> {
-  const started = performance.now();
+  const elapsedMs = startStopwatch();
+  const variant = await loadVariant(bug.variant);
   let runs = 0;
   const found = (by: string, v: Violation): HuntResult => ({
-    id: bug.id, title: bug.title, caught: true, invariant: v.invariant, by, message: v.message, runsToDetect: runs, elapsedMs: performance.now() - started,
+    id: bug.id, title: bug.title, caught: true, invariant: v.invariant, by, message: v.message, runsToDetect: runs, elapsedMs: elapsedMs(),
   });
   for (const scenario of [...SCENARIOS, ...EXTRA_SCENARIOS]) {
-    const result = await runScenario(scenario, { seed: options.seed, config: options.config, variant: bug.variant });
+    const result = await runScenario(scenario, { seed: options.seed, config: options.config, variant });
     runs += result.runs;
     const v = pick(result.violations);
     if (v !== undefined) return found(`scenario ${scenario.id}`, v);
@@ -50,17 +52,19 @@ export async function huntBug(bug: ZooBug, options: { seed: number; chaosRuns: n
   // Races show up only in some interleavings: the concurrency scenarios get more seeds.
   for (let seed = options.seed + 1; seed <= options.seed + RACE_SEEDS; seed++) {
     for (const scenario of SCENARIOS.filter((s) => RACE_SCENARIOS.has(s.id))) {
-      const result = await runScenario(scenario, { seed, config: options.config, variant: bug.variant });
+      const result = await runScenario(scenario, { seed, config: options.config, variant });
       runs += result.runs;
       const v = pick(result.violations);
       if (v !== undefined) return found(`scenario ${scenario.id} --seed ${seed}`, v);
     }
   }
-  const spawn = spawnWith(bug.variant);
+  const spawn = spawnWith(variant);
+  const policy = policyOf(variant);
   const broken = {
-    ...(bug.variant.variants !== undefined ? { variants: bug.variant.variants } : {}),
-    ...(bug.variant.decorate !== undefined ? { decorate: bug.variant.decorate } : {}),
-    ...(bug.variant.wrapHandlers !== undefined && spawn.handlers !== undefined ? { handlers: spawn.handlers } : {}),
+    ...(policy !== undefined ? { policy } : {}),
+    ...(variant.runtime !== undefined ? { runtime: variant.runtime } : {}),
+    ...(variant.decorate !== undefined ? { decorate: variant.decorate } : {}),
+    ...(variant.wrapHandlers !== undefined && spawn.handlers !== undefined ? { handlers: spawn.handlers } : {}),
   };
   const explored = await explore({ jobs: SMALL_JOBS, config: options.config, seed: options.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'], ...broken, stopAtFirst: true });
   runs += explored.crashStates;
@@ -76,10 +80,10 @@ export async function huntBug(bug: ZooBug, options: { seed: number; chaosRuns: n
   runs += faulted.crashStates;
   const fv = faulted.violations[0];
   if (fv !== undefined) return found(`fault, then crash ${fv.crashPoint}`, fv);
-  const campaign = await runCampaign({ runs: options.chaosRuns, seed: options.seed, config: options.config, variant: bug.variant });
+  const campaign = await runCampaign({ runs: options.chaosRuns, seed: options.seed, config: options.config, variant });
   runs += campaign.runs;
   const failure = campaign.failure;
   const cv = failure === undefined ? undefined : pick(failure.result.violations);
   if (failure !== undefined && cv !== undefined) return found(replayCommand(failure.seed, failure.path), cv);
-  return { id: bug.id, title: bug.title, caught: false, invariant: null, by: null, message: null, runsToDetect: runs, elapsedMs: performance.now() - started };
+  return { id: bug.id, title: bug.title, caught: false, invariant: null, by: null, message: null, runsToDetect: runs, elapsedMs: elapsedMs() };
 }

@@ -2,19 +2,18 @@
 // crash atomicity: the retry policy (I7's reference model), results and loud bugs (I8), the lock
 // protocol (I4 on every call), every user-facing operation (the operation explorer), error paths
 // (fault, then crash), swarmed options, and time (clock steps). Each is written the way a maintainer
-// would slip it into src/: a policy swapped for a plausible wrong one, a FileSystem view that drops one
-// call, or a stage handler with a bug; `expect` names the invariants that must catch it.
+// would slip it into src/: a policy swapped for a plausible wrong one, a source patch of one function,
+// a FileSystem view that drops one call, or a stage handler with a bug; `expect` names the invariants
+// that must catch it.
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
-import { writeFileAtomic, type AtomicWriteOptions } from '../../src/writeFileAtomic.ts';
 import { retryDelayMs } from '../../src/backoff.ts';
 import { classifyError } from '../../src/classifyError.ts';
 import { HttpStatusError } from '../../src/errors.ts';
-import { baseName, dirName, joinPath } from '../../src/layout.ts';
-import { REAP_PREFIX, workDirOf } from '../../src/ownerLock.ts';
-import { removeTree } from '../../src/removeTree.ts';
+import { baseName } from '../../src/layout.ts';
 import { DOOMED_PREFIX } from '../../src/fencedRemoval.ts';
 import type { ZooBug } from './zooBug.ts';
+import { inAtomicWrite, outputsValidFirst, retireFirst } from './zooPatch.ts';
 
 /** A view of `fs` with some calls replaced; every other call goes to `fs` itself. */
 const view = (fs: FileSystem, replaced: Partial<FileSystem>): FileSystem => Object.assign(Object.create(fs) as FileSystem, replaced);
@@ -48,28 +47,28 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     title: 'backoff ceiling base·2^n instead of base·2^(n-1): every delay may be twice too long',
     seenIn: 'hand-written exponential backoff; attempt counters that start at 1 vs 0',
     expect: ['I7'],
-    variant: { variants: { retryDelayMs: (random, attempts, baseMs, capMs, retryAfterMs) => retryDelayMs(random, attempts + 1, baseMs, capMs, retryAfterMs) } },
+    variant: { policy: { retryDelayMs: (random, attempts, baseMs, capMs, retryAfterMs) => retryDelayMs(random, attempts + 1, baseMs, capMs, retryAfterMs) } },
   },
   {
     id: 'retry-after-ignored',
     title: 'Retry-After ignored: a 429 is retried on the jittered schedule, sooner than the server asked',
     seenIn: 'retry libraries that read the status and drop the headers',
     expect: ['I7'],
-    variant: { variants: { retryDelayMs: (random, attempts, baseMs, capMs) => retryDelayMs(random, attempts, baseMs, capMs) } },
+    variant: { policy: { retryDelayMs: (random, attempts, baseMs, capMs) => retryDelayMs(random, attempts, baseMs, capMs) } },
   },
   {
     id: 'attempts-off-by-one',
     title: 'attempts exhausted one attempt early (attempts + 1 >= maxAttempts)',
     seenIn: 'retry loops that count the first try twice',
     expect: ['I7'],
-    variant: { variants: { isExhausted: (attempts, maxAttempts) => attempts + 1 >= maxAttempts } },
+    variant: { policy: { isExhausted: (attempts, maxAttempts) => attempts + 1 >= maxAttempts } },
   },
   {
     id: 'disk-full-permanent',
     title: 'a full disk classified as permanent: the job fails for good instead of retrying',
     seenIn: 'error maps that treat every errno as fatal',
     expect: ['I7', 'expect'],
-    variant: { variants: { classifyError: (error) => ((error as { code?: string }).code === 'ENOSPC' || String(error).includes('ENOSPC') ? { ...classifyError(error), kind: 'permanent' } : classifyError(error)) } },
+    variant: { policy: { classifyError: (error) => ((error as { code?: string }).code === 'ENOSPC' || String(error).includes('ENOSPC') ? { ...classifyError(error), kind: 'permanent' } : classifyError(error)) } },
   },
   {
     id: 'stage-type-error',
@@ -83,14 +82,14 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     title: 'lock staleness compares milliseconds with a bound taken for seconds: live owners are taken over',
     seenIn: 'unit mix-ups between config (seconds) and clocks (milliseconds)',
     expect: ['I4'],
-    variant: { variants: { isStale: (nowMs, lastSeenAtMs, staleAfterMs) => nowMs - lastSeenAtMs > staleAfterMs / 1000 } },
+    variant: { policy: { isStale: (nowMs, lastSeenAtMs, staleAfterMs) => nowMs - lastSeenAtMs > staleAfterMs / 1000 } },
   },
   {
     id: 'staleness-abs-clock',
     title: 'lock staleness by |now − heartbeat|: a backward clock step makes a live owner stale',
     seenIn: 'Math.abs on clock differences; NTP steps in production',
     expect: ['I4'],
-    variant: { variants: { isStale: (nowMs, lastSeenAtMs, staleAfterMs) => Math.abs(nowMs - lastSeenAtMs) > staleAfterMs } },
+    variant: { policy: { isStale: (nowMs, lastSeenAtMs, staleAfterMs) => Math.abs(nowMs - lastSeenAtMs) > staleAfterMs } },
   },
   {
     id: 'pass-deadline-on-wall-clock',
@@ -105,15 +104,13 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     seenIn: 'the classic "rm lockfile" release; proper-lockfile\'s unlock after a compromised lock',
     expect: ['I4'],
     variant: {
-      variants: {
-        retire: async (io, options, staleToken, myToken) => {
-          await io.fs.unlink(options.path).catch(() => undefined);
-          const reap = joinPath(dirName(options.path), `${REAP_PREFIX}${staleToken}-by-${myToken}`);
-          await io.fs.rename(workDirOf(options.path, staleToken), reap).catch(() => undefined);
-          await removeTree(io.fs, reap);
-          return 'retired';
-        },
-      },
+      patches: [retireFirst([
+        '  await io.fs.unlink(options.path).catch(() => undefined);',
+        '  const reap = joinPath(dirName(options.path), `${REAP_PREFIX}${staleToken}-by-${myToken}`);',
+        '  await io.fs.rename(workDirOf(options.path, staleToken), reap).catch(() => undefined);',
+        '  await removeTree(io.fs, reap);',
+        "  if (myToken !== '') return 'retired';",
+      ].join('\n'))],
     },
   },
   {
@@ -121,7 +118,7 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     title: 'purge compares milliseconds with a TTL it takes for seconds: fresh finished jobs vanish',
     seenIn: 'unit mix-ups between config (seconds) and clocks (milliseconds)',
     expect: ['I3'],
-    variant: { variants: { isExpired: (nowMs, updatedAtMs, ttlMs) => nowMs - updatedAtMs > ttlMs / 1000 } },
+    variant: { policy: { isExpired: (nowMs, updatedAtMs, ttlMs) => nowMs - updatedAtMs > ttlMs / 1000 } },
   },
   {
     id: 'purge-move-not-durable',
@@ -150,16 +147,7 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     seenIn: 'error paths that compute the path to remove from the wrong variable',
     expect: ['expect', 'I3', 'I6', 'I2', 'I8'],
     variant: {
-      variants: {
-        writeFileAtomic: async (io, path, content, options: AtomicWriteOptions) => {
-          try {
-            await writeFileAtomic({ fs: io.fs, random: io.random }, path, content, options);
-          } catch (error) {
-            await io.fs.unlink(path).catch(() => undefined);
-            throw error;
-          }
-        },
-      },
+      patches: [inAtomicWrite("    if (step !== 'fsync directory') await io.fs.unlink(tmpPath).catch(() => undefined);", "    if (step !== 'fsync directory') await io.fs.unlink(targetPath).catch(() => undefined);")],
     },
   },
   {
@@ -167,14 +155,14 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     title: 'a retry time far ahead (the clock stepped back) is waited out: the job is stuck for the step',
     seenIn: 'schedulers that trust nextAttemptAt across NTP corrections',
     expect: ['expect', 'I3'],
-    variant: { variants: { isDue: (nextAttemptAt, nowMs) => nextAttemptAt === null || nextAttemptAt <= nowMs } },
+    variant: { policy: { isDue: (nextAttemptAt, nowMs) => nextAttemptAt === null || nextAttemptAt <= nowMs } },
   },
   {
     id: 'skip-never-skips',
     title: 'the stage skip never trusts a valid output: every retry redoes completed stages',
     seenIn: 'skip checks that read the wrong path or compare the wrong checksum',
     expect: ['expect', 'I7', 'I1'],
-    variant: { variants: { outputsValid: async () => false } },
+    variant: { patches: [outputsValidFirst("  if (jobOutput !== '') return false;")] },
   },
   {
     id: 'dir-fsync-before-rename',
@@ -182,18 +170,10 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     seenIn: 'atomic-write helpers that sync the directory "first, to be safe"',
     expect: ['I6', 'I2'],
     variant: {
-      variants: {
-        writeFileAtomic: (io, path, content, options) => writeFileAtomic({
-          fs: view(io.fs, {
-            rename: async (from, to) => {
-              await io.fs.syncDir(dirName(to));
-              await io.fs.rename(from, to);
-            },
-            syncDir: async () => undefined,
-          }),
-          random: io.random,
-        }, path, content, options),
-      },
+      patches: [inAtomicWrite(
+        "    step = 'rename';\n    await io.fs.rename(tmpPath, targetPath);\n    step = 'fsync directory';\n    await io.fs.syncDir(targetDir);",
+        "    step = 'fsync directory';\n    await io.fs.syncDir(targetDir);\n    step = 'rename';\n    await io.fs.rename(tmpPath, targetPath);",
+      )],
     },
   },
   {
@@ -201,7 +181,7 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     title: 'HTTP 408 Request Timeout classified as a permanent 4xx: the job fails for good',
     seenIn: 'status maps that treat every 4xx as the client\'s fault',
     expect: ['I7'],
-    variant: { variants: { classifyError: (error) => (error instanceof HttpStatusError && error.status === 408 ? { ...classifyError(error), kind: 'permanent' } : classifyError(error)) } },
+    variant: { policy: { classifyError: (error) => (error instanceof HttpStatusError && error.status === 408 ? { ...classifyError(error), kind: 'permanent' } : classifyError(error)) } },
   },
   {
     id: 'retry-after-seconds-as-ms',
@@ -209,7 +189,7 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     seenIn: 'header parsing that forgets the unit (RFC 9110 delay-seconds)',
     expect: ['I7'],
     variant: {
-      variants: {
+      policy: {
         classifyError: (error) => {
           const classified = classifyError(error);
           return classified.retryAfterMs === undefined ? classified : { ...classified, retryAfterMs: Math.round(classified.retryAfterMs / 1000) };

@@ -7,7 +7,7 @@ import { makeConfig, type RuntimeConfig } from '../../src/config.ts';
 import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContract.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { World, type SimProcess } from '../world/world.ts';
-import { spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
+import { loadVariant, spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
 import { listedChoices, seededChoices } from '../world/choiceSource.ts';
 import { mixSeed } from '../seededRandom.ts';
 import { crashState } from '../simFs/crashStates.ts';
@@ -25,7 +25,6 @@ import { buildFault } from '../faults/buildFault.ts';
 import { withUpstreamFaults, type UpstreamInjection } from '../faults/upstreamFault.ts';
 import { simulatedUpstreamHandlers } from '../faults/simulatedUpstream.ts';
 import { runTask } from '../scenarios/runTask.ts';
-import { enqueue } from '../../src/enqueue.ts';
 import { inputBytes } from '../workload/inputs.ts';
 import type { Io } from '../../src/ports/io.ts';
 import { JobLifeWatch } from '../oracle/jobLifeWatch.ts';
@@ -35,6 +34,7 @@ import { FaultWitness } from '../faults/faultWitness.ts';
 import type { InjectedTag } from '../faults/faultRule.ts';
 import { checkJobErrors, checkOperationResults } from '../invariants/i8HonestResults.ts';
 import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
+import type { RuntimeEntries } from '../world/runtimeEntries.ts';
 
 export interface ChaosRunResult {
   readonly violations: Violation[];
@@ -112,7 +112,7 @@ function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, vari
       // faults are thrown by the stage (no adapter exists for them).
       const viaHttp = simulatedUpstreamHandlers(defaultHandlers, spec.upstream, () => world.wallNowMs(), onInject);
       const handlers = withUpstreamFaults(viaHttp, spec.upstream.filter((f) => f.stage !== 'transcribe'), onInject);
-      const self = world.spawn(spec.name, (io) => runOperation(io, config, plan, spec.task), spawnWith(variant, { decorate, handlers }));
+      const self = world.spawn(spec.name, (io, runtime) => runOperation(io, runtime, config, plan, spec.task), spawnWith(variant, { decorate, handlers }));
       ref.process = self;
       run.operations.push({ spec, process: self });
       // A slow call may outlast the stale bound: the process meets a fault whether or not it throws.
@@ -144,13 +144,13 @@ function armPowerLoss(world: World, plan: ChaosPlan, config: RuntimeConfig, gold
 }
 
 /** A chaos process's operation: the runtime's entry points, as the CLI calls them. */
-function runOperation(io: Io, config: RuntimeConfig, plan: ChaosPlan, task: ChaosProcess['task']): Promise<unknown> {
+function runOperation(io: Io, runtime: RuntimeEntries, config: RuntimeConfig, plan: ChaosPlan, task: ChaosProcess['task']): Promise<unknown> {
   if (typeof task === 'object' && 'enqueue' in task) {
     const job = plan.jobs.find((j) => j.jobId === task.enqueue);
     if (job === undefined) throw new Error(`chaos plan: enqueue of ${task.enqueue}, which the plan does not list`);
-    return enqueue(io, config, { jobId: job.jobId, sessionId: job.sessionId, inputName: job.input, inputBytes: inputBytes(job.input) });
+    return runtime.enqueue(io, config, { jobId: job.jobId, sessionId: job.sessionId, inputName: job.input, inputBytes: inputBytes(job.input) });
   }
-  return runTask(io, config, task);
+  return runTask(io, runtime, config, task);
 }
 
 /** The jobs whose enqueue returned (the CLI would have printed their ids), so far. */
@@ -169,7 +169,8 @@ export function planConfig(plan: ChaosPlan, base: RuntimeConfig): RuntimeConfig 
   return makeConfig({ ...base, ...options });
 }
 
-export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, seed = 1, variant: RuntimeVariant = {}): Promise<ChaosRunResult> {
+export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, seed = 1, unloaded: RuntimeVariant = {}): Promise<ChaosRunResult> {
+  const variant = await loadVariant(unloaded);
   const config = planConfig(plan, baseConfig);
   const { setup, golden } = await goldenFor(plan, config, seed);
   const worldSeed = plan.worldSeed ?? seed;

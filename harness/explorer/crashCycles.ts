@@ -5,7 +5,6 @@
 // grows with every crash. After the cycles a clean recovery must converge as always (I3); a job that
 // the crashes used up (a crash counts as an attempt) may end failed as AttemptsExhausted.
 import type { RuntimeConfig } from '../../src/config.ts';
-import { runPass } from '../../src/runnerPass.ts';
 import { World, type SpawnOptions } from '../world/world.ts';
 import { crashState } from '../simFs/crashStates.ts';
 import type { SimFsCore } from '../simFs/simFsCore.ts';
@@ -49,7 +48,7 @@ export async function crashCycles(core: SimFsCore, options: CrashCyclesOptions):
   for (let i = 0; i < options.cycles; i++) {
     const world = new World({ seed: mixSeed(options.seed, 200 + i), core: current, startMs: atMs + options.config.staleAfterMs + 1, trace: false });
     const killAt = 1 + random.int(options.maxKillCall ?? 200);
-    const runner = world.spawn(`cycle-${i + 1}`, (io) => runPass(io, options.config), options.spawn);
+    const runner = world.spawn(`cycle-${i + 1}`, (io, runtime) => runtime.runPass(io, options.config), options.spawn);
     world.interceptor = (process) => (process === runner && process.opCount === killAt ? 'kill' : { kind: 'proceed' });
     await world.run();
     current = crashState(world.core, { kind: 'process-kill' });

@@ -15,11 +15,12 @@
 // many end in the same configuration; the rerun (I1) and purge (I5) checks then run once for it
 // (AfterRecoveryMemo). test/exploreSharing.test.ts shows the shared verdicts equal the unshared ones.
 import type { RuntimeConfig } from '../../src/config.ts';
-import { runPass } from '../../src/runnerPass.ts';
 import { World } from '../world/world.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
-import type { RuntimeVariants } from '../../src/variants.ts';
+import { startStopwatch } from '../report/stopwatch.ts';
+import type { Policy } from '../../src/ports/policy.ts';
+import type { RuntimeEntries } from '../world/runtimeEntries.ts';
 import type { SimProcess, SpawnOptions } from '../world/world.ts';
 import type { OpDesc } from '../simFs/simFs.ts';
 import type { SimFsCore } from '../simFs/simFsCore.ts';
@@ -50,7 +51,10 @@ export interface ExploreOptions {
   /** A broken runtime for checker tests: decorators over the filesystem, or other handlers. */
   readonly decorate?: readonly ((fs: FileSystem, process: SimProcess) => FileSystem)[];
   readonly handlers?: StageHandlers;
-  readonly variants?: RuntimeVariants;
+  /** Decisions of the runtime under test (a zoo bug's policy swap). */
+  readonly policy?: Policy;
+  /** The runtime under test (a zoo bug's patched copy). */
+  readonly runtime?: RuntimeEntries;
   /**
    * Share the verdict of the checks after recovery between recoveries that end in the same
    * configuration (default true; see AfterRecoveryMemo). Off only to cross-check that sharing.
@@ -113,7 +117,7 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
   const calls: OpDesc[] = [];
   const acked = new Set<string>();
   let seenEvents = 0;
-  const victim = world.spawn('runner', (io) => runPass(io, options.config), victimSpawn(options, world));
+  const victim = world.spawn('runner', (io, runtime) => runtime.runPass(io, options.config), victimSpawn(options, world));
   world.observers.push((process, op) => {
     if (process !== victim) return;
     for (; seenEvents < world.events.length; seenEvents++) {
@@ -139,7 +143,7 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
 /** Torn write k: re-run to call k and let only `keepBytes` of that write reach the page cache. */
 async function tornState(setup: Setup, options: ExploreOptions, k: number, keepBytes: number): Promise<{ core: SimFsCore; acked: Set<string> }> {
   const world = new World({ seed: options.seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, trace: false });
-  const victim = world.spawn('runner', (io) => runPass(io, options.config), victimSpawn(options, world));
+  const victim = world.spawn('runner', (io, runtime) => runtime.runPass(io, options.config), victimSpawn(options, world));
   world.interceptor = (process) => (process === victim && process.opCount === k ? { kind: 'partial-write', keepBytes } : { kind: 'proceed' });
   await world.run();
   const acked = new Set(world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId)));
@@ -179,7 +183,7 @@ function crashTasks(setup: Setup, options: ExploreOptions, recorded: Recorded, r
 }
 
 export async function explore(options: ExploreOptions): Promise<ExploreResult> {
-  const started = performance.now();
+  const elapsedMs = startStopwatch();
   const setup = await buildSetup(options.jobs, options.config, options.seed);
   const golden = await computeGolden(options.jobs, options.config, setup, options.seed);
   const sessionOfJob = new Map(options.jobs.map((j) => [j.jobId, j.sessionId]));
@@ -238,7 +242,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   // Commits watched in the recorded pass count once; those of recoveries are not counted, since the
   // rerun-and-purge runs behind a shared verdict do not run again (I4 still watches every one that runs).
   invariantChecks += options.partition === undefined || options.partition.index === 0 ? monitor.commitsChecked : 0;
-  return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, distinctStates: recovered.size, afterRecoveryRuns: afterRecovery?.verdicts.size ?? recovered.size, victimCalls: recorded.calls, elapsedMs: performance.now() - started };
+  return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, distinctStates: recovered.size, afterRecoveryRuns: afterRecovery?.verdicts.size ?? recovered.size, victimCalls: recorded.calls, elapsedMs: elapsedMs() };
 }
 
 /** FNV-1a of a recovery key: which share of a split exploration owns a crash state. */
@@ -252,7 +256,8 @@ function runtimeSpawn(options: ExploreOptions): SpawnOptions {
   return {
     decorate: options.decorate ?? [],
     ...(options.handlers !== undefined ? { handlers: options.handlers } : {}),
-    ...(options.variants !== undefined ? { variants: options.variants } : {}),
+    ...(options.policy !== undefined ? { policy: options.policy } : {}),
+    ...(options.runtime !== undefined ? { runtime: options.runtime } : {}),
   };
 }
 

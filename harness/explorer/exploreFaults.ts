@@ -36,7 +36,7 @@ export async function exploreFaultsThenCrash(options: ExploreOptions & { readonl
 async function explorePoints(options: ExploreOptions & { readonly workers?: number }, points: readonly FaultPoint[]): Promise<ExploreResult[]> {
   const after = (point: FaultPoint) => ({ crashFromCall: point.callIndex + 1, victimMayFail: true });
   const workers = options.workers ?? 1;
-  if (workers <= 1 || options.decorate !== undefined || options.variants !== undefined || options.handlers !== undefined) {
+  if (workers <= 1 || options.decorate !== undefined || options.policy !== undefined || options.runtime !== undefined || options.handlers !== undefined) {
     const results: ExploreResult[] = [];
     for (const point of points) {
       const result = await explore({ ...options, victimFaults: (world) => [pointFault(point, world)], ...after(point) });

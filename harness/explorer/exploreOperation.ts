@@ -51,7 +51,7 @@ async function recordOperation(workload: OperationWorkload, tree: StartTree, opt
   world.wallOffsetMs = tree.wallOffsetMs;
   monitor.attach(world);
   const states: SimFsCore[] = [];
-  const op = world.spawn(workload.name, (io) => workload.run(io, options.config), options.spawn);
+  const op = world.spawn(workload.name, (io, runtime) => workload.run(io, options.config, runtime), options.spawn);
   world.observers.push((process) => {
     if (process === op) states.push(cloneCoreExact(world.core));
   });

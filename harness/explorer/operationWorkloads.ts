@@ -8,13 +8,6 @@
 //   exactly, for unacknowledged ones either way.
 import type { Io } from '../../src/ports/io.ts';
 import type { RuntimeConfig } from '../../src/config.ts';
-import { enqueue } from '../../src/enqueue.ts';
-import { retryJob } from '../../src/retryJob.ts';
-import { deleteJob } from '../../src/deleteJob.ts';
-import { purge } from '../../src/purge.ts';
-import { acquireLock } from '../../src/ownerLock.ts';
-import { Layout } from '../../src/layout.ts';
-import { jobsHandler } from '../../src/http/jobsHandler.ts';
 import { runPass } from '../../src/runnerPass.ts';
 import { withUpstreamFaults } from '../faults/upstreamFault.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
@@ -28,6 +21,7 @@ import type { Golden } from '../oracle/golden.ts';
 import { JobView, jobView } from '../oracle/jobView.ts';
 import type { Violation } from '../invariants/violation.ts';
 import { checkAckDurable } from '../invariants/i6AckDurable.ts';
+import { purgeUnderRunnerLock, type RuntimeEntries } from '../world/runtimeEntries.ts';
 
 export interface StartTree {
   readonly core: SimFsCore;
@@ -47,7 +41,7 @@ export interface OperationWorkload {
   readonly othersExpire?: boolean;
   start(config: RuntimeConfig, seed: number): Promise<StartTree>;
   /** Resolves when the operation acknowledged (the CLI printed success, the handler answered 2xx). */
-  run(io: Io, config: RuntimeConfig): Promise<void>;
+  run(io: Io, config: RuntimeConfig, runtime: RuntimeEntries): Promise<void>;
   /** The job in a crash state, before any recovery: `acked` says whether the operation had returned. */
   checkCrash(view: JobView, acked: boolean): string | undefined;
   /** The job once recovery has converged. */
@@ -73,8 +67,8 @@ async function settledTree(config: RuntimeConfig, seed: number, options: { upstr
   return { core: crashState(world.core, { kind: 'process-kill' }), atMs: world.fake.now, wallOffsetMs: world.wallOffsetMs };
 }
 
-async function handle(io: Io, config: RuntimeConfig, method: string, path: string): Promise<void> {
-  const response = await jobsHandler({ io, config, secret: SECRET })(new Request(`http://localhost${path}`, { method, headers: { authorization: `Bearer ${SECRET}` } }));
+async function handle(io: Io, runtime: RuntimeEntries, config: RuntimeConfig, method: string, path: string): Promise<void> {
+  const response = await runtime.jobsHandler({ io, config, secret: SECRET })(new Request(`http://localhost${path}`, { method, headers: { authorization: `Bearer ${SECRET}` } }));
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
 }
 
@@ -99,8 +93,8 @@ export const OPERATION_WORKLOADS: readonly OperationWorkload[] = [
       const setup = await buildSetup(OPERATION_JOBS.slice(0, 2), config, seed);
       return { core: setup.core, atMs: setup.atMs, wallOffsetMs: 0 };
     },
-    run: async (io, config) => {
-      await enqueue(io, config, { jobId: 'j3', sessionId: 's2', inputName: 'captions.vtt', inputBytes: inputBytes('captions.vtt') });
+    run: async (io, config, runtime) => {
+      await runtime.enqueue(io, config, { jobId: 'j3', sessionId: 's2', inputName: 'captions.vtt', inputBytes: inputBytes('captions.vtt') });
     },
     checkCrash: (v, acked) => {
       if (acked && v.status !== 'queued') return `enqueue was acknowledged, but the job is ${v.describe()}`;
@@ -117,7 +111,7 @@ export const OPERATION_WORKLOADS: readonly OperationWorkload[] = [
     jobs: OPERATION_JOBS,
     jobId: 'j1',
     start: (config, seed) => settledTree(config, seed, { upstreamDraftFault: 'permanent' }),
-    run: (io, config) => retryJob(io, config, 'j1'),
+    run: (io, config, runtime) => runtime.retryJob(io, config, 'j1'),
     checkCrash: (v, acked) => (acked && v.status !== 'queued' ? `retry was acknowledged, but the job is ${v.describe()}` : v.status === 'failed' || v.status === 'queued' ? undefined : `the job is ${v.describe()}`),
     checkRecovered: (v, acked) => (v.finishedAsGolden || (!acked && v.status === 'failed') ? undefined : `after recovery the job is ${v.describe()}${acked ? ' though its retry was acknowledged' : ''}`),
   },
@@ -126,27 +120,21 @@ export const OPERATION_WORKLOADS: readonly OperationWorkload[] = [
     jobs: OPERATION_JOBS,
     jobId: 'j1',
     start: (config, seed) => settledTree(config, seed, { upstreamDraftFault: 'permanent' }),
-    run: (io, config) => handle(io, config, 'POST', '/api/jobs/j1/retry'),
+    run: (io, config, runtime) => handle(io, runtime, config, 'POST', '/api/jobs/j1/retry'),
     checkCrash: (v, acked) => (acked && v.status !== 'queued' ? `POST retry answered 2xx, but the job is ${v.describe()}` : undefined),
     checkRecovered: (v, acked) => (v.finishedAsGolden || (!acked && v.status === 'failed') ? undefined : `after recovery the job is ${v.describe()}`),
   },
-  { name: 'delete-queued', jobs: OPERATION_JOBS, jobId: 'j1', start: async (config, seed) => ({ ...(await buildSetup(OPERATION_JOBS, config, seed)), wallOffsetMs: 0 }), run: async (io, config) => void (await deleteJob(io, config, 'j1')), ...deleteChecks },
-  { name: 'delete-complete', jobs: OPERATION_JOBS, jobId: 'j1', start: (config, seed) => settledTree(config, seed), run: async (io, config) => void (await deleteJob(io, config, 'j1')), ...deleteChecks },
-  { name: 'http-delete', jobs: OPERATION_JOBS, jobId: 'j2', start: (config, seed) => settledTree(config, seed), run: (io, config) => handle(io, config, 'DELETE', '/api/jobs/j2'), ...deleteChecks },
+  { name: 'delete-queued', jobs: OPERATION_JOBS, jobId: 'j1', start: async (config, seed) => ({ ...(await buildSetup(OPERATION_JOBS, config, seed)), wallOffsetMs: 0 }), run: async (io, config, runtime) => void (await runtime.deleteJob(io, config, 'j1')), ...deleteChecks },
+  { name: 'delete-complete', jobs: OPERATION_JOBS, jobId: 'j1', start: (config, seed) => settledTree(config, seed), run: async (io, config, runtime) => void (await runtime.deleteJob(io, config, 'j1')), ...deleteChecks },
+  { name: 'http-delete', jobs: OPERATION_JOBS, jobId: 'j2', start: (config, seed) => settledTree(config, seed), run: (io, config, runtime) => handle(io, runtime, config, 'DELETE', '/api/jobs/j2'), ...deleteChecks },
   {
     name: 'purge',
     jobs: OPERATION_JOBS,
     jobId: 'j1',
     othersExpire: true,
     start: (config, seed) => settledTree(config, seed, { pastTtl: true }),
-    run: async (io, config) => {
-      const locked = await acquireLock(io, { name: 'runner', path: new Layout(config.root).runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
-      if (!locked.acquired) throw new Error('purge: runner.lock is busy');
-      try {
-        await purge(io, config, locked.lock.token);
-      } finally {
-        await locked.lock.release();
-      }
+    run: async (io, config, runtime) => {
+      if ((await purgeUnderRunnerLock(runtime, io, config)) === undefined) throw new Error('purge: runner.lock is busy');
     },
     checkCrash: (v, acked) => (acked && v.dirExists ? `purge returned, but the expired job is still there: ${v.describe()}` : v.intact || !v.visible ? undefined : `half-purged: ${v.describe()}`),
     checkRecovered: (v) => (v.dirExists ? `an expired job survived purge and recovery: ${v.describe()}` : undefined),

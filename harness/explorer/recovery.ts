@@ -3,11 +3,7 @@
 // then invariants I3, I1 (including a rerun of complete jobs) and I5 (a purge past every TTL) are
 // checked. Optionally the first recovery pass is itself killed at a chosen call and recovered again.
 import type { RuntimeConfig } from '../../src/config.ts';
-import { runPass } from '../../src/runnerPass.ts';
-import { runJob } from '../../src/pipeline.ts';
-import { purge, type PurgeReport } from '../../src/purge.ts';
-import { withSessionLock } from '../../src/sessionLock.ts';
-import { acquireLock } from '../../src/ownerLock.ts';
+import { type PurgeReport } from '../../src/purge.ts';
 import { Layout } from '../../src/layout.ts';
 import { readJobState } from '../../src/jobState.ts';
 import { World, type SpawnOptions } from '../world/world.ts';
@@ -27,6 +23,7 @@ import { checkJobErrors } from '../invariants/i8HonestResults.ts';
 import type { Violation } from '../invariants/violation.ts';
 import { Fingerprinter } from '../simFs/fingerprint.ts';
 import type { JobLifeWatch } from '../oracle/jobLifeWatch.ts';
+import { purgeUnderRunnerLock } from '../world/runtimeEntries.ts';
 
 export const MAX_RECOVERY_PASSES = 8;
 
@@ -99,7 +96,7 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
     const first = new World({ seed: mixSeed(options.seed, 101), core: startCore, startMs: options.startMs, trace: options.trace ?? true, opLatencyMs });
     options.monitor.attach(first);
     options.jobLife?.attach(first);
-    const runner = first.spawn('recovery-0', (io) => runPass(io, config), options.spawn);
+    const runner = first.spawn('recovery-0', (io, runtime) => runtime.runPass(io, config), options.spawn);
     const killAt = options.crashRecoveryAtOp;
     first.interceptor = (process) => (process === runner && process.opCount === killAt ? 'kill' : { kind: 'proceed' });
     await first.run();
@@ -113,7 +110,7 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
   let passes = 0;
   const errors: Violation[] = [];
   for (; passes < MAX_RECOVERY_PASSES; passes++) {
-    const runner = world.spawn(`recovery-${passes + 1}`, (io) => runPass(io, config), options.spawn);
+    const runner = world.spawn(`recovery-${passes + 1}`, (io, runtime) => runtime.runPass(io, config), options.spawn);
     await world.run();
     if (runner.error !== undefined) errors.push({ invariant: 'I3', message: `recovery pass ${passes + 1} failed: ${String(runner.error)}` });
     if (settled(world.core, golden, config)) {
@@ -157,11 +154,11 @@ export async function rerunCompleteJobs(world: World, config: RuntimeConfig, spa
   }
   const before = snapshot(world.core);
   world.fake.tick(5_000);
-  const rerun = world.spawn('rerun', async (io) => {
+  const rerun = world.spawn('rerun', async (io, runtime) => {
     for (const jobId of complete) {
       const state = await readJobState(io.fs, layout.jobDir(jobId));
       if (state === undefined) continue;
-      await withSessionLock(io, config, state.sessionId, { jobId }, (lock) => runJob(io, config, lock, state));
+      await runtime.withSessionLock(io, config, state.sessionId, { jobId }, (lock) => runtime.runJob(io, config, lock, state));
     }
   }, spawn);
   await world.run();
@@ -174,15 +171,7 @@ export async function purgeEverything(world: World, config: RuntimeConfig, spawn
   // Past every TTL, also for files made before a backward clock step (their mtimes are ahead).
   world.stepWallClock(config.ttlMs + config.staleAfterMs + 1 + Math.max(0, -world.wallOffsetMs));
   const before = snapshot(world.core);
-  const purger = world.spawn('purge', async (io): Promise<PurgeReport | undefined> => {
-    const locked = await acquireLock(io, { name: 'runner', path: new Layout(config.root).runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
-    if (!locked.acquired) return undefined;
-    try {
-      return await purge(io, config, locked.lock.token);
-    } finally {
-      await locked.lock.release();
-    }
-  }, spawn);
+  const purger = world.spawn('purge', (io, runtime) => purgeUnderRunnerLock(runtime, io, config), spawn);
   await world.run();
   if (purger.error !== undefined) return [{ invariant: 'I5', message: `purge failed: ${String(purger.error)}` }];
   const report = purger.result as PurgeReport | undefined;

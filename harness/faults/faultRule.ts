@@ -51,7 +51,10 @@ export class TriggerCounter {
  * Wraps every call of `fs` with `before(op, path, next)`: the hook may throw, delay, or call `next`.
  * Handle methods report the path the file was opened with.
  */
-export function interceptCalls(fs: FileSystem, before: <T>(op: OpName, path: string, next: () => Promise<T>) => Promise<T>): FileSystem {
+export function interceptCalls(fs: FileSystem, intercept: <T>(op: OpName, path: string, next: () => Promise<T>) => Promise<T>): FileSystem {
+  // An injected fault rejects the call's promise, as a real fs.promises call fails: never a synchronous
+  // throw, which `promise.catch(...)` in the code under test would not see.
+  const before = async <T>(op: OpName, path: string, next: () => Promise<T>): Promise<T> => intercept(op, path, next);
   const wrapHandle = (handle: FileHandle, path: string): FileHandle => ({
     write: (data, position) => before('write', path, () => handle.write(data, position)),
     sync: () => before('fsync', path, () => handle.sync()),

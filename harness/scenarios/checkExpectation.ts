@@ -21,74 +21,107 @@ export interface ExpectationContext {
   readonly pidOf: (processName: string) => number | undefined;
 }
 
-export function checkExpectation(ctx: ExpectationContext, exp: Expectation): Violation[] {
-  const { world, config } = ctx;
-  const out: Violation[] = [];
-  const fail = (message: string, path?: string) => out.push({ invariant: 'expect', message, ...(path ? { path } : {}) });
-  for (const [jobId, want] of Object.entries(exp.jobs ?? {})) {
-    let state;
-    try {
-      state = readCoreState(world.core, config, jobId);
-    } catch (error) {
-      fail(`job ${jobId}: ${(error as Error).message}`);
-      continue;
-    }
-    if (state === undefined) {
-      fail(`job ${jobId} has no state.json`);
-      continue;
-    }
-    const got = { status: state.status, stage: state.stage, attempts: state.attempts, errorKind: state.error?.kind ?? null };
-    for (const key of ['status', 'stage', 'attempts', 'errorKind'] as const) {
-      if (want[key] !== undefined && want[key] !== got[key]) fail(`job ${jobId}: ${key} is ${String(got[key])}, expected ${String(want[key])}`);
-    }
-    if (want.errorMatches !== undefined && !new RegExp(want.errorMatches).test(state.error?.message ?? '')) {
-      fail(`job ${jobId}: error ${JSON.stringify(state.error?.message ?? null)} does not match /${want.errorMatches}/`);
-    }
+type Check<K extends keyof Expectation> = (ctx: ExpectationContext, want: NonNullable<Expectation[K]>, exp: Expectation) => Violation[];
+
+const expected = (message: string, path?: string): Violation => ({ invariant: 'expect', message, ...(path ? { path } : {}) });
+
+const checkJobs: Check<'jobs'> = (ctx, jobs) => Object.entries(jobs).flatMap(([jobId, want]) => {
+  let state;
+  try {
+    state = readCoreState(ctx.world.core, ctx.config, jobId);
+  } catch (error) {
+    return [expected(`job ${jobId}: ${(error as Error).message}`)];
   }
-  if (exp.noTmp) for (const path of tmpPaths(world.core)) out.push({ invariant: 'I3', path, message: `tmp file left: ${path}` });
-  if (exp.noLocks) for (const path of lockPaths(world.core)) out.push({ invariant: 'I3', path, message: `lock left: ${path}` });
-  if (exp.goldenArtifacts) out.push(...checkIdempotency(world.core, ctx.golden, config));
-  if (exp.unchangedSince !== undefined) {
-    const before = ctx.marks.get(exp.unchangedSince.mark);
-    if (before === undefined) fail(`no mark named ${exp.unchangedSince.mark}`);
-    else out.push(...checkRerunUnchanged(before, snapshot(world.core), exp.unchangedSince.jobs.map((id) => `${config.root}/jobs/${id}`)));
-  }
-  for (const want of exp.events ?? []) {
-    const count = countEvents(ctx, want);
-    if (want.count === undefined ? count === 0 : count !== want.count) fail(`expected ${want.count ?? 'at least 1'} × ${describeEvent(want)}, saw ${count}`);
-  }
-  for (const unwanted of exp.noEvents ?? []) {
-    const count = countEvents(ctx, unwanted);
-    if (count > 0) fail(`expected no ${describeEvent(unwanted)}, saw ${count}`);
-  }
-  for (const [path, want] of Object.entries(exp.files ?? {})) {
-    const got = readCoreFile(world.core, path);
-    const text = got === undefined ? null : new TextDecoder().decode(got);
-    if (text !== want) fail(`${path} is ${text === null ? 'absent' : JSON.stringify(text.slice(0, 60))}, expected ${want === null ? 'absent' : JSON.stringify(want.slice(0, 60))}`, path);
-  }
-  for (const relative of exp.present ?? []) {
-    if (!pathExists(world, `${config.root}/${relative}`)) fail(`${relative} should exist`, `${config.root}/${relative}`);
-  }
-  for (const relative of exp.absent ?? []) {
-    const path = `${config.root}/${relative}`;
-    if (readCoreFile(world.core, path) !== undefined || pathExists(world, path)) fail(`${relative} should not exist`, path);
-  }
-  for (const [key, value] of Object.entries(exp.purge ?? {})) {
-    const got = (ctx.lastPurge as Record<string, number> | undefined)?.[key];
-    if (got !== value) fail(`purge report ${key} is ${String(got)}, expected ${value}`);
-  }
-  for (const id of exp.invariants ?? []) {
-    if (id === 'I2') out.push(...checkAtomicity(world.core, ctx.golden, config));
-    if (id === 'I6') {
-      const acked = world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId));
-      out.push(...checkAckDurable(world.core, ctx.golden, config, acked, 'scenario'));
-    }
-    if (id === 'I3') {
-      const deleted = new Set(Object.entries(exp.jobs ?? {}).filter(([, j]) => j.status === 'deleted').map(([id]) => id));
-      out.push(...checkCrashSafety(world.core, ctx.golden, config, { deleted }));
-    }
+  if (state === undefined) return [expected(`job ${jobId} has no state.json`)];
+  const got = { status: state.status, stage: state.stage, attempts: state.attempts, errorKind: state.error?.kind ?? null };
+  const out = (['status', 'stage', 'attempts', 'errorKind'] as const)
+    .filter((key) => want[key] !== undefined && want[key] !== got[key])
+    .map((key) => expected(`job ${jobId}: ${key} is ${String(got[key])}, expected ${String(want[key])}`));
+  if (want.errorMatches !== undefined && !new RegExp(want.errorMatches).test(state.error?.message ?? '')) {
+    out.push(expected(`job ${jobId}: error ${JSON.stringify(state.error?.message ?? null)} does not match /${want.errorMatches}/`));
   }
   return out;
+});
+
+const checkNoTmp: Check<'noTmp'> = (ctx, on) => (on ? tmpPaths(ctx.world.core).map((path) => ({ invariant: 'I3', path, message: `tmp file left: ${path}` })) : []);
+const checkNoLocks: Check<'noLocks'> = (ctx, on) => (on ? lockPaths(ctx.world.core).map((path) => ({ invariant: 'I3', path, message: `lock left: ${path}` })) : []);
+const checkGolden: Check<'goldenArtifacts'> = (ctx, on) => (on ? checkIdempotency(ctx.world.core, ctx.golden, ctx.config) : []);
+
+const checkUnchanged: Check<'unchangedSince'> = (ctx, { mark, jobs }) => {
+  const before = ctx.marks.get(mark);
+  if (before === undefined) return [expected(`no mark named ${mark}`)];
+  return checkRerunUnchanged(before, snapshot(ctx.world.core), jobs.map((id) => `${ctx.config.root}/jobs/${id}`));
+};
+
+const checkEvents: Check<'events'> = (ctx, events) => events.flatMap((want) => {
+  const count = countEvents(ctx, want);
+  const ok = want.count === undefined ? count > 0 : count === want.count;
+  return ok ? [] : [expected(`expected ${want.count ?? 'at least 1'} × ${describeEvent(want)}, saw ${count}`)];
+});
+
+const checkNoEvents: Check<'noEvents'> = (ctx, events) => events.flatMap((unwanted) => {
+  const count = countEvents(ctx, unwanted);
+  return count > 0 ? [expected(`expected no ${describeEvent(unwanted)}, saw ${count}`)] : [];
+});
+
+const checkFiles: Check<'files'> = (ctx, files) => Object.entries(files).flatMap(([path, want]) => {
+  const got = readCoreFile(ctx.world.core, path);
+  const text = got === undefined ? null : new TextDecoder().decode(got);
+  if (text === want) return [];
+  return [expected(`${path} is ${text === null ? 'absent' : JSON.stringify(text.slice(0, 60))}, expected ${want === null ? 'absent' : JSON.stringify(want.slice(0, 60))}`, path)];
+});
+
+const checkPresent: Check<'present'> = (ctx, paths) => paths.flatMap((relative) => {
+  const path = `${ctx.config.root}/${relative}`;
+  return pathExists(ctx.world, path) ? [] : [expected(`${relative} should exist`, path)];
+});
+
+const checkAbsent: Check<'absent'> = (ctx, paths) => paths.flatMap((relative) => {
+  const path = `${ctx.config.root}/${relative}`;
+  const exists = readCoreFile(ctx.world.core, path) !== undefined || pathExists(ctx.world, path);
+  return exists ? [expected(`${relative} should not exist`, path)] : [];
+});
+
+const checkPurge: Check<'purge'> = (ctx, fields) => Object.entries(fields).flatMap(([key, value]) => {
+  const got = (ctx.lastPurge as Record<string, number> | undefined)?.[key];
+  return got === value ? [] : [expected(`purge report ${key} is ${String(got)}, expected ${value}`)];
+});
+
+const checkInvariants: Check<'invariants'> = (ctx, ids, exp) => ids.flatMap((id): Violation[] => {
+  const { world, golden, config } = ctx;
+  if (id === 'I2') return checkAtomicity(world.core, golden, config);
+  if (id === 'I6') {
+    const acked = world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId));
+    return checkAckDurable(world.core, golden, config, acked, 'scenario');
+  }
+  if (id === 'I3') {
+    const deleted = new Set(Object.entries(exp.jobs ?? {}).filter(([, j]) => j.status === 'deleted').map(([jobId]) => jobId));
+    return checkCrashSafety(world.core, golden, config, { deleted });
+  }
+  return [];
+});
+
+/** Each field of an Expectation and its check, in the order the checks run (`processes` is runScenario's). */
+const CHECKS: { readonly [K in Exclude<keyof Expectation, 'processes'>]-?: Check<K> } = {
+  jobs: checkJobs,
+  noTmp: checkNoTmp,
+  noLocks: checkNoLocks,
+  goldenArtifacts: checkGolden,
+  unchangedSince: checkUnchanged,
+  events: checkEvents,
+  noEvents: checkNoEvents,
+  files: checkFiles,
+  present: checkPresent,
+  absent: checkAbsent,
+  purge: checkPurge,
+  invariants: checkInvariants,
+};
+
+export function checkExpectation(ctx: ExpectationContext, exp: Expectation): Violation[] {
+  return (Object.keys(CHECKS) as (keyof typeof CHECKS)[]).flatMap((key) => {
+    const want = exp[key];
+    return want === undefined ? [] : (CHECKS[key] as Check<typeof key>)(ctx, want as never, exp);
+  });
 }
 
 function pathExists(world: World, path: string): boolean {

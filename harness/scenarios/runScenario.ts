@@ -17,7 +17,7 @@ import { simulatedUpstreamHandlers } from '../faults/simulatedUpstream.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
 import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
-import { spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
+import { loadVariant, spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { CallIndexRule, CallPointRule, type PointAction } from './callPoint.ts';
 import { checkExpectation } from './checkExpectation.ts';
@@ -60,10 +60,11 @@ interface RunOutcome {
 
 export async function runScenario(scenario: Scenario, options: { seed: number; config?: RuntimeConfig; variant?: RuntimeVariant }): Promise<ScenarioResult> {
   const config = options.config ?? simConfig();
+  const variant = await loadVariant(options.variant ?? {});
   const setup = await buildSetup(scenario.jobs, config, options.seed);
   const golden = await computeGolden(scenario.jobs, config, setup, options.seed);
   const runs: { label: string; outcome: RunOutcome }[] = [];
-  const first = await runOnce(scenario, config, setup, golden, options.seed, undefined, options.variant ?? {});
+  const first = await runOnce(scenario, config, setup, golden, options.seed, undefined, variant);
   runs.push({ label: 'main', outcome: first });
   if (scenario.sweep !== undefined) {
     const sweep = scenario.sweep;
@@ -76,7 +77,7 @@ export async function runScenario(scenario: Scenario, options: { seed: number; c
     for (const run of runs.slice(1)) {
       const [, spec] = run.label.split(':') as [string, string];
       const [when, index] = spec.split('@') as ['before' | 'after', string];
-      run.outcome = await runOnce(scenario, config, setup, golden, options.seed, { process: sweep.process, index: Number(index), when }, options.variant ?? {});
+      run.outcome = await runOnce(scenario, config, setup, golden, options.seed, { process: sweep.process, index: Number(index), when }, variant);
     }
   }
   const violations = runs.flatMap((r) => r.outcome.violations.map((v) => ({ ...v, run: r.label })));
@@ -149,8 +150,8 @@ async function runOnce(
   const spawn = (spec: ProcessSpec) => {
     const decorate = (spec.faults ?? []).map((fault) => buildFault(fault, world, quota));
     const self: { pid?: number } = {};
-    const process = world.spawn(spec.name, async (io) => {
-      const result = await runTask(io, spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency }, spec.task);
+    const process = world.spawn(spec.name, async (io, runtime) => {
+      const result = await runTask(io, runtime, spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency }, spec.task);
       if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) lastPurge = result as PurgeReport;
       return result;
     }, spawnWith(variant, { decorate, handlers: scenarioHandlers(spec, world, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length, pid: self.pid!, atMs: world.wallNowMs(), atMonotonicMs: world.fake.now })) }));

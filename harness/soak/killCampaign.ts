@@ -24,6 +24,7 @@ import { checkCrashSafety } from '../invariants/i3CrashSafety.ts';
 import { checkIdempotency } from '../invariants/i1Idempotency.ts';
 import { checkAtomicity } from '../invariants/i2Atomicity.ts';
 import type { Violation } from '../invariants/violation.ts';
+import { defaultPolicy } from '../../src/defaultPolicy.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -92,7 +93,7 @@ export async function runKillCampaign(options: SoakOptions): Promise<SoakReport>
   const root = join(dir, 'data');
   const random = new SeededRandom(options.seed);
   const config = makeConfig({ root });
-  const io = { fs: nodeFileSystem, clock: systemClock, random: cryptoRandom, processes: nodeProcesses, log: { emit: () => undefined }, handlers: defaultHandlers };
+  const io = { fs: nodeFileSystem, clock: systemClock, random: cryptoRandom, processes: nodeProcesses, log: { emit: () => undefined }, handlers: defaultHandlers, policy: defaultPolicy };
   const jobs: JobSpec[] = [];
   const inputs: InputName[] = ['large.txt', 'notes.txt', 'talk.srt', 'captions.vtt', 'song.mp3'];
   const addBatch = async () => {

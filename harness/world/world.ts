@@ -13,7 +13,9 @@ import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { LogEventName, LogFields } from '../../src/ports/log.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
-import type { RuntimeVariants } from '../../src/variants.ts';
+import type { Policy } from '../../src/ports/policy.ts';
+import { defaultPolicy } from '../../src/defaultPolicy.ts';
+import { realRuntime, type RuntimeEntries } from './runtimeEntries.ts';
 import { SeededRandom } from '../seededRandom.ts';
 import { SimFsCore } from '../simFs/simFsCore.ts';
 import { SimProcessFs, type OpDesc } from '../simFs/simFs.ts';
@@ -81,8 +83,10 @@ export interface SpawnOptions {
   readonly handlers?: StageHandlers;
   /** Fault decorators over this process's FileSystem, innermost first. */
   readonly decorate?: readonly ((fs: FileSystem, process: SimProcess) => FileSystem)[];
-  /** Broken runtime functions (the bug zoo); see src/variants.ts. */
-  readonly variants?: RuntimeVariants;
+  /** The decisions the process makes (default: the production policy). */
+  readonly policy?: Policy;
+  /** The runtime the process runs (default: the real one; the bug zoo passes a patched copy). */
+  readonly runtime?: RuntimeEntries;
   /** A view of this process's clock (a bug zoo entry that reads the wrong clock). */
   readonly wrapClock?: (clock: Clock) => Clock;
 }
@@ -163,7 +167,7 @@ export class World {
     }, delayMs);
   }
 
-  spawn<T>(name: string, main: (io: Io) => Promise<T>, options: SpawnOptions = {}): SimProcess<T> {
+  spawn<T>(name: string, main: (io: Io, runtime: RuntimeEntries) => Promise<T>, options: SpawnOptions = {}): SimProcess<T> {
     const process = new SimProcess<T>(this.nextPid++, name);
     process.spawnedAtMs = this.fake.now;
     process.simFs = new SimProcessFs(this, process);
@@ -176,11 +180,11 @@ export class World {
       processes: { pid: process.pid, host: SIM_HOST, isAlive: (pid) => this.isAlive(pid) },
       log: { emit: (event, fields = {}) => this.logEvent(process, event, fields) },
       handlers: options.handlers ?? defaultHandlers,
-      ...(options.variants !== undefined ? { variants: options.variants } : {}),
+      policy: options.policy ?? defaultPolicy,
     };
     this.processes.push(process);
     this.trace.add(`t=${this.fake.now} p${process.pid} spawn ${name}`);
-    process.done = main(process.io).then(
+    process.done = main(process.io, options.runtime ?? realRuntime).then(
       (result) => this.exit(process, result, undefined),
       (error: unknown) => this.exit(process, undefined, error),
     );

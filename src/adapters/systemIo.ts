@@ -10,6 +10,7 @@ import { jsonLinesLog } from './jsonLinesLog.ts';
 import { httpTranscribeHandlers } from './httpUpstream.ts';
 import { defaultHandlers } from '../defaultHandlers.ts';
 import { parseSystemEnv, type SystemEnv } from './systemEnv.ts';
+import { defaultPolicy } from '../defaultPolicy.ts';
 
 export interface SystemIoOptions {
   /** Where JSON-lines events go (e.g. stderr); undefined: events are dropped. */
@@ -30,6 +31,7 @@ export function systemIo(env: Readonly<Record<string, string | undefined>>, opti
       nowMs: systemClock.nowMs,
       ...(settings.JOBS_UPSTREAM_TOKEN !== undefined ? { headers: { authorization: `Bearer ${settings.JOBS_UPSTREAM_TOKEN}` } } : {}),
     }),
+    policy: defaultPolicy,
   };
   return { io, settings };
 }

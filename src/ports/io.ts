@@ -6,7 +6,7 @@ import type { Log } from './log.ts';
 import type { Processes } from './processes.ts';
 import type { Random } from './random.ts';
 import type { StageHandlers } from './stageHandlers.ts';
-import type { RuntimeVariants } from '../variants.ts';
+import type { Policy } from './policy.ts';
 
 export interface Io {
   readonly fs: FileSystem;
@@ -15,6 +15,5 @@ export interface Io {
   readonly processes: Processes;
   readonly log: Log;
   readonly handlers: StageHandlers;
-  /** Only the harness's bug zoo sets this (src/variants.ts). */
-  readonly variants?: RuntimeVariants;
+  readonly policy: Policy;
 }

@@ -7,6 +7,7 @@ import { simConfig } from '../../harness/workload/simConfig.ts';
 import { SMALL_JOBS } from '../../harness/workload/jobSpec.ts';
 import { ZOO } from '../../harness/bugs/zoo.ts';
 import type { OpName } from '../../harness/simFs/simFs.ts';
+import { loadVariant } from '../../harness/bugs/runtimeVariant.ts';
 
 const config = simConfig();
 const ALL_MODELS = ['process-kill', 'lazyfs', 'pessimistic', 'subset'] as const;
@@ -31,7 +32,7 @@ describe('fault, then crash', () => {
 
   it('catches fsync EIO retried and the second success trusted: the page cache dropped the data', async () => {
     const bug = ZOO.find((b) => b.id === 'fsync-eio-retried')!;
-    const result = await exploreFaultsThenCrash({ jobs: SMALL_JOBS, config, seed: 1, models: ['lazyfs'], perKind: 3, variants: bug.variant.variants!, stopAtFirst: true });
+    const result = await exploreFaultsThenCrash({ jobs: SMALL_JOBS, config, seed: 1, models: ['lazyfs'], perKind: 3, runtime: (await loadVariant(bug.variant)).runtime!, stopAtFirst: true });
     expect(result.violations[0]).toMatchObject({ invariant: expect.stringMatching(/^I[126]$/), crashPoint: expect.stringMatching(/^fsync-eio#fsync\d+\+lazyfs@\d+/) });
   });
 });

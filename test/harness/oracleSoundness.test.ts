@@ -69,7 +69,7 @@ describe('I3: a job purged past its TTL is not lost; one removed early is', () =
   });
 
   it('still catches a purge that removes finished jobs before their TTL', async () => {
-    const { violations } = await runChaosPlan({ ...backwardHour, clockSteps: [] }, config, 1, { variants: { isExpired: () => true } });
+    const { violations } = await runChaosPlan({ ...backwardHour, clockSteps: [] }, config, 1, { policy: { isExpired: () => true } });
     expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I3', message: 'job j1 lost its state.json' }));
   });
 
@@ -111,7 +111,7 @@ describe('I3: a job purged past its TTL is not lost; one removed early is', () =
   });
 
   it('still catches an acknowledged job purged before its TTL and lost in the power loss', async () => {
-    const { violations } = await runChaosPlan({ ...purgedThenPowerLoss, clockSteps: [] }, config, 1, { variants: { isExpired: () => true } });
+    const { violations } = await runChaosPlan({ ...purgedThenPowerLoss, clockSteps: [] }, config, 1, { policy: { isExpired: () => true } });
     expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I6', message: 'job j1 was acknowledged complete, but after a lazyfs crash its state is missing' }));
   });
 });

@@ -30,6 +30,6 @@ describe('chaos on worker threads', () => {
   });
 
   it('refuses a broken runtime it cannot name', async () => {
-    await expect(runCampaign({ runs: 5, seed: 1, config: simConfig(), variant: { variants: {} }, workers: 2 })).rejects.toThrow(/zoo bug named by zooBugId/);
+    await expect(runCampaign({ runs: 5, seed: 1, config: simConfig(), variant: { policy: {} }, workers: 2 })).rejects.toThrow(/zoo bug named by zooBugId/);
   });
 });

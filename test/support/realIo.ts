@@ -12,6 +12,7 @@ import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { LockOptions } from '../../src/ownerLock.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { makeConfig, type RuntimeConfig } from '../../src/config.ts';
+import { defaultPolicy } from '../../src/defaultPolicy.ts';
 
 export interface LoggedEvent extends LogFields {
   event: LogEventName;
@@ -60,6 +61,7 @@ export async function makeRealWorld(overrides: Partial<RuntimeConfig> = {}): Pro
     processes: { pid, host: 'test-host', isAlive: (p) => !dead.has(p) },
     log: { emit: (event, fields = {}) => void events.push({ event, ...fields, pid }) },
     handlers: defaultHandlers,
+    policy: defaultPolicy,
   });
   return {
     root,
