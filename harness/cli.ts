@@ -1,4 +1,5 @@
-// The harness CLI: `npm run chaos -- <command>` (tsx harness/cli.ts).
+// The harness CLI: `npm run chaos -- <command>` (tsx harness/cli.ts). The commands and their options
+// are declared in cliArgs.ts; `--help` and `<command> --help` print them, generated from there.
 //   list [--json]                              scenario ids and titles
 //   scenarios [--only id,...] [--seed S]       run scripted scenarios
 //   explore [--model process-kill|power-loss|all] [--workload standard|small] [--seed S]
@@ -6,6 +7,7 @@
 //   chaos [--runs N] [--seed S] [--workers W]  randomized campaign (fast-check, swarm faults, shrinking),
 //                                              its runs on W worker threads (default 1)
 //   replay --seed S --path P | replay <file>   exact re-run of a failure, printing its trace
+//   foreign <module>                           explore and campaign your own code
 //   (no command)                               scenarios + explore + a bounded chaos campaign
 // Common: --json (one JSON object on stdout), --junit FILE, --out DIR (failure and trace files,
 // default .chaos). Exit 0: no violation; 1: a violation; 2: bad arguments.
@@ -29,7 +31,8 @@ import { runChaosPlan } from './chaos/runChaosPlan.ts';
 import { failureFileSchema, type FailureFile } from './chaos/chaosPlan.ts';
 import { simConfig } from './workload/simConfig.ts';
 import { SMALL_JOBS, STANDARD_JOBS } from './workload/jobSpec.ts';
-import { parseHarnessArgs, type HarnessArgs } from './cliArgs.ts';
+import { harnessArgs, parseHarnessCommandLine, type HarnessArgs } from './cliArgs.ts';
+import { renderUsageError } from '../src/cliHelp.ts';
 import { emptyReport, type RunReport } from './report/runReport.ts';
 import { renderHuman } from './report/renderHuman.ts';
 import { renderJunit } from './report/renderJunit.ts';
@@ -46,16 +49,17 @@ export interface HarnessStreams {
   tty?: boolean;
 }
 
-const DEFAULT_CHAOS_RUNS = 300;
-
 export async function main(argv: string[], streams: HarnessStreams): Promise<number> {
-  let args: HarnessArgs;
-  try {
-    args = parseHarnessArgs(argv);
-  } catch (error) {
-    streams.stderr(`chaos: ${(error as Error).message}\n`);
+  const parsed = parseHarnessCommandLine(argv);
+  if (parsed.kind === 'help') {
+    streams.stdout(parsed.text);
+    return 0;
+  }
+  if (parsed.kind === 'error') {
+    streams.stderr(renderUsageError('chaos', parsed.message, parsed.usage));
     return 2;
   }
+  const args = harnessArgs(parsed);
   if (args.command === 'list') {
     const describe = (s: { id: string; title: string; proves: string }) => ({ id: s.id, title: s.title, proves: s.proves });
     if (args.json) streams.stdout(`${JSON.stringify({ scenarios: SCENARIOS.map(describe), extra: EXTRA_SCENARIOS.map(describe) })}\n`);
@@ -184,7 +188,7 @@ async function runOperations(args: HarnessArgs, report: RunReport, hash: ReturnT
 }
 
 async function runChaos(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress): Promise<void> {
-  const runs = args.runs ?? DEFAULT_CHAOS_RUNS;
+  const runs = args.runs;
   const t = performance.now();
   progress.phase('chaos');
   // A shard runs its own seed: shards of one campaign explore different plans, each replayable alone.
@@ -284,7 +288,7 @@ async function runForeign(args: HarnessArgs, streams: HarnessStreams): Promise<n
     report.replay.push(`${chaosCommand()} foreign ${args.file} --seed ${args.seed}`);
   }
   const t = performance.now();
-  const campaign = await campaignForeign(args.file!, { runs: args.runs ?? 200, seed: args.seed, ...(args.path !== undefined ? { path: args.path } : {}) });
+  const campaign = await campaignForeign(args.file!, { runs: args.runs, seed: args.seed, ...(args.path !== undefined ? { path: args.path } : {}) });
   report.chaos = { runs: campaign.runs, crashes: campaign.runs, elapsedMs: performance.now() - t };
   report.runs += campaign.runs;
   if (campaign.failure !== undefined) {

@@ -1,109 +1,105 @@
-// Arguments of the harness CLI. Unknown commands and flags, missing or malformed values: a one-line
-// error and exit 2.
+// The harness CLI's command line, declared once for the shared parser (src/cliParser.ts): options,
+// commands and which options each takes. `--help` is generated from it. Unknown commands and flags,
+// missing or malformed values: a one-line error and exit 2.
+import { z } from 'zod';
+import { flag, option, program, type Values } from '../src/cliSpec.ts';
+import { parseCommandLine, type ParseResult } from '../src/cliParser.ts';
+import { choice, commaList, matching, text, wholeNumber } from '../src/cliValues.ts';
+import { chaosCommand } from './report/chaosCommand.ts';
+
 export class HarnessUsageError extends Error {
   override readonly name = 'HarnessUsageError';
 }
 
-export const COMMANDS = ['all', 'list', 'scenarios', 'explore', 'chaos', 'replay', 'foreign'] as const;
-export type HarnessCommand = (typeof COMMANDS)[number];
+/**
+ * A seed as a whole number 0..2^32-1. fast-check reports seeds as signed 32-bit numbers, so -N and
+ * 2^32-N are the same seed. A commit hash works too (its first 8 hex digits): CI seeds each commit
+ * differently and a failure replays from the hash alone.
+ */
+const seed = z.string()
+  .refine((t) => isCommitHash(t) || (/^-?\d{1,10}$/.test(t) && Number(t) <= 0xffffffff && Number(t) >= -0x80000000), {
+    error: (issue) => `needs a whole number -2147483648..4294967295 or a commit hash, not ${JSON.stringify(issue.input)}`,
+  })
+  .transform((t) => (isCommitHash(t) ? Number.parseInt(t.slice(0, 8), 16) : Number(t) >>> 0));
 
-export interface HarnessArgs {
-  command: HarnessCommand;
-  json: boolean;
-  seed: number;
-  runs: number | undefined;
-  only: string[] | undefined;
-  model: 'process-kill' | 'power-loss' | 'all';
-  workload: 'standard' | 'small';
-  path: string | undefined;
-  file: string | undefined;
-  junit: string | undefined;
-  out: string;
-  /** This machine's share of a campaign split across a CI matrix: index (1-based) and count. */
-  shard: { index: number; count: number } | undefined;
-  /** Worker threads (default 1: starting a worker costs about a second, which pays off only for long campaigns). */
-  workers: number;
+function isCommitHash(t: string): boolean {
+  return /^[0-9a-f]{7,40}$/.test(t) && !/^\d+$/.test(t);
 }
 
-const VALUE_FLAGS = new Set(['seed', 'runs', 'only', 'model', 'workload', 'path', 'junit', 'out', 'shard', 'workers']);
+/** This machine's share of a campaign split across a CI matrix: index (1-based) and count. */
+const shard = z.string()
+  .refine((t) => {
+    const match = /^(\d{1,3})\/(\d{1,3})$/.exec(t);
+    return match !== null && Number(match[1]) >= 1 && Number(match[1]) <= Number(match[2]);
+  }, { error: (issue) => `takes i/n with 1 <= i <= n, not ${JSON.stringify(issue.input)}` })
+  .transform((t) => ({ index: Number(t.split('/')[0]), count: Number(t.split('/')[1]) }));
 
-export function parseHarnessArgs(argv: string[]): HarnessArgs {
-  const args: HarnessArgs = { command: 'all', json: false, seed: 1, runs: undefined, only: undefined, model: 'all', workload: 'standard', path: undefined, file: undefined, junit: undefined, out: '.chaos', shard: undefined, workers: 1 };
-  let rest = argv;
-  if (rest[0] !== undefined && !rest[0].startsWith('--')) {
-    if (!(COMMANDS as readonly string[]).includes(rest[0])) throw new HarnessUsageError(`unknown command ${JSON.stringify(rest[0])} (commands: ${COMMANDS.join(', ')})`);
-    args.command = rest[0] as HarnessCommand;
-    rest = rest.slice(1);
-  }
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (!arg.startsWith('--')) {
-      if ((args.command === 'replay' || args.command === 'foreign') && args.file === undefined) {
-        args.file = arg;
-        continue;
-      }
-      throw new HarnessUsageError(`unexpected argument ${JSON.stringify(arg)}`);
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (name === 'json') {
-      args.json = true;
-      continue;
-    }
-    if (!VALUE_FLAGS.has(name)) throw new HarnessUsageError(`unknown flag --${name}`);
-    const value = inline ?? rest[++i];
-    if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) throw new HarnessUsageError(`--${name} needs a value`);
-    switch (name) {
-      case 'seed':
-        // A commit hash works too (CI seeds each commit differently and can replay from the hash alone).
-        if (/^[0-9a-f]{7,40}$/.test(value) && !/^\d+$/.test(value)) {
-          args.seed = Number.parseInt(value.slice(0, 8), 16);
-          break;
-        }
-        // fast-check reports seeds as signed 32-bit numbers; -N and 2^32-N are the same seed.
-        if (!/^-?\d{1,10}$/.test(value) || Number(value) > 0xffffffff || Number(value) < -0x80000000) {
-          throw new HarnessUsageError(`--seed needs a whole number -2147483648..4294967295 or a commit hash, not ${JSON.stringify(value)}`);
-        }
-        args.seed = Number(value) >>> 0;
-        break;
-      case 'runs':
-        if (!/^\d{1,7}$/.test(value) || Number(value) < 1) throw new HarnessUsageError(`--runs needs a whole number ≥ 1, not ${JSON.stringify(value)}`);
-        args.runs = Number(value);
-        break;
-      case 'only':
-        args.only = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-        break;
-      case 'model':
-        if (value !== 'process-kill' && value !== 'power-loss' && value !== 'all') throw new HarnessUsageError(`--model takes process-kill, power-loss or all, not ${JSON.stringify(value)}`);
-        args.model = value;
-        break;
-      case 'workload':
-        if (value !== 'standard' && value !== 'small') throw new HarnessUsageError(`--workload takes standard or small, not ${JSON.stringify(value)}`);
-        args.workload = value;
-        break;
-      case 'path':
-        if (!/^\d+(:\d+)*$/.test(value)) throw new HarnessUsageError(`--path takes a fast-check path like 12:0:3, not ${JSON.stringify(value)}`);
-        args.path = value;
-        break;
-      case 'junit':
-        args.junit = value;
-        break;
-      case 'out':
-        args.out = value;
-        break;
-      case 'workers':
-        if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new HarnessUsageError(`--workers takes a whole number 1..64, not ${JSON.stringify(value)}`);
-        args.workers = Number(value);
-        break;
-      case 'shard': {
-        const match = /^(\d{1,3})\/(\d{1,3})$/.exec(value);
-        if (match === null || Number(match[1]) < 1 || Number(match[1]) > Number(match[2])) throw new HarnessUsageError(`--shard takes i/n with 1 <= i <= n, not ${JSON.stringify(value)}`);
-        args.shard = { index: Number(match[1]), count: Number(match[2]) };
-        break;
-      }
-    }
-  }
-  if (args.command === 'replay' && args.file === undefined && args.path === undefined) throw new HarnessUsageError('replay needs --seed S --path P, or a failure file');
-  if (args.command === 'replay' && args.file !== undefined && args.path !== undefined) throw new HarnessUsageError('replay takes a failure file or --seed/--path, not both');
-  if (args.command === 'foreign' && args.file === undefined) throw new HarnessUsageError('foreign needs a module whose default export is a ForeignWorkload');
-  return args;
+const CHAOS_OPTIONS = {
+  only: option('ID,...', commaList, 'only these scenarios (ids as list prints them)'),
+  model: option('process-kill|power-loss|all', choice(['process-kill', 'power-loss', 'all']), 'crash models; power-loss is lazyfs, pessimistic and subset', { default: 'all' }),
+  workload: option('standard|small', choice(['standard', 'small']), 'the jobs the explored workload runs', { default: 'standard' }),
+  runs: option('N', wholeNumber({ min: 1 }), 'randomized runs of the campaign', { default: 300 }),
+  seed: option('S', seed, 'the seed: a whole number (signed as fast-check prints it, or unsigned) or a commit hash', { default: 1 }),
+  path: option('P', matching(/^\d+(:\d+)*$/, 'a fast-check path like 12:0:3'), 'the counterexample path fast-check printed for the seed'),
+  // Worker threads: starting one costs about a second, which pays off only for long campaigns.
+  workers: option('W', wholeNumber({ min: 1, max: 64 }), 'worker threads; 2 pays off from about 1,000 runs', { default: 1 }),
+  shard: option('I/N', shard, 'run share i of n (a CI matrix): every n-th scenario, its own chaos seed, no explore'),
+  json: flag('print one JSON object on stdout'),
+  junit: option('FILE', text, 'also write a JUnit XML report to FILE'),
+  out: option('DIR', text, 'where failure and trace files are written', { default: '.chaos' }),
+};
+
+const REPORTS = ['json', 'junit', 'out'] as const;
+
+export const CHAOS_PROGRAM = program({
+  name: chaosCommand(),
+  summary: 'The fault-injection harness. Exit 0: no violation; 1: a violation; 2: bad arguments.',
+  options: CHAOS_OPTIONS,
+  defaultCommand: 'all',
+  commands: {
+    all: { summary: 'scenarios + explore + a bounded chaos campaign', options: ['only', 'seed', 'model', 'workload', 'runs', 'workers', 'shard', ...REPORTS] },
+    list: { summary: 'the scenario catalog: ids and titles', options: ['json'] },
+    scenarios: { summary: 'runs the scripted scenarios', options: ['only', 'seed', 'shard', ...REPORTS] },
+    explore: { summary: 'every crash point of the workload, recovered and checked', options: ['model', 'workload', 'seed', 'workers', ...REPORTS] },
+    chaos: { summary: 'a randomized campaign (fast-check, swarm faults, shrinking)', options: ['runs', 'seed', 'workers', 'shard', ...REPORTS] },
+    replay: {
+      summary: 'exact re-run of a failure (--seed S --path P, or a failure file), printing its trace',
+      options: ['seed', 'path', 'json'],
+      operand: { name: 'FILE', description: 'a failure file (.chaos/failures/*.json)' },
+      check: (values, file) => (file === undefined && values.path === undefined ? 'replay needs --seed S --path P, or a failure file'
+        : file !== undefined && values.path !== undefined ? 'replay takes a failure file or --seed/--path, not both' : undefined),
+    },
+    foreign: {
+      summary: 'explores and campaigns your own code (a ForeignWorkload module, see docs/foreign.md)',
+      options: ['runs', 'seed', 'path', ...REPORTS],
+      defaults: { runs: 200 },
+      operand: { name: 'MODULE', description: 'a module whose default export is a ForeignWorkload', required: true },
+    },
+  },
+});
+
+export type HarnessCommand = keyof typeof CHAOS_PROGRAM.commands;
+
+export type HarnessArgs = Values<typeof CHAOS_OPTIONS> & {
+  readonly command: HarnessCommand;
+  /** replay's failure file, foreign's module. */
+  readonly file: string | undefined;
+};
+
+export type HarnessParse = ParseResult<typeof CHAOS_OPTIONS, HarnessCommand>;
+
+export function parseHarnessCommandLine(argv: readonly string[]): HarnessParse {
+  return parseCommandLine(CHAOS_PROGRAM, argv);
+}
+
+export function harnessArgs(parsed: HarnessParse & { kind: 'command' }): HarnessArgs {
+  return { ...parsed.values, command: parsed.command, file: parsed.operand };
+}
+
+/** The arguments of a harness run; a HarnessUsageError for bad arguments (and for --help, which runs nothing). */
+export function parseHarnessArgs(argv: readonly string[]): HarnessArgs {
+  const parsed = parseHarnessCommandLine(argv);
+  if (parsed.kind === 'error') throw new HarnessUsageError(parsed.message);
+  if (parsed.kind === 'help') throw new HarnessUsageError('--help asks for help, not a run');
+  return harnessArgs(parsed);
 }

@@ -1,9 +1,8 @@
 // The runtime CLI and production composition root: `npm run jobs -- <command>` (tsx src/cli.ts).
-//   init                                    creates the data root (run, status, ... refuse a missing one)
-//   enqueue --session <id> --input <file>   prints the new job id
-//   run                                     one runner pass (exit 0 even if jobs failed: that is job state)
-//   status [--job <id>]                     jobs with id, session, status, stage, attempts, error
-//   retry --job <id> · delete --job <id> · purge
+// The commands and their options are declared in cliArgs.ts; `jobs --help` and `jobs <command> --help`
+// print them, generated from those declarations.
+//   init · enqueue --session <id> --input <file> · run · status [--job <id>] · retry --job <id>
+//   delete --job <id> · purge · serve [--port N] [--host H]
 // Common flags: --root <dir> (default $JOBS_ROOT, else ./data), --json, --log json (events on stderr).
 // Exit codes: 0 done, 1 the command itself failed, 2 bad arguments or an unknown or invalid id.
 import { readFile, stat } from 'node:fs/promises';
@@ -25,12 +24,11 @@ import { acquireLock } from './ownerLock.ts';
 import { Layout } from './layout.ts';
 import { ensureDir, ensureRoot } from './ensureDir.ts';
 import { allowRootCreation, requireDataRoot } from './dataRoot.ts';
-import { parseArgs, type ParsedArgs } from './cliArgs.ts';
+import { JOBS_PROGRAM, parseJobsArgs, required, type JobsCommand, type ParsedArgs } from './cliArgs.ts';
+import { renderUsageError, usageHint } from './cliHelp.ts';
 import { serveFetchHandler } from './adapters/httpServer.ts';
 import { jobsHandler } from './http/jobsHandler.ts';
 import { isEntryModule } from './adapters/isEntryModule.ts';
-
-const USAGE = 'usage: jobs <init|enqueue|run|status|retry|delete|purge|serve> [--root DIR] [--json] [--log json] (see README)';
 
 /** The CLI flag behind each setting, so a bad value is reported by the name the user typed. */
 const FLAG_NAMES: Readonly<Record<string, string>> = {
@@ -63,30 +61,39 @@ interface Command {
   print(human: string, json: unknown): void;
 }
 
-function configOf(args: ParsedArgs, settings: SystemEnv, env: Record<string, string | undefined>): RuntimeConfig {
-  const n = args.numbers;
+function configOf({ values: v }: ParsedArgs, settings: SystemEnv, env: Record<string, string | undefined>): RuntimeConfig {
+  const staleAfterMs = v['stale-after-ms'];
+  const backoffBaseMs = v['backoff-base-ms'];
   return makeConfig({
-    root: args.flags.root === undefined ? settings.JOBS_ROOT ?? './data' : userPath(args.flags.root, env),
-    ...(n['deadline-ms'] !== undefined ? { passDeadlineMs: n['deadline-ms'] } : {}),
-    ...(n.concurrency !== undefined ? { concurrency: n.concurrency } : {}),
-    ...(n['stale-after-ms'] !== undefined ? { staleAfterMs: n['stale-after-ms'], heartbeatEveryMs: Math.max(1, Math.floor(n['stale-after-ms'] / 4)) } : {}),
-    ...(n['ttl-ms'] !== undefined ? { ttlMs: n['ttl-ms'] } : {}),
-    ...(n['max-attempts'] !== undefined ? { maxAttempts: n['max-attempts'] } : {}),
-    ...(n['backoff-base-ms'] !== undefined ? { backoffBaseMs: n['backoff-base-ms'], backoffCapMs: Math.max(n['backoff-base-ms'], DEFAULT_CONFIG.backoffCapMs) } : {}),
+    root: v.root === undefined ? settings.JOBS_ROOT ?? './data' : userPath(v.root, env),
+    ...(v['deadline-ms'] !== undefined ? { passDeadlineMs: v['deadline-ms'] } : {}),
+    ...(v.concurrency !== undefined ? { concurrency: v.concurrency } : {}),
+    ...(staleAfterMs !== undefined ? { staleAfterMs, heartbeatEveryMs: Math.max(1, Math.floor(staleAfterMs / 4)) } : {}),
+    ...(v['ttl-ms'] !== undefined ? { ttlMs: v['ttl-ms'] } : {}),
+    ...(v['max-attempts'] !== undefined ? { maxAttempts: v['max-attempts'] } : {}),
+    ...(backoffBaseMs !== undefined ? { backoffBaseMs, backoffCapMs: Math.max(backoffBaseMs, DEFAULT_CONFIG.backoffCapMs) } : {}),
   });
 }
 
 export async function main(argv: string[], env: Record<string, string | undefined>, streams: CliStreams): Promise<number> {
+  const parsed = parseJobsArgs(argv);
+  if (parsed.kind === 'help') {
+    streams.stdout(parsed.text);
+    return 0;
+  }
+  if (parsed.kind === 'error') {
+    streams.stderr(renderUsageError('jobs', parsed.message, parsed.usage));
+    return 2;
+  }
   let command: Command;
   try {
-    const args = parseArgs(argv);
-    const { io, settings } = systemIo(env, args.flags.log === 'json' ? { log: streams.stderr } : {});
-    const print = (human: string, json: unknown) => streams.stdout(args.json ? `${JSON.stringify(json)}\n` : human);
+    const args: ParsedArgs = { command: parsed.command, values: parsed.values };
+    const { io, settings } = systemIo(env, args.values.log === 'json' ? { log: streams.stderr } : {});
+    const print = (human: string, json: unknown) => streams.stdout(args.values.json ? `${JSON.stringify(json)}\n` : human);
     command = { args, config: configOf(args, settings, env), io, settings, env, streams, print };
   } catch (error) {
-    // One line per bad field; the usage closes the last one.
-    const lines = describeError(error, FLAG_NAMES).split('\n');
-    streams.stderr(lines.map((line, i) => `jobs: ${line}${i === lines.length - 1 ? ` (${USAGE})` : ''}\n`).join(''));
+    // One line per bad field (a setting or an environment variable); the usage closes the last one.
+    streams.stderr(renderUsageError('jobs', describeError(error, FLAG_NAMES), usageHint(JOBS_PROGRAM, parsed.command)));
     return 2;
   }
   try {
@@ -102,7 +109,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
-const COMMANDS: Readonly<Record<ParsedArgs['command'], (command: Command) => Promise<void>>> = {
+const COMMANDS: Readonly<Record<JobsCommand, (command: Command) => Promise<void>>> = {
   init: async ({ io, config, print }) => {
     const layout = new Layout(config.root);
     await ensureRoot(io.fs, layout.root);
@@ -117,16 +124,16 @@ const COMMANDS: Readonly<Record<ParsedArgs['command'], (command: Command) => Pro
       : `ran ${summary.ran} job(s): ${Object.entries(summary.outcomes).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none due'}\n`, summary);
   },
   status: async ({ args, io, config, print }) => {
-    const rows = await statusReport(io, config, args.flags.job === undefined ? undefined : checkId('job', args.flags.job));
+    const rows = await statusReport(io, config, args.values.job === undefined ? undefined : checkId('job', args.values.job));
     print(renderStatusTable(rows), { jobs: rows });
   },
   retry: async ({ args, io, config, print }) => {
-    const jobId = checkId('job', args.required('job'));
+    const jobId = checkId('job', required(args, 'job'));
     await retryJob(io, config, jobId);
     print(`job ${jobId} queued for retry\n`, { jobId, status: 'queued' });
   },
   delete: async ({ args, io, config, print }) => {
-    const jobId = checkId('job', args.required('job'));
+    const jobId = checkId('job', required(args, 'job'));
     const outcome = await deleteJob(io, config, jobId);
     print(outcome === 'pending' ? `job ${jobId} is running; it will be deleted at its next stage boundary\n` : `job ${jobId} deleted\n`, { jobId, outcome });
   },
@@ -135,8 +142,8 @@ const COMMANDS: Readonly<Record<ParsedArgs['command'], (command: Command) => Pro
 };
 
 async function enqueueCommand({ args, io, config, env, print }: Command): Promise<void> {
-  const sessionId = checkId('session', args.required('session'));
-  const inputPath = userPath(args.required('input'), env);
+  const sessionId = checkId('session', required(args, 'session'));
+  const inputPath = userPath(required(args, 'input'), env);
   let inputBytes: Uint8Array;
   try {
     const size = (await stat(inputPath)).size;
@@ -144,13 +151,13 @@ async function enqueueCommand({ args, io, config, env, print }: Command): Promis
     inputBytes = new Uint8Array(await readFile(inputPath));
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read --input ${args.required('input')} (resolved to ${inputPath}): ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+    throw new UsageError(`cannot read --input ${required(args, 'input')} (resolved to ${inputPath}): ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
   }
   const jobId = await enqueue(io, config, {
     sessionId,
     inputName: inputPath,
     inputBytes,
-    ...(args.flags.job !== undefined ? { jobId: checkId('job', args.flags.job) } : {}),
+    ...(args.values.job !== undefined ? { jobId: checkId('job', args.values.job) } : {}),
   });
   print(`${jobId}\n`, { jobId });
 }
@@ -175,9 +182,7 @@ async function serveCommand({ args, io, config, settings, streams }: Command): P
   const secret = settings.CRON_SECRET;
   if (secret === undefined || secret.length < 16) throw new UsageError('serve needs CRON_SECRET (at least 16 characters) in the environment; refusing to start without auth');
   await requireDataRoot(io.fs, config.root);
-  const port = args.numbers.port ?? 3000;
-  if (port > 65535) throw new UsageError(`--port ${port} is not a TCP port`);
-  const host = args.flags.host ?? '127.0.0.1';
+  const { port, host } = args.values;
   const server = serveFetchHandler(jobsHandler({ io, config, secret }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

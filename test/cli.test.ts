@@ -121,7 +121,7 @@ describe('jobs CLI', () => {
     [['enqueue', '--session', 'ok'], /enqueue needs --input/],
     [['status', '--job', 'no-such-job'], /unknown job no-such-job/],
     [['run', '--deadline-ms', 'soon'], /whole number/],
-    [['run', '--log', 'xml'], /--log takes "json"/],
+    [['run', '--log', 'xml'], /--log: takes "json", not "xml"/],
     [['run', '--concurrency', '0'], /^jobs: --concurrency: Too small: expected number to be >=1 \(usage/],
     [['run', '--concurrency', '65'], /^jobs: --concurrency: Too big: expected number to be <=64 \(usage/],
     [['run', '--deadline-ms', '0'], /^jobs: --deadline-ms: Too small: expected number to be >0 \(usage/],

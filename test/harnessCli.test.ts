@@ -62,9 +62,9 @@ describe('npm run chaos', () => {
 
   it.each([
     [['frobnicate'], /unknown command/],
-    [['chaos', '--runs', 'many'], /--runs needs a whole number/],
+    [['chaos', '--runs', 'many'], /--runs: needs a whole number ≥ 1, not "many"/],
     [['chaos', '--seed'], /--seed needs a value/],
-    [['explore', '--model', 'meteor'], /--model takes/],
+    [['explore', '--model', 'meteor'], /--model: takes "process-kill", "power-loss" or "all", not "meteor"/],
     [['replay'], /replay needs --seed S --path P, or a failure file/],
     [['replay', '--seed', '1', '--path', 'x:y'], /fast-check path/],
     [['scenarios', '--only', 'no-such-scenario'], /unknown scenario id/],
@@ -80,7 +80,7 @@ describe('npm run chaos', () => {
   it('takes a seed as fast-check prints it (signed) and as the CLI prints it (unsigned): the same seed', () => {
     expect(parseHarnessArgs(['chaos', '--seed', '-70284330']).seed).toBe(4_224_682_966);
     expect(parseHarnessArgs(['chaos', '--seed', '4224682966']).seed).toBe(4_224_682_966);
-    expect(() => parseHarnessArgs(['chaos', '--seed', '-2147483649'])).toThrow(/--seed needs a whole number/);
+    expect(() => parseHarnessArgs(['chaos', '--seed', '-2147483649'])).toThrow(/--seed: needs a whole number -2147483648\.\.4294967295 or a commit hash, not "-2147483649"/);
   });
 
   it('prints a foreign failure\'s seed unsigned, so the printed command runs as printed', async () => {
