@@ -29,7 +29,7 @@ import { BLOCK_BYTES, crashState, type CrashModel } from '../simFs/crashStates.t
 import { SeededRandom } from '../seededRandom.ts';
 import { buildSetup, cloneCore, type Setup } from '../workload/setup.ts';
 import type { JobSpec } from '../workload/jobSpec.ts';
-import { computeGolden } from '../oracle/golden.ts';
+import { computeGolden, type Golden } from '../oracle/golden.ts';
 import { checkAtomicity } from '../invariants/i2Atomicity.ts';
 import { checkAckDurable } from '../invariants/i6AckDurable.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
@@ -182,6 +182,63 @@ function crashTasks(setup: Setup, options: ExploreOptions, recorded: Recorded, r
   return tasks;
 }
 
+/** What every crash state of one exploration shares: the fault-free run, the caches, the monitors. */
+interface Exploration {
+  readonly options: ExploreOptions;
+  readonly golden: Golden;
+  readonly recorded: Recorded;
+  readonly random: SeededRandom;
+  // Torn states have their own fingerprinter: a share makes only the torn states it owns, and the ids
+  // a fingerprinter hands out depend on what it saw before, so the shared one must see the same
+  // states in every share.
+  readonly fingerprints: Fingerprinter;
+  readonly tornFingerprints: Fingerprinter;
+  readonly recovered: Map<string, { violations: Violation[]; invariantChecks: number }>;
+  readonly afterRecovery: AfterRecoveryMemo | undefined;
+  readonly recoveryMonitor: ConcurrencyMonitor;
+  readonly mine: (n: number) => boolean;
+}
+
+/** One crash state: made, judged at the crash (I2, I6), recovered (or its verdict reused) and judged. */
+async function checkTask(ex: Exploration, task: CrashTask, index: number): Promise<{ violations: ExploreViolation[]; invariantChecks: number } | undefined> {
+  const { options } = ex;
+  // Drawn for every task, owned or not, so that each share sees the draws a single run makes.
+  const crashRecovery = ex.random.chance(options.recoveryCrashShare ?? 0) ? ex.random.int(200) : undefined;
+  if (task.torn === true && !ex.mine(index)) return undefined;
+  const { core, acked, model } = await task.make();
+  const key = task.torn === true ? `torn|${crashRecovery ?? '-'}|${ex.tornFingerprints.of(core)}` : `${crashRecovery ?? '-'}|${ex.fingerprints.of(core)}`;
+  if (task.torn !== true && !ex.mine(hashKey(key))) return undefined;
+  const found: Violation[] = [...checkAtomicity(core, ex.golden, options.config), ...checkAckDurable(core, ex.golden, options.config, acked, model)];
+  let recovery = ex.recovered.get(key);
+  if (recovery === undefined) {
+    recovery = await recoverAndCheck(core, {
+      config: options.config, golden: ex.golden, seed: options.seed, startMs: ex.recorded.startMs, monitor: ex.recoveryMonitor, spawn: runtimeSpawn(options), trace: false, opLatencyMs: 0,
+      ...(ex.afterRecovery !== undefined ? { afterRecovery: ex.afterRecovery } : {}),
+      ...(crashRecovery !== undefined ? { crashRecoveryAtOp: crashRecovery } : {}),
+    });
+    ex.recovered.set(key, recovery);
+  }
+  found.push(...recovery.violations);
+  const label = crashRecovery === undefined ? task.label : `${task.label}+recovery-crash@${crashRecovery}`;
+  return { violations: found.map((v) => ({ ...v, crashPoint: label, taskIndex: index })), invariantChecks: 2 + recovery.invariantChecks };
+}
+
+/**
+ * Calls watched outside any one crash state: the recorded pass (reported by the first share only)
+ * and every recovery; sorted and deduplicated, so that a split exploration reports them as one run does.
+ */
+function watchedViolations(ex: Exploration, monitor: ConcurrencyMonitor): ExploreViolation[] {
+  const watched = [...(ex.mine(0) || ex.options.partition === undefined ? monitor.violations : []), ...ex.recoveryMonitor.violations];
+  const seen = new Set<string>();
+  const out: ExploreViolation[] = [];
+  for (const v of watched.sort((a, b) => a.message.localeCompare(b.message))) {
+    if (seen.has(v.message)) continue;
+    seen.add(v.message);
+    out.push({ ...v, crashPoint: 'any', taskIndex: -1 });
+  }
+  return out;
+}
+
 export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const elapsedMs = startStopwatch();
   const setup = await buildSetup(options.jobs, options.config, options.seed);
@@ -190,59 +247,35 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const monitor = new ConcurrencyMonitor(options.config, sessionOfJob);
   const recorded = await record(setup, options, monitor);
   const random = new SeededRandom(options.seed ^ 0x00c0ffee);
+  const { partition } = options;
+  const ex: Exploration = {
+    options, golden, recorded, random, fingerprints: new Fingerprinter(), tornFingerprints: new Fingerprinter(), recovered: new Map(),
+    afterRecovery: options.shareAfterRecovery === false ? undefined : new AfterRecoveryMemo(),
+    recoveryMonitor: new ConcurrencyMonitor(options.config, sessionOfJob),
+    mine: (n) => partition === undefined || n % partition.count === partition.index,
+  };
   const violations: ExploreViolation[] = [];
   let crashStates = 0;
   let invariantChecks = 0;
-  const points = recorded.states.length;
   const tasks = crashTasks(setup, options, recorded, random);
-  // Torn states have their own fingerprinter: a share makes only the torn states it owns, and the ids
-  // a fingerprinter hands out depend on what it saw before, so the shared one must see the same
-  // states in every share.
-  const fingerprints = new Fingerprinter();
-  const tornFingerprints = new Fingerprinter();
-  const recovered = new Map<string, { violations: Violation[]; invariantChecks: number }>();
-  const afterRecovery = options.shareAfterRecovery === false ? undefined : new AfterRecoveryMemo();
-  const recoveryMonitor = new ConcurrencyMonitor(options.config, sessionOfJob);
-  const mine = (n: number) => options.partition === undefined || n % options.partition.count === options.partition.index;
   for (const [index, task] of tasks.entries()) {
-    // Drawn for every task, owned or not, so that each share sees the draws a single run makes.
-    const crashRecovery = random.chance(options.recoveryCrashShare ?? 0) ? random.int(200) : undefined;
-    if (task.torn === true && !mine(index)) continue;
-    const { core, acked, model } = await task.make();
-    const key = task.torn === true ? `torn|${crashRecovery ?? '-'}|${tornFingerprints.of(core)}` : `${crashRecovery ?? '-'}|${fingerprints.of(core)}`;
-    if (task.torn !== true && !mine(hashKey(key))) continue;
+    const checked = await checkTask(ex, task, index);
+    if (checked === undefined) continue;
     crashStates += 1;
-    const found: Violation[] = [...checkAtomicity(core, golden, options.config), ...checkAckDurable(core, golden, options.config, acked, model)];
-    invariantChecks += 2;
-    let recovery = recovered.get(key);
-    if (recovery === undefined) {
-      recovery = await recoverAndCheck(core, {
-        config: options.config, golden, seed: options.seed, startMs: recorded.startMs, monitor: recoveryMonitor, spawn: runtimeSpawn(options), trace: false, opLatencyMs: 0,
-        ...(afterRecovery !== undefined ? { afterRecovery } : {}),
-        ...(crashRecovery !== undefined ? { crashRecoveryAtOp: crashRecovery } : {}),
-      });
-      recovered.set(key, recovery);
-    }
-    invariantChecks += recovery.invariantChecks;
-    found.push(...recovery.violations);
-    const label = crashRecovery === undefined ? task.label : `${task.label}+recovery-crash@${crashRecovery}`;
-    for (const v of found) violations.push({ ...v, crashPoint: label, taskIndex: index });
+    invariantChecks += checked.invariantChecks;
+    violations.push(...checked.violations);
     options.onProgress?.(index + 1, tasks.length);
-    if (options.stopAtFirst && violations.length > 0) break;
+    if (options.stopAtFirst === true && violations.length > 0) break;
   }
-  // Calls watched outside any one crash state: the recorded pass (reported by the first share only)
-  // and every recovery; sorted, so that a split exploration reports them as a single run does.
-  const watched = [...(mine(0) || options.partition === undefined ? monitor.violations : []), ...recoveryMonitor.violations];
-  const seen = new Set<string>();
-  for (const v of watched.sort((a, b) => a.message.localeCompare(b.message))) {
-    if (seen.has(v.message)) continue;
-    seen.add(v.message);
-    violations.push({ ...v, crashPoint: 'any', taskIndex: -1 });
-  }
+  violations.push(...watchedViolations(ex, monitor));
   // Commits watched in the recorded pass count once; those of recoveries are not counted, since the
   // rerun-and-purge runs behind a shared verdict do not run again (I4 still watches every one that runs).
-  invariantChecks += options.partition === undefined || options.partition.index === 0 ? monitor.commitsChecked : 0;
-  return { crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, distinctStates: recovered.size, afterRecoveryRuns: afterRecovery?.verdicts.size ?? recovered.size, victimCalls: recorded.calls, elapsedMs: elapsedMs() };
+  invariantChecks += partition === undefined || partition.index === 0 ? monitor.commitsChecked : 0;
+  const points = recorded.states.length;
+  return {
+    crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, distinctStates: ex.recovered.size,
+    afterRecoveryRuns: ex.afterRecovery?.verdicts.size ?? ex.recovered.size, victimCalls: recorded.calls, elapsedMs: elapsedMs(),
+  };
 }
 
 /** FNV-1a of a recovery key: which share of a split exploration owns a crash state. */

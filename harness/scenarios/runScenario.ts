@@ -20,12 +20,12 @@ import { buildFault } from '../faults/buildFault.ts';
 import { loadVariant, spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { CallIndexRule, CallPointRule, type PointAction } from './callPoint.ts';
-import { checkExpectation } from './checkExpectation.ts';
+import { checkExpectation, type ExpectationContext } from './checkExpectation.ts';
 import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContract.ts';
 import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
 import { checkNoProgrammingErrors } from '../invariants/i8HonestResults.ts';
 import { runTask } from './runTask.ts';
-import type { PausePoint, ProcessSpec, Scenario } from './scenarioTypes.ts';
+import type { PausePoint, ProcessSpec, Scenario, Step } from './scenarioTypes.ts';
 import type { OpDesc } from '../simFs/simFs.ts';
 
 export interface ScenarioViolation extends Violation {
@@ -58,27 +58,28 @@ interface RunOutcome {
   calls: OpDesc[];
 }
 
+/** The kills a scenario's sweep asks for: before or after each matching call of the discovery run. */
+function sweepKills(scenario: Scenario, calls: readonly OpDesc[]): SweepKill[] {
+  const sweep = scenario.sweep;
+  if (sweep === undefined) return [];
+  const ops = sweep.op === undefined ? undefined : typeof sweep.op === 'string' ? [sweep.op] : sweep.op;
+  return calls.flatMap((call, index) => {
+    if (ops !== undefined && !ops.includes(call.op)) return [];
+    if (sweep.pathIncludes !== undefined && !`${call.path} ${call.to ?? ''}`.includes(sweep.pathIncludes)) return [];
+    return sweep.when.map((when) => ({ process: sweep.process, index, when }));
+  });
+}
+
 export async function runScenario(scenario: Scenario, options: { seed: number; config?: RuntimeConfig; variant?: RuntimeVariant }): Promise<ScenarioResult> {
   const config = options.config ?? simConfig();
   const variant = await loadVariant(options.variant ?? {});
   const setup = await buildSetup(scenario.jobs, config, options.seed);
   const golden = await computeGolden(scenario.jobs, config, setup, options.seed);
-  const runs: { label: string; outcome: RunOutcome }[] = [];
-  const first = await runOnce(scenario, config, setup, golden, options.seed, undefined, variant);
-  runs.push({ label: 'main', outcome: first });
-  if (scenario.sweep !== undefined) {
-    const sweep = scenario.sweep;
-    const ops = sweep.op === undefined ? undefined : typeof sweep.op === 'string' ? [sweep.op] : sweep.op;
-    first.calls.forEach((call, index) => {
-      if (ops !== undefined && !ops.includes(call.op)) return;
-      if (sweep.pathIncludes !== undefined && !`${call.path} ${call.to ?? ''}`.includes(sweep.pathIncludes)) return;
-      for (const when of sweep.when) runs.push({ label: `sweep:${when}@${index}`, outcome: undefined as unknown as RunOutcome });
-    });
-    for (const run of runs.slice(1)) {
-      const [, spec] = run.label.split(':') as [string, string];
-      const [when, index] = spec.split('@') as ['before' | 'after', string];
-      run.outcome = await runOnce(scenario, config, setup, golden, options.seed, { process: sweep.process, index: Number(index), when }, variant);
-    }
+  const runOnce = (sweepKill: SweepKill | undefined) => new ScenarioRun(scenario, config, setup, golden, options.seed, sweepKill, variant).run();
+  const first = await runOnce(undefined);
+  const runs: { label: string; outcome: RunOutcome }[] = [{ label: 'main', outcome: first }];
+  for (const kill of sweepKills(scenario, first.calls)) {
+    runs.push({ label: `sweep:${kill.when}@${kill.index}`, outcome: await runOnce(kill) });
   }
   const violations = runs.flatMap((r) => r.outcome.violations.map((v) => ({ ...v, run: r.label })));
   const failing = runs.find((r) => r.outcome.violations.length > 0) ?? runs[runs.length - 1]!;
@@ -121,100 +122,142 @@ function scenarioHandlers(spec: ProcessSpec, world: World, onInject: (injection:
   return withUpstreamFaults(viaHttp, faults.filter((f) => f.stage !== 'transcribe'), onInject);
 }
 
-async function runOnce(
-  scenario: Scenario, config: RuntimeConfig, setup: Setup, golden: Golden, seed: number,
-  sweepKill: { process: string; index: number; when: 'before' | 'after' } | undefined,
-  variant: RuntimeVariant,
-): Promise<RunOutcome> {
-  const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000 });
-  const monitor = new ConcurrencyMonitor(config, new Map(scenario.jobs.map((j) => [j.jobId, j.sessionId])));
-  monitor.attach(world);
-  const quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
-  const rules: Rule[] = [];
-  const processes = new Map<string, SimProcess>();
-  const marks = new Map<string, Snapshot>();
-  const violations: Violation[] = [];
-  const calls: OpDesc[] = [];
-  let lastPurge: PurgeReport | undefined;
-  const ledger: LedgerEntry[] = [];
-  const diskChangedAt: number[] = [];
-  world.interceptor = (process, op) => {
-    if (sweepKill === undefined && process.name === scenario.sweep?.process) calls.push(op);
-    for (const { pid, rule } of rules) {
-      if (pid !== process.pid) continue;
-      const action = rule.decide(world, process, op);
-      if (action !== undefined) return action;
-    }
-    return { kind: 'proceed' };
-  };
-  const spawn = (spec: ProcessSpec) => {
-    const decorate = (spec.faults ?? []).map((fault) => buildFault(fault, world, quota));
+/** What is swept: a kill of `process` before or after its call `index`. */
+interface SweepKill {
+  readonly process: string;
+  readonly index: number;
+  readonly when: 'before' | 'after';
+}
+
+/** One run of a scenario in its own world: processes spawned, steps interpreted, then every check. */
+class ScenarioRun {
+  readonly world: World;
+  private readonly monitor: ConcurrencyMonitor;
+  private readonly quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
+  private readonly rules: Rule[] = [];
+  private readonly processes = new Map<string, SimProcess>();
+  private readonly marks = new Map<string, Snapshot>();
+  private readonly violations: Violation[] = [];
+  private readonly calls: OpDesc[] = [];
+  private readonly ledger: LedgerEntry[] = [];
+  private readonly diskChangedAt: number[] = [];
+  private lastPurge: PurgeReport | undefined;
+
+  constructor(
+    private readonly scenario: Scenario, private readonly config: RuntimeConfig, setup: Setup, private readonly golden: Golden, seed: number,
+    private readonly sweepKill: SweepKill | undefined, private readonly variant: RuntimeVariant,
+  ) {
+    this.world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000 });
+    this.monitor = new ConcurrencyMonitor(config, new Map(scenario.jobs.map((j) => [j.jobId, j.sessionId])));
+    this.monitor.attach(this.world);
+    this.world.interceptor = (process, op) => {
+      if (sweepKill === undefined && process.name === scenario.sweep?.process) this.calls.push(op);
+      for (const { pid, rule } of this.rules) {
+        if (pid !== process.pid) continue;
+        const action = rule.decide(this.world, process, op);
+        if (action !== undefined) return action;
+      }
+      return { kind: 'proceed' };
+    };
+  }
+
+  private spawn(spec: ProcessSpec): void {
+    const { world, config } = this;
+    const decorate = (spec.faults ?? []).map((fault) => buildFault(fault, world, this.quota));
     const self: { pid?: number } = {};
+    const onInject = (injection: UpstreamInjection) => this.ledger.push({ ...injection, afterEventIndex: world.events.length, pid: self.pid!, atMs: world.wallNowMs(), atMonotonicMs: world.fake.now });
     const process = world.spawn(spec.name, async (io, runtime) => {
       const result = await runTask(io, runtime, spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency }, spec.task);
-      if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) lastPurge = result as PurgeReport;
+      if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) this.lastPurge = result as PurgeReport;
       return result;
-    }, spawnWith(variant, { decorate, handlers: scenarioHandlers(spec, world, (injection) => ledger.push({ ...injection, afterEventIndex: world.events.length, pid: self.pid!, atMs: world.wallNowMs(), atMonotonicMs: world.fake.now })) }));
-    processes.set(spec.name, process);
+    }, spawnWith(this.variant, { decorate, handlers: scenarioHandlers(spec, world, onInject) }));
+    this.processes.set(spec.name, process);
     self.pid = process.pid;
-    if (spec.killAt !== undefined) rules.push({ pid: process.pid, rule: new CallPointRule(spec.killAt, 'kill') });
+    if (spec.killAt !== undefined) this.rules.push({ pid: process.pid, rule: new CallPointRule(spec.killAt, 'kill') });
     const pauses = spec.pauseAt === undefined ? [] : Array.isArray(spec.pauseAt) ? spec.pauseAt : [spec.pauseAt as PausePoint];
-    for (const pause of pauses) rules.push({ pid: process.pid, rule: new CallPointRule(pause, { kind: 'pause', durationMs: pause.durationMs }) });
-    if (sweepKill !== undefined && sweepKill.process === spec.name) rules.push({ pid: process.pid, rule: new CallIndexRule(sweepKill.index, sweepKill.when) });
-  };
-  const ctx = () => ({ world, config, golden, marks, lastPurge, pidOf: (name: string) => processes.get(name)?.pid });
-  for (const step of scenario.steps) {
-    if ('spawn' in step) {
-      const spec = step.spawn;
-      if (spec.startAfterMs !== undefined) world.at(spec.startAfterMs, `start ${spec.name}`, () => spawn(spec));
-      else if (spec.startOnEvent !== undefined) {
-        const on = spec.startOnEvent;
-        let started = false;
-        world.eventListeners.push((event) => {
-          if (started || event.event !== on.event || (on.stage !== undefined && event.fields.stage !== on.stage) || (on.jobId !== undefined && event.fields.jobId !== on.jobId)) return;
-          started = true;
-          spawn(spec);
-        });
-      } else spawn(spec);
-      continue;
-    }
-    if ('stepWallClockMs' in step && step.atMs !== undefined) {
-      const deltaMs = step.stepWallClockMs;
-      world.at(step.atMs, 'clock step', () => world.stepWallClock(deltaMs));
-      continue;
-    }
-    await world.run();
-    if ('powerLoss' in step || 'corrupt' in step || 'remove' in step || 'plantSymlink' in step) diskChangedAt.push(world.events.length);
+    for (const pause of pauses) this.rules.push({ pid: process.pid, rule: new CallPointRule(pause, { kind: 'pause', durationMs: pause.durationMs }) });
+    if (this.sweepKill?.process === spec.name) this.rules.push({ pid: process.pid, rule: new CallIndexRule(this.sweepKill.index, this.sweepKill.when) });
+  }
+
+  /** A spawn step: now, after a delay, or on the first event that matches. */
+  private schedule(spec: ProcessSpec): void {
+    if (spec.startAfterMs !== undefined) return this.world.at(spec.startAfterMs, `start ${spec.name}`, () => this.spawn(spec));
+    const on = spec.startOnEvent;
+    if (on === undefined) return this.spawn(spec);
+    let started = false;
+    this.world.eventListeners.push((event) => {
+      if (started || event.event !== on.event || (on.stage !== undefined && event.fields.stage !== on.stage) || (on.jobId !== undefined && event.fields.jobId !== on.jobId)) return;
+      started = true;
+      this.spawn(spec);
+    });
+  }
+
+  /** A step that acts on the world once every process has run as far as it can. */
+  private act(step: Step): void {
+    const { world, config } = this;
+    if ('powerLoss' in step || 'corrupt' in step || 'remove' in step || 'plantSymlink' in step) this.diskChangedAt.push(world.events.length);
     if ('advanceMs' in step) world.fake.tick(step.advanceMs);
     else if ('stepWallClockMs' in step) world.stepWallClock(step.stepWallClockMs);
     else if ('powerLoss' in step) world.powerLoss(crashState(world.core, { kind: step.powerLoss }), step.powerLoss);
-    else if ('freeDisk' in step) quota.free();
-    else if ('mark' in step) marks.set(step.mark, snapshot(world.core));
-    else if ('expect' in step) violations.push(...checkExpectation(ctx(), step.expect));
-    else if ('corrupt' in step) {
-      const path = `${config.root}/${step.corrupt.path}`;
-      const h = world.core.open(path, 'r+');
-      const node = world.core.node(h.ino);
-      if (node.kind === 'file') node.data = node.synced = node.data.slice(0, step.corrupt.keepBytes);
-      world.trace.add(`t=${world.fake.now} world corrupt ${path} to ${step.corrupt.keepBytes} bytes`);
-    } else if ('remove' in step) {
+    else if ('freeDisk' in step) this.quota.free();
+    else if ('mark' in step) this.marks.set(step.mark, snapshot(world.core));
+    else if ('expect' in step) this.violations.push(...checkExpectation(this.expectationContext(), step.expect));
+    else if ('corrupt' in step) corruptFile(world, `${config.root}/${step.corrupt.path}`, step.corrupt.keepBytes);
+    else if ('remove' in step) {
       world.core.unlink(`${config.root}/${step.remove}`);
       world.trace.add(`t=${world.fake.now} world remove ${step.remove}`);
     } else if ('plantSymlink' in step) {
       world.core.symlink(step.plantSymlink.target, step.plantSymlink.path);
       world.trace.add(`t=${world.fake.now} world symlink ${step.plantSymlink.path} -> ${step.plantSymlink.target}`);
-    } else if ('writeFile' in step) {
-      world.core.mkdir(step.writeFile.path.slice(0, step.writeFile.path.lastIndexOf('/')), true);
-      const h = world.core.open(step.writeFile.path, 'w');
-      world.core.write(h, new TextEncoder().encode(step.writeFile.text), 0);
-      world.core.syncAll();
-    }
+    } else if ('writeFile' in step) writeOutsideFile(world, step.writeFile.path, step.writeFile.text);
   }
-  await world.run();
-  violations.push(...checkProcessOutcomes(scenario, processes));
-  violations.push(...monitor.violations);
-  violations.push(...checkNoProgrammingErrors(world.events, [...processes].map(([name, process]) => ({ name, task: 'scenario process', error: process.error }))));
-  const clockStepped = scenario.steps.some((s) => 'stepWallClockMs' in s);
-  violations.push(...checkErrorContract(world.events, ledger, { clockStepped }), ...checkRetryPolicy(world.events, ledger, config, { clockStepped, diskChangedAt, wallSteps: world.wallSteps }));
-  return { violations, traceHash: world.trace.hash(), trace: world.trace.render(), ops: world.seq, calls };
+
+  private expectationContext(): ExpectationContext {
+    const { world, config, golden, marks, lastPurge, processes } = this;
+    return { world, config, golden, marks, lastPurge, pidOf: (name: string) => processes.get(name)?.pid };
+  }
+
+  async run(): Promise<RunOutcome> {
+    for (const step of this.scenario.steps) {
+      if ('spawn' in step) this.schedule(step.spawn);
+      else if ('stepWallClockMs' in step && step.atMs !== undefined) {
+        const deltaMs = step.stepWallClockMs;
+        this.world.at(step.atMs, 'clock step', () => this.world.stepWallClock(deltaMs));
+      } else {
+        await this.world.run();
+        this.act(step);
+      }
+    }
+    await this.world.run();
+    return { violations: [...this.violations, ...this.finalChecks()], traceHash: this.world.trace.hash(), trace: this.world.trace.render(), ops: this.world.seq, calls: this.calls };
+  }
+
+  /** After the last step: processes' outcomes, I4's watch, I8, and I7 over the whole run. */
+  private finalChecks(): Violation[] {
+    const { world, scenario, processes, ledger, config } = this;
+    const clockStepped = scenario.steps.some((s) => 'stepWallClockMs' in s);
+    return [
+      ...checkProcessOutcomes(scenario, processes),
+      ...this.monitor.violations,
+      ...checkNoProgrammingErrors(world.events, [...processes].map(([name, process]) => ({ name, task: 'scenario process', error: process.error }))),
+      ...checkErrorContract(world.events, ledger, { clockStepped }),
+      ...checkRetryPolicy(world.events, ledger, config, { clockStepped, diskChangedAt: this.diskChangedAt, wallSteps: world.wallSteps }),
+    ];
+  }
+}
+
+/** Disk corruption or a foreign tool: the file keeps only its first `keepBytes` bytes, durably. */
+function corruptFile(world: World, path: string, keepBytes: number): void {
+  const h = world.core.open(path, 'r+');
+  const node = world.core.node(h.ino);
+  if (node.kind === 'file') node.data = node.synced = node.data.slice(0, keepBytes);
+  world.trace.add(`t=${world.fake.now} world corrupt ${path} to ${keepBytes} bytes`);
+}
+
+/** A file outside the runtime's control (say, the target of a planted symlink), durably written. */
+function writeOutsideFile(world: World, path: string, text: string): void {
+  world.core.mkdir(path.slice(0, path.lastIndexOf('/')), true);
+  const h = world.core.open(path, 'w');
+  world.core.write(h, new TextEncoder().encode(text), 0);
+  world.core.syncAll();
 }
