@@ -25,37 +25,60 @@ export interface PolicyCheckOptions {
   readonly wallSteps?: readonly WallStep[];
 }
 
-export function checkRetryPolicy(events: readonly LoggedEvent[], ledger: readonly LedgerEntry[], config: Policy, options: PolicyCheckOptions): Violation[] {
-  const out: Violation[] = [];
-  const startedAtMs = new Map<string, number>();
-  const resumeAt = new Map<string, number>();
-  for (const [index, e] of events.entries()) {
-    if (options.diskChangedAt?.includes(index) === true) resumeAt.clear();
-    const jobId = typeof e.fields.jobId === 'string' ? e.fields.jobId : undefined;
-    if (jobId === undefined) continue;
-    const key = `${e.pid}/${jobId}`;
-    if (e.event === 'job.started') {
-      if (!options.clockStepped) startedAtMs.set(key, e.timeMs);
-      const attempt = Number(e.fields.attempt);
-      if (attempt > config.maxAttempts) out.push({ invariant: 'I7', message: `job ${jobId} started attempt ${attempt}, past maxAttempts ${config.maxAttempts}` });
-    } else if (e.event === 'job.retry_scheduled' && e.fields.durable !== false) {
-      out.push(...checkScheduled(e, jobId, startedAtMs.get(key), retryAfterFor(ledger, e, index, options.wallSteps ?? []), config));
-      resumeAt.set(jobId, STAGES.indexOf(e.fields.stage as never));
-    } else if (e.event === 'job.requeued') {
-      resumeAt.set(jobId, STAGES.indexOf(e.fields.stage as never));
-    } else if (e.event === 'job.failed' && e.fields.durable !== false) {
-      const error = e.fields.error as { name?: string } | undefined;
-      const attempts = Number(e.fields.attempts);
-      if (error?.name === 'AttemptsExhausted' && attempts < config.maxAttempts) out.push({ invariant: 'I7', message: `job ${jobId} failed as exhausted after ${attempts} of ${config.maxAttempts} attempts` });
-    } else if (e.event === 'stage.start') {
-      const from = resumeAt.get(jobId);
-      const at = STAGES.indexOf(e.fields.stage as never);
-      if (from !== undefined && from >= 0 && at < from) out.push({ invariant: 'I7', message: `job ${jobId} was put back at ${STAGES[from]} but produced ${STAGES[at]} again (a completed stage redone)` });
-    } else if (e.event === 'job.complete' || e.event === 'job.deleted') {
-      resumeAt.delete(jobId);
+/** The running state of the check: when each attempt started, and where each put-back job resumes. */
+interface Judge {
+  readonly out: Violation[];
+  readonly startedAtMs: Map<string, number>;
+  readonly resumeAt: Map<string, number>;
+  readonly ledger: readonly LedgerEntry[];
+  readonly config: Policy;
+  readonly options: PolicyCheckOptions;
+}
+
+type EventRule = (judge: Judge, e: LoggedEvent, jobId: string, index: number) => void;
+
+const stageIndex = (e: LoggedEvent): number => STAGES.indexOf(e.fields.stage as never);
+
+const RULES: Readonly<Record<string, EventRule>> = {
+  'job.started': (judge, e, jobId) => {
+    if (!judge.options.clockStepped) judge.startedAtMs.set(`${e.pid}/${jobId}`, e.timeMs);
+    const attempt = Number(e.fields.attempt);
+    if (attempt > judge.config.maxAttempts) judge.out.push({ invariant: 'I7', message: `job ${jobId} started attempt ${attempt}, past maxAttempts ${judge.config.maxAttempts}` });
+  },
+  'job.retry_scheduled': (judge, e, jobId, index) => {
+    if (e.fields.durable === false) return;
+    const asked = retryAfterFor(judge.ledger, e, index, judge.options.wallSteps ?? []);
+    judge.out.push(...checkScheduled(e, jobId, judge.startedAtMs.get(`${e.pid}/${jobId}`), asked, judge.config));
+    judge.resumeAt.set(jobId, stageIndex(e));
+  },
+  'job.requeued': (judge, e, jobId) => {
+    judge.resumeAt.set(jobId, stageIndex(e));
+  },
+  'job.failed': (judge, e, jobId) => {
+    if (e.fields.durable === false) return;
+    const error = e.fields.error as { name?: string } | undefined;
+    const attempts = Number(e.fields.attempts);
+    if (error?.name === 'AttemptsExhausted' && attempts < judge.config.maxAttempts) {
+      judge.out.push({ invariant: 'I7', message: `job ${jobId} failed as exhausted after ${attempts} of ${judge.config.maxAttempts} attempts` });
     }
+  },
+  'stage.start': (judge, e, jobId) => {
+    const from = judge.resumeAt.get(jobId);
+    const at = stageIndex(e);
+    if (from !== undefined && from >= 0 && at < from) judge.out.push({ invariant: 'I7', message: `job ${jobId} was put back at ${STAGES[from]} but produced ${STAGES[at]} again (a completed stage redone)` });
+  },
+  'job.complete': (judge, _e, jobId) => void judge.resumeAt.delete(jobId),
+  'job.deleted': (judge, _e, jobId) => void judge.resumeAt.delete(jobId),
+};
+
+export function checkRetryPolicy(events: readonly LoggedEvent[], ledger: readonly LedgerEntry[], config: Policy, options: PolicyCheckOptions): Violation[] {
+  const judge: Judge = { out: [], startedAtMs: new Map(), resumeAt: new Map(), ledger, config, options };
+  for (const [index, e] of events.entries()) {
+    if (options.diskChangedAt?.includes(index) === true) judge.resumeAt.clear();
+    const jobId = typeof e.fields.jobId === 'string' ? e.fields.jobId : undefined;
+    if (jobId !== undefined) RULES[e.event]?.(judge, e, jobId, index);
   }
-  return out;
+  return judge.out;
 }
 
 /**
