@@ -12,6 +12,7 @@ import { withSessionLock } from '../src/sessionLock.ts';
 import { AssertionError, LockLostError } from '../src/errors.ts';
 import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
 import type { Clock } from '../src/ports/clock.ts';
+import type { FileSystem } from '../src/ports/fileSystem.ts';
 import type { Io } from '../src/ports/io.ts';
 import { makeRealWorld, sessionLockDir, type TestWorld } from './support/realIo.ts';
 import { errno, racingIo, type FailRule } from './support/recordingFs.ts';
@@ -196,24 +197,48 @@ describe('retire', () => {
 });
 
 describe('heartbeats, loss and release', () => {
-  /** A clock whose `every` timers the test fires by hand. */
+  /**
+   * A clock whose `every` timers the test fires by hand, and a real filesystem that reports each
+   * heartbeat.json rename once it has landed on disk: `fire` returns when the ticked heartbeat is
+   * written, so the test waits on that event, never on wall-clock time.
+   */
   const timerClock = (base: Clock) => {
-    const ticks: (() => void)[] = [];
-    const clock: Clock = { nowMs: () => base.nowMs(), monotonicMs: () => base.monotonicMs(), sleep: (ms) => base.sleep(ms), every: (_ms, tick) => { ticks.push(tick); return { cancel: () => ticks.splice(ticks.indexOf(tick), 1) }; } };
-    return { clock, fire: async () => { for (const tick of [...ticks]) tick(); await new Promise((r) => setTimeout(r, 20)); }, ticks };
+    const ticks: { intervalMs: number; tick: () => void }[] = [];
+    let landed: () => void = () => undefined;
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      rename: async (from, to) => {
+        await nodeFileSystem.rename(from, to);
+        if (to.endsWith('/heartbeat.json')) landed();
+      },
+    };
+    const clock: Clock = {
+      nowMs: () => base.nowMs(), monotonicMs: () => base.monotonicMs(), sleep: (ms) => base.sleep(ms),
+      every: (intervalMs, tick) => {
+        const timer = { intervalMs, tick };
+        ticks.push(timer);
+        return { cancel: () => ticks.splice(ticks.indexOf(timer), 1) };
+      },
+    };
+    const fire = async () => {
+      const written = new Promise<void>((resolve) => { landed = resolve; });
+      for (const { tick } of [...ticks]) tick();
+      await written;
+    };
+    return { clock, fs, fire, ticks };
   };
 
   it('the heartbeat timer refreshes heartbeat.json, which keeps a live-pid owner fresh past the stale bound', async () => {
     const timers = timerClock(world.clock);
-    const lock = await mustAcquire(1, { ...world.withPid(1), clock: timers.clock });
-    expect(timers.ticks).toHaveLength(1);
+    const lock = await mustAcquire(1, { ...world.withPid(1, timers.fs), clock: timers.clock });
+    expect(timers.ticks.map((t) => t.intervalMs)).toEqual([options.heartbeatEveryMs]);
     world.clock.advance(50_000);
     await timers.fire();
     expect(JSON.parse(await readFile(join(lock.workDir, 'heartbeat.json'), 'utf8'))).toEqual({ heartbeatAt: world.clock.wallMs });
     world.clock.advance(50_000);
     expect((await acquireLock(world.withPid(2), options)).acquired).toBe(false);
     await lock.release();
-    expect(timers.ticks).toHaveLength(0);
+    expect(timers.ticks).toEqual([]);
   });
 
   it('a heartbeat after a takeover marks the lock lost once; assertHeld then names the lock and token', async () => {
