@@ -20,6 +20,8 @@ import type { StageHandlers } from '../src/ports/stageHandlers.ts';
 import { defaultHandlers } from '../src/defaultHandlers.ts';
 import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
 import { errno, recordingFs } from './support/recordingFs.ts';
+import { inWorld } from './support/simIo.ts';
+import { simConfig } from '../harness/workload/simConfig.ts';
 
 let world: TestWorld;
 beforeEach(async () => {
@@ -99,22 +101,26 @@ describe('runner pass: listing and bounds', () => {
   });
 
   it('with --concurrency 2, two sessions run side by side', async () => {
-    await add('a', 's1');
-    await add('b', 's2');
-    let release: () => void = () => undefined;
-    const bStarted = new Promise<void>((resolve) => { release = resolve; });
-    let sawOther = false;
-    const handlers: StageHandlers = {
-      ...defaultHandlers,
-      transcribe: async (input) => {
-        if (input.jobId === 'b') release();
-        else sawOther = await Promise.race([bStarted.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000))]);
-        return defaultHandlers.transcribe(input);
-      },
-    };
-    const summary = await runDueJobs({ ...world.io, handlers }, { ...world.config, concurrency: 2 });
-    expect(summary.outcomes.complete).toBe(2);
-    expect(sawOther).toBe(true);
+    // In the simulated world: job a's transcribe waits for job b's to start, or gives up after 2 s of
+    // simulated time, which passes only once every process is idle (a single worker would be).
+    const { value } = await inWorld(async (io) => {
+      const config = simConfig({ concurrency: 2 });
+      for (const id of ['a', 'b']) await enqueue(io, config, { jobId: id, sessionId: `s-${id}`, inputName: 'talk.srt', inputBytes: bytes(SRT) });
+      let release: () => void = () => undefined;
+      const bStarted = new Promise<void>((resolve) => { release = resolve; });
+      let sawOther: boolean | undefined;
+      const handlers: StageHandlers = {
+        ...defaultHandlers,
+        transcribe: async (input) => {
+          if (input.jobId === 'b') release();
+          else sawOther = await Promise.race([bStarted.then(() => true), io.clock.sleep(2_000).then(() => false)]);
+          return defaultHandlers.transcribe(input);
+        },
+      };
+      const summary = await runDueJobs({ ...io, handlers }, config);
+      return { complete: summary.outcomes.complete, sawOther };
+    });
+    expect(value).toEqual({ complete: 2, sawOther: true });
   });
 });
 
