@@ -134,8 +134,9 @@ describe('ensureDir bounds and answers', () => {
     await expect(ensureDir(fs, deep, '/data')).rejects.toThrow(new AssertionError(`ensureDir: ${deep} is not below /data`));
     expect(calls).toEqual([]);
     const ok = scriptedFs({ mkdir: async () => undefined, syncDir: async () => undefined });
-    await ensureDir(ok.fs, `/data/${Array.from({ length: 32 }, (_, i) => `d${i}`).join('/')}`, '/data');
-    expect(ok.calls.filter((c) => c.startsWith('mkdir'))).toHaveLength(32);
+    const deepest = `/data/${Array.from({ length: 32 }, (_, i) => `d${i}`).join('/')}`;
+    await ensureDir(ok.fs, deepest, '/data');
+    expect(ok.calls).toContain(`mkdir ${deepest}`);
   });
 
   it('after EEXIST: a symlink and a file are refused by name, a vanished entry is fine, other lstat errors propagate', async () => {

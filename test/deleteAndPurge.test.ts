@@ -268,8 +268,14 @@ describe('purge report and durability', () => {
     // The job directory is moved into the session lock's work directory: the fence (fencedRemoval.ts).
     const moved = calls.findIndex((c) => /^rename \/jobs\/a$/.test(c));
     expect(busy.calls[moved]?.to).toMatch(/\/sessions\/s1\/\.tmp-work-[0-9a-f]+\/doomed-a-[0-9a-f]+$/);
-    expect(calls.filter((c) => c === 'fsyncDir /jobs')).toHaveLength(2);
-    // The move is durable before anything inside the moved directory is removed.
-    expect(calls.indexOf('fsyncDir /jobs', moved)).toBeLessThan(calls.findIndex((c) => /^unlink \/sessions\/s1\/.*\/doomed-a-/.test(c)));
+    // jobs/ is fsynced once the move is made, before anything inside the moved directory is removed,
+    // and again after the last removal.
+    const at = (match: (c: string) => boolean) => calls.flatMap((c, i) => (match(c) ? [i] : []));
+    const syncs = at((c) => c === 'fsyncDir /jobs');
+    const removals = at((c) => /^(unlink|rmdir) \/sessions\/s1\/.*\/doomed-a-/.test(c));
+    expect(moved).toBeGreaterThan(-1);
+    expect(syncs).toHaveLength(2);
+    expect(removals.length).toBeGreaterThan(0);
+    expect([moved < syncs[0]!, syncs[0]! < removals[0]!, removals.at(-1)! < syncs[1]!]).toEqual([true, true, true]);
   });
 });

@@ -4,7 +4,7 @@
 // session lock whose check fails with a real error, a job directory that vanishes under purge's tmp
 // sweep. Each test names the outcome; the same window with a real error instead of the rival throws.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname as dirOf, join } from 'node:path';
 import { enqueue } from '../src/enqueue.ts';
 import { runPass } from '../src/runnerPass.ts';
@@ -169,9 +169,13 @@ describe('purge', () => {
     await runPass(world.io, world.config);
     const first = firstCall((call) => call.op === 'readdir' && call.path === jobDir('a'));
     const vanish = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
-    expect(await purge(vanish.io, world.config, undefined)).toEqual({ jobs: 0, incompleteJobs: 0, sessions: 0, files: 0, bytes: 0, tmp: 0, locks: 0 });
-    // b's directory was still swept after a's vanished.
-    expect(vanish.calls.filter((c) => c.op === 'readdir' && c.path === jobDir('b'))).toHaveLength(1);
+    // b's directory holds a tmp file two hours old (by the test clock): still swept after a's vanished.
+    const leftover = join(jobDir('b'), '.tmp-left-behind');
+    await writeFile(leftover, '12345');
+    const twoHoursAgo = new Date(world.clock.wallMs - 2 * 3600_000);
+    await utimes(leftover, twoHoursAgo, twoHoursAgo);
+    expect(await purge(vanish.io, world.config, undefined)).toEqual({ jobs: 0, incompleteJobs: 0, sessions: 0, files: 1, bytes: 5, tmp: 1, locks: 0 });
+    expect(await readdir(jobDir('b'))).not.toContain('.tmp-left-behind');
     const denied = racingIo(world, 2, { fail: (call) => (call.op === 'readdir' && call.path === jobDir('b') ? errno('EACCES', 'scandir') : undefined) });
     await expect(purge(denied.io, world.config, undefined)).rejects.toMatchObject({ code: 'EACCES' });
   });

@@ -164,11 +164,15 @@ describe('runner pass: what changed between listing and the session lock', () =>
 
   it('listing and the lock both ask isDue: a job due at listing but not under the lock is unchanged', async () => {
     await add('a', 's1');
-    let calls = 0;
-    const io: Io = { ...world.io, variants: { isDue: (next, now, cap) => (calls++ === 0 ? true : isDue(next, now + -1e12, cap) && false) } };
+    // Due while listing; not due once the session lock is held (a retry time written in between).
+    const askedWhen = new Set<string>();
+    const underLock = () => named('lock.acquired').length > 0;
+    const io: Io = { ...world.io, variants: { isDue: () => { askedWhen.add(underLock() ? 'under the lock' : 'listing'); return !underLock(); } } };
     const summary = await runDueJobs(io, world.config);
-    expect(summary.outcomes.unchanged).toBe(1);
-    expect(calls).toBe(2);
+    expect(askedWhen).toEqual(new Set(['listing', 'under the lock']));
+    expect(summary).toMatchObject({ ran: 1, outcomes: { unchanged: 1, complete: 0 } });
+    expect(named('stage.start')).toEqual([]);
+    expect((await stateOf('a')).status).toBe('queued');
   });
 });
 
