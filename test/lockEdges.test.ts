@@ -14,7 +14,7 @@ import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
 import type { Clock } from '../src/ports/clock.ts';
 import type { FileSystem } from '../src/ports/fileSystem.ts';
 import type { Io } from '../src/ports/io.ts';
-import { makeRealWorld, sessionLockDir, type TestWorld } from './support/realIo.ts';
+import { makeRealWorld, sessionLockDir, stampTree, type TestWorld } from './support/realIo.ts';
 import { errno, racingIo, type FailRule } from './support/recordingFs.ts';
 
 let world: TestWorld;
@@ -329,16 +329,16 @@ describe('sweep of a lock directory (purge)', () => {
     world.dead.add(10);
     const noRecordFresh = join(dir, '.tmp-work-ffffffffffffffff');
     await mkdir(noRecordFresh);
-    world.clock.wallMs = Date.now();
+    await stampTree(dir, world.clock.wallMs);
     const counts = await sweep('eeeeeeeeeeeeeeee');
     expect(counts).toEqual({ locks: 0, tmp: 1, files: 1, bytes: record(9, 'dddddddddddddddd').length });
     expect((await readdir(dir)).sort()).toEqual([`.tmp-work-${holder.token}`, '.tmp-work-eeeeeeeeeeeeeeee', '.tmp-work-ffffffffffffffff', 'session.lock'].sort());
     // The record-less work directory goes once it is older than the stale bound, by its mtime.
-    world.clock.wallMs = Date.now() + 60_001 + 1_000;
+    const pastStale = new Date(world.clock.wallMs - 60_001);
+    await utimes(noRecordFresh, pastStale, pastStale);
     const later = await sweepLockDirectory(world.withPid(50), options, 'eeeeeeeeeeeeeeee');
-    expect(later.tmp).toBe(1);
+    expect(later).toEqual({ locks: 0, tmp: 1, files: 0, bytes: 0 });
     expect((await readdir(dir)).includes('.tmp-work-ffffffffffffffff')).toBe(false);
-    world.clock.wallMs = Date.now();
     await holder.release();
   });
 
@@ -350,9 +350,9 @@ describe('sweep of a lock directory (purge)', () => {
     await writeFile(join(dir, '.tmp-old'), 'old!');
     await writeFile(join(dir, '.tmp-new'), 'new');
     await writeFile(join(dir, 'not-tmp'), 'never touched');
-    const hourAgo = new Date(Date.now() - 3600_000);
+    await stampTree(dir, world.clock.wallMs);
+    const hourAgo = new Date(world.clock.wallMs - 3600_000);
     await utimes(join(dir, '.tmp-old'), hourAgo, hourAgo);
-    world.clock.wallMs = Date.now();
     expect(await sweep(undefined)).toEqual({ locks: 0, tmp: 2, files: 2, bytes: 5 });
     expect((await readdir(dir)).sort()).toEqual(['.tmp-new', `.tmp-reap-${holder.token}-by-89abcdef89abcdef`, `.tmp-work-${holder.token}`, 'not-tmp', 'session.lock']);
     await holder.release();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { acquireLock, retire, type HeldLock, type LockOptions } from '../src/ownerLock.ts';
 import { sweepLockDirectory } from '../src/lockSweep.ts';
 import type { Io } from '../src/ports/io.ts';
-import { makeRealWorld, sessionLockDir, type TestWorld } from './support/realIo.ts';
+import { makeRealWorld, sessionLockDir, stampTree, type TestWorld } from './support/realIo.ts';
 import { errno, firstCall, racingIo } from './support/recordingFs.ts';
 
 let world: TestWorld;
@@ -222,7 +222,7 @@ describe('heartbeat and sweep errors', () => {
     await mkdir(orphan);
     await writeFile(join(orphan, 'owner.json'), record(9, STALE));
     world.dead.add(9);
-    world.clock.wallMs = Date.now();
+    await stampTree(dir, world.clock.wallMs); // new by the test clock
     expect(await sweepLockDirectory(world.withPid(50), options, undefined)).toEqual({ locks: 0, tmp: 1, files: 1, bytes: record(9, STALE).length });
     expect(await readdir(dir)).toEqual([]);
   });
