@@ -1,5 +1,8 @@
 import { scenario } from '../harness/scenarios/scenarioTypes.ts';
-import { CLEAN } from './steps.ts';
+import { CLEAN, SIM_CONFIG } from './steps.ts';
+
+/** The taker starts 15 s past the stale bound; the owner stays paused twice as long. */
+const TAKER_STARTS_MS = SIM_CONFIG.staleAfterMs + 15_000;
 
 // The owner is stopped (SIGSTOP, or a long GC pause) in the middle of the draft stage for longer than
 // the stale bound. A second runner takes the lock over and finishes the job. When the first resumes,
@@ -10,8 +13,8 @@ export default scenario({
   proves: 'Fencing: a taken-over owner never commits (I4)',
   jobs: [{ jobId: 'j1', sessionId: 's1', input: 'notes.txt' }],
   steps: [
-    { spawn: { name: 'paused', task: 'pass', pauseAt: { afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'j1', callsLater: 3 }, durationMs: 150_000 } } },
-    { spawn: { name: 'taker', task: 'pass', startAfterMs: 75_000 } },
+    { spawn: { name: 'paused', task: 'pass', pauseAt: { afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'j1', callsLater: 3 }, durationMs: 2 * TAKER_STARTS_MS } } },
+    { spawn: { name: 'taker', task: 'pass', startAfterMs: TAKER_STARTS_MS } },
     {
       expect: {
         ...CLEAN,

@@ -1,12 +1,19 @@
-// Step fragments several scenarios share, as data.
+// Step fragments several scenarios share, as data. Their durations are derived from the simulation
+// config the scenarios run under, so a change to simConfig() moves them with it.
 import type { Expectation, ProcessSpec, Step } from '../harness/scenarios/scenarioTypes.ts';
+import { simConfig } from '../harness/workload/simConfig.ts';
 
-/** Past the stale bound of the simulation config (60 s), so a dead owner's lock may be taken over. */
-export const PAST_STALE_MS = 61_000;
-/** Past the backoff cap of the simulation config (60 s), so any scheduled retry is due. */
-export const PAST_BACKOFF_MS = 61_000;
-/** Past the TTL of the simulation config (1 h). */
-export const PAST_TTL_MS = 3_600_000 + 61_000;
+/** The configuration runScenario uses when none is given. */
+export const SIM_CONFIG = simConfig();
+/** How far past a bound a step goes. */
+const MARGIN_MS = 1_000;
+
+/** Past the stale bound, so a dead owner's lock may be taken over. */
+export const PAST_STALE_MS = SIM_CONFIG.staleAfterMs + MARGIN_MS;
+/** Past the backoff cap, so any scheduled retry is due. */
+export const PAST_BACKOFF_MS = SIM_CONFIG.backoffCapMs + MARGIN_MS;
+/** Past the TTL, and past the stale bound beyond it. */
+export const PAST_TTL_MS = SIM_CONFIG.ttlMs + PAST_STALE_MS;
 
 export const pass = (name: string, extra: Partial<ProcessSpec> = {}): Step => ({ spawn: { name, task: 'pass', ...extra } });
 

@@ -49,8 +49,9 @@ describe('writeAll against broken handles', () => {
     await expect(writeAll(handleReturning(() => -1), enc('abc'))).rejects.toThrow(new AssertionError('write returned -1'));
     await expect(writeAll(handleReturning((d) => d.length + 1), enc('abc'))).rejects.toThrow(new AssertionError('write returned 4'));
     // The bound is the bytes still to write, not the whole buffer: after 2 of 3 bytes, 2 more is a lie.
-    let call = 0;
-    await expect(writeAll(handleReturning(() => (call++ === 0 ? 2 : 2)), enc('abc'))).rejects.toThrow(new AssertionError('write returned 2'));
+    const offered: number[] = [];
+    await expect(writeAll(handleReturning((d) => { offered.push(d.length); return 2; }), enc('abc'))).rejects.toThrow(new AssertionError('write returned 2'));
+    expect(offered).toEqual([3, 1]); // 2 of 3 accepted; 2 of the 1 left refused
     const zero = await writeAll(handleReturning(() => 0), enc('abc')).catch((error: unknown) => error);
     expect(zero).toMatchObject({ message: 'write made no progress', code: 'EIO', syscall: 'write' });
   });
@@ -133,8 +134,9 @@ describe('ensureDir bounds and answers', () => {
     await expect(ensureDir(fs, deep, '/data')).rejects.toThrow(new AssertionError(`ensureDir: ${deep} is not below /data`));
     expect(calls).toEqual([]);
     const ok = scriptedFs({ mkdir: async () => undefined, syncDir: async () => undefined });
-    await ensureDir(ok.fs, `/data/${Array.from({ length: 32 }, (_, i) => `d${i}`).join('/')}`, '/data');
-    expect(ok.calls.filter((c) => c.startsWith('mkdir'))).toHaveLength(32);
+    const deepest = `/data/${Array.from({ length: 32 }, (_, i) => `d${i}`).join('/')}`;
+    await ensureDir(ok.fs, deepest, '/data');
+    expect(ok.calls).toContain(`mkdir ${deepest}`);
   });
 
   it('after EEXIST: a symlink and a file are refused by name, a vanished entry is fine, other lstat errors propagate', async () => {

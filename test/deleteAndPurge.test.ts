@@ -9,7 +9,7 @@ import { runPass } from '../src/runnerPass.ts';
 import { deleteJob } from '../src/deleteJob.ts';
 import { purge } from '../src/purge.ts';
 import { UsageError } from '../src/errors.ts';
-import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
+import { makeRealWorld, SRT, bytes, stampTree, type TestWorld } from './support/realIo.ts';
 
 let world: TestWorld;
 beforeEach(async () => {
@@ -140,13 +140,13 @@ describe('purge', () => {
     await writeFile(join(root(), 'jobs', 'abandoned', 'input.txt'), 'half');
     await mkdir(join(root(), 'jobs', 'unreadable'));
     await writeFile(join(root(), 'jobs', 'unreadable', 'state.json'), '{');
-    const aged = new Date(Date.now() - 3 * 3600_000);
+    const aged = new Date(world.clock.wallMs - 3 * 3600_000);
     for (const dir of ['abandoned', 'unreadable']) await utimes(join(root(), 'jobs', dir), aged, aged);
-    world.clock.wallMs = Date.now();
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 0, incompleteJobs: 1, files: 1, bytes: 4 });
     expect(await readdir(join(root(), 'jobs'))).toEqual(['unreadable']);
     // A fresh abandoned enqueue may still be in progress: kept.
     await mkdir(join(root(), 'jobs', 'fresh'));
+    await stampTree(join(root(), 'jobs', 'fresh'), world.clock.wallMs);
     expect((await purge(world.io, world.config, undefined)).incompleteJobs).toBe(0);
   });
 
@@ -158,11 +158,11 @@ describe('purge', () => {
     await mkdir(join(world.root, 'elsewhere'));
     await writeFile(join(world.root, 'elsewhere', 'transcript.txt'), 'outside');
     await symlink(join(world.root, 'elsewhere'), join(root(), 'sessions', 'linked'));
-    // The orphan's transcript is fresh by the kernel's clock: kept; s1 has a live job: kept.
-    world.clock.wallMs = Date.now();
+    // The orphan's transcript is fresh by the test clock: kept; s1 has a live job: kept.
+    await stampTree(world.root, world.clock.wallMs);
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 0, sessions: 0, files: 0 });
-    // Two hours past both the job's last update (test clock) and the transcript's mtime (kernel clock).
-    world.clock.wallMs = Math.max(Date.now(), 1_800_000_000_000) + 2 * 3600_000;
+    // Two hours past both the job's last update and the transcript's mtime.
+    world.clock.advance(2 * 3600_000);
     const report = await purge(world.io, world.config, undefined);
     // Now job a is past its TTL (its updatedAt is the test clock's), and the orphan's transcript too.
     expect(report).toMatchObject({ jobs: 1, sessions: 2 });
@@ -172,13 +172,13 @@ describe('purge', () => {
 });
 
 describe('purge under the session lock', () => {
-  const expireAll = () => { world.clock.wallMs += 2 * 3600_000; };
+  const expireAll = async () => { await stampTree(world.root, world.clock.wallMs); world.clock.advance(2 * 3600_000); };
 
   it('re-reads each job under the lock: a job retried (queued again) or moved meanwhile is kept', async () => {
     await add('a', 's1');
     await add('b', 's1');
     await runPass(world.io, world.config);
-    expireAll();
+    await expireAll();
     const { nodeFileSystem } = await import('../src/adapters/nodeFileSystem.ts');
     let changed = false;
     const fs = {
@@ -204,7 +204,7 @@ describe('purge under the session lock', () => {
   it('a busy session keeps its expired jobs and its transcript for a later pass; junk names in sessions/ are left alone', async () => {
     await add('a', 's1');
     await runPass(world.io, world.config);
-    expireAll();
+    await expireAll();
     await mkdir(join(root(), 'sessions', 'not a session'));
     const { acquireLock } = await import('../src/ownerLock.ts');
     const holder = await acquireLock(world.withPid(5), { name: 'session', path: join(root(), 'sessions', 's1', 'session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
@@ -219,7 +219,7 @@ describe('purge under the session lock', () => {
   it('stops removing when its session lock is taken over, and reports only what it removed', async () => {
     for (const id of ['a', 'b', 'c']) await add(id, 's1');
     await runPass(world.io, world.config);
-    expireAll();
+    await expireAll();
     const { nodeFileSystem } = await import('../src/adapters/nodeFileSystem.ts');
     let movedDirs = 0;
     const fs = {
@@ -246,6 +246,7 @@ describe('purge report and durability', () => {
     await runPass(world.io, world.config);
     const { recordingFs } = await import('./support/recordingFs.ts');
     const { nodeFileSystem } = await import('../src/adapters/nodeFileSystem.ts');
+    await stampTree(world.root, world.clock.wallMs);
     // Nothing expired yet: no fsync of jobs/.
     const quiet = recordingFs(nodeFileSystem);
     await purge({ ...world.io, fs: quiet.fs }, world.config, undefined);
@@ -256,9 +257,9 @@ describe('purge report and durability', () => {
     expect(dead.acquired).toBe(true);
     world.dead.add(77);
     await writeFile(join(root(), 'sessions', 's1', '.tmp-stale'), 'abc');
-    const hourAgo = new Date(Date.now() - 3600_000);
+    const hourAgo = new Date(world.clock.wallMs - 3600_000);
     await utimes(join(root(), 'sessions', 's1', '.tmp-stale'), hourAgo, hourAgo);
-    world.clock.wallMs = Math.max(Date.now(), 1_800_000_000_000) + 2 * 3600_000;
+    world.clock.advance(2 * 3600_000);
     world.events.length = 0;
     const busy = recordingFs(nodeFileSystem);
     const report = await purge({ ...world.io, fs: busy.fs }, world.config, undefined);
@@ -268,8 +269,14 @@ describe('purge report and durability', () => {
     // The job directory is moved into the session lock's work directory: the fence (fencedRemoval.ts).
     const moved = calls.findIndex((c) => /^rename \/jobs\/a$/.test(c));
     expect(busy.calls[moved]?.to).toMatch(/\/sessions\/s1\/\.tmp-work-[0-9a-f]+\/doomed-a-[0-9a-f]+$/);
-    expect(calls.filter((c) => c === 'fsyncDir /jobs')).toHaveLength(2);
-    // The move is durable before anything inside the moved directory is removed.
-    expect(calls.indexOf('fsyncDir /jobs', moved)).toBeLessThan(calls.findIndex((c) => /^unlink \/sessions\/s1\/.*\/doomed-a-/.test(c)));
+    // jobs/ is fsynced once the move is made, before anything inside the moved directory is removed,
+    // and again after the last removal.
+    const at = (match: (c: string) => boolean) => calls.flatMap((c, i) => (match(c) ? [i] : []));
+    const syncs = at((c) => c === 'fsyncDir /jobs');
+    const removals = at((c) => /^(unlink|rmdir) \/sessions\/s1\/.*\/doomed-a-/.test(c));
+    expect(moved).toBeGreaterThan(-1);
+    expect(syncs).toHaveLength(2);
+    expect(removals.length).toBeGreaterThan(0);
+    expect([moved < syncs[0]!, syncs[0]! < removals[0]!, removals.at(-1)! < syncs[1]!]).toEqual([true, true, true]);
   });
 });

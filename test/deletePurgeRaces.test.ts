@@ -4,7 +4,7 @@
 // session lock whose check fails with a real error, a job directory that vanishes under purge's tmp
 // sweep. Each test names the outcome; the same window with a real error instead of the rival throws.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname as dirOf, join } from 'node:path';
 import { enqueue } from '../src/enqueue.ts';
 import { runPass } from '../src/runnerPass.ts';
@@ -13,7 +13,7 @@ import { purge } from '../src/purge.ts';
 import { retryJob } from '../src/retryJob.ts';
 import { UsageError } from '../src/errors.ts';
 import { acquireLock } from '../src/ownerLock.ts';
-import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
+import { makeRealWorld, SRT, bytes, stampTree, type TestWorld } from './support/realIo.ts';
 import { errno, firstCall, racingIo, type FsCall } from './support/recordingFs.ts';
 
 let world: TestWorld;
@@ -25,6 +25,8 @@ afterEach(() => world.cleanup());
 const root = () => world.config.root;
 const jobDir = (id: string) => join(root(), 'jobs', id);
 const add = (id: string, sessionId = 's1') => enqueue(world.io, world.config, { jobId: id, sessionId, inputName: 'talk.srt', inputBytes: bytes(SRT) });
+/** Two hours pass: every file, stamped with the test clock first, is as old as the clock says. */
+const expire = async () => { await stampTree(world.root, world.clock.wallMs); world.clock.advance(2 * 3600_000); };
 const stateOf = async (id: string) => JSON.parse(await readFile(join(jobDir(id), 'state.json'), 'utf8')) as { status: string };
 const isTombstoneRename = (call: FsCall) => call.op === 'rename' && (call.to ?? '').endsWith(join('jobs', 'a', 'deleted'));
 const isSessionLink = (call: FsCall) => call.op === 'link' && (call.to ?? '').endsWith(join('sessions', 's1', 'session.lock'));
@@ -108,7 +110,7 @@ describe('purge', () => {
   it('a move of an expired job that fails with a real error (not a takeover) is thrown', async () => {
     await add('a');
     await runPass(world.io, world.config);
-    world.clock.wallMs += 2 * 3600_000;
+    await expire();
     const { io } = racingIo(world, 2, { fail: (call) => (call.op === 'rename' && call.path === jobDir('a') ? errno('EIO', 'rename') : undefined) });
     await expect(purge(io, world.config, undefined)).rejects.toMatchObject({ code: 'EIO' });
     expect(await readdir(join(root(), 'jobs'))).toEqual(['a']);
@@ -117,7 +119,7 @@ describe('purge', () => {
   it('fenced out (its session lock taken over) before it moves an expired job: the job stays, nothing is counted', async () => {
     await add('a');
     await runPass(world.io, world.config);
-    world.clock.wallMs += 2 * 3600_000;
+    await expire();
     const first = firstCall((call) => call.op === 'rename' && call.path === jobDir('a'));
     // A taker retires our work directory just before the move: the move fails in the kernel (ENOENT).
     const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(dirOf(call.to ?? ''), { recursive: true }); } });
@@ -130,7 +132,7 @@ describe('purge', () => {
     await add('a');
     await runPass(world.io, world.config);
     await rm(jobDir('a'), { recursive: true }); // no job refers to the session any more
-    world.clock.wallMs += 2 * 3600_000;
+    await expire();
     const transcript = join(root(), 'sessions', 's1', 'transcript.txt');
     const first = firstCall((call) => call.op === 'rename' && call.path === transcript);
     const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(dirOf(call.to ?? ''), { recursive: true }); } });
@@ -140,7 +142,7 @@ describe('purge', () => {
 
   it('an enqueue that commits while purge judges it incomplete is put back whole', async () => {
     await mkdir(jobDir('late'), { recursive: true });
-    world.clock.wallMs += 2 * 3600_000;
+    await expire();
     const capture = firstCall((call) => call.op === 'rename' && call.path === jobDir('late'));
     // The slow enqueue commits its input and state just before purge captures the directory.
     const { io } = racingIo(world, 2, { before: async (call) => {
@@ -158,7 +160,7 @@ describe('purge', () => {
     await writeFile(join(root(), 'jobs', '.tmp-unborn-kept.ab12', 'state.json'), '{}');
     await mkdir(join(root(), 'jobs', '.tmp-unborn-gone.cd34'), { recursive: true });
     await writeFile(join(root(), 'jobs', '.tmp-unborn-gone.cd34', 'input.srt'), SRT);
-    world.clock.wallMs += 2 * 3600_000;
+    await expire();
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ tmp: 1, files: 1 });
     expect(await readdir(join(root(), 'jobs'))).toEqual(['kept']);
   });
@@ -169,9 +171,13 @@ describe('purge', () => {
     await runPass(world.io, world.config);
     const first = firstCall((call) => call.op === 'readdir' && call.path === jobDir('a'));
     const vanish = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
-    expect(await purge(vanish.io, world.config, undefined)).toEqual({ jobs: 0, incompleteJobs: 0, sessions: 0, files: 0, bytes: 0, tmp: 0, locks: 0 });
-    // b's directory was still swept after a's vanished.
-    expect(vanish.calls.filter((c) => c.op === 'readdir' && c.path === jobDir('b'))).toHaveLength(1);
+    // b's directory holds a tmp file two hours old (by the test clock): still swept after a's vanished.
+    const leftover = join(jobDir('b'), '.tmp-left-behind');
+    await writeFile(leftover, '12345');
+    const twoHoursAgo = new Date(world.clock.wallMs - 2 * 3600_000);
+    await utimes(leftover, twoHoursAgo, twoHoursAgo);
+    expect(await purge(vanish.io, world.config, undefined)).toEqual({ jobs: 0, incompleteJobs: 0, sessions: 0, files: 1, bytes: 5, tmp: 1, locks: 0 });
+    expect(await readdir(jobDir('b'))).not.toContain('.tmp-left-behind');
     const denied = racingIo(world, 2, { fail: (call) => (call.op === 'readdir' && call.path === jobDir('b') ? errno('EACCES', 'scandir') : undefined) });
     await expect(purge(denied.io, world.config, undefined)).rejects.toMatchObject({ code: 'EACCES' });
   });
@@ -180,7 +186,7 @@ describe('purge', () => {
     await add('a');
     await add('b');
     await runPass(world.io, world.config);
-    world.clock.wallMs += 2 * 3600_000;
+    await expire();
     const first = firstCall(isSessionLink);
     const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) await rm(jobDir('a'), { recursive: true }); } });
     expect(await purge(io, world.config, undefined)).toMatchObject({ jobs: 1 });

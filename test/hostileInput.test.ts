@@ -9,7 +9,7 @@ import { readJobState } from '../src/jobState.ts';
 import { checkId } from '../src/ids.ts';
 import { statusReport } from '../src/statusReport.ts';
 import { runCli } from './support/spawnCli.ts';
-import { SRT, bytes, makeRealWorld, type TestWorld } from './support/realIo.ts';
+import { SRT, bytes, makeRealWorld, stampTree, type TestWorld } from './support/realIo.ts';
 
 let world: TestWorld;
 let outside: string;
@@ -151,11 +151,11 @@ describe('foreign files', () => {
     await add('j1');
     const planted = join(jobDir('j1'), '.tmp-planted');
     await writeFile(planted, 'junk');
-    world.clock.wallMs = Date.now();
+    await stampTree(world.root, world.clock.wallMs);
     await runPass(world.io, world.config);
     expect((await readJobState(world.io.fs, jobDir('j1')))?.status).toBe('complete');
     expect(await readdir(jobDir('j1'))).toContain('.tmp-planted');
-    const hourAgo = new Date(Date.now() - 3600_000);
+    const hourAgo = new Date(world.clock.wallMs - 3600_000);
     await utimes(planted, hourAgo, hourAgo);
     const summary = await runPass(world.io, world.config);
     expect(summary.purge?.tmp).toBe(1);

@@ -12,8 +12,9 @@ import { withSessionLock } from '../src/sessionLock.ts';
 import { AssertionError, LockLostError } from '../src/errors.ts';
 import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
 import type { Clock } from '../src/ports/clock.ts';
+import type { FileSystem } from '../src/ports/fileSystem.ts';
 import type { Io } from '../src/ports/io.ts';
-import { makeRealWorld, sessionLockDir, type TestWorld } from './support/realIo.ts';
+import { makeRealWorld, sessionLockDir, stampTree, type TestWorld } from './support/realIo.ts';
 import { errno, racingIo, type FailRule } from './support/recordingFs.ts';
 
 let world: TestWorld;
@@ -53,11 +54,11 @@ describe('acquire: what it reports', () => {
     const message = 'the heartbeat interval must be at most half the stale bound';
     await expect(acquireLock(world.io, { ...options, heartbeatEveryMs: 30_001 })).rejects.toThrow(new AssertionError(message));
     await expect(acquireLock(world.io, { ...options, heartbeatEveryMs: 0 })).rejects.toThrow(new AssertionError(message));
-    const exact = await mustAcquire(1, world.io).catch(() => undefined);
-    expect(exact).toBeDefined(); // 10 s of 60 s is fine
-    await exact!.release();
+    const sixth = await acquireLock(world.io, options); // 10 s of 60 s is fine
+    expect(sixth).toMatchObject({ acquired: true, lock: { options: { heartbeatEveryMs: 10_000, staleAfterMs: 60_000 } } });
+    if (sixth.acquired) await sixth.lock.release();
     const half = await acquireLock(world.io, { ...options, heartbeatEveryMs: 30_000 });
-    expect(half.acquired).toBe(true);
+    expect(half).toMatchObject({ acquired: true, lock: { options: { heartbeatEveryMs: 30_000 } } });
   });
 
   it('a link that fails with anything but EEXIST is thrown, and the work directory is removed', async () => {
@@ -196,24 +197,48 @@ describe('retire', () => {
 });
 
 describe('heartbeats, loss and release', () => {
-  /** A clock whose `every` timers the test fires by hand. */
+  /**
+   * A clock whose `every` timers the test fires by hand, and a real filesystem that reports each
+   * heartbeat.json rename once it has landed on disk: `fire` returns when the ticked heartbeat is
+   * written, so the test waits on that event, never on wall-clock time.
+   */
   const timerClock = (base: Clock) => {
-    const ticks: (() => void)[] = [];
-    const clock: Clock = { nowMs: () => base.nowMs(), monotonicMs: () => base.monotonicMs(), sleep: (ms) => base.sleep(ms), every: (_ms, tick) => { ticks.push(tick); return { cancel: () => ticks.splice(ticks.indexOf(tick), 1) }; } };
-    return { clock, fire: async () => { for (const tick of [...ticks]) tick(); await new Promise((r) => setTimeout(r, 20)); }, ticks };
+    const ticks: { intervalMs: number; tick: () => void }[] = [];
+    let landed: () => void = () => undefined;
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      rename: async (from, to) => {
+        await nodeFileSystem.rename(from, to);
+        if (to.endsWith('/heartbeat.json')) landed();
+      },
+    };
+    const clock: Clock = {
+      nowMs: () => base.nowMs(), monotonicMs: () => base.monotonicMs(), sleep: (ms) => base.sleep(ms),
+      every: (intervalMs, tick) => {
+        const timer = { intervalMs, tick };
+        ticks.push(timer);
+        return { cancel: () => ticks.splice(ticks.indexOf(timer), 1) };
+      },
+    };
+    const fire = async () => {
+      const written = new Promise<void>((resolve) => { landed = resolve; });
+      for (const { tick } of [...ticks]) tick();
+      await written;
+    };
+    return { clock, fs, fire, ticks };
   };
 
   it('the heartbeat timer refreshes heartbeat.json, which keeps a live-pid owner fresh past the stale bound', async () => {
     const timers = timerClock(world.clock);
-    const lock = await mustAcquire(1, { ...world.withPid(1), clock: timers.clock });
-    expect(timers.ticks).toHaveLength(1);
+    const lock = await mustAcquire(1, { ...world.withPid(1, timers.fs), clock: timers.clock });
+    expect(timers.ticks.map((t) => t.intervalMs)).toEqual([options.heartbeatEveryMs]);
     world.clock.advance(50_000);
     await timers.fire();
     expect(JSON.parse(await readFile(join(lock.workDir, 'heartbeat.json'), 'utf8'))).toEqual({ heartbeatAt: world.clock.wallMs });
     world.clock.advance(50_000);
     expect((await acquireLock(world.withPid(2), options)).acquired).toBe(false);
     await lock.release();
-    expect(timers.ticks).toHaveLength(0);
+    expect(timers.ticks).toEqual([]);
   });
 
   it('a heartbeat after a takeover marks the lock lost once; assertHeld then names the lock and token', async () => {
@@ -304,16 +329,16 @@ describe('sweep of a lock directory (purge)', () => {
     world.dead.add(10);
     const noRecordFresh = join(dir, '.tmp-work-ffffffffffffffff');
     await mkdir(noRecordFresh);
-    world.clock.wallMs = Date.now();
+    await stampTree(dir, world.clock.wallMs);
     const counts = await sweep('eeeeeeeeeeeeeeee');
     expect(counts).toEqual({ locks: 0, tmp: 1, files: 1, bytes: record(9, 'dddddddddddddddd').length });
     expect((await readdir(dir)).sort()).toEqual([`.tmp-work-${holder.token}`, '.tmp-work-eeeeeeeeeeeeeeee', '.tmp-work-ffffffffffffffff', 'session.lock'].sort());
     // The record-less work directory goes once it is older than the stale bound, by its mtime.
-    world.clock.wallMs = Date.now() + 60_001 + 1_000;
+    const pastStale = new Date(world.clock.wallMs - 60_001);
+    await utimes(noRecordFresh, pastStale, pastStale);
     const later = await sweepLockDirectory(world.withPid(50), options, 'eeeeeeeeeeeeeeee');
-    expect(later.tmp).toBe(1);
+    expect(later).toEqual({ locks: 0, tmp: 1, files: 0, bytes: 0 });
     expect((await readdir(dir)).includes('.tmp-work-ffffffffffffffff')).toBe(false);
-    world.clock.wallMs = Date.now();
     await holder.release();
   });
 
@@ -325,9 +350,9 @@ describe('sweep of a lock directory (purge)', () => {
     await writeFile(join(dir, '.tmp-old'), 'old!');
     await writeFile(join(dir, '.tmp-new'), 'new');
     await writeFile(join(dir, 'not-tmp'), 'never touched');
-    const hourAgo = new Date(Date.now() - 3600_000);
+    await stampTree(dir, world.clock.wallMs);
+    const hourAgo = new Date(world.clock.wallMs - 3600_000);
     await utimes(join(dir, '.tmp-old'), hourAgo, hourAgo);
-    world.clock.wallMs = Date.now();
     expect(await sweep(undefined)).toEqual({ locks: 0, tmp: 2, files: 2, bytes: 5 });
     expect((await readdir(dir)).sort()).toEqual(['.tmp-new', `.tmp-reap-${holder.token}-by-89abcdef89abcdef`, `.tmp-work-${holder.token}`, 'not-tmp', 'session.lock']);
     await holder.release();

@@ -13,7 +13,6 @@ import { acquireLock, type HeldLock } from '../src/ownerLock.ts';
 import { withSessionLock } from '../src/sessionLock.ts';
 import { renderJobState, jobStateSchema, type JobState } from '../src/jobState.ts';
 import { writeTombstone } from '../src/tombstone.ts';
-import { isDue } from '../src/backoff.ts';
 import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
 import type { Io } from '../src/ports/io.ts';
 import type { StageHandlers } from '../src/ports/stageHandlers.ts';
@@ -21,6 +20,8 @@ import { defaultHandlers } from '../src/defaultHandlers.ts';
 import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
 import { errno, recordingFs } from './support/recordingFs.ts';
 import { defaultPolicy } from '../src/defaultPolicy.ts';
+import { inWorld } from './support/simIo.ts';
+import { simConfig } from '../harness/workload/simConfig.ts';
 
 let world: TestWorld;
 beforeEach(async () => {
@@ -40,8 +41,13 @@ describe('runner pass: listing and bounds', () => {
     await mkdir(world.config.root, { recursive: true });
     const other = await acquireLock(world.withPid(7), { name: 'runner', path: join(world.config.root, 'runner.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
     expect(other.acquired).toBe(true);
-    expect(await runPass(world.io, world.config)).toEqual(emptySummary(true));
-    expect(emptySummary(true).busy).toBe(true);
+    world.events.length = 0;
+    expect(await runPass(world.io, world.config)).toEqual({
+      busy: true, jobsSeen: 0, ran: 0,
+      outcomes: { complete: 0, unchanged: 0, failed: 0, retry_scheduled: 0, aborted: 0, deleted: 0, deferred: 0, error: 0 },
+      unreadable: [], deadlineReached: false, purge: null,
+    });
+    expect(world.events).toEqual([{ event: 'lock.busy', lock: 'runner', holderPid: 7, holderHost: 'test-host', pid: 1000 }]);
     expect((await stateOf('a')).status).toBe('queued');
   });
 
@@ -100,22 +106,26 @@ describe('runner pass: listing and bounds', () => {
   });
 
   it('with --concurrency 2, two sessions run side by side', async () => {
-    await add('a', 's1');
-    await add('b', 's2');
-    let release: () => void = () => undefined;
-    const bStarted = new Promise<void>((resolve) => { release = resolve; });
-    let sawOther = false;
-    const handlers: StageHandlers = {
-      ...defaultHandlers,
-      transcribe: async (input) => {
-        if (input.jobId === 'b') release();
-        else sawOther = await Promise.race([bStarted.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000))]);
-        return defaultHandlers.transcribe(input);
-      },
-    };
-    const summary = await runDueJobs({ ...world.io, handlers }, { ...world.config, concurrency: 2 });
-    expect(summary.outcomes.complete).toBe(2);
-    expect(sawOther).toBe(true);
+    // In the simulated world: job a's transcribe waits for job b's to start, or gives up after 2 s of
+    // simulated time, which passes only once every process is idle (a single worker would be).
+    const { value } = await inWorld(async (io) => {
+      const config = simConfig({ concurrency: 2 });
+      for (const id of ['a', 'b']) await enqueue(io, config, { jobId: id, sessionId: `s-${id}`, inputName: 'talk.srt', inputBytes: bytes(SRT) });
+      let release: () => void = () => undefined;
+      const bStarted = new Promise<void>((resolve) => { release = resolve; });
+      let sawOther: boolean | undefined;
+      const handlers: StageHandlers = {
+        ...defaultHandlers,
+        transcribe: async (input) => {
+          if (input.jobId === 'b') release();
+          else sawOther = await Promise.race([bStarted.then(() => true), io.clock.sleep(2_000).then(() => false)]);
+          return defaultHandlers.transcribe(input);
+        },
+      };
+      const summary = await runDueJobs({ ...io, handlers }, config);
+      return { complete: summary.outcomes.complete, sawOther };
+    });
+    expect(value).toEqual({ complete: 2, sawOther: true });
   });
 });
 
@@ -154,11 +164,15 @@ describe('runner pass: what changed between listing and the session lock', () =>
 
   it('listing and the lock both ask isDue: a job due at listing but not under the lock is unchanged', async () => {
     await add('a', 's1');
-    let calls = 0;
-    const io: Io = { ...world.io, policy: { ...defaultPolicy, isDue: (next, now, cap) => (calls++ === 0 ? true : isDue(next, now + -1e12, cap) && false) } };
+    // Due while listing; not due once the session lock is held (a retry time written in between).
+    const askedWhen = new Set<string>();
+    const underLock = () => named('lock.acquired').length > 0;
+    const io: Io = { ...world.io, policy: { ...defaultPolicy, isDue: () => { askedWhen.add(underLock() ? 'under the lock' : 'listing'); return !underLock(); } } };
     const summary = await runDueJobs(io, world.config);
-    expect(summary.outcomes.unchanged).toBe(1);
-    expect(calls).toBe(2);
+    expect(askedWhen).toEqual(new Set(['listing', 'under the lock']));
+    expect(summary).toMatchObject({ ran: 1, outcomes: { unchanged: 1, complete: 0 } });
+    expect(named('stage.start')).toEqual([]);
+    expect((await stateOf('a')).status).toBe('queued');
   });
 });
 

@@ -6,7 +6,7 @@ import { enqueue } from '../src/enqueue.ts';
 import { runPass } from '../src/runnerPass.ts';
 import { purge } from '../src/purge.ts';
 import { acquireLock } from '../src/ownerLock.ts';
-import { bytes, makeRealWorld, type TestWorld } from './support/realIo.ts';
+import { bytes, makeRealWorld, stampTree, type TestWorld } from './support/realIo.ts';
 
 let world: TestWorld;
 beforeEach(async () => {
@@ -23,6 +23,7 @@ describe('purge', () => {
     let expectedBytes = 0;
     for (const name of await readdir(jobDir)) expectedBytes += (await stat(join(jobDir, name))).size;
     expectedBytes += (await stat(join(world.config.root, 'sessions/s1/transcript.txt'))).size;
+    await stampTree(world.root, world.clock.wallMs); // the session transcript ages by the test clock
     world.clock.advance(2 * 3600_000);
     const report = await purge(world.io, world.config, undefined);
     expect(report).toMatchObject({ jobs: 1, sessions: 1, files: 6, bytes: expectedBytes, locks: 0, tmp: 0 });
@@ -44,10 +45,10 @@ describe('purge', () => {
     const jobDir = join(world.config.root, 'jobs', id);
     await writeFile(join(jobDir, '.tmp-deadbeefdeadbeef'), 'partial');
     await writeFile(join(jobDir, '.tmp-0123456789abcdef'), 'fresh');
-    // File mtimes come from the kernel clock: age one tmp file by an hour, keep the other fresh.
-    const hourAgo = new Date(Date.now() - 3600_000);
+    // Everything is fresh by the test clock but one tmp file, an hour old.
+    await stampTree(world.root, world.clock.wallMs);
+    const hourAgo = new Date(world.clock.wallMs - 3600_000);
     await utimes(join(jobDir, '.tmp-deadbeefdeadbeef'), hourAgo, hourAgo);
-    world.clock.wallMs = Date.now();
     await mkdir(join(world.config.root, 'sessions/s1'), { recursive: true });
     const dead = await acquireLock(world.withPid(77), { name: 'session', path: join(world.config.root, 'sessions/s1/session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
     expect(dead.acquired).toBe(true);
@@ -65,6 +66,7 @@ describe('purge', () => {
     for (const name of ['a.txt', 'b.txt', 'c.txt']) s1.push(await enqueue(world.io, world.config, { sessionId: 's1', inputName: name, inputBytes: bytes(`text of ${name}`) }));
     const busy = await enqueue(world.io, world.config, { sessionId: 's2', inputName: 'd.txt', inputBytes: bytes('delta') });
     await runPass(world.io, world.config);
+    await stampTree(world.root, world.clock.wallMs);
     world.clock.advance(2 * 3600_000);
     // A live owner (this process's pid, fresh heartbeat) holds s2.
     const holder = await acquireLock(world.io, { name: 'session', path: join(world.config.root, 'sessions/s2/session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });

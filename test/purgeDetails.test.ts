@@ -10,7 +10,7 @@ import { runPass } from '../src/runnerPass.ts';
 import { purge } from '../src/purge.ts';
 import { acquireLock } from '../src/ownerLock.ts';
 import { nodeFileSystem } from '../src/adapters/nodeFileSystem.ts';
-import { makeRealWorld, SRT, bytes, type TestWorld } from './support/realIo.ts';
+import { makeRealWorld, SRT, bytes, stampTree, type TestWorld } from './support/realIo.ts';
 import { errno, recordingFs } from './support/recordingFs.ts';
 
 const TTL_MS = 3600_000;
@@ -54,6 +54,7 @@ describe('what purge logs and counts', () => {
   it('names the lock and session of every lock it reaps, and the job of the session lock it takes', async () => {
     await add('a');
     await runPass(world.io, world.config);
+    await stampTree(world.root, world.clock.wallMs); // s1's transcript ages by the test clock
     const sessionLock = await acquireLock(world.withPid(71), lockOptions(join(root(), 'sessions', 's1', 'session.lock')));
     const runnerLock = await acquireLock(world.withPid(72), { ...lockOptions(join(root(), 'runner.lock')), name: 'runner' });
     expect(sessionLock.acquired && runnerLock.acquired).toBe(true);
@@ -75,12 +76,12 @@ describe('what purge logs and counts', () => {
   it('counts stale tmp files and their bytes in kept job directories and in the data root', async () => {
     await add('a');
     await runPass(world.io, world.config);
-    const old = Date.now() - 3 * 60_000;
+    await stampTree(world.root, world.clock.wallMs);
+    const old = world.clock.wallMs - 3 * 60_000;
     await writeFile(join(root(), 'jobs', 'a', '.tmp-left-behind'), '12345');
     await setMtime(join(root(), 'jobs', 'a', '.tmp-left-behind'), old);
     await writeFile(join(root(), '.tmp-root-leftover'), '123');
     await setMtime(join(root(), '.tmp-root-leftover'), old);
-    world.clock.wallMs = Date.now();
     expect(await purge(world.io, world.config, undefined)).toEqual({ jobs: 0, incompleteJobs: 0, sessions: 0, files: 2, bytes: 8, tmp: 2, locks: 0 });
     expect((await readdir(root())).sort()).toEqual(['jobs', 'sessions']);
   });
@@ -94,11 +95,12 @@ describe('job directories purge leaves alone', () => {
     await mkdir(join(root(), 'jobs', 'broken'), { recursive: true });
     await writeFile(join(root(), 'jobs', 'broken', 'state.json'), '{');
     await writeFile(join(root(), 'jobs', 'broken', '.tmp-last-write'), 'maybe the newest state');
-    const old = Date.now() - 2 * TTL_MS;
+    await stampTree(world.root, world.clock.wallMs);
+    const old = world.clock.wallMs - 2 * TTL_MS;
     for (const path of [join(elsewhere, '.tmp-outside'), join(root(), 'jobs', 'broken', '.tmp-last-write')]) await setMtime(path, old);
     const { symlink } = await import('node:fs/promises');
     await symlink(elsewhere, join(root(), 'jobs', 'linked'));
-    world.clock.wallMs = Date.now() + 2 * TTL_MS;
+    world.clock.advance(2 * TTL_MS);
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ tmp: 0, files: 0 });
     expect(await readdir(elsewhere)).toEqual(['.tmp-outside']);
     expect((await readdir(join(root(), 'jobs', 'broken'))).sort()).toEqual(['.tmp-last-write', 'state.json']);
@@ -109,7 +111,8 @@ describe('session directories purge leaves alone', () => {
   it('a file named like a session is not a session directory: untouched', async () => {
     await mkdir(join(root(), 'sessions'), { recursive: true });
     await writeFile(join(root(), 'sessions', 'plain'), 'not a directory');
-    world.clock.wallMs = Date.now() + 2 * TTL_MS;
+    await stampTree(world.root, world.clock.wallMs);
+    world.clock.advance(2 * TTL_MS);
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ sessions: 0, files: 0 });
     expect((await stat(join(root(), 'sessions', 'plain'))).isFile()).toBe(true);
   });
@@ -118,11 +121,11 @@ describe('session directories purge leaves alone', () => {
     const elsewhere = join(world.root, 'elsewhere');
     await mkdir(elsewhere);
     await writeFile(join(elsewhere, '.tmp-outside'), 'not ours');
-    await setMtime(join(elsewhere, '.tmp-outside'), Date.now() - 2 * TTL_MS);
+    await setMtime(join(elsewhere, '.tmp-outside'), world.clock.wallMs - 2 * TTL_MS);
     await mkdir(join(root(), 'sessions'), { recursive: true });
     const { symlink } = await import('node:fs/promises');
     await symlink(elsewhere, join(root(), 'sessions', 'linked'));
-    world.clock.wallMs = Date.now() + 2 * TTL_MS;
+    world.clock.advance(2 * TTL_MS);
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ sessions: 0, files: 0, tmp: 0 });
     expect(await readdir(elsewhere)).toEqual(['.tmp-outside']);
   });
@@ -130,8 +133,7 @@ describe('session directories purge leaves alone', () => {
   it('a session with no job left whose lock is held by a live process is kept, not counted', async () => {
     await mkdir(join(root(), 'sessions', 'orphan'), { recursive: true });
     await writeFile(join(root(), 'sessions', 'orphan', 'transcript.txt'), 'old');
-    await setMtime(join(root(), 'sessions', 'orphan', 'transcript.txt'), Date.now() - 2 * TTL_MS);
-    world.clock.wallMs = Date.now();
+    await setMtime(join(root(), 'sessions', 'orphan', 'transcript.txt'), world.clock.wallMs - 2 * TTL_MS);
     const holder = await acquireLock(world.withPid(73), lockOptions(join(root(), 'sessions', 'orphan', 'session.lock')));
     expect(holder.acquired).toBe(true);
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ sessions: 0, files: 0 });

@@ -90,13 +90,17 @@ describe('real concurrent runner processes', () => {
 
 describe('nodeProcesses.isAlive', () => {
   it('counts a zombie (exited, not yet collected by its parent) as dead, and a running process as alive', async () => {
-    // `sleep 0.05` exits at once; its parent execs `sleep 2`, which never collects it: a zombie.
-    const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 2'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const zombiePid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (c: Buffer) => resolve(c.toString()))));
-    // Poll (bounded) until the child has exited; a fixed wait would be a race on a loaded machine.
-    for (let i = 0; i < 100 && nodeProcesses.isAlive(zombiePid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(nodeProcesses.isAlive(zombiePid)).toBe(false);
-    expect(nodeProcesses.isAlive(parent.pid!)).toBe(true);
-    parent.kill('SIGKILL');
+    // `sleep 0.05` exits at once; its parent execs `sleep 60`, which never collects it: a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombiePid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (c: Buffer) => resolve(c.toString()))));
+      // Poll until the child has exited (bounded at 10 s, well inside the parent's 60 s); a fixed wait
+      // would be a race on a loaded machine.
+      for (let i = 0; i < 500 && nodeProcesses.isAlive(zombiePid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(nodeProcesses.isAlive(zombiePid)).toBe(false);
+      expect(nodeProcesses.isAlive(parent.pid!)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });

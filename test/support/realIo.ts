@@ -1,6 +1,6 @@
 // An Io on the real filesystem for tests: a fresh temp directory, a clock the test steers, a
 // recording log, and the default handlers. Only the clock and pid liveness are test-controlled.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeFileSystem } from '../../src/adapters/nodeFileSystem.ts';
@@ -73,6 +73,18 @@ export async function makeRealWorld(overrides: Partial<RuntimeConfig> = {}): Pro
     withPid: build,
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Sets the mtime of `path` and of everything under it (symbolic links are not followed) to `atMs`.
+ * The kernel stamps real files with its own clock, but the runtime judges their age by the test's:
+ * stamping them with the test clock makes ages deterministic, whatever the date the tests run on.
+ */
+export async function stampTree(path: string, atMs: number): Promise<void> {
+  const stats = await lstat(path);
+  if (stats.isSymbolicLink()) return;
+  if (stats.isDirectory()) for (const name of await readdir(path)) await stampTree(join(path, name), atMs);
+  await utimes(path, new Date(atMs), new Date(atMs));
 }
 
 export const SRT = '1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\n2\n00:00:03,000 --> 00:00:04,000\nGeneral <i>Kenobi</i>.\n';
