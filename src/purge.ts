@@ -42,20 +42,52 @@ export function emptyPurgeReport(): PurgeReport {
 
 const FINISHED = new Set(['complete', 'failed', 'deleted']);
 
+/** One purge's running totals and what it decided to keep. */
+interface PurgeRun {
+  readonly io: Io;
+  readonly config: RuntimeConfig;
+  readonly layout: Layout;
+  readonly report: PurgeReport;
+  /** Sessions with a job that stays: their directories stay too. */
+  readonly liveSessions: Set<string>;
+  /** Job directories that stay: their stray tmp files are swept. */
+  readonly keptDirs: string[];
+}
+
+function addRemoved(run: PurgeRun, counts: { files: number; bytes: number }): void {
+  run.report.files += counts.files;
+  run.report.bytes += counts.bytes;
+}
+
 export async function purge(io: Io, config: RuntimeConfig, runnerToken: string | undefined): Promise<PurgeReport> {
   const layout = new Layout(config.root);
-  const report = emptyPurgeReport();
-  const add = (counts: { files: number; bytes: number }) => {
-    report.files += counts.files;
-    report.bytes += counts.bytes;
-  };
+  const run: PurgeRun = { io, config, layout, report: emptyPurgeReport(), liveSessions: new Set(), keptDirs: [] };
+  const expiredBySession = await sortJobs(run);
+  await purgeExpired(run, expiredBySession);
+  for (const dir of [layout.jobsDir, ...run.keptDirs]) await sweepTmpFiles(io, config, layout, dir, run.report);
+  if (run.report.jobs > 0) await io.fs.syncDir(layout.jobsDir);
+  await sweepSessions(run);
+  const rootSweep = await sweepLockDirectory(io, {
+    name: 'runner', path: layout.runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs,
+  }, runnerToken);
+  run.report.locks += rootSweep.locks;
+  run.report.tmp += rootSweep.tmp;
+  addRemoved(run, rootSweep);
+  io.log.emit('purge.done', { ...run.report });
+  return run.report;
+}
+
+/**
+ * Goes through the jobs: finished ones past their TTL are returned by session; incomplete ones older
+ * than the stale bound (an enqueue that died before its state.json) are removed now; the rest stay.
+ */
+async function sortJobs(run: PurgeRun): Promise<Map<string, string[]>> {
+  const { io, config, layout } = run;
   const entries = await listJobs(io.fs, layout);
   // Now is read after the listing: a time read before it, compared with an mtime or updatedAt written
   // after a backward clock step, would make fresh work look older by the step.
   const nowMs = io.clock.nowMs();
-  const liveSessions = new Set<string>();
   const expiredBySession = new Map<string, string[]>();
-  const keptDirs: string[] = [];
   for (const entry of entries) {
     if (entry.state !== undefined) {
       if (FINISHED.has(entry.state.status) && io.policy.isExpired(nowMs, entry.state.updatedAt, config.ttlMs)) {
@@ -64,7 +96,7 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
         else expired.push(entry.jobId);
         continue;
       }
-      liveSessions.add(entry.state.sessionId);
+      run.liveSessions.add(entry.state.sessionId);
     } else if (entry.error !== undefined) {
       // Unreadable, a symlink or not a directory: left untouched, tmp files too (they may be the only
       // copy of the newest write; through a symlink they are not ours at all).
@@ -72,28 +104,35 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
     } else if (nowMs - entry.mtimeMs > config.staleAfterMs) {
       const removed = await purgeIncomplete(io, layout, entry.jobId);
       if (removed === undefined) continue; // committed after all (or gone): not ours to remove
-      add(removed);
-      report.incompleteJobs += 1;
+      addRemoved(run, removed);
+      run.report.incompleteJobs += 1;
       continue;
     }
-    keptDirs.push(layout.jobDir(entry.jobId));
+    run.keptDirs.push(layout.jobDir(entry.jobId));
   }
-  // Expired jobs go session by session, each session's lock taken once for all of its expired jobs.
+  return expiredBySession;
+}
+
+/** Expired jobs go session by session, each session's lock taken once for all of its expired jobs. */
+async function purgeExpired(run: PurgeRun, expiredBySession: ReadonlyMap<string, readonly string[]>): Promise<void> {
   for (const [sessionId, jobIds] of expiredBySession) {
-    const removed = await purgeSessionJobs(io, config, layout, sessionId, jobIds);
+    const removed = await purgeSessionJobs(run.io, run.config, run.layout, sessionId, jobIds);
     for (const jobId of jobIds) {
       const counts = removed.get(jobId);
       if (counts !== undefined) {
-        report.jobs += 1;
-        add(counts);
+        run.report.jobs += 1;
+        addRemoved(run, counts);
         continue;
       }
-      liveSessions.add(sessionId);
-      keptDirs.push(layout.jobDir(jobId));
+      run.liveSessions.add(sessionId);
+      run.keptDirs.push(run.layout.jobDir(jobId));
     }
   }
-  for (const dir of [layout.jobsDir, ...keptDirs]) await sweepTmpFiles(io, config, layout, dir, report);
-  if (report.jobs > 0) await io.fs.syncDir(layout.jobsDir);
+}
+
+/** Each session: its stale locks swept, and the session removed when none of its jobs stays. */
+async function sweepSessions(run: PurgeRun): Promise<void> {
+  const { io, config, layout, report } = run;
   for (const sessionId of await listSessionIds(io, layout)) {
     // Only a real directory is a session: a symlink would lead the sweep out of the data root, and a
     // plain file holds no lock to sweep (and must not stop the purge of everything else).
@@ -103,17 +142,9 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
     }, undefined);
     report.locks += sweep.locks;
     report.tmp += sweep.tmp;
-    add(sweep);
-    if (!liveSessions.has(sessionId) && (await purgeSession(io, config, layout, sessionId, report))) report.sessions += 1;
+    addRemoved(run, sweep);
+    if (!run.liveSessions.has(sessionId) && (await purgeSession(io, config, layout, sessionId, report))) report.sessions += 1;
   }
-  const rootSweep = await sweepLockDirectory(io, {
-    name: 'runner', path: layout.runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs,
-  }, runnerToken);
-  report.locks += rootSweep.locks;
-  report.tmp += rootSweep.tmp;
-  add(rootSweep);
-  io.log.emit('purge.done', { ...report });
-  return report;
 }
 
 /**

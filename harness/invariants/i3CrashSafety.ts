@@ -14,28 +14,28 @@ import type { Violation } from './violation.ts';
 export function checkCrashSafety(core: SimFsCore, golden: Golden, config: RuntimeConfig, options: { deleted?: ReadonlySet<string>; crashesExhaust?: boolean } = {}): Violation[] {
   const violations: Violation[] = [];
   for (const [jobId, expected] of golden.jobs) {
-    let state;
-    try {
-      state = readCoreState(core, config, jobId);
-    } catch (error) {
-      violations.push({ invariant: 'I3', message: `job ${jobId}: ${(error as Error).message}` });
-      continue;
-    }
-    const deletedOk = options.deleted?.has(jobId) ?? false;
-    if (state === undefined) {
-      if (!deletedOk) violations.push({ invariant: 'I3', message: `job ${jobId} lost its state.json` });
-      continue;
-    }
-    if (state.status === 'deleted' && deletedOk) continue;
-    if (state.status !== 'complete' && state.status !== 'failed') {
-      violations.push({ invariant: 'I3', message: `job ${jobId} did not converge: ${state.status} at ${state.stage} after recovery` });
-    } else if (state.status === 'failed' && state.error === null) {
-      violations.push({ invariant: 'I3', message: `job ${jobId} failed without a recorded error` });
-    } else if (state.status !== expected.status && !deletedOk && !(options.crashesExhaust === true && state.error?.name === 'AttemptsExhausted')) {
-      violations.push({ invariant: 'I3', message: `job ${jobId} ended ${state.status}; the fault-free run ends ${expected.status}${state.error ? ` (${state.error.message})` : ''}` });
-    }
+    const message = jobVerdict(core, config, jobId, expected.status, options);
+    if (message !== undefined) violations.push({ invariant: 'I3', message });
   }
   for (const path of lockPaths(core)) violations.push({ invariant: 'I3', path, message: `orphan lock ${path} after recovery` });
   for (const path of tmpPaths(core)) violations.push({ invariant: 'I3', path, message: `tmp file ${path} left after a recovery pass` });
   return violations;
+}
+
+/** What is wrong with job `jobId` after recovery, if anything. */
+function jobVerdict(core: SimFsCore, config: RuntimeConfig, jobId: string, expectedStatus: string, options: { deleted?: ReadonlySet<string>; crashesExhaust?: boolean }): string | undefined {
+  let state;
+  try {
+    state = readCoreState(core, config, jobId);
+  } catch (error) {
+    return `job ${jobId}: ${(error as Error).message}`;
+  }
+  const deletedOk = options.deleted?.has(jobId) ?? false;
+  if (state === undefined) return deletedOk ? undefined : `job ${jobId} lost its state.json`;
+  if (state.status === 'deleted' && deletedOk) return undefined;
+  if (state.status !== 'complete' && state.status !== 'failed') return `job ${jobId} did not converge: ${state.status} at ${state.stage} after recovery`;
+  if (state.status === 'failed' && state.error === null) return `job ${jobId} failed without a recorded error`;
+  const exhaustedByCrashes = options.crashesExhaust === true && state.error?.name === 'AttemptsExhausted';
+  if (state.status === expectedStatus || deletedOk || exhaustedByCrashes) return undefined;
+  return `job ${jobId} ended ${state.status}; the fault-free run ends ${expectedStatus}${state.error ? ` (${state.error.message})` : ''}`;
 }
