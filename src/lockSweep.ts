@@ -17,8 +17,10 @@ export interface SweepCounts {
   bytes: number;
 }
 
+type SweepIo = Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log' | 'policy'>;
+
 export async function sweepLockDirectory(
-  io: Pick<Io, 'fs' | 'clock' | 'random' | 'processes' | 'log' | 'policy'>,
+  io: SweepIo,
   options: LockOptions,
   keepToken: string | undefined,
 ): Promise<SweepCounts> {
@@ -46,25 +48,32 @@ export async function sweepLockDirectory(
     if (name.startsWith(WORK_PREFIX)) {
       const token = name.slice(WORK_PREFIX.length);
       if (token === keepToken || token === current?.token || token === sweeperToken) continue;
-      const record = await readJsonFile(io.fs, joinPath(path, 'owner.json'), ownerRecordSchema).catch(() => undefined);
-      const stale = record === undefined ? await olderThan(io, path, options.staleAfterMs) : (await ownerFreshness(io, options, record)) !== 'fresh';
-      if (stale && (await asRecordedRetirer(io, options, sweeperToken, () => retire(io, options, token, sweeperToken, counts))) === 'retired') counts.tmp += 1;
+      if (await retireIfStale(io, options, path, token, sweeperToken, counts)) counts.tmp += 1;
       continue;
     }
-    if (name.startsWith(REAP_PREFIX)) {
-      // `.tmp-reap-<token>-by-<retirer>`: garbage once no lock file names that token.
-      const token = name.slice(REAP_PREFIX.length).split('-by-')[0] ?? '';
-      // Its retirer has already unlinked that lock file (only the retirer may), so nobody needs it.
-      if (token === current?.token) continue;
-    } else if (!(await olderThan(io, path, options.staleAfterMs))) {
-      continue;
-    }
+    if (!(await isGarbage(io, options, name, path, current?.token))) continue;
     const removed = await removeTree(io.fs, path);
     counts.tmp += 1;
     counts.files += removed.files;
     counts.bytes += removed.bytes;
   }
   return counts;
+}
+
+/** A work directory whose owner is stale (or, with no record, older than the bound) is retired. */
+async function retireIfStale(io: SweepIo, options: LockOptions, path: string, token: string, sweeperToken: string, counts: SweepCounts): Promise<boolean> {
+  const record = await readJsonFile(io.fs, joinPath(path, 'owner.json'), ownerRecordSchema).catch(() => undefined);
+  const stale = record === undefined ? await olderThan(io, path, options.staleAfterMs) : (await ownerFreshness(io, options, record)) !== 'fresh';
+  return stale && (await asRecordedRetirer(io, options, sweeperToken, () => retire(io, options, token, sweeperToken, counts))) === 'retired';
+}
+
+/** A reap directory no lock file names any more, or any other tmp entry older than the stale bound. */
+async function isGarbage(io: SweepIo, options: LockOptions, name: string, path: string, currentToken: string | undefined): Promise<boolean> {
+  if (!name.startsWith(REAP_PREFIX)) return olderThan(io, path, options.staleAfterMs);
+  // `.tmp-reap-<token>-by-<retirer>`: garbage once no lock file names that token. Its retirer has
+  // already unlinked that lock file (only the retirer may), so nobody needs it.
+  const token = name.slice(REAP_PREFIX.length).split('-by-')[0] ?? '';
+  return token !== currentToken;
 }
 
 /** Age by mtime; an mtime in the future (the clock stepped back) is never old. */

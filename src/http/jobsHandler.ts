@@ -72,14 +72,19 @@ async function answer(options: JobsHandlerOptions, request: Request, method: str
     if (jobId === undefined) return { route, response: json(400, { error: 'invalid job id: ids are 1-64 characters of A-Z a-z 0-9 _ -' }) };
     return { route, response: await jobRoute(options, jobId, parts[3], method) };
   } catch (error) {
-    if (error instanceof JobNotFailedError || error instanceof JobBusyError) return { route, response: json(409, { error: errorMessage(error) }) };
-    if (error instanceof UsageError) return { route, response: json(400, { error: errorMessage(error) }) };
-    options.io.log.emit('http.error', { route, error: errorMessage(error) });
-    // The runtime's own errors name paths under the data root: shown relative to it. Anything else
-    // (a bug) is not described to the client at all.
-    const shown = error instanceof JobsError ? errorMessage(error).split(options.config.root).join('$JOBS_ROOT') : 'internal error (the server log has the detail)';
-    return { route, response: json(500, { error: shown }) };
+    return { route, response: errorResponse(options, route, error) };
   }
+}
+
+/** A refused request is 409 or 400 with its reason; anything else is a 500 logged in full. */
+function errorResponse(options: JobsHandlerOptions, route: string, error: unknown): Response {
+  if (error instanceof JobNotFailedError || error instanceof JobBusyError) return json(409, { error: errorMessage(error) });
+  if (error instanceof UsageError) return json(400, { error: errorMessage(error) });
+  options.io.log.emit('http.error', { route, error: errorMessage(error) });
+  // The runtime's own errors name paths under the data root: shown relative to it. Anything else
+  // (a bug) is not described to the client at all.
+  const shown = error instanceof JobsError ? errorMessage(error).split(options.config.root).join('$JOBS_ROOT') : 'internal error (the server log has the detail)';
+  return json(500, { error: shown });
 }
 
 /** The id in a path segment, or undefined if it is malformed (`%ZZ`) or not a valid id. */
