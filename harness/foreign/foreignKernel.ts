@@ -21,19 +21,39 @@ function ebadf(fd: unknown): Error {
   return Object.assign(new Error(`EBADF: bad file descriptor, ${String(fd)}`), { code: 'EBADF', syscall: 'fd' });
 }
 
+type PortOpen = { flags: OpenFlags; append: boolean; createIfMissing: boolean };
+
+const READ: PortOpen = { flags: 'r', append: false, createIfMissing: false };
+const READ_WRITE: PortOpen = { flags: 'r+', append: false, createIfMissing: false };
+const EXCLUSIVE: PortOpen = { flags: 'wx', append: false, createIfMissing: true };
+const TRUNCATE: PortOpen = { flags: 'w', append: false, createIfMissing: true };
+
+/** Node's string flags (the `s` of synchronous modes dropped) as the port's. */
+const TEXT_FLAGS: Readonly<Record<string, PortOpen>> = {
+  r: READ, 'r+': READ_WRITE,
+  wx: EXCLUSIVE, xw: EXCLUSIVE, 'wx+': EXCLUSIVE, 'xw+': EXCLUSIVE,
+  w: TRUNCATE, 'w+': TRUNCATE,
+  ax: { ...EXCLUSIVE, append: true }, xa: { ...EXCLUSIVE, append: true }, 'ax+': { ...EXCLUSIVE, append: true }, 'xa+': { ...EXCLUSIVE, append: true },
+  a: { flags: 'r+', append: true, createIfMissing: true }, 'a+': { flags: 'r+', append: true, createIfMissing: true },
+};
+
+/** Node's numeric flags (O_* bits) as the port's. */
+function bitFlags(bits: number): PortOpen | undefined {
+  const c = { RDWR: 2, CREAT: 0o100, EXCL: 0o200, TRUNC: 0o1000, APPEND: 0o2000 };
+  const has = (bit: number) => (bits & bit) === bit;
+  if ((bits & 3) === 0 && !has(c.CREAT)) return READ;
+  if (has(c.RDWR) && !has(c.CREAT)) return READ_WRITE;
+  if (has(c.CREAT) && has(c.EXCL) && !has(c.APPEND)) return EXCLUSIVE;
+  if (has(c.CREAT) && has(c.TRUNC)) return TRUNCATE;
+  if (has(c.APPEND) || has(c.CREAT)) return { flags: 'r+', append: has(c.APPEND), createIfMissing: true };
+  return undefined;
+}
+
 /** Node's flags (string or number) as the port's open flags, and whether writes append. */
-export function portFlags(flags: unknown): { flags: OpenFlags; append: boolean; createIfMissing: boolean } {
-  const c = { RDWR: 2, WRONLY: 1, CREAT: 0o100, EXCL: 0o200, TRUNC: 0o1000, APPEND: 0o2000 };
-  const text = typeof flags === 'number' ? undefined : String(flags ?? 'r').replace('s', '');
-  const bits = typeof flags === 'number' ? flags : undefined;
-  const has = (bit: number) => bits !== undefined && (bits & bit) === bit;
-  if (text === 'r' || (bits !== undefined && (bits & 3) === 0 && !has(c.CREAT))) return { flags: 'r', append: false, createIfMissing: false };
-  if (text === 'r+' || (bits !== undefined && has(c.RDWR) && !has(c.CREAT))) return { flags: 'r+', append: false, createIfMissing: false };
-  if (text === 'wx' || text === 'xw' || text === 'wx+' || text === 'xw+' || (has(c.CREAT) && has(c.EXCL) && !has(c.APPEND))) return { flags: 'wx', append: false, createIfMissing: true };
-  if (text === 'w' || text === 'w+' || (has(c.CREAT) && has(c.TRUNC))) return { flags: 'w', append: false, createIfMissing: true };
-  if (text === 'ax' || text === 'xa' || text === 'ax+' || text === 'xa+') return { flags: 'wx', append: true, createIfMissing: true };
-  if (text === 'a' || text === 'a+' || has(c.APPEND) || has(c.CREAT)) return { flags: 'r+', append: has(c.APPEND) || text !== undefined, createIfMissing: true };
-  throw Object.assign(new Error(`durable-jobs fs shim: open flags ${String(flags)} are not supported`), { code: 'ERR_DURABLE_JOBS_REFUSED' });
+export function portFlags(flags: unknown): PortOpen {
+  const open = typeof flags === 'number' ? bitFlags(flags) : TEXT_FLAGS[String(flags ?? 'r').replace('s', '')];
+  if (open === undefined) throw Object.assign(new Error(`durable-jobs fs shim: open flags ${String(flags)} are not supported`), { code: 'ERR_DURABLE_JOBS_REFUSED' });
+  return open;
 }
 
 export class ForeignKernel {
