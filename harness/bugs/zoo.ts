@@ -13,6 +13,7 @@ import { writeJobState, type JobState } from '../../src/jobState.ts';
 import { readOptional } from '../../src/pipeline.ts';
 import { removeTree } from '../../src/removeTree.ts';
 import { noDirFsync, noFileFsync } from './fsBugs.ts';
+import { decorateFileSystem } from '../faults/decorateFileSystem.ts';
 
 import type { ZooBug } from './zooBug.ts';
 import { ORACLE_CLASS_BUGS } from './zooOracleClasses.ts';
@@ -27,12 +28,7 @@ const toBytes = (content: Uint8Array | string) => (typeof content === 'string' ?
 const writeWith = (view: (fs: FileSystem) => FileSystem): RuntimeVariants['writeFileAtomic'] =>
   (io, path, content, options) => writeFileAtomic({ fs: view(io.fs), random: io.random }, path, content, options);
 
-const handleView = (fs: FileSystem, wrap: (handle: FileHandle) => FileHandle): FileSystem => ({
-  ...fs,
-  open: async (path, flags, mode) => wrap(await fs.open(path, flags, mode)),
-  readFile: (p) => fs.readFile(p), rename: (a, b) => fs.rename(a, b), link: (a, b) => fs.link(a, b), unlink: (p) => fs.unlink(p),
-  mkdir: (p, o) => fs.mkdir(p, o), rmdir: (p) => fs.rmdir(p), readdir: (p) => fs.readdir(p), stat: (p) => fs.stat(p), lstat: (p) => fs.lstat(p), syncDir: (p) => fs.syncDir(p),
-});
+const handleView = (fs: FileSystem, wrap: (handle: FileHandle) => FileHandle): FileSystem => decorateFileSystem(fs, { handle: wrap });
 
 const CRASH_CLASS_BUGS: readonly ZooBug[] = [
   {
