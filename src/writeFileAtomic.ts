@@ -17,8 +17,11 @@
 import type { FileHandle, FileSystem } from './ports/fileSystem.ts';
 import { errorCode } from './ports/fileSystem.ts';
 import type { Random } from './ports/random.ts';
-import { FileError, JobsError, assert } from './errors.ts';
+import { FileError, JobsError } from './errors.ts';
+import { writeAll } from './writeAll.ts';
 import { TMP_PREFIX, dirName, joinPath } from './layout.ts';
+
+export { writeAll };
 
 export interface AtomicWriteOptions {
   /**
@@ -30,9 +33,6 @@ export interface AtomicWriteOptions {
   /** Runs after the data is durable and before the rename; throwing aborts the write. */
   readonly beforeCommit?: () => Promise<void>;
 }
-
-/** Bound on write calls for one file: a file system that keeps returning short writes is broken. */
-const MAX_WRITE_CALLS = 1 << 20;
 
 const encoder = new TextEncoder();
 
@@ -67,19 +67,6 @@ export async function writeFileAtomic(
     if (handle !== undefined) await handle.close().catch(() => undefined);
     if (step !== 'fsync directory') await io.fs.unlink(tmpPath).catch(() => undefined);
     throw wrapFileError(error, step, step === 'fsync directory' ? targetDir : step === 'rename' ? targetPath : tmpPath);
-  }
-}
-
-export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
-  let offsetBytes = 0;
-  for (let calls = 0; offsetBytes < bytes.length; calls++) {
-    assert(calls < MAX_WRITE_CALLS, `write did not finish within ${MAX_WRITE_CALLS} calls`);
-    const writtenBytes = await handle.write(bytes.subarray(offsetBytes), offsetBytes);
-    assert(writtenBytes >= 0 && writtenBytes <= bytes.length - offsetBytes, `write returned ${writtenBytes}`);
-    if (writtenBytes === 0) {
-      throw Object.assign(new Error('write made no progress'), { code: 'EIO', syscall: 'write' });
-    }
-    offsetBytes += writtenBytes;
   }
 }
 

@@ -14,9 +14,10 @@ import { baseName } from '../../src/layout.ts';
 import { DOOMED_PREFIX } from '../../src/fencedRemoval.ts';
 import type { ZooBug } from './zooBug.ts';
 import { inAtomicWrite, outputsValidFirst, retireFirst } from './zooPatch.ts';
+import { decorateFileSystem } from '../faults/decorateFileSystem.ts';
 
 /** A view of `fs` with some calls replaced; every other call goes to `fs` itself. */
-const view = (fs: FileSystem, replaced: Partial<FileSystem>): FileSystem => Object.assign(Object.create(fs) as FileSystem, replaced);
+const view = (fs: FileSystem, replaced: Partial<FileSystem>): FileSystem => decorateFileSystem(fs, { calls: replaced });
 
 /** Skips `syncDir(dir)` when the previous call of the process matched `after` (a forgotten fsync). */
 const forgetDirSyncAfter = (dirSuffix: string, after: (op: string, path: string) => boolean) => (fs: FileSystem): FileSystem => {

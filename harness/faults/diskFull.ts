@@ -2,8 +2,8 @@
 // what still fits (a short write) and the next write fails with ENOSPC, as a real filesystem does.
 // Freeing space (the quota raised) lets later writes succeed: the transient fault clears.
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
-import { injectedError, interceptCalls } from './faultRule.ts';
-import type { FileHandle } from '../../src/ports/fileSystem.ts';
+import { injectedError } from './faultRule.ts';
+import { decorateFileSystem } from './decorateFileSystem.ts';
 
 export class DiskQuota {
   constructor(public remainingBytes: number) {}
@@ -14,25 +14,15 @@ export class DiskQuota {
 }
 
 export function diskFull(quota: DiskQuota): (fs: FileSystem) => FileSystem {
-  return (fs) => {
-    const limited = interceptCalls(fs, (_op, _path, next) => next());
-    return {
-      ...limited,
-      open: async (path, flags, mode) => {
-        const handle = await fs.open(path, flags, mode);
-        const wrapped: FileHandle = {
-          write: async (data, position) => {
-            if (quota.remainingBytes <= 0) throw injectedError('ENOSPC', { fault: 'disk-full', op: 'write', path });
-            const fits = Math.min(data.length, quota.remainingBytes);
-            const written = await handle.write(data.subarray(0, fits), position);
-            quota.remainingBytes -= written;
-            return written;
-          },
-          sync: () => handle.sync(),
-          close: () => handle.close(),
-        };
-        return wrapped;
+  return (fs) => decorateFileSystem(fs, {
+    handle: (handle, path) => ({
+      write: async (data, position) => {
+        if (quota.remainingBytes <= 0) throw injectedError('ENOSPC', { fault: 'disk-full', op: 'write', path });
+        const fits = Math.min(data.length, quota.remainingBytes);
+        const written = await handle.write(data.subarray(0, fits), position);
+        quota.remainingBytes -= written;
+        return written;
       },
-    };
-  };
+    }),
+  });
 }

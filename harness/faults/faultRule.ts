@@ -2,8 +2,9 @@
 // style: faults are wrappers over one file interface); a trigger says which calls it hits, counted
 // per process: the n-th matching call and, with `times`, the ones after it. Every injected error is
 // tagged `injected` so checkers and reports can tell it from a real one.
-import type { FileHandle, FileSystem, OpenFlags } from '../../src/ports/fileSystem.ts';
+import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { OpName } from '../simFs/simFs.ts';
+import { aroundEveryCall } from './decorateFileSystem.ts';
 
 export interface FaultTrigger {
   readonly op?: OpName | readonly OpName[];
@@ -49,29 +50,11 @@ export class TriggerCounter {
 
 /**
  * Wraps every call of `fs` with `before(op, path, next)`: the hook may throw, delay, or call `next`.
- * Handle methods report the path the file was opened with.
+ * Handle methods report the path the file was opened with; a rename or link is matched and reported
+ * by its target, the name a scenario knows.
  */
 export function interceptCalls(fs: FileSystem, intercept: <T>(op: OpName, path: string, next: () => Promise<T>) => Promise<T>): FileSystem {
   // An injected fault rejects the call's promise, as a real fs.promises call fails: never a synchronous
   // throw, which `promise.catch(...)` in the code under test would not see.
-  const before = async <T>(op: OpName, path: string, next: () => Promise<T>): Promise<T> => intercept(op, path, next);
-  const wrapHandle = (handle: FileHandle, path: string): FileHandle => ({
-    write: (data, position) => before('write', path, () => handle.write(data, position)),
-    sync: () => before('fsync', path, () => handle.sync()),
-    close: () => before('close', path, () => handle.close()),
-  });
-  return {
-    open: (path: string, flags: OpenFlags, mode?: number) => before('open', path, async () => wrapHandle(await fs.open(path, flags, mode), path)),
-    readFile: (path) => before('readFile', path, () => fs.readFile(path)),
-    // A rename or link is matched and reported by its target: that is the name a scenario knows.
-    rename: (a, b) => before('rename', b, () => fs.rename(a, b)),
-    link: (a, b) => before('link', b, () => fs.link(a, b)),
-    unlink: (path) => before('unlink', path, () => fs.unlink(path)),
-    mkdir: (path, options) => before('mkdir', path, () => fs.mkdir(path, options)),
-    rmdir: (path) => before('rmdir', path, () => fs.rmdir(path)),
-    readdir: (path) => before('readdir', path, () => fs.readdir(path)),
-    stat: (path) => before('stat', path, () => fs.stat(path)),
-    lstat: (path) => before('lstat', path, () => fs.lstat(path)),
-    syncDir: (path) => before('fsyncDir', path, () => fs.syncDir(path)),
-  };
+  return aroundEveryCall(fs, async (call, next) => intercept(call.op, call.to ?? call.path, next));
 }

@@ -1,16 +1,11 @@
 // Short writes: write(2) may write fewer bytes than asked (signals, pipes, NFS, quotas). Every write
 // of the process is cut to `maxBytes`; a correct writer loops until every byte is written.
-import type { FileHandle, FileSystem } from '../../src/ports/fileSystem.ts';
-import { interceptCalls } from './faultRule.ts';
+import type { FileSystem } from '../../src/ports/fileSystem.ts';
+import { decorateFileSystem } from './decorateFileSystem.ts';
 
 export function shortWrites(maxBytes: number): (fs: FileSystem) => FileSystem {
-  return (fs) => ({
-    ...interceptCalls(fs, (_op, _path, next) => next()),
-    open: async (path, flags, mode) => {
-      const handle = await fs.open(path, flags, mode);
-      const cut: FileHandle = { write: (data, position) => handle.write(data.subarray(0, maxBytes), position), sync: () => handle.sync(), close: () => handle.close() };
-      return cut;
-    },
+  return (fs) => decorateFileSystem(fs, {
+    handle: (handle) => ({ write: (data, position) => handle.write(data.subarray(0, maxBytes), position) }),
   });
 }
 
@@ -18,20 +13,13 @@ export function shortWrites(maxBytes: number): (fs: FileSystem) => FileSystem {
 export function shortWriteAt(nth: number): (fs: FileSystem) => FileSystem {
   return (fs) => {
     let writes = 0;
-    return {
-      ...interceptCalls(fs, (_op, _path, next) => next()),
-      open: async (path, flags, mode) => {
-        const handle = await fs.open(path, flags, mode);
-        const cut: FileHandle = {
-          write: (data, position) => {
-            writes += 1;
-            return handle.write(writes === nth && data.length > 1 ? data.subarray(0, Math.ceil(data.length / 2)) : data, position);
-          },
-          sync: () => handle.sync(),
-          close: () => handle.close(),
-        };
-        return cut;
-      },
-    };
+    return decorateFileSystem(fs, {
+      handle: (handle) => ({
+        write: (data, position) => {
+          writes += 1;
+          return handle.write(writes === nth && data.length > 1 ? data.subarray(0, Math.ceil(data.length / 2)) : data, position);
+        },
+      }),
+    });
   };
 }

@@ -18,14 +18,12 @@ import { defaultPolicy } from '../../src/defaultPolicy.ts';
 import { realRuntime, type RuntimeEntries } from './runtimeEntries.ts';
 import { SeededRandom } from '../seededRandom.ts';
 import { SimFsCore } from '../simFs/simFsCore.ts';
-import { SimProcessFs, type OpDesc } from '../simFs/simFs.ts';
+import { SimProcessFs } from '../simFs/simFs.ts';
+import type { GateDecision, OpDesc, ProcessKernel } from '../simFs/processKernel.ts';
 import { seededChoices, type ChoiceSource } from './choiceSource.ts';
 import { Trace } from './trace.ts';
 
 export type ProcessStatus = 'running' | 'paused' | 'killed' | 'exited';
-
-/** What the world does with a call that the scheduler picked. */
-export type GateDecision = { readonly kind: 'proceed' } | { readonly kind: 'partial-write'; readonly keepBytes: number };
 
 /** Consulted for every picked call: return 'kill' to kill the process before the call runs. */
 export type Interceptor = (process: SimProcess, op: OpDesc, seq: number) => GateDecision | 'kill' | { readonly kind: 'pause'; readonly durationMs: number };
@@ -170,7 +168,7 @@ export class World {
   spawn<T>(name: string, main: (io: Io, runtime: RuntimeEntries) => Promise<T>, options: SpawnOptions = {}): SimProcess<T> {
     const process = new SimProcess<T>(this.nextPid++, name);
     process.spawnedAtMs = this.fake.now;
-    process.simFs = new SimProcessFs(this, process);
+    process.simFs = new SimProcessFs(this.kernelOf(process));
     let fs: FileSystem = process.simFs;
     for (const decorate of options.decorate ?? []) fs = decorate(fs, process);
     process.io = {
@@ -289,8 +287,24 @@ export class World {
     for (const listener of this.eventListeners) listener(logged);
   }
 
-  /** Called by SimProcessFs: parks the call until the scheduler picks it. A killed process parks forever. */
-  gate(process: SimProcess, op: OpDesc): Promise<GateDecision> {
+  /** What `process`'s SimProcessFs may do to the world: the gate, the trace, the completion hooks, a kill mid-call. */
+  private kernelOf(process: SimProcess): ProcessKernel {
+    return {
+      pid: process.pid,
+      core: () => this.core,
+      gate: (op) => this.gate(process, op),
+      trace: (line) => {
+        if (this.tracing) this.trace.add(`#${this.seq - 1} t=${this.fake.now} p${process.pid} ${line()}`);
+      },
+      completed: (op, ok) => {
+        for (const done of this.completions) done(process, op, ok);
+      },
+      killDuring: (op) => this.kill(process, `during op #${this.seq - 1} ${op.op} ${op.path}`),
+    };
+  }
+
+  /** Parks the call until the scheduler picks it. A killed process parks forever. */
+  private gate(process: SimProcess, op: OpDesc): Promise<GateDecision> {
     return new Promise((resolve) => {
       if (process.alive) process.pending.push({ op, resolve });
     });

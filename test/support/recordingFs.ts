@@ -1,7 +1,9 @@
 // A FileSystem decorator for tests: records every call, and lets a test fail or shorten chosen calls,
 // or act just before a chosen call reaches the disk (`before`: another process winning a race in the
 // window between two of our calls).
-import type { FileHandle, FileSystem } from '../../src/ports/fileSystem.ts';
+import type { FileSystem } from '../../src/ports/fileSystem.ts';
+import type { OpDesc } from '../../harness/simFs/processKernel.ts';
+import { aroundEveryCall, decorateFileSystem } from '../../harness/faults/decorateFileSystem.ts';
 import type { Io } from '../../src/ports/io.ts';
 import { nodeFileSystem } from '../../src/adapters/nodeFileSystem.ts';
 
@@ -22,45 +24,28 @@ export type BeforeRule = (call: FsCall) => Promise<void> | void;
 
 export function recordingFs(inner: FileSystem, options: { fail?: FailRule; before?: BeforeRule; maxWriteBytes?: number } = {}): { fs: FileSystem; calls: FsCall[] } {
   const calls: FsCall[] = [];
-  const note = async (call: FsCall) => {
-    calls.push(call);
-    const error = options.fail?.(call);
+  const recorded = aroundEveryCall(inner, async (call, next) => {
+    const noted = fsCallOf(call);
+    calls.push(noted);
+    const error = options.fail?.(noted);
     if (error !== undefined) throw error;
-    await options.before?.(call);
-  };
-  const fs: FileSystem = {
-    async open(path, flags, mode) {
-      await note({ op: `open:${flags}`, path });
-      const handle = await inner.open(path, flags, mode);
-      const wrapped: FileHandle = {
-        async write(data, position) {
-          const slice = options.maxWriteBytes === undefined ? data : data.subarray(0, options.maxWriteBytes);
-          await note({ op: 'write', path, sizeBytes: slice.length });
-          return handle.write(slice, position);
-        },
-        async sync() {
-          await note({ op: 'fsync', path });
-          return handle.sync();
-        },
-        async close() {
-          await note({ op: 'close', path });
-          return handle.close();
-        },
-      };
-      return wrapped;
-    },
-    async readFile(path) { await note({ op: 'readFile', path }); return inner.readFile(path); },
-    async rename(from, to) { await note({ op: 'rename', path: from, to }); return inner.rename(from, to); },
-    async link(from, to) { await note({ op: 'link', path: from, to }); return inner.link(from, to); },
-    async unlink(path) { await note({ op: 'unlink', path }); return inner.unlink(path); },
-    async mkdir(path, o) { await note({ op: 'mkdir', path }); return inner.mkdir(path, o); },
-    async rmdir(path) { await note({ op: 'rmdir', path }); return inner.rmdir(path); },
-    async readdir(path) { await note({ op: 'readdir', path }); return inner.readdir(path); },
-    async stat(path) { await note({ op: 'stat', path }); return inner.stat(path); },
-    async lstat(path) { await note({ op: 'lstat', path }); return inner.lstat(path); },
-    async syncDir(path) { await note({ op: 'fsyncDir', path }); return inner.syncDir(path); },
-  };
+    await options.before?.(noted);
+    return next();
+  });
+  const maxBytes = options.maxWriteBytes;
+  if (maxBytes === undefined) return { fs: recorded, calls };
+  // Writes are cut before they are recorded: a call records the bytes that reach the disk.
+  const fs = decorateFileSystem(recorded, { handle: (handle) => ({ write: (data, position) => handle.write(data.subarray(0, maxBytes), position) }) });
   return { fs, calls };
+}
+
+function fsCallOf(call: OpDesc): FsCall {
+  return {
+    op: call.op === 'open' ? `open:${call.flags}` : call.op,
+    path: call.path,
+    ...(call.to !== undefined ? { to: call.to } : {}),
+    ...(call.op === 'write' ? { sizeBytes: call.sizeBytes } : {}),
+  };
 }
 
 /** A rule that matches only the first call `rule` matches (a rival acts once). */

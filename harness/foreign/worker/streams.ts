@@ -2,6 +2,7 @@
 // every write and read is one kernel call, with Node's options (flags, fd, start, end, encoding,
 // highWaterMark, autoClose) and events (open, ready, close).
 import { Readable, Writable } from 'node:stream';
+import { writeAllSync } from '../../../src/writeAll.ts';
 import type { SyncSurface } from './syncSurface.ts';
 
 interface StreamOptions {
@@ -62,12 +63,12 @@ export function createWriteStream(surface: SyncSurface, simPath: string, shownPa
     ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}),
     write(chunk: Buffer, _encoding, callback) {
       try {
-        for (let offset = 0; offset < chunk.length;) {
-          const written = surface.writeSync(fd, chunk, offset, chunk.length - offset, position ?? undefined);
-          offset += written;
+        writeAllSync((data) => {
+          const written = surface.writeSync(fd, data, 0, data.length, position ?? undefined);
           if (position !== null) position += written;
           (stream as unknown as { bytesWritten: number }).bytesWritten += written;
-        }
+          return written;
+        }, chunk);
         process.nextTick(callback);
       } catch (error) {
         process.nextTick(callback, error as Error);

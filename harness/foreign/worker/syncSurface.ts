@@ -3,6 +3,7 @@
 // (realpath walks with lstat and readlink; writeFile is open, write until done, close). The callback
 // and promise forms (asyncForms.ts) are built on these. Paths arrive already mapped into the
 // simulation (paths.ts); a descriptor is a kernel descriptor (at least FD_BASE).
+import { writeAllSync } from '../../../src/writeAll.ts';
 import type { StatsData } from '../kernelProtocol.ts';
 import type { SyncKernel } from './syncKernel.ts';
 import { toDirent, toStats } from './statsShape.ts';
@@ -40,13 +41,9 @@ export function syncSurface(kernel: SyncKernel, mount: string) {
   const fs = (op: Parameters<SyncKernel['call']>[0] extends infer R ? (R extends { kind: 'fs'; op: infer O } ? O : never) : never, ...args: unknown[]) =>
     kernel.call({ kind: 'fs', op, args });
   const statOf = (op: 'stat' | 'lstat', path: string) => toStats(fs(op, path) as StatsData);
-  const writeAll = (fd: number, bytes: Bytes, position: number | null) => {
-    for (let offset = 0; offset < bytes.length;) {
-      const written = fs('write', fd, bytes.subarray(offset), position === null ? null : position + offset) as number;
-      if (written <= 0) throw Object.assign(new Error(`write returned ${written} bytes`), { code: 'EIO' });
-      offset += written;
-    }
-  };
+  /** Every byte of `bytes`, at `position` or (null) at the descriptor's own position: the runtime's writeAll loop. */
+  const writeAll = (fd: number, bytes: Bytes, position: number | null) =>
+    writeAllSync((data, offset) => fs('write', fd, data, position === null ? null : position + offset) as number, bytes);
   const readAllFd = (fd: number): Bytes => {
     const chunks: Bytes[] = [];
     for (;;) {
