@@ -36,23 +36,25 @@ const decode = (bytes: Bytes, encoding: Encoding): Buffer | string => {
   return encoding === undefined || encoding === ('buffer' as BufferEncoding) ? buffer : buffer.toString(encoding);
 };
 
+type FsOp = Parameters<SyncKernel['call']>[0] extends infer R ? (R extends { kind: 'fs'; op: infer O } ? O : never) : never;
+
+/** What every group of calls is made of: the kernel's fs primitives and the mount the paths live under. */
+interface Surface {
+  readonly fs: (op: FsOp, ...args: unknown[]) => unknown;
+  readonly mount: string;
+}
+
+type ErrnoLike = { code?: string };
+
 /** The kernel-backed synchronous primitives; `sim` paths are simulated paths (mount stripped). */
 export function syncSurface(kernel: SyncKernel, mount: string) {
-  const fs = (op: Parameters<SyncKernel['call']>[0] extends infer R ? (R extends { kind: 'fs'; op: infer O } ? O : never) : never, ...args: unknown[]) =>
-    kernel.call({ kind: 'fs', op, args });
-  const statOf = (op: 'stat' | 'lstat', path: string) => toStats(fs(op, path) as StatsData);
-  /** Every byte of `bytes`, at `position` or (null) at the descriptor's own position: the runtime's writeAll loop. */
-  const writeAll = (fd: number, bytes: Bytes, position: number | null) =>
-    writeAllSync((data, offset) => fs('write', fd, data, position === null ? null : position + offset) as number, bytes);
-  const readAllFd = (fd: number): Bytes => {
-    const chunks: Bytes[] = [];
-    for (;;) {
-      const chunk = fs('read', fd, 64 * 1024, null) as Bytes;
-      if (chunk.length === 0) return Buffer.concat(chunks);
-      chunks.push(chunk);
-    }
-  };
-  const surface = {
+  const s: Surface = { fs: (op, ...args) => kernel.call({ kind: 'fs', op, args }), mount };
+  return { ...descriptorCalls(s), ...fileCalls(s), ...directoryCalls(s), ...statCalls(s), ...metadataCalls(s) };
+}
+
+/** Calls on an open descriptor. */
+function descriptorCalls({ fs }: Surface) {
+  return {
     openSync: (path: string, flags: unknown = 'r') => fs('open', path, flags) as number,
     closeSync: (fd: number) => void fs('close', fd),
     fsyncSync: (fd: number) => void fs('fsync', fd),
@@ -78,30 +80,68 @@ export function syncSurface(kernel: SyncKernel, mount: string) {
       const length = typeof b === 'number' ? b : bytes.length - offset;
       return fs('write', fd, bytes.subarray(offset, offset + length), typeof c === 'number' ? c : null) as number;
     },
+  };
+}
+
+/** Whole-file calls, each made of open, read or write until done, close. */
+function fileCalls(s: Surface) {
+  const { fs, mount } = s;
+  return {
     readFileSync: (path: string | number, options?: unknown) => {
-      const bytes = typeof path === 'number' ? readAllFd(path) : (fs('readFile', path) as Bytes);
+      const bytes = typeof path === 'number' ? readAllFd(s, path) : (fs('readFile', path) as Bytes);
       return decode(bytes, encodingOf(options));
     },
-    writeFileSync: (path: string | number, data: unknown, options?: unknown) => writeWhole(path, data, options, 'w'),
-    appendFileSync: (path: string | number, data: unknown, options?: unknown) => writeWhole(path, data, options, 'a'),
+    writeFileSync: (path: string | number, data: unknown, options?: unknown) => writeWhole(s, path, data, options, 'w'),
+    appendFileSync: (path: string | number, data: unknown, options?: unknown) => writeWhole(s, path, data, options, 'a'),
+    copyFileSync: (from: string, to: string, mode = 0) => writeWhole(s, to, fs('readFile', from) as Bytes, undefined, (mode & 1) === 1 ? 'wx' : 'w'),
+    truncateSync: (path: string, length = 0) => void fs('truncate', path, length),
     renameSync: (from: string, to: string) => void fs('rename', from, to),
     linkSync: (existing: string, path: string) => void fs('link', existing, path),
+    unlinkSync: (path: string) => void fs('unlink', path),
     symlinkSync: (target: string, path: string) => void fs('symlink', target, path),
     readlinkSync: (path: string, options?: unknown) => {
       const stored = fs('readlink', path) as string;
       const target = stored.startsWith('/') ? `${mount}${stored}` : stored;
       return encodingOf(options) === ('buffer' as BufferEncoding) ? Buffer.from(target) : target;
     },
-    unlinkSync: (path: string) => void fs('unlink', path),
-    mkdirSync: (path: string, options?: unknown) => mkdir(path, options),
+  };
+}
+
+/** Directory calls: mkdir (recursive as libuv does it), rm, rmdir, readdir, mkdtemp. */
+function directoryCalls(s: Surface) {
+  const { fs, mount } = s;
+  return {
+    mkdirSync: (path: string, options?: unknown) => {
+      const recursive = typeof options === 'object' && options !== null && (options as { recursive?: boolean }).recursive === true;
+      return recursive ? mkdirRecursive(s, path, 0) : void fs('mkdir', path, false);
+    },
     rmdirSync: (path: string, options?: unknown) => {
-      if ((options as { recursive?: boolean } | undefined)?.recursive === true) return surface.rmSync(path, { recursive: true, force: true });
+      if ((options as { recursive?: boolean } | undefined)?.recursive === true) return remove(s, path, { recursive: true, force: true });
       fs('rmdir', path);
     },
-    rmSync: (path: string, options?: unknown) => remove(path, options as { recursive?: boolean; force?: boolean } | undefined),
-    readdirSync: (path: string, options?: unknown) => readdir(path, options),
-    statSync: (path: string, options?: unknown) => optionalStat('stat', path, options),
-    lstatSync: (path: string, options?: unknown) => optionalStat('lstat', path, options),
+    rmSync: (path: string, options?: unknown) => remove(s, path, options as { recursive?: boolean; force?: boolean } | undefined),
+    readdirSync: (path: string, options?: unknown) => readdir(s, path, options),
+    mkdtempSync: (prefix: string) => {
+      for (;;) {
+        // Math.random is the worker's seeded one (simulatedEntropy.ts): the names repeat with the seed.
+        const path = `${prefix}${Math.random().toString(36).slice(2, 8)}`;
+        try {
+          fs('mkdir', path, false);
+          return `${mount}${path}`;
+        } catch (error) {
+          if ((error as ErrnoLike).code !== 'EEXIST') throw error;
+        }
+      }
+    },
+  };
+}
+
+/** stat and what is made of it: exists, access, realpath. */
+function statCalls(s: Surface) {
+  const { fs, mount } = s;
+  return {
+    statSync: (path: string, options?: unknown) => optionalStat(s, 'stat', path, options),
+    lstatSync: (path: string, options?: unknown) => optionalStat(s, 'lstat', path, options),
     existsSync: (path: string) => {
       try {
         fs('stat', path);
@@ -111,128 +151,124 @@ export function syncSurface(kernel: SyncKernel, mount: string) {
       }
     },
     accessSync: (path: string) => void fs('stat', path),
-    realpathSync: (path: string) => `${mount === '/' ? '' : mount}${realpath(path)}`,
-    truncateSync: (path: string, length = 0) => void fs('truncate', path, length),
+    realpathSync: (path: string) => `${mount === '/' ? '' : mount}${realpath(s, path)}`,
+  };
+}
+
+/** Times are kept (mtime); modes and owners are not modelled: those calls only check the path exists. */
+function metadataCalls({ fs }: Surface) {
+  return {
     utimesSync: (path: string, _atime: unknown, mtime: unknown) => void fs('utimes', path, timeMs(mtime), true),
     lutimesSync: (path: string, _atime: unknown, mtime: unknown) => void fs('utimes', path, timeMs(mtime), false),
     futimesSync: (fd: number, _atime: unknown, mtime: unknown) => void fs('utimes', fd, timeMs(mtime), true),
-    copyFileSync: (from: string, to: string, mode = 0) => {
-      const bytes = fs('readFile', from) as Bytes;
-      writeWhole(to, bytes, undefined, (mode & 1) === 1 ? 'wx' : 'w');
-    },
     chmodSync: (path: string) => void fs('stat', path),
     lchmodSync: (path: string) => void fs('lstat', path),
     chownSync: (path: string) => void fs('stat', path),
     lchownSync: (path: string) => void fs('lstat', path),
     fchmodSync: (fd: number) => void fs('fstat', fd),
     fchownSync: (fd: number) => void fs('fstat', fd),
-    mkdtempSync: (prefix: string) => {
-      for (;;) {
-        const path = `${prefix}${Math.random().toString(36).slice(2, 8)}`;
-        try {
-          fs('mkdir', path, false);
-          return `${mount}${path}`;
-        } catch (error) {
-          if ((error as { code?: string }).code !== 'EEXIST') throw error;
-        }
-      }
-    },
   };
+}
 
-  function writeWhole(path: string | number, data: unknown, options: unknown, flag: string): void {
-    const bytes = toBytes(data, encodingOf(options));
-    if (typeof path === 'number') return writeAll(path, bytes, null);
-    const fd = surface.openSync(path, flagOf(options, flag));
-    try {
-      writeAll(fd, bytes, null);
-    } finally {
-      surface.closeSync(fd);
+/** Every byte of `bytes`, at `position` or (null) at the descriptor's own position: the runtime's writeAll loop. */
+function writeAll({ fs }: Surface, fd: number, bytes: Bytes, position: number | null): void {
+  writeAllSync((data, offset) => fs('write', fd, data, position === null ? null : position + offset) as number, bytes);
+}
+
+function readAllFd({ fs }: Surface, fd: number): Bytes {
+  const chunks: Bytes[] = [];
+  for (;;) {
+    const chunk = fs('read', fd, 64 * 1024, null) as Bytes;
+    if (chunk.length === 0) return Buffer.concat(chunks);
+    chunks.push(chunk);
+  }
+}
+
+function writeWhole(s: Surface, path: string | number, data: unknown, options: unknown, flag: string): void {
+  const bytes = toBytes(data, encodingOf(options));
+  if (typeof path === 'number') return writeAll(s, path, bytes, null);
+  const fd = s.fs('open', path, flagOf(options, flag)) as number;
+  try {
+    writeAll(s, fd, bytes, null);
+  } finally {
+    s.fs('close', fd);
+  }
+}
+
+/** As libuv does it: mkdir the path; on ENOENT make the parent first; EEXIST of a directory is fine. */
+function mkdirRecursive(s: Surface, path: string, depth: number): string | undefined {
+  if (depth > 64) throw Object.assign(new Error(`ELOOP: mkdir '${s.mount}${path}' nested too deep`), { code: 'ELOOP' });
+  try {
+    s.fs('mkdir', path, false);
+    return `${s.mount}${path}`;
+  } catch (error) {
+    const code = (error as ErrnoLike).code;
+    if (code === 'EEXIST' && optionalStat(s, 'stat', path, undefined)?.isDirectory() === true) return undefined;
+    if (code !== 'ENOENT' || path === '/') throw error;
+  }
+  const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+  const first = mkdirRecursive(s, parent, depth + 1);
+  s.fs('mkdir', path, false);
+  return first ?? `${s.mount}${path}`;
+}
+
+function remove(s: Surface, path: string, options: { recursive?: boolean; force?: boolean } | undefined): void {
+  let stats;
+  try {
+    stats = optionalStat(s, 'lstat', path, undefined);
+  } catch (error) {
+    if (options?.force === true && (error as ErrnoLike).code === 'ENOENT') return;
+    throw error;
+  }
+  if (stats === undefined) return;
+  if (!stats.isDirectory()) return void s.fs('unlink', path);
+  if (options?.recursive !== true) throw Object.assign(new Error(`ERR_FS_EISDIR: Path is a directory: rm returned EISDIR (is a directory) ${s.mount}${path}`), { code: 'ERR_FS_EISDIR' });
+  for (const name of s.fs('readdir', path, false) as string[]) remove(s, `${path === '/' ? '' : path}/${name}`, options);
+  s.fs('rmdir', path);
+}
+
+function readdir(s: Surface, path: string, options: unknown) {
+  const withFileTypes = typeof options === 'object' && options !== null && (options as { withFileTypes?: boolean }).withFileTypes === true;
+  if (!withFileTypes) {
+    const names = s.fs('readdir', path, false) as string[];
+    return encodingOf(options) === ('buffer' as BufferEncoding) ? names.map((n) => Buffer.from(n)) : names;
+  }
+  const entries = s.fs('readdir', path, true) as { name: string; kind: StatsData['kind'] }[];
+  return entries.map((entry) => toDirent(entry.name, entry.kind, `${s.mount}${path}`));
+}
+
+function optionalStat(s: Surface, op: 'stat' | 'lstat', path: string, options: unknown) {
+  try {
+    return toStats(s.fs(op, path) as StatsData);
+  } catch (error) {
+    if ((options as { throwIfNoEntry?: boolean } | undefined)?.throwIfNoEntry === false && (error as ErrnoLike).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** realpath(3): walks the path component by component, following symlinks with lstat and readlink. */
+function realpath(s: Surface, path: string): string {
+  let pending = path.split('/').filter(Boolean);
+  let resolved = '';
+  for (let hops = 0; pending.length > 0;) {
+    const [part, ...rest] = pending as [string, ...string[]];
+    pending = rest;
+    if (part === '.') continue;
+    if (part === '..') {
+      resolved = resolved.slice(0, resolved.lastIndexOf('/'));
+      continue;
     }
-  }
-
-  function mkdir(path: string, options: unknown): string | undefined {
-    const recursive = typeof options === 'object' && options !== null && (options as { recursive?: boolean }).recursive === true;
-    if (!recursive) return void fs('mkdir', path, false);
-    return mkdirRecursive(path, 0);
-  }
-
-  /** As libuv does it: mkdir the path; on ENOENT make the parent first; EEXIST of a directory is fine. */
-  function mkdirRecursive(path: string, depth: number): string | undefined {
-    if (depth > 64) throw Object.assign(new Error(`ELOOP: mkdir '${mount}${path}' nested too deep`), { code: 'ELOOP' });
-    try {
-      fs('mkdir', path, false);
-      return `${mount}${path}`;
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'EEXIST' && surface.statSync(path)?.isDirectory() === true) return undefined;
-      if (code !== 'ENOENT' || path === '/') throw error;
+    const candidate = `${resolved}/${part}`;
+    if (!optionalStat(s, 'lstat', candidate, undefined)!.isSymbolicLink()) {
+      resolved = candidate;
+      continue;
     }
-    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
-    const first = mkdirRecursive(parent, depth + 1);
-    fs('mkdir', path, false);
-    return first ?? `${mount}${path}`;
+    if (++hops > MAX_SYMLINK_HOPS) throw Object.assign(new Error(`ELOOP: too many symbolic links encountered, realpath '${s.mount}${path}'`), { code: 'ELOOP' });
+    const target = s.fs('readlink', candidate) as string;
+    if (target.startsWith('/')) resolved = '';
+    pending = [...target.split('/').filter(Boolean), ...pending];
   }
-
-  function remove(path: string, options: { recursive?: boolean; force?: boolean } | undefined): void {
-    let stats;
-    try {
-      stats = surface.lstatSync(path);
-    } catch (error) {
-      if (options?.force === true && (error as { code?: string }).code === 'ENOENT') return;
-      throw error;
-    }
-    if (stats === undefined) return;
-    if (!stats.isDirectory()) return void fs('unlink', path);
-    if (options?.recursive !== true) throw Object.assign(new Error(`ERR_FS_EISDIR: Path is a directory: rm returned EISDIR (is a directory) ${mount}${path}`), { code: 'ERR_FS_EISDIR' });
-    for (const name of fs('readdir', path, false) as string[]) remove(`${path === '/' ? '' : path}/${name}`, options);
-    fs('rmdir', path);
-  }
-
-  function readdir(path: string, options: unknown) {
-    const withFileTypes = typeof options === 'object' && options !== null && (options as { withFileTypes?: boolean }).withFileTypes === true;
-    if (!withFileTypes) {
-      const names = fs('readdir', path, false) as string[];
-      return encodingOf(options) === ('buffer' as BufferEncoding) ? names.map((n) => Buffer.from(n)) : names;
-    }
-    const entries = fs('readdir', path, true) as { name: string; kind: StatsData['kind'] }[];
-    return entries.map((entry) => toDirent(entry.name, entry.kind, `${mount}${path}`));
-  }
-
-  function optionalStat(op: 'stat' | 'lstat', path: string, options: unknown) {
-    try {
-      return statOf(op, path);
-    } catch (error) {
-      if ((options as { throwIfNoEntry?: boolean } | undefined)?.throwIfNoEntry === false && (error as { code?: string }).code === 'ENOENT') return undefined;
-      throw error;
-    }
-  }
-
-  /** realpath(3): walks the path component by component, following symlinks with lstat and readlink. */
-  function realpath(path: string): string {
-    let pending = path.split('/').filter(Boolean);
-    let resolved = '';
-    for (let hops = 0; pending.length > 0;) {
-      const [part, ...rest] = pending as [string, ...string[]];
-      pending = rest;
-      if (part === '.') continue;
-      if (part === '..') {
-        resolved = resolved.slice(0, resolved.lastIndexOf('/'));
-        continue;
-      }
-      const candidate = `${resolved}/${part}`;
-      if (!surface.lstatSync(candidate)!.isSymbolicLink()) {
-        resolved = candidate;
-        continue;
-      }
-      if (++hops > MAX_SYMLINK_HOPS) throw Object.assign(new Error(`ELOOP: too many symbolic links encountered, realpath '${mount}${path}'`), { code: 'ELOOP' });
-      const target = fs('readlink', candidate) as string;
-      if (target.startsWith('/')) resolved = '';
-      pending = [...target.split('/').filter(Boolean), ...pending];
-    }
-    return resolved === '' ? '/' : resolved;
-  }
-
-  return surface;
+  return resolved === '' ? '/' : resolved;
 }
 
 function timeMs(value: unknown): number {
