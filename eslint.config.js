@@ -92,7 +92,9 @@ export default tseslint.config(
     ignores: ['harness/bugs/patchedRuntime.ts'],
     rules: {
       'no-restricted-imports': restrictedImports('Simulation code reads only the World: its clock, its seeded random, its SimFs.'),
-      'no-restricted-globals': restrictedGlobals(['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval',
+      // setImmediate stays allowed: a macrotask turn reads no time, and it is how the World lets every
+      // pending promise chain settle before it picks the next process.
+      'no-restricted-globals': restrictedGlobals(['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval',
         'fetch', 'performance', 'crypto'], 'Simulation code uses the World\'s fake timers and clock (report elapsed time with harness/report/stopwatch.ts).'),
       ...realTime,
     },

@@ -60,32 +60,39 @@ export async function main(argv: string[], streams: HarnessStreams): Promise<num
     return 2;
   }
   const args = harnessArgs(parsed);
-  if (args.command === 'list') {
-    const describe = (s: { id: string; title: string; proves: string }) => ({ id: s.id, title: s.title, proves: s.proves });
-    if (args.json) streams.stdout(`${JSON.stringify({ scenarios: SCENARIOS.map(describe), extra: EXTRA_SCENARIOS.map(describe) })}\n`);
-    else streams.stdout(SCENARIOS.map((s) => `${s.id.padEnd(28)} ${s.title}\n`).join(''));
-    return 0;
-  }
+  if (args.command === 'list') return listScenarios(args, streams);
   const unknown = (args.only ?? []).filter((id) => ![...SCENARIOS, ...EXTRA_SCENARIOS].some((s) => s.id === id));
   if (unknown.length > 0) {
     streams.stderr(`chaos: unknown scenario id(s): ${unknown.join(', ')} (see: ${chaosCommand()} list)\n`);
     return 2;
   }
+  try {
+    if (args.command === 'replay') return await replay(args, streams);
+    if (args.command === 'foreign') return await runForeign(args, streams);
+    return await runChecks(args, streams);
+  } catch (error) {
+    streams.stderr(`chaos: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+function listScenarios(args: HarnessArgs, streams: HarnessStreams): number {
+  const describe = (s: { id: string; title: string; proves: string }) => ({ id: s.id, title: s.title, proves: s.proves });
+  if (args.json) streams.stdout(`${JSON.stringify({ scenarios: SCENARIOS.map(describe), extra: EXTRA_SCENARIOS.map(describe) })}\n`);
+  else streams.stdout(SCENARIOS.map((s) => `${s.id.padEnd(28)} ${s.title}\n`).join(''));
+  return 0;
+}
+
+/** `all`, `scenarios`, `explore`, `chaos`: the checks run, one report printed; exit 1 on a violation. */
+async function runChecks(args: HarnessArgs, streams: HarnessStreams): Promise<number> {
   const started = performance.now();
   const report = emptyReport(args.seed);
   const tty = (streams.tty ?? false) && !args.json;
   const progress = new Progress(streams.stderr, tty);
   const hash = createHash('sha256');
-  try {
-    if (args.command === 'replay') return await replay(args, streams);
-    if (args.command === 'foreign') return await runForeign(args, streams);
-    if (args.command === 'all' || args.command === 'scenarios') await runScenarios(args, report, hash, progress);
-    if ((args.command === 'all' && args.shard === undefined) || args.command === 'explore') await runExplore(args, report, hash, progress);
-    if (args.command === 'all' || args.command === 'chaos') await runChaos(args, report, hash, progress);
-  } catch (error) {
-    streams.stderr(`chaos: internal error: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
-  }
+  if (args.command === 'all' || args.command === 'scenarios') await runScenarios(args, report, hash, progress);
+  if ((args.command === 'all' && args.shard === undefined) || args.command === 'explore') await runExplore(args, report, hash, progress);
+  if (args.command === 'all' || args.command === 'chaos') await runChaos(args, report, hash, progress);
   report.traceHash = hash.digest('hex');
   report.ok = report.violations.length === 0;
   report.elapsedMs = performance.now() - started;

@@ -83,44 +83,46 @@ export class ForeignKernel {
 
   async handle(op: KernelOp, args: readonly unknown[]): Promise<unknown> {
     const [a, b, c] = args;
-    const fs = this.io.fs;
-    switch (op) {
-      case 'open': return this.open(String(a), b);
-      case 'close': {
-        const entry = this.fd(a);
-        this.fds.delete(a as number);
-        return entry.handle.close();
-      }
-      case 'read': return this.read(this.fd(a), Number(b), c === null ? null : Number(c));
-      case 'write': return this.write(this.fd(a), b as Uint8Array, c === null ? null : Number(c));
-      case 'fsync': return this.fd(a).handle.sync();
-      case 'ftruncate': {
-        const entry = this.fd(a);
-        return this.extra({ op: 'truncate', path: entry.path, sizeBytes: Number(b) }, (core) => truncateIno(core, entry.ino, Number(b), entry.path));
-      }
-      case 'fstat': {
-        const entry = this.fd(a);
-        return this.extra({ op: 'fstat', path: entry.path }, (core) => statsOfIno(core, entry.ino));
-      }
-      case 'readFile': return fs.readFile(String(a));
-      case 'rename': return fs.rename(String(a), String(b));
-      case 'link': return fs.link(String(a), String(b));
-      case 'unlink': return fs.unlink(String(a));
-      case 'mkdir': return fs.mkdir(String(a), { recursive: b === true });
-      case 'rmdir': return fs.rmdir(String(a));
-      case 'readdir': return this.readdir(String(a), b === true);
-      case 'stat': return this.extra({ op: 'stat', path: String(a) }, (core) => statsOfPath(core, String(a), true));
-      case 'lstat': return this.extra({ op: 'lstat', path: String(a) }, (core) => statsOfPath(core, String(a), false));
-      case 'symlink': return this.extra({ op: 'symlink', path: String(b), to: String(a) }, (core) => makeSymlink(core, String(a), String(b)));
-      case 'readlink': return this.extra({ op: 'readlink', path: String(a) }, (core) => readLink(core, String(a)));
-      case 'truncate': return this.extra({ op: 'truncate', path: String(a), sizeBytes: Number(b) }, (core) => truncatePath(core, String(a), Number(b)));
-      case 'utimes': {
-        const path = typeof a === 'number' ? this.fd(a).path : String(a);
-        return this.extra({ op: 'utimes', path }, (core) => setMtime(core, path, Number(b), c !== false));
-      }
-      case 'syncDir': return fs.syncDir(String(a));
-    }
+    return this.calls[op](a, b, c);
   }
+
+  /** Each kernel call, by name: the type makes the table name every KernelOp. */
+  private readonly calls: { readonly [K in KernelOp]: (a: unknown, b: unknown, c: unknown) => Promise<unknown> } = {
+    open: (a, b) => this.open(String(a), b),
+    close: (a) => {
+      const entry = this.fd(a);
+      this.fds.delete(a as number);
+      return entry.handle.close();
+    },
+    read: (a, b, c) => this.read(this.fd(a), Number(b), c === null ? null : Number(c)),
+    write: (a, b, c) => this.write(this.fd(a), b as Uint8Array, c === null ? null : Number(c)),
+    fsync: (a) => this.fd(a).handle.sync(),
+    ftruncate: (a, b) => {
+      const entry = this.fd(a);
+      return this.extra({ op: 'truncate', path: entry.path, sizeBytes: Number(b) }, (core) => truncateIno(core, entry.ino, Number(b), entry.path));
+    },
+    fstat: (a) => {
+      const entry = this.fd(a);
+      return this.extra({ op: 'fstat', path: entry.path }, (core) => statsOfIno(core, entry.ino));
+    },
+    readFile: (a) => this.io.fs.readFile(String(a)),
+    rename: (a, b) => this.io.fs.rename(String(a), String(b)),
+    link: (a, b) => this.io.fs.link(String(a), String(b)),
+    unlink: (a) => this.io.fs.unlink(String(a)),
+    mkdir: (a, b) => this.io.fs.mkdir(String(a), { recursive: b === true }),
+    rmdir: (a) => this.io.fs.rmdir(String(a)),
+    readdir: (a, b) => this.readdir(String(a), b === true),
+    stat: (a) => this.extra({ op: 'stat', path: String(a) }, (core) => statsOfPath(core, String(a), true)),
+    lstat: (a) => this.extra({ op: 'lstat', path: String(a) }, (core) => statsOfPath(core, String(a), false)),
+    symlink: (a, b) => this.extra({ op: 'symlink', path: String(b), to: String(a) }, (core) => makeSymlink(core, String(a), String(b))),
+    readlink: (a) => this.extra({ op: 'readlink', path: String(a) }, (core) => readLink(core, String(a))),
+    truncate: (a, b) => this.extra({ op: 'truncate', path: String(a), sizeBytes: Number(b) }, (core) => truncatePath(core, String(a), Number(b))),
+    utimes: (a, b, c) => {
+      const path = typeof a === 'number' ? this.fd(a).path : String(a);
+      return this.extra({ op: 'utimes', path }, (core) => setMtime(core, path, Number(b), c !== false));
+    },
+    syncDir: (a) => this.io.fs.syncDir(String(a)),
+  };
 
   private async open(path: string, rawFlags: unknown): Promise<number> {
     const { flags, append, createIfMissing } = portFlags(rawFlags);

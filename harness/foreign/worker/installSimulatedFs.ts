@@ -46,22 +46,11 @@ function pathText(value: unknown): string | undefined {
   return undefined;
 }
 
-export function installSimulatedFs(context: ShimContext): void {
-  const { mount } = context;
-  const surface = syncSurface(context.kernel, mount);
-  const toSim = (value: unknown): string | undefined => {
-    const text = pathText(value);
-    if (text === undefined || !(text === mount || text.startsWith(`${mount}/`))) return undefined;
-    return text.slice(mount.length) || '/';
-  };
-  const refuse = (call: string, detail: string): never => {
-    context.refused(call, detail);
-    throw Object.assign(new Error(`durable-jobs fs shim: ${call} ${detail}`), { code: 'ERR_DURABLE_JOBS_REFUSED' });
-  };
-  const originals = new Map<string, AnyFn>();
-  for (const [name, value] of Object.entries(fs)) if (typeof value === 'function') originals.set(name, value as AnyFn);
-  /** Maps one call's arguments into the simulation; 'real' if the real fs may serve it, never returns for a refusal. */
-  const route = (name: string, args: unknown[]): unknown[] | 'real' => {
+type Route = (name: string, args: unknown[]) => unknown[] | 'real';
+
+/** Maps one call's arguments into the simulation; 'real' if the real fs may serve it, never returns for a refusal. */
+function routerFor(context: ShimContext, toSim: (value: unknown) => string | undefined, refuse: (call: string, detail: string) => never): Route {
+  return (name, args) => {
     const signature = SIGNATURES[name] ?? [];
     const mapped = [...args];
     let sim = 0;
@@ -83,8 +72,25 @@ export function installSimulatedFs(context: ShimContext): void {
     });
     if (real === 0) return mapped;
     if (sim === 0 && context.phase() === 'load' && READ_ONLY.has(name)) return 'real';
-    return refuse(name, sim > 0 ? `between a simulated and a real path (${args.map((a) => pathText(a) ?? String(a)).join(', ')})` : `${pathText(args[0]) ?? String(args[0])} is outside the simulated mount ${mount}`);
+    return refuse(name, sim > 0 ? `between a simulated and a real path (${args.map((a) => pathText(a) ?? String(a)).join(', ')})` : `${pathText(args[0]) ?? String(args[0])} is outside the simulated mount ${context.mount}`);
   };
+}
+
+export function installSimulatedFs(context: ShimContext): void {
+  const { mount } = context;
+  const surface = syncSurface(context.kernel, mount);
+  const toSim = (value: unknown): string | undefined => {
+    const text = pathText(value);
+    if (text === undefined || !(text === mount || text.startsWith(`${mount}/`))) return undefined;
+    return text.slice(mount.length) || '/';
+  };
+  const refuse = (call: string, detail: string): never => {
+    context.refused(call, detail);
+    throw Object.assign(new Error(`durable-jobs fs shim: ${call} ${detail}`), { code: 'ERR_DURABLE_JOBS_REFUSED' });
+  };
+  const originals = new Map<string, AnyFn>();
+  for (const [name, value] of Object.entries(fs)) if (typeof value === 'function') originals.set(name, value as AnyFn);
+  const route = routerFor(context, toSim, refuse);
   const syncOf = (name: string, impl: AnyFn): AnyFn => (...args: unknown[]) => {
     const mapped = route(name, args);
     return mapped === 'real' ? originals.get(name)!(...args) : impl(...mapped);
