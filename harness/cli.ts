@@ -19,7 +19,7 @@ import { foreignFailureFileSchema, type ForeignFailureFile } from './foreign/for
 import { createHash } from 'node:crypto';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { EXTRA_SCENARIOS } from '../scenarios/extra/index.ts';
-import { runScenario } from './scenarios/runScenario.ts';
+import { runScenario } from './scenarioRunner/runScenario.ts';
 import { explore, type ModelName } from './explorer/explore.ts';
 import { exploreOperation } from './explorer/exploreOperation.ts';
 import { OPERATION_WORKLOADS } from './explorer/operationWorkloads.ts';

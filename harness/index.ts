@@ -4,7 +4,7 @@ export type { ForeignWorkload, ForeignContext, ForeignEvent, CrashView, SeededFi
 export { exploreForeign, recordForeign, type ForeignModel, type ForeignResult, type ForeignSchedule } from './foreign/exploreForeign.ts';
 export { mutualExclusion } from './foreign/mutualExclusion.ts';
 export { campaignForeign, runForeignPlan, type ForeignPlan, type ForeignCampaignFailure } from './foreign/campaignForeign.ts';
-export { runScenario } from './scenarios/runScenario.ts';
+export { runScenario } from './scenarioRunner/runScenario.ts';
 export { explore } from './explorer/explore.ts';
 export { runCampaign } from './chaos/campaign.ts';
 export { simConfig } from './workload/simConfig.ts';

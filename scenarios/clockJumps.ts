@@ -1,4 +1,4 @@
-import { scenario } from '../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../harness/scenarioRunner/scenarioTypes.ts';
 import { CLEAN, PAST_TTL_MS, pass } from './steps.ts';
 
 // The wall clock steps back a day while a runner holds its locks (paused briefly): a second runner

@@ -1,5 +1,5 @@
-import { scenario } from '../harness/scenarios/scenarioTypes.ts';
-import type { PausePoint } from '../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../harness/scenarioRunner/scenarioTypes.ts';
+import type { PausePoint } from '../harness/scenarioRunner/scenarioTypes.ts';
 import { pass } from './steps.ts';
 
 // The runner is stopped (SIGSTOP) inside a stage or at a stage boundary; `delete` runs right then

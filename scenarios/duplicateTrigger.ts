@@ -1,4 +1,4 @@
-import { scenario } from '../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../harness/scenarioRunner/scenarioTypes.ts';
 import { CLEAN, PAST_BACKOFF_MS, pass } from './steps.ts';
 
 export default scenario({

@@ -1,4 +1,4 @@
-import { scenario } from '../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../harness/scenarioRunner/scenarioTypes.ts';
 import { CLEAN, pass } from './steps.ts';
 
 // Two cron passes at once, plus two workers that skip runner.lock altogether, so that the session

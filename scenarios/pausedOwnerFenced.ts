@@ -1,4 +1,4 @@
-import { scenario } from '../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../harness/scenarioRunner/scenarioTypes.ts';
 import { CLEAN, SIM_CONFIG } from './steps.ts';
 
 /** The taker starts 15 s past the stale bound; the owner stays paused twice as long. */

@@ -1,4 +1,4 @@
-import { scenario } from '../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../harness/scenarioRunner/scenarioTypes.ts';
 import { CLEAN, pass, recover } from './steps.ts';
 
 // Swept over every call of the pass: the machine loses power there (pessimistic POSIX model: only

@@ -1,4 +1,4 @@
-import { scenario } from '../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../harness/scenarioRunner/scenarioTypes.ts';
 import { PAST_STALE_MS, PAST_TTL_MS, pass } from './steps.ts';
 
 // Finished jobs, a crashed runner's leftovers, and a queued job: the scheduled pass after the TTL

@@ -1,4 +1,4 @@
-import { scenario } from '../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../harness/scenarioRunner/scenarioTypes.ts';
 import { CLEAN } from './steps.ts';
 
 // A runner dies holding the session lock; three workers race to take it over at once. The retire

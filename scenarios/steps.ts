@@ -1,6 +1,6 @@
 // Step fragments several scenarios share, as data. Their durations are derived from the simulation
 // config the scenarios run under, so a change to simConfig() moves them with it.
-import type { Expectation, ProcessSpec, Step } from '../harness/scenarios/scenarioTypes.ts';
+import type { Expectation, ProcessSpec, Step } from '../harness/scenarioRunner/scenarioTypes.ts';
 import { simConfig } from '../harness/workload/simConfig.ts';
 
 /** The configuration runScenario uses when none is given. */

@@ -15,4 +15,7 @@ export { statusReport, renderStatusTable, type JobStatusRow } from './statusRepo
 export { requireDataRoot } from './dataRoot.ts';
 export type { Io } from './ports/io.ts';
 export type { FileSystem } from './ports/fileSystem.ts';
+export type { Policy } from './ports/policy.ts';
+export { defaultPolicy } from './defaultPolicy.ts';
+export { classifyError, type Classified } from './classifyError.ts';
 export * from './errors.ts';

@@ -1,6 +1,6 @@
 // Same seed → same trace, byte for byte; another seed → another interleaving.
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../harness/scenarios/runScenario.ts';
+import { runScenario } from '../harness/scenarioRunner/runScenario.ts';
 import p3ConcurrentRunners from '../scenarios/p3ConcurrentRunners.ts';
 import pausedOwnerFenced from '../scenarios/pausedOwnerFenced.ts';
 

@@ -5,7 +5,7 @@ import { explore } from '../harness/explorer/explore.ts';
 import { simConfig } from '../harness/workload/simConfig.ts';
 import { SMALL_JOBS, type JobSpec } from '../harness/workload/jobSpec.ts';
 import { clobberingLockAcquire, noDirFsync, noFileFsync, staleViewTakeover, tmpInvisibleToReaddir, unfencedCommits } from '../harness/bugs/fsBugs.ts';
-import { runScenario } from '../harness/scenarios/runScenario.ts';
+import { runScenario } from '../harness/scenarioRunner/runScenario.ts';
 import { buildSetup, cloneCore } from '../harness/workload/setup.ts';
 import { computeGolden } from '../harness/oracle/golden.ts';
 import { World } from '../harness/world/world.ts';

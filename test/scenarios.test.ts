@@ -1,7 +1,7 @@
 // Every scenario of the catalog passes against the runtime, and the catalog matches DESIGN §4.
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../scenarios/index.ts';
-import { runScenario } from '../harness/scenarios/runScenario.ts';
+import { runScenario } from '../harness/scenarioRunner/runScenario.ts';
 
 const DESIGN_IDS = [
   'crash-during-stage', 'kill-mid-rename', 'disk-full-mid-write', 'permission-error-mid-write', 'partial-artifact-present',

@@ -1,7 +1,7 @@
 // The failure picture: a failing run (an unfenced owner committing after its lock was taken over)
 // rendered as a self-contained HTML timeline with lanes, the pause, the violation and the files.
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../harness/scenarios/runScenario.ts';
+import { runScenario } from '../harness/scenarioRunner/runScenario.ts';
 import { renderTraceHtml } from '../harness/report/renderTraceHtml.ts';
 import { parseTrace } from '../harness/report/traceModel.ts';
 import { unfencedCommits } from '../harness/bugs/fsBugs.ts';

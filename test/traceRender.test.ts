@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenario } from '../harness/scenarios/runScenario.ts';
+import { runScenario } from '../harness/scenarioRunner/runScenario.ts';
 import { renderTraceHtml } from '../harness/report/renderTraceHtml.ts';
 import { unfencedCommits } from '../harness/bugs/fsBugs.ts';
 import pausedOwnerFenced from '../scenarios/pausedOwnerFenced.ts';

@@ -5,7 +5,7 @@
 import type { RuntimeConfig } from '../../src/config.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { EXTRA_SCENARIOS } from '../../scenarios/extra/index.ts';
-import { runScenario } from '../scenarios/runScenario.ts';
+import { runScenario } from '../scenarioRunner/runScenario.ts';
 import { explore } from '../explorer/explore.ts';
 import { runCampaign, replayCommand } from '../chaos/campaign.ts';
 import { SMALL_JOBS } from '../workload/jobSpec.ts';

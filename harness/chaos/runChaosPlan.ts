@@ -24,7 +24,7 @@ import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
 import { withUpstreamFaults, type UpstreamInjection } from '../faults/upstreamFault.ts';
 import { simulatedUpstreamHandlers } from '../faults/simulatedUpstream.ts';
-import { runTask } from '../scenarios/runTask.ts';
+import { runTask } from '../scenarioRunner/runTask.ts';
 import { inputBytes } from '../workload/inputs.ts';
 import type { Io } from '../../src/ports/io.ts';
 import { JobLifeWatch } from '../oracle/jobLifeWatch.ts';

@@ -1,7 +1,7 @@
 // From a fault's data (scenario or chaos plan) to the decorator that injects it into one process.
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { SimProcess, World } from '../world/world.ts';
-import type { FaultSpec } from '../scenarios/scenarioTypes.ts';
+import type { FaultSpec } from '../scenarioRunner/scenarioTypes.ts';
 import { DiskQuota, diskFull } from './diskFull.ts';
 import { errnoFault } from './errnoFault.ts';
 import { fsyncEio } from './fsyncEio.ts';

@@ -7,7 +7,7 @@ import { crashState } from '../simFs/crashStates.ts';
 import { SeededRandom } from '../seededRandom.ts';
 import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
-import type { FaultSpec } from '../scenarios/scenarioTypes.ts';
+import type { FaultSpec } from '../scenarioRunner/scenarioTypes.ts';
 import { crashView, modelOf, recordForeign, type ForeignModel, type ForeignSchedule } from './exploreForeign.ts';
 import { chaosCommand } from '../report/chaosCommand.ts';
 

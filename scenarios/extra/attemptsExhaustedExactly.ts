@@ -1,4 +1,4 @@
-import { scenario } from '../../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../../harness/scenarioRunner/scenarioTypes.ts';
 import { simConfig } from '../../harness/workload/simConfig.ts';
 import { pass } from '../steps.ts';
 

@@ -1,4 +1,4 @@
-import { scenario } from '../../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../../harness/scenarioRunner/scenarioTypes.ts';
 import { CLEAN, pass } from '../steps.ts';
 
 // The wall clock steps back half an hour while a runner holds a session lock in the middle of a slow

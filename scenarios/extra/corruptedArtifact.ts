@@ -1,4 +1,4 @@
-import { scenario } from '../../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../../harness/scenarioRunner/scenarioTypes.ts';
 import { CLEAN, pass } from '../steps.ts';
 
 // A complete job's draft is truncated behind the runtime's back (disk corruption, a foreign tool).

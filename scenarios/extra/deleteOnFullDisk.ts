@@ -1,4 +1,4 @@
-import { scenario } from '../../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../../harness/scenarioRunner/scenarioTypes.ts';
 import { pass } from '../steps.ts';
 
 // `delete` cannot even write its tombstone on a full disk: it must fail loudly, leave no tmp file,

@@ -1,4 +1,4 @@
-import { scenario } from '../../harness/scenarios/scenarioTypes.ts';
+import { scenario } from '../../harness/scenarioRunner/scenarioTypes.ts';
 import { CLEAN, pass } from '../steps.ts';
 
 // Someone plants symlinks at the names a naive writer would use for its tmp files, pointing outside

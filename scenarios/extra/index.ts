@@ -2,7 +2,7 @@
 // needs to show specific bugs (short writes, fsync EIO, a full disk at delete time, corrupted
 // artifacts, a lost session transcript, planted symlinks) and the time and retry-policy edges that
 // its second wave needs (a retry or a held lock across a backward clock step, attempts to the limit). They run with the catalog everywhere.
-import type { Scenario } from '../../harness/scenarios/scenarioTypes.ts';
+import type { Scenario } from '../../harness/scenarioRunner/scenarioTypes.ts';
 import shortWrites from './shortWrites.ts';
 import fsyncEio from './fsyncEio.ts';
 import deleteOnFullDisk from './deleteOnFullDisk.ts';

@@ -1,6 +1,6 @@
 // The data a scenario is made of. A scenario file in scenarios/ is one object of this shape: which
 // jobs exist, which processes run with which faults, where they are killed or paused, what the world
-// does to the clock or the power, and what must hold afterwards. harness/scenarios/runScenario.ts
+// does to the clock or the power, and what must hold afterwards. harness/scenarioRunner/runScenario.ts
 // interprets it; nothing in a scenario file is code that the harness cannot show, replay or report.
 import type { LogEventName } from '../../src/ports/log.ts';
 import type { JobStatus, JobStage } from '../../src/jobState.ts';
