@@ -13,7 +13,7 @@
 // has already explored: recovery is a deterministic function of the files it boots on and its seed.
 // Recoveries run with calls that take no simulated time and one seed for the whole exploration, so
 // many end in the same configuration; the rerun (I1) and purge (I5) checks then run once for it
-// (AfterRecoveryMemo). test/exploreSharing.test.ts shows the shared verdicts equal the unshared ones.
+// (AfterRecoveryMemo). test/harness/exploreSharing.test.ts shows the shared verdicts equal the unshared ones.
 import type { RuntimeConfig } from '../../src/config.ts';
 import { World } from '../world/world.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';

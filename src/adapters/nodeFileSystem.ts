@@ -1,5 +1,5 @@
 // The production FileSystem: node:fs/promises, one call per port method, nothing added. The contract
-// suite (test/fileSystemContract.test.ts) runs against this and against the simulated twin.
+// suite (test/runtime/fileSystemContract.test.ts) runs against this and against the simulated twin.
 import { promises as fsp, constants } from 'node:fs';
 import type { FileHandle, FileStats, FileSystem, OpenFlags } from '../ports/fileSystem.ts';
 
