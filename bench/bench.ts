@@ -1,5 +1,6 @@
-// `npm run bench`: what users feel, measured side by side in one run and reported as ratios (these
-// machines are shared and noisy). Prints a Markdown table; writes the same figures as JSON.
+// `npm run bench [-- --quick]`: what users feel, measured side by side in one run and reported as
+// ratios (these machines are shared and noisy). Prints a Markdown table; writes the same figures as
+// JSON. The options are declared in BENCH_PROGRAM; `--help` is generated from it.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { writeFile as fsWriteFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,9 +31,22 @@ import { fmt, fmtSpread, spread, timeIt, withPeakMemory } from './stats.ts';
 import { defaultPolicy } from '../src/defaultPolicy.ts';
 import { patchedRuntime, type SourcePatch } from '../harness/bugs/patchedRuntime.ts';
 import { realRuntime } from '../harness/world/runtimeEntries.ts';
+import { isEntryModule } from '../src/adapters/isEntryModule.ts';
+import { flag, program } from '../src/cliSpec.ts';
+import { entryArgs, processStreams, type EntryStreams } from '../harness/entryArgs.ts';
+
+export const BENCH_PROGRAM = program({
+  name: 'npm run bench --',
+  summary: 'Measures speed and memory side by side in one run, reported as ratios: a Markdown table on stdout, the figures in reports/bench.json.',
+  options: {
+    quick: flag('fewer repeats and smaller sizes (about a minute), and no CI cost'),
+  },
+  defaultCommand: 'bench',
+  commands: { bench: { summary: 'runs the benchmarks', options: ['quick'] } },
+  notes: ['Exit 0: measured; 2: bad arguments.'],
+});
 
 const REPO = new URL('..', import.meta.url).pathname;
-const quick = process.argv.includes('--quick');
 const results: Record<string, unknown> = {};
 const lines: string[] = [];
 const say = (line: string) => {
@@ -43,7 +57,7 @@ const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 const realIo = (): Io => ({ fs: nodeFileSystem, clock: systemClock, random: cryptoRandom, processes: nodeProcesses, log: { emit: () => undefined }, handlers: defaultHandlers, policy: defaultPolicy });
 const jobsOf = (n: number): JobSpec[] => Array.from({ length: n }, (_, i) => ({ jobId: `j${i}`, sessionId: `s${i % 3}`, input: (['talk.srt', 'captions.vtt', 'notes.txt', 'song.mp3'] as const)[i % 4]! }));
 
-async function explorerThroughput(): Promise<void> {
+async function explorerThroughput(quick: boolean): Promise<void> {
   progress('explorer throughput');
   say('\n## Explorer throughput (single process, one core)\n\nEvery crash state is checked for I2 and I6; each distinct one (by fingerprint) is also recovered and checked for I1, I3, I4, I5, I7, and repeats share its verdict; the rerun and purge checks after recovery run once per configuration that recoveries end in. Median (min–max) of the repeats.\n\n| workload | model | crash points | crash states | distinct (recovered) | rerun+purge runs | seconds | crash states/s | recovered states/s |\n|---|---|---|---|---|---|---|---|---|');
   const repeats = quick ? 1 : 3;
@@ -65,7 +79,7 @@ async function explorerThroughput(): Promise<void> {
 }
 
 /** Chaos runs on 1 and 2 worker threads, alternated so that both see the same machine. */
-async function chaosWorkers(): Promise<void> {
+async function chaosWorkers(quick: boolean): Promise<void> {
   progress('chaos on worker threads');
   say('\n## Chaos on worker threads\n\nThe same campaign (seed 1) on 1 and 2 worker threads, alternated; its verdicts, counts and trace hashes are identical (test/harness/parallelCampaign.test.ts). Median (min–max).\n\n| workers | runs | crash states | seconds | runs/s | crash states/s |\n|---|---|---|---|---|---|');
   const runs = quick ? 150 : 600;
@@ -106,7 +120,7 @@ async function realTrial(dir: string, n: number, jobs: JobSpec[], golden: Awaite
   if (violations.length > 0) throw new Error(`real trial found ${violations[0]!.message}`);
 }
 
-async function simVersusReal(): Promise<void> {
+async function simVersusReal(quick: boolean): Promise<void> {
   progress('simulation versus real kill');
   const dir = await mkdtemp(join(tmpdir(), 'bench-real-'));
   const jobs = STANDARD_JOBS.slice(0, 2);
@@ -127,7 +141,7 @@ async function simVersusReal(): Promise<void> {
   results.simVersusReal = { simMsPerState: perState, simMsPerRecovery: perRecovery, realMsPerTrial: real, ratioPerState: real.median / perState.median, ratioPerRecovery: real.median / perRecovery.median };
 }
 
-async function writeCost(): Promise<void> {
+async function writeCost(quick: boolean): Promise<void> {
   progress('durable write cost');
   const dir = await mkdtemp(join(tmpdir(), 'bench-write-'));
   const io = { fs: nodeFileSystem, random: cryptoRandom };
@@ -154,7 +168,7 @@ const PEER_WRITE_PATCHES: readonly SourcePatch[] = [
   },
 ];
 
-async function pipelineCost(): Promise<void> {
+async function pipelineCost(quick: boolean): Promise<void> {
   progress('whole pipeline cost');
   const jobs = quick ? 6 : 20;
   const runWith = async (variant: 'ours' | 'peer'): Promise<number> => {
@@ -200,7 +214,7 @@ async function idleTree(n: number): Promise<ReturnType<typeof makeConfig>> {
   return config;
 }
 
-async function runnerScaling(): Promise<void> {
+async function runnerScaling(quick: boolean): Promise<void> {
   progress('runner scaling');
   say('\n## Runner pass scaling (real disk)\n\n| jobs | kind | ms per pass | µs per job | peak RSS MiB | peak heap growth MiB |\n|---|---|---|---|---|---|');
   const sizes = quick ? [100, 1_000] : [100, 1_000, 10_000];
@@ -247,7 +261,7 @@ async function runnerScaling(): Promise<void> {
   }
 }
 
-function ciCost(): void {
+function ciCost(quick: boolean): void {
   if (quick) return;
   progress('CI cost (npm run check, npm run chaos)');
   const time = (args: string[]) => {
@@ -261,16 +275,29 @@ function ciCost(): void {
   results.ci = { check, chaos };
 }
 
-const started = performance.now();
-say(`# durable-jobs benchmarks (${new Date().toISOString()}, node ${process.version}${quick ? ', --quick' : ''})`);
-await explorerThroughput();
-await chaosWorkers();
-await simVersusReal();
-await writeCost();
-await pipelineCost();
-await runnerScaling();
-ciCost();
-const out = join(REPO, 'reports', 'bench.json');
-await mkdir(join(REPO, 'reports'), { recursive: true });
-await writeFile(out, `${JSON.stringify({ results, markdown: lines.join('\n'), seconds: (performance.now() - started) / 1000 }, null, 2)}\n`);
-say(`\n(${((performance.now() - started) / 1000).toFixed(0)} s; figures as JSON: ${out})`);
+/** Parses the arguments, then runs every benchmark (none for --help or bad arguments). */
+export async function main(argv: readonly string[], streams: EntryStreams): Promise<number> {
+  const args = entryArgs(BENCH_PROGRAM, 'bench', argv, streams);
+  if (typeof args === 'number') return args;
+  await runBenchmarks(args.quick);
+  return 0;
+}
+
+async function runBenchmarks(quick: boolean): Promise<void> {
+  const started = performance.now();
+  say(`# durable-jobs benchmarks (${new Date().toISOString()}, node ${process.version}${quick ? ', --quick' : ''})`);
+  await explorerThroughput(quick);
+  await chaosWorkers(quick);
+  await simVersusReal(quick);
+  await writeCost(quick);
+  await pipelineCost(quick);
+  await runnerScaling(quick);
+  ciCost(quick);
+  const out = join(REPO, 'reports', 'bench.json');
+  await mkdir(join(REPO, 'reports'), { recursive: true });
+  await writeFile(out, `${JSON.stringify({ results, markdown: lines.join('\n'), seconds: (performance.now() - started) / 1000 }, null, 2)}\n`);
+  say(`\n(${((performance.now() - started) / 1000).toFixed(0)} s; figures as JSON: ${out})`);
+}
+
+const isEntry = isEntryModule(import.meta.url);
+if (isEntry) process.exitCode = await main(process.argv.slice(2), processStreams);

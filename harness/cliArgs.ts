@@ -6,24 +6,10 @@ import { flag, option, program, type Values } from '../src/cliSpec.ts';
 import { parseCommandLine, type ParseResult } from '../src/cliParser.ts';
 import { choice, commaList, matching, text, wholeNumber } from '../src/cliValues.ts';
 import { chaosCommand } from './report/chaosCommand.ts';
+import { seedOption } from './seedValue.ts';
 
 export class HarnessUsageError extends Error {
   override readonly name = 'HarnessUsageError';
-}
-
-/**
- * A seed as a whole number 0..2^32-1. fast-check reports seeds as signed 32-bit numbers, so -N and
- * 2^32-N are the same seed. A commit hash works too (its first 8 hex digits): CI seeds each commit
- * differently and a failure replays from the hash alone.
- */
-const seed = z.string()
-  .refine((t) => isCommitHash(t) || (/^-?\d{1,10}$/.test(t) && Number(t) <= 0xffffffff && Number(t) >= -0x80000000), {
-    error: (issue) => `needs a whole number -2147483648..4294967295 or a commit hash, not ${JSON.stringify(issue.input)}`,
-  })
-  .transform((t) => (isCommitHash(t) ? Number.parseInt(t.slice(0, 8), 16) : Number(t) >>> 0));
-
-function isCommitHash(t: string): boolean {
-  return /^[0-9a-f]{7,40}$/.test(t) && !/^\d+$/.test(t);
 }
 
 /** This machine's share of a campaign split across a CI matrix: index (1-based) and count. */
@@ -39,7 +25,7 @@ const CHAOS_OPTIONS = {
   model: option('process-kill|power-loss|all', choice(['process-kill', 'power-loss', 'all']), 'crash models; power-loss is lazyfs, pessimistic and subset', { default: 'all' }),
   workload: option('standard|small', choice(['standard', 'small']), 'the jobs the explored workload runs', { default: 'standard' }),
   runs: option('N', wholeNumber({ min: 1 }), 'randomized runs of the campaign', { default: 300 }),
-  seed: option('S', seed, 'the seed: a whole number (signed as fast-check prints it, or unsigned) or a commit hash', { default: 1 }),
+  seed: seedOption,
   path: option('P', matching(/^\d+(:\d+)*$/, 'a fast-check path like 12:0:3'), 'the counterexample path fast-check printed for the seed'),
   // Worker threads: starting one costs about a second, which pays off only for long campaigns.
   workers: option('W', wholeNumber({ min: 1, max: 64 }), 'worker threads; 2 pays off from about 1,000 runs', { default: 1 }),

@@ -4,11 +4,17 @@
 // generator. Campaigns are split over `--jobs` child processes (default 2: this machine's cores); each
 // campaign is exactly `npm run chaos -- chaos --runs R --seed S`, so a failure replays from its line.
 //   npm run soundness [-- --seeds 1-100 --runs 200 --long-seeds 1-3 --long-runs 5000 --jobs 2]
+// Each child is this program again, with `--child --plan JSON` (the campaigns it runs). The options
+// are declared in SOUNDNESS_PROGRAM; `--help` is generated from it.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { runCampaign, replayCommand } from './chaos/campaign.ts';
 import { simConfig } from './workload/simConfig.ts';
 import { isEntryModule } from '../src/adapters/isEntryModule.ts';
+import { flag, option, program, type Values } from '../src/cliSpec.ts';
+import { wholeNumber } from '../src/cliValues.ts';
+import { entryArgs, processStreams, type EntryStreams } from './entryArgs.ts';
 
 interface Campaign {
   readonly seed: number;
@@ -21,32 +27,71 @@ interface Outcome extends Campaign {
   readonly elapsedMs: number;
 }
 
-function range(text: string): number[] {
-  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (match === null) throw new Error(`not a seed range: ${text} (write 1-100)`);
-  const from = Number(match[1]);
-  const to = Number(match[2] ?? match[1]);
-  if (to < from || to - from > 100_000) throw new Error(`bad seed range: ${text}`);
+const MAX_SEED = 0xffffffff;
+const MAX_RANGE = 100_000;
+
+/** `A-B` (or one seed `A`): seeds A..B, each 0..2^32-1, at most 100,001 of them. Kept as text, expanded by seedsOf. */
+const seedRange = z.string().refine((t) => {
+  const match = /^(\d{1,10})(?:-(\d{1,10}))?$/.exec(t);
+  const [from, to] = [Number(match?.[1]), Number(match?.[2] ?? match?.[1])];
+  return match !== null && from <= to && to <= MAX_SEED && to - from <= MAX_RANGE;
+}, { error: (issue) => `takes a seed range A-B (A <= B, at most ${MAX_RANGE} apart) or one seed, not ${JSON.stringify(issue.input)}` });
+
+function seedsOf(range: string): number[] {
+  const [from, to = from] = range.split('-').map(Number) as [number, number?];
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-function parse(argv: readonly string[]): { campaigns: Campaign[]; jobs: number; child: boolean } {
-  const value = (flag: string, fallback: string) => {
-    const at = argv.indexOf(flag);
-    return at < 0 ? fallback : (argv[at + 1] ?? '');
-  };
-  const whole = (flag: string, fallback: string) => {
-    const n = Number(value(flag, fallback));
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} takes a whole number above 0`);
-    return n;
-  };
-  const runs = whole('--runs', '200');
-  const longRuns = whole('--long-runs', '5000');
-  const campaigns = [
-    ...range(value('--long-seeds', '1-3')).map((seed) => ({ seed, runs: longRuns })),
-    ...range(value('--seeds', '1-100')).map((seed) => ({ seed, runs })),
+/** A child's campaigns, as the parent writes them: a JSON list of { seed, runs }. */
+const campaignList = z.array(z.object({ seed: z.number().int().min(0).max(MAX_SEED), runs: z.number().int().min(1) }));
+const plan: z.ZodType<Campaign[], string> = z.string().transform((t, ctx) => {
+  const parsed = campaignList.safeParse(parseJson(t));
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: 'custom', message: `takes a JSON list of {"seed":S,"runs":R}, not ${JSON.stringify(t)}` });
+  return z.NEVER;
+});
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const SOUNDNESS_OPTIONS = {
+  seeds: option('A-B', seedRange, 'the seeds of the campaigns of --runs runs', { default: '1-100' }),
+  runs: option('N', wholeNumber({ min: 1 }), 'chaos runs of each --seeds campaign', { default: 200 }),
+  'long-seeds': option('A-B', seedRange, 'the seeds of the long campaigns, of --long-runs runs', { default: '1-3' }),
+  'long-runs': option('N', wholeNumber({ min: 1 }), 'chaos runs of each --long-seeds campaign', { default: 5000 }),
+  jobs: option('N', wholeNumber({ min: 1 }), 'child processes the campaigns are split over', { default: 2 }),
+  child: flag('internal: run the campaigns of --plan and print one JSON line each (how soundness runs its children)'),
+  plan: option('JSON', plan, 'internal, with --child: the campaigns, a JSON list of {"seed":S,"runs":R}'),
+};
+
+export const SOUNDNESS_PROGRAM = program({
+  name: 'npm run soundness --',
+  summary: 'The correct runtime against many long chaos campaigns: any violation is a false alarm of the harness.',
+  options: SOUNDNESS_OPTIONS,
+  defaultCommand: 'soundness',
+  commands: {
+    soundness: {
+      summary: 'runs the campaigns',
+      options: ['seeds', 'runs', 'long-seeds', 'long-runs', 'jobs', 'child', 'plan'],
+      check: (values) => (values.child === (values.plan !== undefined) ? undefined : '--child and --plan go together (the internal mode of a child process)'),
+    },
+  },
+  notes: ['Exit 0: no false alarm; 1: a false alarm or a child process failed; 2: bad arguments.'],
+});
+
+type SoundnessArgs = Values<typeof SOUNDNESS_OPTIONS>;
+
+/** The long campaigns first (they take longest), then the short ones. */
+function campaignsOf(args: SoundnessArgs): Campaign[] {
+  return [
+    ...seedsOf(args['long-seeds']).map((seed) => ({ seed, runs: args['long-runs'] })),
+    ...seedsOf(args.seeds).map((seed) => ({ seed, runs: args.runs })),
   ];
-  return { campaigns, jobs: whole('--jobs', '2'), child: argv.includes('--child') };
 }
 
 async function runOne(campaign: Campaign): Promise<Outcome> {
@@ -60,8 +105,8 @@ async function runOne(campaign: Campaign): Promise<Outcome> {
 }
 
 /** A child runs the campaigns it is given and prints one JSON line per campaign. */
-async function child(campaigns: readonly Campaign[]): Promise<void> {
-  for (const campaign of campaigns) process.stdout.write(`${JSON.stringify(await runOne(campaign))}\n`);
+async function child(campaigns: readonly Campaign[], streams: EntryStreams): Promise<void> {
+  for (const campaign of campaigns) streams.stdout(`${JSON.stringify(await runOne(campaign))}\n`);
 }
 
 function runChild(campaigns: readonly Campaign[], onOutcome: (outcome: Outcome) => void): Promise<number> {
@@ -80,33 +125,34 @@ function runChild(campaigns: readonly Campaign[], onOutcome: (outcome: Outcome) 
   });
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--child')) {
-    await child(JSON.parse(argv[argv.indexOf('--plan') + 1] ?? '[]') as Campaign[]);
+/** Exit 0 when every campaign reported and none raised an alarm. `--child --plan JSON`: one child's share. */
+export async function main(argv: readonly string[], streams: EntryStreams = processStreams): Promise<number> {
+  const args = entryArgs(SOUNDNESS_PROGRAM, 'soundness', argv, streams);
+  if (typeof args === 'number') return args;
+  if (args.child) {
+    await child(args.plan ?? [], streams);
     return 0;
   }
-  let parsed;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    process.stderr.write(`soundness: ${(error as Error).message}\n`);
-    return 2;
-  }
+  return await runAll(campaignsOf(args), args.jobs, streams);
+}
+
+/** The campaigns dealt round-robin to `jobs` children; a line per campaign on stderr, the summary on stdout. */
+async function runAll(campaigns: readonly Campaign[], jobs: number, streams: EntryStreams): Promise<number> {
   const started = performance.now();
   const outcomes: Outcome[] = [];
-  const shares = Array.from({ length: parsed.jobs }, (_, i) => parsed.campaigns.filter((_c, k) => k % parsed.jobs === i));
+  const shares = Array.from({ length: jobs }, (_, i) => campaigns.filter((_c, k) => k % jobs === i));
   const codes = await Promise.all(shares.map((share) => runChild(share, (outcome) => {
     outcomes.push(outcome);
-    process.stderr.write(`${outcome.ok ? 'ok    ' : 'FAILED'} seed ${outcome.seed} × ${outcome.runs} runs (${(outcome.elapsedMs / 1000).toFixed(1)} s): ${outcome.detail}\n`);
+    streams.stderr(`${outcome.ok ? 'ok    ' : 'FAILED'} seed ${outcome.seed} × ${outcome.runs} runs (${(outcome.elapsedMs / 1000).toFixed(1)} s): ${outcome.detail}\n`);
   })));
   const failed = outcomes.filter((o) => !o.ok);
-  const missing = parsed.campaigns.length - outcomes.length;
+  const missing = campaigns.length - outcomes.length;
   const runs = outcomes.reduce((sum, o) => sum + o.runs, 0);
-  process.stdout.write(`soundness: ${outcomes.length} campaigns, ${runs} chaos runs of the correct runtime, ${failed.length} with a false alarm, in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-  for (const o of failed) process.stdout.write(`  seed ${o.seed} × ${o.runs}: ${o.detail}\n`);
-  if (missing > 0 || codes.some((code) => code !== 0)) process.stdout.write(`  ${missing} campaign(s) did not report: a child process failed\n`);
+  streams.stdout(`soundness: ${outcomes.length} campaigns, ${runs} chaos runs of the correct runtime, ${failed.length} with a false alarm, in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  for (const o of failed) streams.stdout(`  seed ${o.seed} × ${o.runs}: ${o.detail}\n`);
+  if (missing > 0 || codes.some((code) => code !== 0)) streams.stdout(`  ${missing} campaign(s) did not report: a child process failed\n`);
   return failed.length === 0 && missing === 0 && codes.every((code) => code === 0) ? 0 : 1;
 }
 
 const isEntry = isEntryModule(import.meta.url);
-if (isEntry) process.exitCode = await main(process.argv.slice(2));
+if (isEntry) process.exitCode = await main(process.argv.slice(2), processStreams);

@@ -1,10 +1,13 @@
 // Help and usage text, generated from a program's declarations (cliSpec.ts): `--help` of the program
 // lists its commands, `<command> --help` every option of the command with its default, and a usage
-// error closes with the command's synopsis and where to read more.
-import { commandNames, type CommandSpec, type Options, type ProgramSpec } from './cliSpec.ts';
+// error closes with the command's synopsis and where to read more. A program of one command (the
+// zoo, soak, soundness and bench entry points) has no command word: its help is that command's.
+import { commandNames, soleCommand, type CommandSpec, type Options, type ProgramSpec } from './cliSpec.ts';
 
 /** `usage: jobs <init|enqueue|...> [options]`, the commands, the program's notes. */
 export function programHelp<O extends Options, C extends string>(program: ProgramSpec<O, C>): string {
+  const sole = soleCommand(program);
+  if (sole !== undefined) return commandHelp(program, sole);
   const names = commandNames(program);
   const rows = names.map((name): [string, string] => [name, `${program.commands[name].summary}${name === program.defaultCommand ? ' (when no command is given)' : ''}`]);
   return [
@@ -19,24 +22,26 @@ export function programHelp<O extends Options, C extends string>(program: Progra
   ].join('\n') + '\n';
 }
 
-/** The command's synopsis and summary, then each of its options with its default. */
+/** The command's synopsis and summary, then each of its options with its default (a sole command: the program's summary and notes). */
 export function commandHelp<O extends Options, C extends string>(program: ProgramSpec<O, C>, command: C): string {
   const spec: CommandSpec<O> = program.commands[command];
+  const sole = soleCommand(program) === command;
   const rows = spec.options.map((name): [string, string] => [optionUsage(program, name), optionDescription(program, spec, name)]);
   return [
     `usage: ${commandSynopsis(program, command)}`,
     '',
-    spec.summary,
+    sole ? program.summary : spec.summary,
     ...(spec.operand !== undefined ? ['', 'argument:', ...table([[spec.operand.name, spec.operand.description]])] : []),
     ...(rows.length > 0 ? ['', 'options:', ...table(rows)] : []),
+    ...(sole && program.notes !== undefined ? ['', ...program.notes] : []),
   ].join('\n') + '\n';
 }
 
 /** What a usage error ends with: the synopsis and the help to read. */
 export function usageHint<O extends Options, C extends string>(program: ProgramSpec<O, C>, command: C | undefined): string {
-  return command === undefined
-    ? `${programSynopsis(program)}; see ${program.name} --help`
-    : `${commandSynopsis(program, command)}; see ${program.name} ${command} --help`;
+  if (command === undefined) return `${programSynopsis(program)}; see ${program.name} --help`;
+  const see = soleCommand(program) === command ? program.name : `${program.name} ${command}`;
+  return `${commandSynopsis(program, command)}; see ${see} --help`;
 }
 
 /** `prefix: line` for each line of the message; the usage hint closes the last one. */
@@ -53,7 +58,7 @@ function programSynopsis<O extends Options, C extends string>(program: ProgramSp
 function commandSynopsis<O extends Options, C extends string>(program: ProgramSpec<O, C>, command: C): string {
   const spec: CommandSpec<O> = program.commands[command];
   const required = spec.required ?? [];
-  const parts = [program.name, command, ...required.map((name) => optionUsage(program, name))];
+  const parts = [program.name, ...(soleCommand(program) === command ? [] : [command]), ...required.map((name) => optionUsage(program, name))];
   if (spec.operand !== undefined) parts.push(spec.operand.required === true ? spec.operand.name : `[${spec.operand.name}]`);
   if (spec.options.some((name) => !required.includes(name))) parts.push('[options]');
   return parts.join(' ');

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { zodIssueLines } from './zodIssues.ts';
 import { commandHelp, programHelp, usageHint } from './cliHelp.ts';
-import type { CommandSpec, Options, ProgramSpec, Values } from './cliSpec.ts';
+import { soleCommand, type CommandSpec, type Options, type ProgramSpec, type Values } from './cliSpec.ts';
 
 export type ParseResult<O extends Options, C extends string> =
   | { readonly kind: 'command'; readonly command: C; readonly values: Values<O>; readonly operand: string | undefined }
@@ -28,7 +28,8 @@ interface Given {
 
 export function parseCommandLine<O extends Options, C extends string>(program: ProgramSpec<O, C>, argv: readonly string[]): ParseResult<O, C> {
   const first = argv[0];
-  const named = first !== undefined && !first.startsWith('-');
+  // A program of one command takes no command word: a first word is an operand.
+  const named = soleCommand(program) === undefined && first !== undefined && !first.startsWith('-');
   if (named && !Object.hasOwn(program.commands, first)) return failure(program, undefined, `unknown command ${JSON.stringify(first)}`);
   const command = named ? (first as C) : program.defaultCommand;
   const tokens = tokenize(program, named ? argv.slice(1) : argv);

@@ -51,7 +51,10 @@ export interface ProgramSpec<O extends Options, C extends string> {
   readonly summary: string;
   readonly options: O;
   readonly commands: { readonly [K in C]: CommandSpec<O> };
-  /** The command run when none is named; without one, a command is required. */
+  /**
+   * The command run when none is named; without one, a command is required. A program whose only
+   * command is its default takes no command word: its usage and help are that command's.
+   */
   readonly defaultCommand?: NoInfer<C>;
   /** Closing lines of the program's help (exit codes, environment). */
   readonly notes?: readonly string[];
@@ -74,4 +77,10 @@ export function program<O extends Options, C extends string>(spec: ProgramSpec<O
 
 export function commandNames<O extends Options, C extends string>(spec: ProgramSpec<O, C>): C[] {
   return Object.keys(spec.commands) as C[];
+}
+
+/** The command of a program that has only one, its default (`npm run zoo -- [options]`); else undefined. */
+export function soleCommand<O extends Options, C extends string>(spec: ProgramSpec<O, C>): C | undefined {
+  const names = commandNames(spec);
+  return names.length === 1 && names[0] === spec.defaultCommand ? spec.defaultCommand : undefined;
 }
