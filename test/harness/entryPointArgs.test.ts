@@ -3,14 +3,14 @@
 // malformed value exits 2 with one line naming it. Only argument handling is exercised here: every
 // argv below stops before any hunt, soak, campaign or benchmark starts.
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../src/cliParser.ts';
-import type { Options, ProgramSpec } from '../src/cliSpec.ts';
-import type { EntryStreams } from '../harness/entryArgs.ts';
-import { ZOO } from '../harness/bugs/zoo.ts';
-import { main as zooMain, ZOO_PROGRAM } from '../harness/zooCli.ts';
-import { main as soakMain, SOAK_PROGRAM } from '../harness/soakCli.ts';
-import { main as soundnessMain, SOUNDNESS_PROGRAM } from '../harness/soundnessCli.ts';
-import { main as benchMain, BENCH_PROGRAM } from '../bench/bench.ts';
+import { parseCommandLine } from '../../src/cliParser.ts';
+import type { Options, ProgramSpec } from '../../src/cliSpec.ts';
+import type { EntryStreams } from '../../harness/entryArgs.ts';
+import { ZOO } from '../../harness/bugs/zoo.ts';
+import { main as zooMain, ZOO_PROGRAM } from '../../harness/zooCli.ts';
+import { main as soakMain, SOAK_PROGRAM } from '../../harness/soakCli.ts';
+import { main as soundnessMain, SOUNDNESS_PROGRAM } from '../../harness/soundnessCli.ts';
+import { main as benchMain, BENCH_PROGRAM } from '../../bench/bench.ts';
 
 type Main = (argv: readonly string[], streams: EntryStreams) => Promise<number>;
 
