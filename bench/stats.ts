@@ -8,7 +8,12 @@ export interface Spread {
 
 export function spread(samples: readonly number[]): Spread {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { min: sorted[0] ?? NaN, median: sorted[Math.floor(sorted.length / 2)] ?? NaN, max: sorted[sorted.length - 1] ?? NaN, n: sorted.length };
+  return {
+    min: sorted[0] ?? NaN,
+    median: sorted[Math.floor(sorted.length / 2)] ?? NaN,
+    max: sorted[sorted.length - 1] ?? NaN,
+    n: sorted.length,
+  };
 }
 
 export async function timeIt(repeats: number, run: () => Promise<void>): Promise<Spread> {
@@ -22,10 +27,13 @@ export async function timeIt(repeats: number, run: () => Promise<void>): Promise
 }
 
 export const fmt = (ms: number, digits = 2) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(digits));
-export const fmtSpread = (s: Spread, digits = 2) => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+export const fmtSpread = (s: Spread, digits = 2) =>
+  `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
 
 /** Runs `work` while sampling memory every 5 ms: the peak RSS and the peak heap growth over the start. */
-export async function withPeakMemory<T>(work: () => Promise<T>): Promise<{ value: T; peakRssMiB: number; peakHeapGrowthMiB: number }> {
+export async function withPeakMemory<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; peakRssMiB: number; peakHeapGrowthMiB: number }> {
   const startHeap = process.memoryUsage().heapUsed;
   let peakRss = process.memoryUsage().rss;
   let peakHeap = startHeap;

@@ -5,4 +5,8 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../harness/cli.ts');
 const tty = process.stderr.isTTY === true && process.env.CI === undefined;
-process.exitCode = await main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), tty });
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  tty,
+});

@@ -77,8 +77,13 @@ export async function main(argv: string[], streams: HarnessStreams): Promise<num
 }
 
 function listScenarios(args: HarnessArgs, streams: HarnessStreams): number {
-  const describe = (s: { id: string; title: string; proves: string }) => ({ id: s.id, title: s.title, proves: s.proves });
-  if (args.json) streams.stdout(`${JSON.stringify({ scenarios: SCENARIOS.map(describe), extra: EXTRA_SCENARIOS.map(describe) })}\n`);
+  const describe = (s: { id: string; title: string; proves: string }) => ({
+    id: s.id,
+    title: s.title,
+    proves: s.proves,
+  });
+  if (args.json)
+    streams.stdout(`${JSON.stringify({ scenarios: SCENARIOS.map(describe), extra: EXTRA_SCENARIOS.map(describe) })}\n`);
   else streams.stdout(SCENARIOS.map((s) => `${s.id.padEnd(28)} ${s.title}\n`).join(''));
   return 0;
 }
@@ -91,7 +96,8 @@ async function runChecks(args: HarnessArgs, streams: HarnessStreams): Promise<nu
   const progress = new Progress(streams.stderr, tty);
   const hash = createHash('sha256');
   if (args.command === 'all' || args.command === 'scenarios') await runScenarios(args, report, hash, progress);
-  if ((args.command === 'all' && args.shard === undefined) || args.command === 'explore') await runExplore(args, report, hash, progress);
+  if ((args.command === 'all' && args.shard === undefined) || args.command === 'explore')
+    await runExplore(args, report, hash, progress);
   if (args.command === 'all' || args.command === 'chaos') await runChaos(args, report, hash, progress);
   report.traceHash = hash.digest('hex');
   report.ok = report.violations.length === 0;
@@ -102,9 +108,18 @@ async function runChecks(args: HarnessArgs, streams: HarnessStreams): Promise<nu
   return report.ok ? 0 : 1;
 }
 
-async function runScenarios(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress): Promise<void> {
+async function runScenarios(
+  args: HarnessArgs,
+  report: RunReport,
+  hash: ReturnType<typeof createHash>,
+  progress: Progress,
+): Promise<void> {
   const all = [...SCENARIOS, ...EXTRA_SCENARIOS];
-  const selected = all.filter((s, i) => (args.only === undefined ? args.shard === undefined || i % args.shard.count === args.shard.index - 1 : args.only.includes(s.id)));
+  const selected = all.filter((s, i) =>
+    args.only === undefined
+      ? args.shard === undefined || i % args.shard.count === args.shard.index - 1
+      : args.only.includes(s.id),
+  );
   for (const [index, scenario] of selected.entries()) {
     progress.update(`scenarios (${scenario.id})`, index, selected.length, 'scenarios');
     const t = performance.now();
@@ -114,32 +129,85 @@ async function runScenarios(args: HarnessArgs, report: RunReport, hash: ReturnTy
     report.scenarios.push({ id: scenario.id, title: scenario.title, ok: result.ok, runs: result.runs, elapsedMs });
     report.runs += result.runs;
     report.invariantChecks += result.runs;
-    for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `scenario:${scenario.id} (${v.run})`, ...(v.path ? { path: v.path } : {}) });
+    for (const v of result.violations)
+      report.violations.push({
+        invariant: v.invariant,
+        message: v.message,
+        where: `scenario:${scenario.id} (${v.run})`,
+        ...(v.path ? { path: v.path } : {}),
+      });
     if (!result.ok) {
       report.replay.push(`${chaosCommand()} scenarios --only ${scenario.id} --seed ${args.seed}`);
       const name = `scenario-${scenario.id}-seed${args.seed}`;
       const replay = `${chaosCommand()} scenarios --only ${scenario.id} --seed ${args.seed}`;
       report.traceFiles.push(await writeOut(args.out, 'traces', `${name}.trace.txt`, result.trace));
-      report.traceFiles.push(await writeOut(args.out, 'traces', `${name}.html`, renderTraceHtml({ title: `scenario ${scenario.id} (seed ${args.seed})`, trace: result.trace, violations: result.violations, replay })));
+      report.traceFiles.push(
+        await writeOut(
+          args.out,
+          'traces',
+          `${name}.html`,
+          renderTraceHtml({
+            title: `scenario ${scenario.id} (seed ${args.seed})`,
+            trace: result.trace,
+            violations: result.violations,
+            replay,
+          }),
+        ),
+      );
     }
   }
 }
 
-async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress): Promise<void> {
-  const models: ModelName[] = args.model === 'process-kill' ? ['process-kill'] : args.model === 'power-loss' ? ['lazyfs', 'pessimistic', 'subset'] : ['process-kill', 'lazyfs', 'pessimistic', 'subset'];
+async function runExplore(
+  args: HarnessArgs,
+  report: RunReport,
+  hash: ReturnType<typeof createHash>,
+  progress: Progress,
+): Promise<void> {
+  const models: ModelName[] =
+    args.model === 'process-kill'
+      ? ['process-kill']
+      : args.model === 'power-loss'
+        ? ['lazyfs', 'pessimistic', 'subset']
+        : ['process-kill', 'lazyfs', 'pessimistic', 'subset'];
   progress.phase('explore');
-  const options = { jobs: args.workload === 'small' ? SMALL_JOBS : STANDARD_JOBS, config: simConfig(), seed: args.seed, models, subsetsPerPoint: 1, recoveryCrashShare: 0.1 };
+  const options = {
+    jobs: args.workload === 'small' ? SMALL_JOBS : STANDARD_JOBS,
+    config: simConfig(),
+    seed: args.seed,
+    models,
+    subsetsPerPoint: 1,
+    recoveryCrashShare: 0.1,
+  };
   // On worker threads each explores its share of the crash states; the merged result equals one thread's.
-  const result = args.workers > 1
-    ? await exploreInWorkers(options, args.workers)
-    : await explore({ ...options, onProgress: (done, total) => progress.update('explore', done, total, 'crash states') });
+  const result =
+    args.workers > 1
+      ? await exploreInWorkers(options, args.workers)
+      : await explore({
+          ...options,
+          onProgress: (done, total) => progress.update('explore', done, total, 'crash states'),
+        });
   hash.update(`${result.crashStates}:${result.violations.length}`);
-  report.explore = { crashPoints: result.crashPoints, crashStates: result.crashStates, elapsedMs: result.elapsedMs, crashStatesPerSecond: result.crashStates / (result.elapsedMs / 1000) };
+  report.explore = {
+    crashPoints: result.crashPoints,
+    crashStates: result.crashStates,
+    elapsedMs: result.elapsedMs,
+    crashStatesPerSecond: result.crashStates / (result.elapsedMs / 1000),
+  };
   report.crashStates += result.crashStates;
   report.runs += result.crashStates;
   report.invariantChecks += result.invariantChecks;
-  for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `explore:${v.crashPoint}`, ...(v.path ? { path: v.path } : {}) });
-  if (result.violations.length > 0) report.replay.push(`${chaosCommand()} explore --model ${args.model} --workload ${args.workload} --seed ${args.seed}`);
+  for (const v of result.violations)
+    report.violations.push({
+      invariant: v.invariant,
+      message: v.message,
+      where: `explore:${v.crashPoint}`,
+      ...(v.path ? { path: v.path } : {}),
+    });
+  if (result.violations.length > 0)
+    report.replay.push(
+      `${chaosCommand()} explore --model ${args.model} --workload ${args.workload} --seed ${args.seed}`,
+    );
   await runOperations(args, report, hash, progress, models);
   await runFaultsThenCrash(args, report, hash, progress, models);
   await runCrashCycles(args, report, hash);
@@ -148,31 +216,77 @@ async function runExplore(args: HarnessArgs, report: RunReport, hash: ReturnType
 const CRASH_CYCLE_SEQUENCES = 50;
 const CRASH_CYCLES = 6;
 
-async function runCrashCycles(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>): Promise<void> {
+async function runCrashCycles(
+  args: HarnessArgs,
+  report: RunReport,
+  hash: ReturnType<typeof createHash>,
+): Promise<void> {
   const t = performance.now();
-  const result = await exploreCrashCycles({ jobs: STANDARD_JOBS, config: simConfig(), seed: args.seed, sequences: CRASH_CYCLE_SEQUENCES, cycles: CRASH_CYCLES });
+  const result = await exploreCrashCycles({
+    jobs: STANDARD_JOBS,
+    config: simConfig(),
+    seed: args.seed,
+    sequences: CRASH_CYCLE_SEQUENCES,
+    cycles: CRASH_CYCLES,
+  });
   hash.update(`cycles:${result.crashes}:${result.violations.length}`);
   report.crashCycles = { sequences: CRASH_CYCLE_SEQUENCES, crashes: result.crashes, elapsedMs: performance.now() - t };
   report.crashStates += result.crashes;
-  for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: 'explore:crash-cycles', ...(v.path ? { path: v.path } : {}) });
+  for (const v of result.violations)
+    report.violations.push({
+      invariant: v.invariant,
+      message: v.message,
+      where: 'explore:crash-cycles',
+      ...(v.path ? { path: v.path } : {}),
+    });
   if (result.violations.length > 0) report.replay.push(`${chaosCommand()} explore --seed ${args.seed}`);
 }
 
 const FAULT_POINTS_PER_KIND = 2;
 
-async function runFaultsThenCrash(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress, models: ModelName[]): Promise<void> {
+async function runFaultsThenCrash(
+  args: HarnessArgs,
+  report: RunReport,
+  hash: ReturnType<typeof createHash>,
+  progress: Progress,
+  models: ModelName[],
+): Promise<void> {
   const t = performance.now();
   progress.phase('fault, then crash');
-  const result = await exploreFaultsThenCrash({ jobs: SMALL_JOBS, config: simConfig(), seed: args.seed, models, perKind: FAULT_POINTS_PER_KIND, workers: args.workers });
+  const result = await exploreFaultsThenCrash({
+    jobs: SMALL_JOBS,
+    config: simConfig(),
+    seed: args.seed,
+    models,
+    perKind: FAULT_POINTS_PER_KIND,
+    workers: args.workers,
+  });
   hash.update(`faults:${result.crashStates}:${result.violations.length}`);
-  report.faults = { faultPoints: result.faultPoints.length, crashStates: result.crashStates, elapsedMs: performance.now() - t };
+  report.faults = {
+    faultPoints: result.faultPoints.length,
+    crashStates: result.crashStates,
+    elapsedMs: performance.now() - t,
+  };
   report.crashStates += result.crashStates;
   report.runs += result.crashStates;
-  for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `explore:${v.crashPoint}`, ...(v.path ? { path: v.path } : {}) });
-  if (result.violations.length > 0) report.replay.push(`${chaosCommand()} explore --model ${args.model} --seed ${args.seed}`);
+  for (const v of result.violations)
+    report.violations.push({
+      invariant: v.invariant,
+      message: v.message,
+      where: `explore:${v.crashPoint}`,
+      ...(v.path ? { path: v.path } : {}),
+    });
+  if (result.violations.length > 0)
+    report.replay.push(`${chaosCommand()} explore --model ${args.model} --seed ${args.seed}`);
 }
 
-async function runOperations(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress, models: ModelName[]): Promise<void> {
+async function runOperations(
+  args: HarnessArgs,
+  report: RunReport,
+  hash: ReturnType<typeof createHash>,
+  progress: Progress,
+  models: ModelName[],
+): Promise<void> {
   const t = performance.now();
   const summary = { workloads: [] as string[], crashPoints: 0, crashStates: 0, elapsedMs: 0 };
   let failed = false;
@@ -183,7 +297,13 @@ async function runOperations(args: HarnessArgs, report: RunReport, hash: ReturnT
     summary.workloads.push(workload.name);
     summary.crashPoints += result.crashPoints;
     summary.crashStates += result.crashStates;
-    for (const v of result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where: `explore:${v.crashPoint}`, ...(v.path ? { path: v.path } : {}) });
+    for (const v of result.violations)
+      report.violations.push({
+        invariant: v.invariant,
+        message: v.message,
+        where: `explore:${v.crashPoint}`,
+        ...(v.path ? { path: v.path } : {}),
+      });
     failed ||= result.violations.length > 0;
   }
   summary.elapsedMs = performance.now() - t;
@@ -194,14 +314,22 @@ async function runOperations(args: HarnessArgs, report: RunReport, hash: ReturnT
   if (failed) report.replay.push(`${chaosCommand()} explore --model ${args.model} --seed ${args.seed}`);
 }
 
-async function runChaos(args: HarnessArgs, report: RunReport, hash: ReturnType<typeof createHash>, progress: Progress): Promise<void> {
+async function runChaos(
+  args: HarnessArgs,
+  report: RunReport,
+  hash: ReturnType<typeof createHash>,
+  progress: Progress,
+): Promise<void> {
   const runs = args.runs;
   const t = performance.now();
   progress.phase('chaos');
   // A shard runs its own seed: shards of one campaign explore different plans, each replayable alone.
   const seed = args.shard === undefined ? args.seed : (args.seed + args.shard.index - 1) >>> 0;
   const result = await runCampaign({
-    runs, seed, config: simConfig(), workers: args.workers,
+    runs,
+    seed,
+    config: simConfig(),
+    workers: args.workers,
     onRun: (index, run) => {
       hash.update(run.traceHash);
       progress.update('chaos', index, runs, 'runs');
@@ -214,18 +342,58 @@ async function runChaos(args: HarnessArgs, report: RunReport, hash: ReturnType<t
   if (result.failure !== undefined) {
     const f = result.failure;
     const where = `chaos:seed=${f.seed} path=${f.path}`;
-    for (const v of f.result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where, ...(v.path ? { path: v.path } : {}) });
+    for (const v of f.result.violations)
+      report.violations.push({
+        invariant: v.invariant,
+        message: v.message,
+        where,
+        ...(v.path ? { path: v.path } : {}),
+      });
     const command = replayCommand(f.seed, f.path);
     const file: FailureFile = failureFileSchema.parse({
-      version: 1, kind: 'chaos-failure', seed: f.seed, path: f.path, plan: f.plan,
-      violations: f.result.violations.map((v) => ({ invariant: v.invariant, message: v.message, ...(v.path ? { path: v.path } : {}) })),
-      traceHash: f.result.traceHash, replay: command,
+      version: 1,
+      kind: 'chaos-failure',
+      seed: f.seed,
+      path: f.path,
+      plan: f.plan,
+      violations: f.result.violations.map((v) => ({
+        invariant: v.invariant,
+        message: v.message,
+        ...(v.path ? { path: v.path } : {}),
+      })),
+      traceHash: f.result.traceHash,
+      replay: command,
     });
     report.replay.push(command);
-    report.failureFiles.push(await writeOut(args.out, 'failures', `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.json`, `${JSON.stringify(file, null, 2)}\n`));
-    report.traceFiles.push(await writeOut(args.out, 'traces', `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.trace.txt`, f.result.trace));
-    report.traceFiles.push(await writeOut(args.out, 'traces', `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.html`,
-      renderTraceHtml({ title: `chaos seed ${f.seed} path ${f.path}`, trace: f.result.trace, violations: f.result.violations, replay: command })));
+    report.failureFiles.push(
+      await writeOut(
+        args.out,
+        'failures',
+        `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.json`,
+        `${JSON.stringify(file, null, 2)}\n`,
+      ),
+    );
+    report.traceFiles.push(
+      await writeOut(
+        args.out,
+        'traces',
+        `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.trace.txt`,
+        f.result.trace,
+      ),
+    );
+    report.traceFiles.push(
+      await writeOut(
+        args.out,
+        'traces',
+        `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.html`,
+        renderTraceHtml({
+          title: `chaos seed ${f.seed} path ${f.path}`,
+          trace: f.result.trace,
+          violations: f.result.violations,
+          replay: command,
+        }),
+      ),
+    );
   }
 }
 
@@ -237,7 +405,8 @@ async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<numbe
     let parsed: FailureFile;
     try {
       const json = JSON.parse(await readFile(args.file, 'utf8')) as unknown;
-      if ((json as { kind?: unknown } | null)?.kind === 'foreign-failure') return await replayForeign(foreignFailureFileSchema.parse(json), args, streams);
+      if ((json as { kind?: unknown } | null)?.kind === 'foreign-failure')
+        return await replayForeign(foreignFailureFileSchema.parse(json), args, streams);
       parsed = failureFileSchema.parse(json);
     } catch (error) {
       // One line: each bad field named (zod issues joined), or the JSON parser's message.
@@ -249,15 +418,23 @@ async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<numbe
   } else {
     const result = await runCampaign({ runs: 1, seed: args.seed, path: args.path, config: simConfig() });
     if (result.failure === undefined) {
-      streams.stdout(args.json ? `${JSON.stringify({ ok: true, seed: args.seed, path: args.path, violations: [] })}\n` : `seed ${args.seed} path ${args.path}: no violation now\n`);
+      streams.stdout(
+        args.json
+          ? `${JSON.stringify({ ok: true, seed: args.seed, path: args.path, violations: [] })}\n`
+          : `seed ${args.seed} path ${args.path}: no violation now\n`,
+      );
       return 0;
     }
     ({ violations, trace, traceHash } = result.failure.result);
   }
   if (args.json) {
-    streams.stdout(`${JSON.stringify({ ok: violations.length === 0, seed: args.seed, path: args.path ?? null, traceHash, violations, trace })}\n`);
+    streams.stdout(
+      `${JSON.stringify({ ok: violations.length === 0, seed: args.seed, path: args.path ?? null, traceHash, violations, trace })}\n`,
+    );
   } else {
-    streams.stdout(`${trace}\n\n${violations.length === 0 ? 'no violation' : violations.map((v) => `[${v.invariant}] ${v.message}`).join('\n')}\ntrace hash: ${traceHash}\n`);
+    streams.stdout(
+      `${trace}\n\n${violations.length === 0 ? 'no violation' : violations.map((v) => `[${v.invariant}] ${v.message}`).join('\n')}\ntrace hash: ${traceHash}\n`,
+    );
   }
   return violations.length === 0 ? 0 : 1;
 }
@@ -265,8 +442,14 @@ async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<numbe
 /** Runs a foreign failure file's plan again and prints its trace and what the checks say now. */
 async function replayForeign(file: ForeignFailureFile, args: HarnessArgs, streams: HarnessStreams): Promise<number> {
   const { messages, trace } = await runForeignPlan(file.module, file.plan, 1);
-  if (args.json) streams.stdout(`${JSON.stringify({ ok: messages.length === 0, module: file.module, plan: file.plan, messages, trace })}\n`);
-  else streams.stdout(`${trace}\n\n${messages.length === 0 ? 'no violation' : messages.map((m) => `[check] ${m}`).join('\n')}\n`);
+  if (args.json)
+    streams.stdout(
+      `${JSON.stringify({ ok: messages.length === 0, module: file.module, plan: file.plan, messages, trace })}\n`,
+    );
+  else
+    streams.stdout(
+      `${trace}\n\n${messages.length === 0 ? 'no violation' : messages.map((m) => `[check] ${m}`).join('\n')}\n`,
+    );
   return messages.length === 0 ? 0 : 1;
 }
 
@@ -276,41 +459,97 @@ async function runForeign(args: HarnessArgs, streams: HarnessStreams): Promise<n
   try {
     workload = await loadWorkload(args.file!);
   } catch (error) {
-    streams.stderr(`chaos: ${args.file} is not a foreign workload module: ${(error as Error).message.split('\n')[0]}\n`);
+    streams.stderr(
+      `chaos: ${args.file} is not a foreign workload module: ${(error as Error).message.split('\n')[0]}\n`,
+    );
     return 2;
   }
   const started = performance.now();
   const report = emptyReport(args.seed);
-  const explored = await exploreForeign(args.file!, { seed: args.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'] });
+  const explored = await exploreForeign(args.file!, {
+    seed: args.seed,
+    models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'],
+  });
   report.crashStates += explored.crashStates;
   report.runs += explored.crashStates;
   report.invariantChecks += explored.crashStates;
-  report.explore = { crashPoints: explored.calls + 1, crashStates: explored.crashStates, elapsedMs: performance.now() - started, crashStatesPerSecond: explored.crashStates / ((performance.now() - started) / 1000) };
+  report.explore = {
+    crashPoints: explored.calls + 1,
+    crashStates: explored.crashStates,
+    elapsedMs: performance.now() - started,
+    crashStatesPerSecond: explored.crashStates / ((performance.now() - started) / 1000),
+  };
   // A run that threw, hung, was refused a call or failed its checkRun is a failure, never OK.
-  if (explored.workloadError !== undefined) report.violations.push({ invariant: 'run', message: explored.workloadError, where: 'explore:run' });
+  if (explored.workloadError !== undefined)
+    report.violations.push({ invariant: 'run', message: explored.workloadError, where: 'explore:run' });
   const first = explored.findings[0];
-  for (const f of explored.findings.slice(0, 50)) report.violations.push({ invariant: 'check', message: f.message, where: `explore:${f.model}@${f.crashPoint}` });
+  for (const f of explored.findings.slice(0, 50))
+    report.violations.push({ invariant: 'check', message: f.message, where: `explore:${f.model}@${f.crashPoint}` });
   if (first !== undefined) {
-    report.traceFiles.push(await writeOut(args.out, 'traces', 'foreign-explore.html', renderTraceHtml({ title: `${workload.name}: ${first.model} crash before call ${first.crashPoint}`, trace: first.trace, violations: [{ invariant: 'check', message: first.message }] })));
+    report.traceFiles.push(
+      await writeOut(
+        args.out,
+        'traces',
+        'foreign-explore.html',
+        renderTraceHtml({
+          title: `${workload.name}: ${first.model} crash before call ${first.crashPoint}`,
+          trace: first.trace,
+          violations: [{ invariant: 'check', message: first.message }],
+        }),
+      ),
+    );
     report.replay.push(`${chaosCommand()} foreign ${args.file} --seed ${args.seed}`);
   }
   const t = performance.now();
-  const campaign = await campaignForeign(args.file!, { runs: args.runs, seed: args.seed, ...(args.path !== undefined ? { path: args.path } : {}) });
+  const campaign = await campaignForeign(args.file!, {
+    runs: args.runs,
+    seed: args.seed,
+    ...(args.path !== undefined ? { path: args.path } : {}),
+  });
   report.chaos = { runs: campaign.runs, crashes: campaign.runs, elapsedMs: performance.now() - t };
   report.runs += campaign.runs;
   if (campaign.failure !== undefined) {
     const f = campaign.failure;
     // The shrunk plan (faults, crash point and model, interleaving, pauses, clock steps) in text.
-    for (const message of f.messages) report.violations.push({ invariant: 'check', message, where: `chaos:seed=${f.seed} path=${f.path} plan=${JSON.stringify(f.plan)}` });
+    for (const message of f.messages)
+      report.violations.push({
+        invariant: 'check',
+        message,
+        where: `chaos:seed=${f.seed} path=${f.path} plan=${JSON.stringify(f.plan)}`,
+      });
     report.replay.push(f.replay);
-    const file = foreignFailureFileSchema.parse({ version: 1, kind: 'foreign-failure', module: args.file!, seed: f.seed, path: f.path, plan: f.plan, messages: f.messages, replay: f.replay });
-    report.failureFiles.push(await writeOut(args.out, 'failures', `foreign-seed${f.seed}.json`, `${JSON.stringify(file, null, 2)}\n`));
-    report.traceFiles.push(await writeOut(args.out, 'traces', `foreign-chaos-seed${f.seed}.html`, renderTraceHtml({ title: `${workload.name}: ${JSON.stringify(f.plan)}`, trace: f.trace, violations: f.messages.map((message) => ({ invariant: 'check', message })) })));
+    const file = foreignFailureFileSchema.parse({
+      version: 1,
+      kind: 'foreign-failure',
+      module: args.file!,
+      seed: f.seed,
+      path: f.path,
+      plan: f.plan,
+      messages: f.messages,
+      replay: f.replay,
+    });
+    report.failureFiles.push(
+      await writeOut(args.out, 'failures', `foreign-seed${f.seed}.json`, `${JSON.stringify(file, null, 2)}\n`),
+    );
+    report.traceFiles.push(
+      await writeOut(
+        args.out,
+        'traces',
+        `foreign-chaos-seed${f.seed}.html`,
+        renderTraceHtml({
+          title: `${workload.name}: ${JSON.stringify(f.plan)}`,
+          trace: f.trace,
+          violations: f.messages.map((message) => ({ invariant: 'check', message })),
+        }),
+      ),
+    );
   }
   report.ok = report.violations.length === 0;
   report.elapsedMs = performance.now() - started;
   if (args.junit !== undefined) await writeFile(args.junit, renderJunit(report));
-  streams.stdout(args.json ? `${JSON.stringify(report)}\n` : renderHuman(report, colour((streams.tty ?? false) && !args.json)));
+  streams.stdout(
+    args.json ? `${JSON.stringify(report)}\n` : renderHuman(report, colour((streams.tty ?? false) && !args.json)),
+  );
   return report.ok ? 0 : 1;
 }
 
@@ -325,5 +564,9 @@ async function writeOut(out: string, kind: 'failures' | 'traces', name: string, 
 const isEntry = isEntryModule(import.meta.url);
 if (isEntry) {
   const tty = process.stderr.isTTY === true && process.env.CI === undefined;
-  process.exitCode = await main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), tty });
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    tty,
+  });
 }

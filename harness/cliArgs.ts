@@ -13,22 +13,39 @@ export class HarnessUsageError extends Error {
 }
 
 /** This machine's share of a campaign split across a CI matrix: index (1-based) and count. */
-const shard = z.string()
-  .refine((t) => {
-    const match = /^(\d{1,3})\/(\d{1,3})$/.exec(t);
-    return match !== null && Number(match[1]) >= 1 && Number(match[1]) <= Number(match[2]);
-  }, { error: (issue) => `takes i/n with 1 <= i <= n, not ${JSON.stringify(issue.input)}` })
+const shard = z
+  .string()
+  .refine(
+    (t) => {
+      const match = /^(\d{1,3})\/(\d{1,3})$/.exec(t);
+      return match !== null && Number(match[1]) >= 1 && Number(match[1]) <= Number(match[2]);
+    },
+    { error: (issue) => `takes i/n with 1 <= i <= n, not ${JSON.stringify(issue.input)}` },
+  )
   .transform((t) => ({ index: Number(t.split('/')[0]), count: Number(t.split('/')[1]) }));
 
 const CHAOS_OPTIONS = {
   only: option('ID,...', commaList, 'only these scenarios (ids as list prints them)'),
-  model: option('process-kill|power-loss|all', choice(['process-kill', 'power-loss', 'all']), 'crash models; power-loss is lazyfs, pessimistic and subset', { default: 'all' }),
-  workload: option('standard|small', choice(['standard', 'small']), 'the jobs the explored workload runs', { default: 'standard' }),
+  model: option(
+    'process-kill|power-loss|all',
+    choice(['process-kill', 'power-loss', 'all']),
+    'crash models; power-loss is lazyfs, pessimistic and subset',
+    { default: 'all' },
+  ),
+  workload: option('standard|small', choice(['standard', 'small']), 'the jobs the explored workload runs', {
+    default: 'standard',
+  }),
   runs: option('N', wholeNumber({ min: 1 }), 'randomized runs of the campaign', { default: 300 }),
   seed: seedOption,
-  path: option('P', matching(/^\d+(:\d+)*$/, 'a fast-check path like 12:0:3'), 'the counterexample path fast-check printed for the seed'),
+  path: option(
+    'P',
+    matching(/^\d+(:\d+)*$/, 'a fast-check path like 12:0:3'),
+    'the counterexample path fast-check printed for the seed',
+  ),
   // Worker threads: starting one costs about a second, which pays off only for long campaigns.
-  workers: option('W', wholeNumber({ min: 1, max: 64 }), 'worker threads; 2 pays off from about 1,000 runs', { default: 1 }),
+  workers: option('W', wholeNumber({ min: 1, max: 64 }), 'worker threads; 2 pays off from about 1,000 runs', {
+    default: 1,
+  }),
   shard: option('I/N', shard, 'run share i of n (a CI matrix): every n-th scenario, its own chaos seed, no explore'),
   json: flag('print one JSON object on stdout'),
   junit: option('FILE', text, 'also write a JUnit XML report to FILE'),
@@ -43,17 +60,30 @@ export const CHAOS_PROGRAM = program({
   options: CHAOS_OPTIONS,
   defaultCommand: 'all',
   commands: {
-    all: { summary: 'scenarios + explore + a bounded chaos campaign', options: ['only', 'seed', 'model', 'workload', 'runs', 'workers', 'shard', ...REPORTS] },
+    all: {
+      summary: 'scenarios + explore + a bounded chaos campaign',
+      options: ['only', 'seed', 'model', 'workload', 'runs', 'workers', 'shard', ...REPORTS],
+    },
     list: { summary: 'the scenario catalog: ids and titles', options: ['json'] },
     scenarios: { summary: 'runs the scripted scenarios', options: ['only', 'seed', 'shard', ...REPORTS] },
-    explore: { summary: 'every crash point of the workload, recovered and checked', options: ['model', 'workload', 'seed', 'workers', ...REPORTS] },
-    chaos: { summary: 'a randomized campaign (fast-check, swarm faults, shrinking)', options: ['runs', 'seed', 'workers', 'shard', ...REPORTS] },
+    explore: {
+      summary: 'every crash point of the workload, recovered and checked',
+      options: ['model', 'workload', 'seed', 'workers', ...REPORTS],
+    },
+    chaos: {
+      summary: 'a randomized campaign (fast-check, swarm faults, shrinking)',
+      options: ['runs', 'seed', 'workers', 'shard', ...REPORTS],
+    },
     replay: {
       summary: 'exact re-run of a failure (--seed S --path P, or a failure file), printing its trace',
       options: ['seed', 'path', 'json'],
       operand: { name: 'FILE', description: 'a failure file (.chaos/failures/*.json)' },
-      check: (values, file) => (file === undefined && values.path === undefined ? 'replay needs --seed S --path P, or a failure file'
-        : file !== undefined && values.path !== undefined ? 'replay takes a failure file or --seed/--path, not both' : undefined),
+      check: (values, file) =>
+        file === undefined && values.path === undefined
+          ? 'replay needs --seed S --path P, or a failure file'
+          : file !== undefined && values.path !== undefined
+            ? 'replay takes a failure file or --seed/--path, not both'
+            : undefined,
     },
     foreign: {
       summary: 'explores and campaigns your own code (a ForeignWorkload module, see docs/foreign.md)',

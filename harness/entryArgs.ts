@@ -10,10 +10,18 @@ export interface EntryStreams {
   readonly stderr: (text: string) => void;
 }
 
-export const processStreams: EntryStreams = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+export const processStreams: EntryStreams = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
 
 /** The values to run with; or, when there is nothing to run, the exit code (0 after --help, 2 after a usage error). */
-export function entryArgs<O extends Options, C extends string>(program: ProgramSpec<O, C>, prefix: string, argv: readonly string[], streams: EntryStreams): Values<O> | number {
+export function entryArgs<O extends Options, C extends string>(
+  program: ProgramSpec<O, C>,
+  prefix: string,
+  argv: readonly string[],
+  streams: EntryStreams,
+): Values<O> | number {
   const parsed = parseCommandLine(program, argv);
   if (parsed.kind === 'help') {
     streams.stdout(parsed.text);

@@ -7,9 +7,11 @@ import { option } from '../src/cliSpec.ts';
  * 2^32-N are the same seed. A commit hash works too (its first 8 hex digits): CI seeds each commit
  * differently and a failure replays from the hash alone.
  */
-export const seed: z.ZodType<number, string> = z.string()
+export const seed: z.ZodType<number, string> = z
+  .string()
   .refine((t) => isCommitHash(t) || (/^-?\d{1,10}$/.test(t) && Number(t) <= 0xffffffff && Number(t) >= -0x80000000), {
-    error: (issue) => `needs a whole number -2147483648..4294967295 or a commit hash, not ${JSON.stringify(issue.input)}`,
+    error: (issue) =>
+      `needs a whole number -2147483648..4294967295 or a commit hash, not ${JSON.stringify(issue.input)}`,
   })
   .transform((t) => (isCommitHash(t) ? Number.parseInt(t.slice(0, 8), 16) : Number(t) >>> 0));
 
@@ -18,4 +20,9 @@ function isCommitHash(t: string): boolean {
 }
 
 /** The `--seed S` option of the harness's entry points (default 1). */
-export const seedOption = option('S', seed, 'the seed: a whole number (signed as fast-check prints it, or unsigned) or a commit hash', { default: 1 });
+export const seedOption = option(
+  'S',
+  seed,
+  'the seed: a whole number (signed as fast-check prints it, or unsigned) or a commit hash',
+  { default: 1 },
+);

@@ -31,11 +31,17 @@ const MAX_SEED = 0xffffffff;
 const MAX_RANGE = 100_000;
 
 /** `A-B` (or one seed `A`): seeds A..B, each 0..2^32-1, at most 100,001 of them. Kept as text, expanded by seedsOf. */
-const seedRange = z.string().refine((t) => {
-  const match = /^(\d{1,10})(?:-(\d{1,10}))?$/.exec(t);
-  const [from, to] = [Number(match?.[1]), Number(match?.[2] ?? match?.[1])];
-  return match !== null && from <= to && to <= MAX_SEED && to - from <= MAX_RANGE;
-}, { error: (issue) => `takes a seed range A-B (A <= B, at most ${MAX_RANGE} apart) or one seed, not ${JSON.stringify(issue.input)}` });
+const seedRange = z.string().refine(
+  (t) => {
+    const match = /^(\d{1,10})(?:-(\d{1,10}))?$/.exec(t);
+    const [from, to] = [Number(match?.[1]), Number(match?.[2] ?? match?.[1])];
+    return match !== null && from <= to && to <= MAX_SEED && to - from <= MAX_RANGE;
+  },
+  {
+    error: (issue) =>
+      `takes a seed range A-B (A <= B, at most ${MAX_RANGE} apart) or one seed, not ${JSON.stringify(issue.input)}`,
+  },
+);
 
 function seedsOf(range: string): number[] {
   const [from, to = from] = range.split('-').map(Number) as [number, number?];
@@ -78,7 +84,10 @@ export const SOUNDNESS_PROGRAM = program({
     soundness: {
       summary: 'runs the campaigns',
       options: ['seeds', 'runs', 'long-seeds', 'long-runs', 'jobs', 'child', 'plan'],
-      check: (values) => (values.child === (values.plan !== undefined) ? undefined : '--child and --plan go together (the internal mode of a child process)'),
+      check: (values) =>
+        values.child === (values.plan !== undefined)
+          ? undefined
+          : '--child and --plan go together (the internal mode of a child process)',
     },
   },
   notes: ['Exit 0: no false alarm; 1: a false alarm or a child process failed; 2: bad arguments.'],
@@ -98,9 +107,10 @@ async function runOne(campaign: Campaign): Promise<Outcome> {
   const started = performance.now();
   const result = await runCampaign({ runs: campaign.runs, seed: campaign.seed, config: simConfig() });
   const failure = result.failure;
-  const detail = failure === undefined
-    ? `${result.runs} runs, ${result.crashes} crashes`
-    : `${failure.result.violations.map((v) => `[${v.invariant}] ${v.message}`).join('; ')} — ${replayCommand(failure.seed, failure.path)}`;
+  const detail =
+    failure === undefined
+      ? `${result.runs} runs, ${result.crashes} crashes`
+      : `${failure.result.violations.map((v) => `[${v.invariant}] ${v.message}`).join('; ')} — ${replayCommand(failure.seed, failure.path)}`;
   return { ...campaign, ok: failure === undefined, detail, elapsedMs: performance.now() - started };
 }
 
@@ -141,16 +151,25 @@ async function runAll(campaigns: readonly Campaign[], jobs: number, streams: Ent
   const started = performance.now();
   const outcomes: Outcome[] = [];
   const shares = Array.from({ length: jobs }, (_, i) => campaigns.filter((_c, k) => k % jobs === i));
-  const codes = await Promise.all(shares.map((share) => runChild(share, (outcome) => {
-    outcomes.push(outcome);
-    streams.stderr(`${outcome.ok ? 'ok    ' : 'FAILED'} seed ${outcome.seed} × ${outcome.runs} runs (${(outcome.elapsedMs / 1000).toFixed(1)} s): ${outcome.detail}\n`);
-  })));
+  const codes = await Promise.all(
+    shares.map((share) =>
+      runChild(share, (outcome) => {
+        outcomes.push(outcome);
+        streams.stderr(
+          `${outcome.ok ? 'ok    ' : 'FAILED'} seed ${outcome.seed} × ${outcome.runs} runs (${(outcome.elapsedMs / 1000).toFixed(1)} s): ${outcome.detail}\n`,
+        );
+      }),
+    ),
+  );
   const failed = outcomes.filter((o) => !o.ok);
   const missing = campaigns.length - outcomes.length;
   const runs = outcomes.reduce((sum, o) => sum + o.runs, 0);
-  streams.stdout(`soundness: ${outcomes.length} campaigns, ${runs} chaos runs of the correct runtime, ${failed.length} with a false alarm, in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  streams.stdout(
+    `soundness: ${outcomes.length} campaigns, ${runs} chaos runs of the correct runtime, ${failed.length} with a false alarm, in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+  );
   for (const o of failed) streams.stdout(`  seed ${o.seed} × ${o.runs}: ${o.detail}\n`);
-  if (missing > 0 || codes.some((code) => code !== 0)) streams.stdout(`  ${missing} campaign(s) did not report: a child process failed\n`);
+  if (missing > 0 || codes.some((code) => code !== 0))
+    streams.stdout(`  ${missing} campaign(s) did not report: a child process failed\n`);
   return failed.length === 0 && missing === 0 && codes.every((code) => code === 0) ? 0 : 1;
 }
 

@@ -14,17 +14,24 @@ import { entryArgs, processStreams, type EntryStreams } from './entryArgs.ts';
 const ZOO_OPTIONS = {
   json: flag('print one JSON object on stdout instead of the Markdown table'),
   only: option('ID,...', commaList, 'only these bugs (ids as harness/bugs/zoo.ts names them)'),
-  'chaos-runs': option('N', wholeNumber({ min: 1 }), 'randomized runs of the chaos campaign that hunts each bug', { default: 300 }),
+  'chaos-runs': option('N', wholeNumber({ min: 1 }), 'randomized runs of the chaos campaign that hunts each bug', {
+    default: 300,
+  }),
   seed: seedOption,
 };
 
 export const ZOO_PROGRAM = program({
   name: 'npm run zoo --',
-  summary: 'Runs the harness against every bug of the zoo: which invariant caught each, by which scenario or seed/path, after how many runs.',
+  summary:
+    'Runs the harness against every bug of the zoo: which invariant caught each, by which scenario or seed/path, after how many runs.',
   options: ZOO_OPTIONS,
   defaultCommand: 'hunt',
   commands: {
-    hunt: { summary: 'hunts the bugs of the zoo', options: ['json', 'only', 'chaos-runs', 'seed'], check: (values) => unknownBugs(values.only) },
+    hunt: {
+      summary: 'hunts the bugs of the zoo',
+      options: ['json', 'only', 'chaos-runs', 'seed'],
+      check: (values) => unknownBugs(values.only),
+    },
   },
   notes: ['Exit 0: every bug caught; 1: a bug escaped; 2: bad arguments or an unknown bug id.'],
 });
@@ -63,7 +70,10 @@ function renderJson(bugs: readonly HuntResult[]): string {
 }
 
 function renderTable(bugs: readonly HuntResult[]): string {
-  const rows = bugs.map((b) => `| ${b.id} | ${b.caught ? 'yes' : '**NO**'} | ${b.invariant ?? '-'} | ${b.by ?? '-'} | ${b.runsToDetect} |\n`);
+  const rows = bugs.map(
+    (b) =>
+      `| ${b.id} | ${b.caught ? 'yes' : '**NO**'} | ${b.invariant ?? '-'} | ${b.by ?? '-'} | ${b.runsToDetect} |\n`,
+  );
   return `| bug | caught | invariant | by | runs to detect |\n|---|---|---|---|---|\n${rows.join('')}\n${bugs.filter((b) => b.caught).length}/${bugs.length} bugs caught\n`;
 }
 

@@ -13,10 +13,17 @@ export default scenario({
     { jobId: 'j2', sessionId: 's2', input: 'talk.srt' },
   ],
   steps: [
-    pass('holder', { pauseAt: { afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'j1' }, durationMs: 20_000 } }),
+    pass('holder', {
+      pauseAt: { afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'j1' }, durationMs: 20_000 },
+    }),
     { spawn: { name: 'intruder', task: 'dueJobs', startAfterMs: 5_000 } },
     { spawn: { name: 'intruder-pass', task: 'pass', startAfterMs: 5_001 } },
-    { expect: { jobs: { j1: { status: 'complete', attempts: 1 }, j2: { status: 'complete', attempts: 1 } }, noEvents: [{ event: 'lock.reaped' }, { event: 'lock.lost' }] } },
+    {
+      expect: {
+        jobs: { j1: { status: 'complete', attempts: 1 }, j2: { status: 'complete', attempts: 1 } },
+        noEvents: [{ event: 'lock.reaped' }, { event: 'lock.lost' }],
+      },
+    },
     { stepWallClockMs: -24 * 3_600_000 },
     pass('after-backward-step'),
     { expect: { jobs: { j1: { status: 'complete' }, j2: { status: 'complete' } }, ...CLEAN } },

@@ -6,9 +6,19 @@ import { pass } from './steps.ts';
 // (started by the runner's own event); the runner resumes and must notice the tombstone before its
 // next commit, abort, and leave nothing of the job. Jobs run oldest first, one pause each.
 const PAUSE_MS = 5_000;
-const gone = (id: string) => [`jobs/${id}/input.srt`, `jobs/${id}/input.txt`, `jobs/${id}/input.vtt`, `jobs/${id}/transcript.txt`, `jobs/${id}/draft.md`, `jobs/${id}/export.html`];
+const gone = (id: string) => [
+  `jobs/${id}/input.srt`,
+  `jobs/${id}/input.txt`,
+  `jobs/${id}/input.vtt`,
+  `jobs/${id}/transcript.txt`,
+  `jobs/${id}/draft.md`,
+  `jobs/${id}/export.html`,
+];
 const pauses: PausePoint[] = [
-  { afterEvent: { event: 'stage.start', stage: 'transcribe', jobId: 'in-transcribe', callsLater: 2 }, durationMs: PAUSE_MS },
+  {
+    afterEvent: { event: 'stage.start', stage: 'transcribe', jobId: 'in-transcribe', callsLater: 2 },
+    durationMs: PAUSE_MS,
+  },
   { afterEvent: { event: 'stage.done', stage: 'draft', jobId: 'between' }, durationMs: PAUSE_MS },
   { afterEvent: { event: 'stage.start', stage: 'export', jobId: 'in-export', callsLater: 1 }, durationMs: PAUSE_MS },
 ];
@@ -27,9 +37,27 @@ export default scenario({
   steps: [
     { spawn: { name: 'delete-queued', task: { delete: 'queued' } } },
     pass('runner', { pauseAt: pauses }),
-    { spawn: { name: 'delete-1', task: { delete: 'in-transcribe' }, startOnEvent: { event: 'stage.start', stage: 'transcribe', jobId: 'in-transcribe' } } },
-    { spawn: { name: 'delete-2', task: { delete: 'between' }, startOnEvent: { event: 'stage.done', stage: 'draft', jobId: 'between' } } },
-    { spawn: { name: 'delete-3', task: { delete: 'in-export' }, startOnEvent: { event: 'stage.start', stage: 'export', jobId: 'in-export' } } },
+    {
+      spawn: {
+        name: 'delete-1',
+        task: { delete: 'in-transcribe' },
+        startOnEvent: { event: 'stage.start', stage: 'transcribe', jobId: 'in-transcribe' },
+      },
+    },
+    {
+      spawn: {
+        name: 'delete-2',
+        task: { delete: 'between' },
+        startOnEvent: { event: 'stage.done', stage: 'draft', jobId: 'between' },
+      },
+    },
+    {
+      spawn: {
+        name: 'delete-3',
+        task: { delete: 'in-export' },
+        startOnEvent: { event: 'stage.start', stage: 'export', jobId: 'in-export' },
+      },
+    },
     { expect: { jobs: { done: { status: 'complete' } } } },
     { spawn: { name: 'delete-done', task: { delete: 'done' } } },
     pass('runner-2'),

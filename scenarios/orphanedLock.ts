@@ -15,7 +15,10 @@ export default scenario({
       expect: {
         ...CLEAN,
         jobs: { j1: { status: 'complete' } },
-        events: [{ event: 'lock.reaped', process: 'next', count: 2 }, { event: 'job.complete', jobId: 'j1', process: 'next' }],
+        events: [
+          { event: 'lock.reaped', process: 'next', count: 2 },
+          { event: 'job.complete', jobId: 'j1', process: 'next' },
+        ],
       },
     },
   ],

@@ -16,10 +16,25 @@ export default scenario({
         noTmp: true,
         noLocks: true,
         jobs: {
-          mp3: { status: 'failed', stage: 'transcribe', attempts: 1, errorKind: 'permanent', errorMatches: 'invalid audio: unsupported input type "\\.mp3"' },
-          empty: { status: 'failed', stage: 'transcribe', attempts: 1, errorKind: 'permanent', errorMatches: 'invalid input: input contains no words' },
+          mp3: {
+            status: 'failed',
+            stage: 'transcribe',
+            attempts: 1,
+            errorKind: 'permanent',
+            errorMatches: 'invalid audio: unsupported input type "\\.mp3"',
+          },
+          empty: {
+            status: 'failed',
+            stage: 'transcribe',
+            attempts: 1,
+            errorKind: 'permanent',
+            errorMatches: 'invalid input: input contains no words',
+          },
         },
-        events: [{ event: 'job.failed', jobId: 'mp3', stage: 'transcribe' }, { event: 'job.failed', jobId: 'empty' }],
+        events: [
+          { event: 'job.failed', jobId: 'mp3', stage: 'transcribe' },
+          { event: 'job.failed', jobId: 'empty' },
+        ],
         absent: ['jobs/mp3/transcript.txt', 'jobs/empty/transcript.txt'],
       },
     },

@@ -21,7 +21,10 @@ export default scenario({
           { event: 'stage.skipped', jobId: 'j1', stage: 'draft', process: 'rerun', count: 1 },
           { event: 'stage.skipped', jobId: 'j1', stage: 'export', process: 'rerun', count: 1 },
         ],
-        noEvents: [{ event: 'stage.start', process: 'rerun' }, { event: 'job.started', process: 'second' }],
+        noEvents: [
+          { event: 'stage.start', process: 'rerun' },
+          { event: 'job.started', process: 'second' },
+        ],
       },
     },
   ],

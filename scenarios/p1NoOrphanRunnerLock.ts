@@ -11,16 +11,26 @@ export default scenario({
     { jobId: 'gone', sessionId: 's3', input: 'notes.txt' },
   ],
   steps: [
-    pass('pass-1', { pauseAt: { afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'gone' }, durationMs: 5_000 } }),
+    pass('pass-1', {
+      pauseAt: { afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'gone' }, durationMs: 5_000 },
+    }),
     { spawn: { name: 'delete', task: { delete: 'gone' }, startAfterMs: 100 } },
-    { expect: { absent: ['runner.lock', 'sessions/s1/session.lock', 'sessions/s2/session.lock', 'sessions/s3/session.lock'], noTmp: true } },
+    {
+      expect: {
+        absent: ['runner.lock', 'sessions/s1/session.lock', 'sessions/s2/session.lock', 'sessions/s3/session.lock'],
+        noTmp: true,
+      },
+    },
     pass('pass-2'),
     {
       expect: {
         absent: ['runner.lock'],
         noLocks: true,
         jobs: { ok: { status: 'complete' }, bad: { status: 'failed' }, gone: { status: 'deleted' } },
-        events: [{ event: 'lock.released', process: 'pass-1' }, { event: 'lock.released', process: 'pass-2' }],
+        events: [
+          { event: 'lock.released', process: 'pass-1' },
+          { event: 'lock.released', process: 'pass-2' },
+        ],
       },
     },
   ],

@@ -12,7 +12,12 @@ export default scenario({
     { expect: { jobs: { j1: { status: 'failed', stage: 'export', attempts: 1 } } } },
     { spawn: { name: 'retry-running-job', task: { retry: 'j1' } } },
     { spawn: { name: 'retry-again', task: { retry: 'j1' }, startAfterMs: 500 } },
-    { expect: { jobs: { j1: { status: 'queued', attempts: 0, errorKind: null } }, processes: { 'retry-again': 'JobNotFailedError: job j1 is queued, not failed' } } },
+    {
+      expect: {
+        jobs: { j1: { status: 'queued', attempts: 0, errorKind: null } },
+        processes: { 'retry-again': 'JobNotFailedError: job j1 is queued, not failed' },
+      },
+    },
     pass('resumes'),
     {
       expect: {

@@ -10,7 +10,12 @@ export default scenario({
     { jobId: 'jbad', sessionId: 's2', input: 'notes.txt' },
   ],
   steps: [
-    pass('first', { upstream: [{ stage: 'draft', jobId: 'j400', kind: 'permanent' }, { stage: 'transcribe', jobId: 'jbad', kind: 'invalid-input' }] }),
+    pass('first', {
+      upstream: [
+        { stage: 'draft', jobId: 'j400', kind: 'permanent' },
+        { stage: 'transcribe', jobId: 'jbad', kind: 'invalid-input' },
+      ],
+    }),
     { advanceMs: PAST_BACKOFF_MS },
     pass('second'),
     { advanceMs: PAST_BACKOFF_MS },
@@ -21,10 +26,23 @@ export default scenario({
         noLocks: true,
         jobs: {
           j400: { status: 'failed', stage: 'draft', attempts: 1, errorKind: 'permanent', errorMatches: 'HTTP 400' },
-          jbad: { status: 'failed', stage: 'transcribe', attempts: 1, errorKind: 'permanent', errorMatches: 'invalid audio' },
+          jbad: {
+            status: 'failed',
+            stage: 'transcribe',
+            attempts: 1,
+            errorKind: 'permanent',
+            errorMatches: 'invalid audio',
+          },
         },
-        events: [{ event: 'job.failed', jobId: 'j400', count: 1 }, { event: 'job.failed', jobId: 'jbad', count: 1 }],
-        noEvents: [{ event: 'job.retry_scheduled' }, { event: 'job.started', process: 'second' }, { event: 'job.started', process: 'third' }],
+        events: [
+          { event: 'job.failed', jobId: 'j400', count: 1 },
+          { event: 'job.failed', jobId: 'jbad', count: 1 },
+        ],
+        noEvents: [
+          { event: 'job.retry_scheduled' },
+          { event: 'job.started', process: 'second' },
+          { event: 'job.started', process: 'third' },
+        ],
       },
     },
   ],

@@ -10,7 +10,12 @@ export default scenario({
     { jobId: 'j429', sessionId: 's2', input: 'captions.vtt' },
   ],
   steps: [
-    pass('first', { upstream: [{ stage: 'draft', kind: 'transient' }, { stage: 'export', kind: 'rate-limited', retryAfterMs: 30_000 }] }),
+    pass('first', {
+      upstream: [
+        { stage: 'draft', kind: 'transient' },
+        { stage: 'export', kind: 'rate-limited', retryAfterMs: 30_000 },
+      ],
+    }),
     {
       expect: {
         noTmp: true,
@@ -19,7 +24,10 @@ export default scenario({
           j503: { status: 'queued', stage: 'draft', attempts: 1, errorKind: 'transient', errorMatches: '503' },
           j429: { status: 'queued', stage: 'export', attempts: 1, errorKind: 'transient', errorMatches: '429' },
         },
-        events: [{ event: 'job.retry_scheduled', jobId: 'j503' }, { event: 'job.retry_scheduled', jobId: 'j429' }],
+        events: [
+          { event: 'job.retry_scheduled', jobId: 'j503' },
+          { event: 'job.retry_scheduled', jobId: 'j429' },
+        ],
       },
     },
     // Not yet due: a pass right away leaves the rate-limited job alone (its Retry-After is a floor of
@@ -32,8 +40,14 @@ export default scenario({
     {
       expect: {
         ...CLEAN,
-        jobs: { j503: { status: 'complete', attempts: 2, errorKind: null }, j429: { status: 'complete', attempts: 2, errorKind: null } },
-        events: [{ event: 'stage.skipped', jobId: 'j503', stage: 'transcribe' }, { event: 'stage.skipped', jobId: 'j429', stage: 'draft', process: 'retry' }],
+        jobs: {
+          j503: { status: 'complete', attempts: 2, errorKind: null },
+          j429: { status: 'complete', attempts: 2, errorKind: null },
+        },
+        events: [
+          { event: 'stage.skipped', jobId: 'j503', stage: 'transcribe' },
+          { event: 'stage.skipped', jobId: 'j429', stage: 'draft', process: 'retry' },
+        ],
       },
     },
   ],

@@ -3,7 +3,11 @@ import { CLEAN, pass } from './steps.ts';
 
 // Two cron passes at once, plus two workers that skip runner.lock altogether, so that the session
 // lock alone must keep them apart. I4 watches every commit of every interleaving.
-const jobs = Array.from({ length: 8 }, (_, i) => ({ jobId: `j${i}`, sessionId: `s${i % 3}`, input: (['talk.srt', 'captions.vtt', 'short.txt'] as const)[i % 3]! }));
+const jobs = Array.from({ length: 8 }, (_, i) => ({
+  jobId: `j${i}`,
+  sessionId: `s${i % 3}`,
+  input: (['talk.srt', 'captions.vtt', 'short.txt'] as const)[i % 3]!,
+}));
 
 export default scenario({
   id: 'p3-concurrent-runners',

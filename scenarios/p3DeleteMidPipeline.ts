@@ -10,15 +10,29 @@ export default scenario({
     { jobId: 'bystander', sessionId: 's1', input: 'talk.srt' },
   ],
   steps: [
-    pass('runner', { pauseAt: { afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'victim', callsLater: 3 }, durationMs: 10_000 } }),
+    pass('runner', {
+      pauseAt: {
+        afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'victim', callsLater: 3 },
+        durationMs: 10_000,
+      },
+    }),
     { spawn: { name: 'delete', task: { delete: 'victim' }, startAfterMs: 2_000 } },
     {
       expect: {
         noTmp: true,
         noLocks: true,
         jobs: { victim: { status: 'deleted', stage: 'draft' }, bystander: { status: 'complete' } },
-        absent: ['jobs/victim/input.txt', 'jobs/victim/transcript.txt', 'jobs/victim/draft.md', 'jobs/victim/export.html'],
-        events: [{ event: 'job.aborted', jobId: 'victim', process: 'runner' }, { event: 'job.deleted', jobId: 'victim', count: 1 }, { event: 'job.complete', jobId: 'bystander' }],
+        absent: [
+          'jobs/victim/input.txt',
+          'jobs/victim/transcript.txt',
+          'jobs/victim/draft.md',
+          'jobs/victim/export.html',
+        ],
+        events: [
+          { event: 'job.aborted', jobId: 'victim', process: 'runner' },
+          { event: 'job.deleted', jobId: 'victim', count: 1 },
+          { event: 'job.complete', jobId: 'bystander' },
+        ],
         noEvents: [{ event: 'stage.start', jobId: 'victim', stage: 'export' }],
         goldenArtifacts: true,
       },

@@ -13,7 +13,16 @@ export default scenario({
   proves: 'Fencing: a taken-over owner never commits (I4)',
   jobs: [{ jobId: 'j1', sessionId: 's1', input: 'notes.txt' }],
   steps: [
-    { spawn: { name: 'paused', task: 'pass', pauseAt: { afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'j1', callsLater: 3 }, durationMs: 2 * TAKER_STARTS_MS } } },
+    {
+      spawn: {
+        name: 'paused',
+        task: 'pass',
+        pauseAt: {
+          afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'j1', callsLater: 3 },
+          durationMs: 2 * TAKER_STARTS_MS,
+        },
+      },
+    },
     { spawn: { name: 'taker', task: 'pass', startAfterMs: TAKER_STARTS_MS } },
     {
       expect: {
@@ -24,7 +33,10 @@ export default scenario({
           { event: 'job.aborted', jobId: 'j1', process: 'paused', count: 1 },
           { event: 'lock.lost', process: 'paused' },
         ],
-        noEvents: [{ event: 'job.complete', process: 'paused' }, { event: 'stage.done', process: 'paused', stage: 'draft' }],
+        noEvents: [
+          { event: 'job.complete', process: 'paused' },
+          { event: 'stage.done', process: 'paused', stage: 'draft' },
+        ],
       },
     },
   ],

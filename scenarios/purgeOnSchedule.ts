@@ -13,8 +13,12 @@ export default scenario({
     { jobId: 'crashed', sessionId: 's3', input: 'notes.txt' },
   ],
   steps: [
-    pass('killed', { killAt: { afterEvent: { event: 'stage.start', stage: 'transcribe', jobId: 'crashed', callsLater: 2 } } }),
-    { expect: { jobs: { done: { status: 'complete' }, failed: { status: 'failed' }, crashed: { status: 'running' } } } },
+    pass('killed', {
+      killAt: { afterEvent: { event: 'stage.start', stage: 'transcribe', jobId: 'crashed', callsLater: 2 } },
+    }),
+    {
+      expect: { jobs: { done: { status: 'complete' }, failed: { status: 'failed' }, crashed: { status: 'running' } } },
+    },
     { advanceMs: PAST_STALE_MS },
     { spawn: { name: 'purge-early', task: 'purge' } },
     // The dead runner's two locks are reaped: runner.lock by the purger's own acquire, session.lock by

@@ -10,7 +10,13 @@ export default scenario({
   proves: 'Race-free stale takeover (the proper-lockfile stat → rmdir → mkdir race cannot happen)',
   jobs: [{ jobId: 'j1', sessionId: 's1', input: 'notes.txt' }],
   steps: [
-    { spawn: { name: 'dies', task: 'dueJobs', killAt: { afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'j1', callsLater: 2 } } } },
+    {
+      spawn: {
+        name: 'dies',
+        task: 'dueJobs',
+        killAt: { afterEvent: { event: 'stage.start', stage: 'draft', jobId: 'j1', callsLater: 2 } },
+      },
+    },
     { expect: { jobs: { j1: { status: 'running', stage: 'draft' } } } },
     { spawn: { name: 'taker-a', task: 'dueJobs' } },
     { spawn: { name: 'taker-b', task: 'dueJobs' } },

@@ -15,7 +15,9 @@ export const PAST_BACKOFF_MS = SIM_CONFIG.backoffCapMs + MARGIN_MS;
 /** Past the TTL, and past the stale bound beyond it. */
 export const PAST_TTL_MS = SIM_CONFIG.ttlMs + PAST_STALE_MS;
 
-export const pass = (name: string, extra: Partial<ProcessSpec> = {}): Step => ({ spawn: { name, task: 'pass', ...extra } });
+export const pass = (name: string, extra: Partial<ProcessSpec> = {}): Step => ({
+  spawn: { name, task: 'pass', ...extra },
+});
 
 /** Clean passes after a crash: past the stale bound, then as many passes as retries need. */
 export function recover(prefix: string, passes = 2): Step[] {

@@ -2,7 +2,13 @@
 // raised to the upstream's Retry-After when it asked for longer, and never beyond the cap.
 import type { Random } from './ports/random.ts';
 
-export function retryDelayMs(random: Random, attempts: number, baseMs: number, capMs: number, retryAfterMs?: number): number {
+export function retryDelayMs(
+  random: Random,
+  attempts: number,
+  baseMs: number,
+  capMs: number,
+  retryAfterMs?: number,
+): number {
   const exponent = Math.min(Math.max(attempts - 1, 0), 30);
   const ceilingMs = Math.min(capMs, baseMs * 2 ** exponent);
   const jitteredMs = Math.floor(random.fraction() * ceilingMs);

@@ -24,11 +24,42 @@ export interface Classified {
   readonly basis: string;
 }
 
-const TRANSIENT_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN', 'ETIMEDOUT',
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN', 'ENOTFOUND',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TRANSIENT_CODES = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EIO',
+  'EMFILE',
+  'ENFILE',
+  'EBUSY',
+  'EAGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 const PROGRAMMING_ERRORS = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'AssertionError']);
-const PERMANENT_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EINVAL', 'ENOENT', 'EEXIST', 'EXDEV']);
+const PERMANENT_CODES = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOTDIR',
+  'EISDIR',
+  'ELOOP',
+  'ENAMETOOLONG',
+  'EINVAL',
+  'ENOENT',
+  'EEXIST',
+  'EXDEV',
+]);
 
 /** HTTP: 408 Request Timeout, 425 Too Early, 429 Too Many Requests and 5xx are worth retrying. */
 export function classifyHttpStatus(status: number): ErrorKind {
@@ -38,18 +69,33 @@ export function classifyHttpStatus(status: number): ErrorKind {
 export function classifyError(error: unknown): Classified {
   const name = error instanceof Error ? error.name : 'Error';
   const message = errorMessage(error);
-  const result = (kind: ErrorKind, basis: string, extra: { name?: string; retryAfterMs?: number | undefined } = {}): Classified => ({
-    kind, name: extra.name ?? name, message, basis, ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}),
+  const result = (
+    kind: ErrorKind,
+    basis: string,
+    extra: { name?: string; retryAfterMs?: number | undefined } = {},
+  ): Classified => ({
+    kind,
+    name: extra.name ?? name,
+    message,
+    basis,
+    ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}),
   });
-  if (error instanceof TransientError) return result('transient', 'TransientError', { retryAfterMs: error.retryAfterMs });
+  if (error instanceof TransientError)
+    return result('transient', 'TransientError', { retryAfterMs: error.retryAfterMs });
   if (error instanceof PermanentError) return result('permanent', error.name);
   if (error instanceof HttpStatusError) {
     const kind = classifyHttpStatus(error.status);
-    return result(kind, `HTTP ${error.status}`, { retryAfterMs: kind === 'transient' ? error.retryAfterMs : undefined });
+    return result(kind, `HTTP ${error.status}`, {
+      retryAfterMs: kind === 'transient' ? error.retryAfterMs : undefined,
+    });
   }
   if (error instanceof z.ZodError) return result('permanent', 'schema violation', { name: 'SchemaError' });
-  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return result('transient', error.name);
-  const code = error instanceof FileError ? error.code : errorCode(error) ?? errorCode(error instanceof Error ? error.cause : undefined);
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))
+    return result('transient', error.name);
+  const code =
+    error instanceof FileError
+      ? error.code
+      : (errorCode(error) ?? errorCode(error instanceof Error ? error.cause : undefined));
   if (code !== undefined && PERMANENT_CODES.has(code)) return result('permanent', `errno ${code}`);
   if (code !== undefined && TRANSIENT_CODES.has(code)) return result('transient', `errno ${code}`);
   if (PROGRAMMING_ERRORS.has(name)) return result('permanent', 'programming error');

@@ -32,8 +32,13 @@ import { isEntryModule } from './adapters/isEntryModule.ts';
 
 /** The CLI flag behind each setting, so a bad value is reported by the name the user typed. */
 const FLAG_NAMES: Readonly<Record<string, string>> = {
-  root: '--root (or JOBS_ROOT)', passDeadlineMs: '--deadline-ms', concurrency: '--concurrency', staleAfterMs: '--stale-after-ms',
-  ttlMs: '--ttl-ms', maxAttempts: '--max-attempts', backoffBaseMs: '--backoff-base-ms',
+  root: '--root (or JOBS_ROOT)',
+  passDeadlineMs: '--deadline-ms',
+  concurrency: '--concurrency',
+  staleAfterMs: '--stale-after-ms',
+  ttlMs: '--ttl-ms',
+  maxAttempts: '--max-attempts',
+  backoffBaseMs: '--backoff-base-ms',
 };
 
 /**
@@ -61,21 +66,33 @@ interface Command {
   print(human: string, json: unknown): void;
 }
 
-function configOf({ values: v }: ParsedArgs, settings: SystemEnv, env: Record<string, string | undefined>): RuntimeConfig {
+function configOf(
+  { values: v }: ParsedArgs,
+  settings: SystemEnv,
+  env: Record<string, string | undefined>,
+): RuntimeConfig {
   const staleAfterMs = v['stale-after-ms'];
   const backoffBaseMs = v['backoff-base-ms'];
   return makeConfig({
-    root: v.root === undefined ? settings.JOBS_ROOT ?? './data' : userPath(v.root, env),
+    root: v.root === undefined ? (settings.JOBS_ROOT ?? './data') : userPath(v.root, env),
     ...(v['deadline-ms'] !== undefined ? { passDeadlineMs: v['deadline-ms'] } : {}),
     ...(v.concurrency !== undefined ? { concurrency: v.concurrency } : {}),
-    ...(staleAfterMs !== undefined ? { staleAfterMs, heartbeatEveryMs: Math.max(1, Math.floor(staleAfterMs / 4)) } : {}),
+    ...(staleAfterMs !== undefined
+      ? { staleAfterMs, heartbeatEveryMs: Math.max(1, Math.floor(staleAfterMs / 4)) }
+      : {}),
     ...(v['ttl-ms'] !== undefined ? { ttlMs: v['ttl-ms'] } : {}),
     ...(v['max-attempts'] !== undefined ? { maxAttempts: v['max-attempts'] } : {}),
-    ...(backoffBaseMs !== undefined ? { backoffBaseMs, backoffCapMs: Math.max(backoffBaseMs, DEFAULT_CONFIG.backoffCapMs) } : {}),
+    ...(backoffBaseMs !== undefined
+      ? { backoffBaseMs, backoffCapMs: Math.max(backoffBaseMs, DEFAULT_CONFIG.backoffCapMs) }
+      : {}),
   });
 }
 
-export async function main(argv: string[], env: Record<string, string | undefined>, streams: CliStreams): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  streams: CliStreams,
+): Promise<number> {
   const parsed = parseJobsArgs(argv);
   if (parsed.kind === 'help') {
     streams.stdout(parsed.text);
@@ -89,7 +106,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     const args: ParsedArgs = { command: parsed.command, values: parsed.values };
     const { io, settings } = systemIo(env, args.values.log === 'json' ? { log: streams.stderr } : {});
-    const print = (human: string, json: unknown) => streams.stdout(args.values.json ? `${JSON.stringify(json)}\n` : human);
+    const print = (human: string, json: unknown) =>
+      streams.stdout(args.values.json ? `${JSON.stringify(json)}\n` : human);
     command = { args, config: configOf(args, settings, env), io, settings, env, streams, print };
   } catch (error) {
     // One line per bad field (a setting or an environment variable); the usage closes the last one.
@@ -120,11 +138,24 @@ const COMMANDS: Readonly<Record<JobsCommand, (command: Command) => Promise<void>
   enqueue: enqueueCommand,
   run: async ({ io, config, print }) => {
     const summary = await runPass(io, config);
-    print(summary.busy ? 'another runner pass holds runner.lock; nothing done\n'
-      : `ran ${summary.ran} job(s): ${Object.entries(summary.outcomes).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none due'}\n`, summary);
+    print(
+      summary.busy
+        ? 'another runner pass holds runner.lock; nothing done\n'
+        : `ran ${summary.ran} job(s): ${
+            Object.entries(summary.outcomes)
+              .filter(([, n]) => n > 0)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', ') || 'none due'
+          }\n`,
+      summary,
+    );
   },
   status: async ({ args, io, config, print }) => {
-    const rows = await statusReport(io, config, args.values.job === undefined ? undefined : checkId('job', args.values.job));
+    const rows = await statusReport(
+      io,
+      config,
+      args.values.job === undefined ? undefined : checkId('job', args.values.job),
+    );
     print(renderStatusTable(rows), { jobs: rows });
   },
   retry: async ({ args, io, config, print }) => {
@@ -135,7 +166,12 @@ const COMMANDS: Readonly<Record<JobsCommand, (command: Command) => Promise<void>
   delete: async ({ args, io, config, print }) => {
     const jobId = checkId('job', required(args, 'job'));
     const outcome = await deleteJob(io, config, jobId);
-    print(outcome === 'pending' ? `job ${jobId} is running; it will be deleted at its next stage boundary\n` : `job ${jobId} deleted\n`, { jobId, outcome });
+    print(
+      outcome === 'pending'
+        ? `job ${jobId} is running; it will be deleted at its next stage boundary\n`
+        : `job ${jobId} deleted\n`,
+      { jobId, outcome },
+    );
   },
   purge: purgeCommand,
   serve: serveCommand,
@@ -147,11 +183,14 @@ async function enqueueCommand({ args, io, config, env, print }: Command): Promis
   let inputBytes: Uint8Array;
   try {
     const size = (await stat(inputPath)).size;
-    if (size > MAX_INPUT_BYTES) throw new UsageError(`--input ${inputPath} is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
+    if (size > MAX_INPUT_BYTES)
+      throw new UsageError(`--input ${inputPath} is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
     inputBytes = new Uint8Array(await readFile(inputPath));
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read --input ${required(args, 'input')} (resolved to ${inputPath}): ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+    throw new UsageError(
+      `cannot read --input ${required(args, 'input')} (resolved to ${inputPath}): ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
+    );
   }
   const jobId = await enqueue(io, config, {
     sessionId,
@@ -165,14 +204,22 @@ async function enqueueCommand({ args, io, config, env, print }: Command): Promis
 async function purgeCommand({ io, config, print }: Command): Promise<void> {
   const layout = new Layout(config.root);
   await ensureRoot(io.fs, layout.root);
-  const locked = await acquireLock(io, { name: 'runner', path: layout.runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
+  const locked = await acquireLock(io, {
+    name: 'runner',
+    path: layout.runnerLock,
+    staleAfterMs: config.staleAfterMs,
+    heartbeatEveryMs: config.heartbeatEveryMs,
+  });
   if (!locked.acquired) {
     print('a runner pass holds runner.lock; it purges on its own schedule\n', { busy: true });
     return;
   }
   try {
     const report = await purge(io, config, locked.lock.token);
-    print(`purged ${report.jobs} job(s), ${report.files} file(s), ${report.bytes} bytes, ${report.tmp} tmp, ${report.locks} lock(s)\n`, report);
+    print(
+      `purged ${report.jobs} job(s), ${report.files} file(s), ${report.bytes} bytes, ${report.tmp} tmp, ${report.locks} lock(s)\n`,
+      report,
+    );
   } finally {
     await locked.lock.release();
   }
@@ -180,7 +227,10 @@ async function purgeCommand({ io, config, print }: Command): Promise<void> {
 
 async function serveCommand({ args, io, config, settings, streams }: Command): Promise<void> {
   const secret = settings.CRON_SECRET;
-  if (secret === undefined || secret.length < 16) throw new UsageError('serve needs CRON_SECRET (at least 16 characters) in the environment; refusing to start without auth');
+  if (secret === undefined || secret.length < 16)
+    throw new UsageError(
+      'serve needs CRON_SECRET (at least 16 characters) in the environment; refusing to start without auth',
+    );
   await requireDataRoot(io.fs, config.root);
   const { port, host } = args.values;
   const server = serveFetchHandler(jobsHandler({ io, config, secret }));
@@ -189,7 +239,9 @@ async function serveCommand({ args, io, config, settings, streams }: Command): P
     server.listen(port, host, () => resolve());
   });
   const address = server.address();
-  streams.stdout(`listening on http://${host}:${typeof address === 'object' && address !== null ? address.port : port}\n`);
+  streams.stdout(
+    `listening on http://${host}:${typeof address === 'object' && address !== null ? address.port : port}\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());
     process.once('SIGTERM', stop);

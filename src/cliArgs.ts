@@ -16,33 +16,79 @@ const JOBS_OPTIONS = {
   root: option('DIR', text, 'the data root', { shownDefault: '$JOBS_ROOT, else ./data' }),
   json: flag('print one JSON value on stdout instead of text'),
   log: option('json', choice(['json']), 'write events as JSON lines on stderr'),
-  'deadline-ms': option('MS', wholeNumber(), 'a pass starts no new job after this long', { shownDefault: String(DEFAULT_CONFIG.passDeadlineMs) }),
-  'stale-after-ms': option('MS', wholeNumber(), 'a lock whose owner is silent this long may be taken over; heartbeats every quarter of it', { shownDefault: String(DEFAULT_CONFIG.staleAfterMs) }),
-  'ttl-ms': option('MS', wholeNumber(), 'finished jobs older than this are purged', { shownDefault: String(DEFAULT_CONFIG.ttlMs) }),
-  'max-attempts': option('N', wholeNumber(), 'attempts before a transient failure is final, 1..100', { shownDefault: String(DEFAULT_CONFIG.maxAttempts) }),
-  'backoff-base-ms': option('MS', wholeNumber(), 'the base of the jittered exponential backoff between attempts', { shownDefault: String(DEFAULT_CONFIG.backoffBaseMs) }),
-  concurrency: option('N', wholeNumber(), 'sessions a pass works on at once, 1..64', { shownDefault: String(DEFAULT_CONFIG.concurrency) }),
+  'deadline-ms': option('MS', wholeNumber(), 'a pass starts no new job after this long', {
+    shownDefault: String(DEFAULT_CONFIG.passDeadlineMs),
+  }),
+  'stale-after-ms': option(
+    'MS',
+    wholeNumber(),
+    'a lock whose owner is silent this long may be taken over; heartbeats every quarter of it',
+    { shownDefault: String(DEFAULT_CONFIG.staleAfterMs) },
+  ),
+  'ttl-ms': option('MS', wholeNumber(), 'finished jobs older than this are purged', {
+    shownDefault: String(DEFAULT_CONFIG.ttlMs),
+  }),
+  'max-attempts': option('N', wholeNumber(), 'attempts before a transient failure is final, 1..100', {
+    shownDefault: String(DEFAULT_CONFIG.maxAttempts),
+  }),
+  'backoff-base-ms': option('MS', wholeNumber(), 'the base of the jittered exponential backoff between attempts', {
+    shownDefault: String(DEFAULT_CONFIG.backoffBaseMs),
+  }),
+  concurrency: option('N', wholeNumber(), 'sessions a pass works on at once, 1..64', {
+    shownDefault: String(DEFAULT_CONFIG.concurrency),
+  }),
 };
 
 /** Every command takes these: where the data is, how to print, and the runtime settings. */
-const COMMON = ['root', 'json', 'log', 'deadline-ms', 'stale-after-ms', 'ttl-ms', 'max-attempts', 'backoff-base-ms', 'concurrency'] as const;
+const COMMON = [
+  'root',
+  'json',
+  'log',
+  'deadline-ms',
+  'stale-after-ms',
+  'ttl-ms',
+  'max-attempts',
+  'backoff-base-ms',
+  'concurrency',
+] as const;
 
 export const JOBS_PROGRAM = program({
   name: 'jobs',
-  summary: 'The durable-jobs runtime: npm run jobs -- <command>, or npx durable-jobs <command> where the package is installed.',
+  summary:
+    'The durable-jobs runtime: npm run jobs -- <command>, or npx durable-jobs <command> where the package is installed.',
   options: JOBS_OPTIONS,
   commands: {
     init: { summary: 'creates the data root (the other commands refuse a missing one)', options: [...COMMON] },
     enqueue: {
-      summary: 'queues a job for the input file and prints its id', options: ['session', 'input', 'job', ...COMMON], required: ['session', 'input'],
-      describe: { job: 'the new job\'s id; without it, a new job-<16 hex digits> id' },
+      summary: 'queues a job for the input file and prints its id',
+      options: ['session', 'input', 'job', ...COMMON],
+      required: ['session', 'input'],
+      describe: { job: "the new job's id; without it, a new job-<16 hex digits> id" },
     },
     run: { summary: 'one runner pass (exit 0 even if jobs failed: that is job state)', options: [...COMMON] },
-    status: { summary: 'jobs with id, session, status, stage, attempts, next attempt and error', options: ['job', ...COMMON], describe: { job: 'show only this job' } },
-    retry: { summary: 'queues a failed job again; it resumes at the stage that failed', options: ['job', ...COMMON], required: ['job'] },
-    delete: { summary: 'deletes a job, also while it runs (at its next stage boundary)', options: ['job', ...COMMON], required: ['job'] },
-    purge: { summary: 'removes finished jobs older than the TTL, stray temporary files and dead locks', options: [...COMMON] },
-    serve: { summary: 'serves the HTTP API (needs CRON_SECRET, at least 16 characters)', options: ['port', 'host', ...COMMON] },
+    status: {
+      summary: 'jobs with id, session, status, stage, attempts, next attempt and error',
+      options: ['job', ...COMMON],
+      describe: { job: 'show only this job' },
+    },
+    retry: {
+      summary: 'queues a failed job again; it resumes at the stage that failed',
+      options: ['job', ...COMMON],
+      required: ['job'],
+    },
+    delete: {
+      summary: 'deletes a job, also while it runs (at its next stage boundary)',
+      options: ['job', ...COMMON],
+      required: ['job'],
+    },
+    purge: {
+      summary: 'removes finished jobs older than the TTL, stray temporary files and dead locks',
+      options: [...COMMON],
+    },
+    serve: {
+      summary: 'serves the HTTP API (needs CRON_SECRET, at least 16 characters)',
+      options: ['port', 'host', ...COMMON],
+    },
   },
   notes: [
     'Exit codes: 0 done, 1 the command itself failed, 2 bad arguments, a bad setting, or an unknown or invalid id.',

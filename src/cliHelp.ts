@@ -9,36 +9,51 @@ export function programHelp<O extends Options, C extends string>(program: Progra
   const sole = soleCommand(program);
   if (sole !== undefined) return commandHelp(program, sole);
   const names = commandNames(program);
-  const rows = names.map((name): [string, string] => [name, `${program.commands[name].summary}${name === program.defaultCommand ? ' (when no command is given)' : ''}`]);
-  return [
-    `usage: ${programSynopsis(program)}`,
-    `       ${program.name} <command> --help   (a command's options, with their defaults)`,
-    '',
-    program.summary,
-    '',
-    'commands:',
-    ...table(rows),
-    ...(program.notes !== undefined ? ['', ...program.notes] : []),
-  ].join('\n') + '\n';
+  const rows = names.map((name): [string, string] => [
+    name,
+    `${program.commands[name].summary}${name === program.defaultCommand ? ' (when no command is given)' : ''}`,
+  ]);
+  return (
+    [
+      `usage: ${programSynopsis(program)}`,
+      `       ${program.name} <command> --help   (a command's options, with their defaults)`,
+      '',
+      program.summary,
+      '',
+      'commands:',
+      ...table(rows),
+      ...(program.notes !== undefined ? ['', ...program.notes] : []),
+    ].join('\n') + '\n'
+  );
 }
 
 /** The command's synopsis and summary, then each of its options with its default (a sole command: the program's summary and notes). */
 export function commandHelp<O extends Options, C extends string>(program: ProgramSpec<O, C>, command: C): string {
   const spec: CommandSpec<O> = program.commands[command];
   const sole = soleCommand(program) === command;
-  const rows = spec.options.map((name): [string, string] => [optionUsage(program, name), optionDescription(program, spec, name)]);
-  return [
-    `usage: ${commandSynopsis(program, command)}`,
-    '',
-    sole ? program.summary : spec.summary,
-    ...(spec.operand !== undefined ? ['', 'argument:', ...table([[spec.operand.name, spec.operand.description]])] : []),
-    ...(rows.length > 0 ? ['', 'options:', ...table(rows)] : []),
-    ...(sole && program.notes !== undefined ? ['', ...program.notes] : []),
-  ].join('\n') + '\n';
+  const rows = spec.options.map((name): [string, string] => [
+    optionUsage(program, name),
+    optionDescription(program, spec, name),
+  ]);
+  return (
+    [
+      `usage: ${commandSynopsis(program, command)}`,
+      '',
+      sole ? program.summary : spec.summary,
+      ...(spec.operand !== undefined
+        ? ['', 'argument:', ...table([[spec.operand.name, spec.operand.description]])]
+        : []),
+      ...(rows.length > 0 ? ['', 'options:', ...table(rows)] : []),
+      ...(sole && program.notes !== undefined ? ['', ...program.notes] : []),
+    ].join('\n') + '\n'
+  );
 }
 
 /** What a usage error ends with: the synopsis and the help to read. */
-export function usageHint<O extends Options, C extends string>(program: ProgramSpec<O, C>, command: C | undefined): string {
+export function usageHint<O extends Options, C extends string>(
+  program: ProgramSpec<O, C>,
+  command: C | undefined,
+): string {
   if (command === undefined) return `${programSynopsis(program)}; see ${program.name} --help`;
   const see = soleCommand(program) === command ? program.name : `${program.name} ${command}`;
   return `${commandSynopsis(program, command)}; see ${see} --help`;
@@ -58,8 +73,13 @@ function programSynopsis<O extends Options, C extends string>(program: ProgramSp
 function commandSynopsis<O extends Options, C extends string>(program: ProgramSpec<O, C>, command: C): string {
   const spec: CommandSpec<O> = program.commands[command];
   const required = spec.required ?? [];
-  const parts = [program.name, ...(soleCommand(program) === command ? [] : [command]), ...required.map((name) => optionUsage(program, name))];
-  if (spec.operand !== undefined) parts.push(spec.operand.required === true ? spec.operand.name : `[${spec.operand.name}]`);
+  const parts = [
+    program.name,
+    ...(soleCommand(program) === command ? [] : [command]),
+    ...required.map((name) => optionUsage(program, name)),
+  ];
+  if (spec.operand !== undefined)
+    parts.push(spec.operand.required === true ? spec.operand.name : `[${spec.operand.name}]`);
   if (spec.options.some((name) => !required.includes(name))) parts.push('[options]');
   return parts.join(' ');
 }
@@ -69,13 +89,18 @@ function optionUsage<O extends Options>(program: { readonly options: O }, name: 
   return option.type === 'boolean' ? `--${name}` : `--${name} ${option.placeholder}`;
 }
 
-function optionDescription<O extends Options>(program: { readonly options: O }, spec: CommandSpec<O>, name: keyof O & string): string {
+function optionDescription<O extends Options>(
+  program: { readonly options: O },
+  spec: CommandSpec<O>,
+  name: keyof O & string,
+): string {
   const option = program.options[name]!;
   const description = spec.describe?.[name] ?? option.description;
   if (spec.required?.includes(name) === true) return `${description} (required)`;
   if (option.type === 'boolean') return description;
   const own = spec.defaults?.[name];
-  const shown = own !== undefined ? showValue(own) : option.default !== undefined ? showValue(option.default) : option.shownDefault;
+  const shown =
+    own !== undefined ? showValue(own) : option.default !== undefined ? showValue(option.default) : option.shownDefault;
   return shown === undefined ? description : `${description} (default: ${shown})`;
 }
 

@@ -26,11 +26,15 @@ interface Given {
   readonly operands: string[];
 }
 
-export function parseCommandLine<O extends Options, C extends string>(program: ProgramSpec<O, C>, argv: readonly string[]): ParseResult<O, C> {
+export function parseCommandLine<O extends Options, C extends string>(
+  program: ProgramSpec<O, C>,
+  argv: readonly string[],
+): ParseResult<O, C> {
   const first = argv[0];
   // A program of one command takes no command word: a first word is an operand.
   const named = soleCommand(program) === undefined && first !== undefined && !first.startsWith('-');
-  if (named && !Object.hasOwn(program.commands, first)) return failure(program, undefined, `unknown command ${JSON.stringify(first)}`);
+  if (named && !Object.hasOwn(program.commands, first))
+    return failure(program, undefined, `unknown command ${JSON.stringify(first)}`);
   const command = named ? (first as C) : program.defaultCommand;
   const tokens = tokenize(program, named ? argv.slice(1) : argv);
   if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) {
@@ -46,18 +50,34 @@ export function parseCommandLine<O extends Options, C extends string>(program: P
   return { kind: 'command', command, values, operand: given.operands[0] };
 }
 
-function failure<O extends Options, C extends string>(program: ProgramSpec<O, C>, command: C | undefined, message: string): ParseResult<O, C> {
+function failure<O extends Options, C extends string>(
+  program: ProgramSpec<O, C>,
+  command: C | undefined,
+  message: string,
+): ParseResult<O, C> {
   return { kind: 'error', message, usage: usageHint(program, command), command };
 }
 
 /** node:util's tokens; every declared option with its type, so a value is taken as the option's. */
 function tokenize<O extends Options, C extends string>(program: ProgramSpec<O, C>, args: readonly string[]): Token[] {
-  const options = Object.fromEntries(Object.entries(program.options).map(([name, option]) => [name, { type: option.type }]));
-  const { tokens } = parseArgs({ args: [...args], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: false, allowPositionals: true, tokens: true });
+  const options = Object.fromEntries(
+    Object.entries(program.options).map(([name, option]) => [name, { type: option.type }]),
+  );
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: { ...options, help: { type: 'boolean', short: 'h' } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   return tokens as Token[];
 }
 
-function collect<O extends Options, C extends string>(program: ProgramSpec<O, C>, command: C, tokens: readonly Token[]): Given | string {
+function collect<O extends Options, C extends string>(
+  program: ProgramSpec<O, C>,
+  command: C,
+  tokens: readonly Token[],
+): Given | string {
   const given: Given = { flags: new Set(), texts: {}, operands: [] };
   for (const token of tokens) {
     if (token.kind === 'positional') given.operands.push(token.value);
@@ -69,7 +89,12 @@ function collect<O extends Options, C extends string>(program: ProgramSpec<O, C>
 }
 
 /** Records one option token; the problem with it, if any. */
-function take<O extends Options, C extends string>(program: ProgramSpec<O, C>, command: C, token: Token & { kind: 'option' }, given: Given): string | undefined {
+function take<O extends Options, C extends string>(
+  program: ProgramSpec<O, C>,
+  command: C,
+  token: Token & { kind: 'option' },
+  given: Given,
+): string | undefined {
   const { name, rawName, value } = token;
   const option = rawName.startsWith('--') && Object.hasOwn(program.options, name) ? program.options[name] : undefined;
   if (option === undefined) return `unknown flag ${rawName}`;
@@ -80,33 +105,52 @@ function take<O extends Options, C extends string>(program: ProgramSpec<O, C>, c
     return undefined;
   }
   // A separate value that looks like a flag is the user forgetting the value, not a value.
-  if (value === undefined || value === '' || (token.inlineValue !== true && value.startsWith('--'))) return `${rawName} needs a value`;
+  if (value === undefined || value === '' || (token.inlineValue !== true && value.startsWith('--')))
+    return `${rawName} needs a value`;
   if (Object.hasOwn(given.texts, name)) return `${rawName} given twice`;
   given.texts[name] = value;
   return undefined;
 }
 
 /** Every option's value: parsed by its zod schema where given, else the command's or the option's default. */
-function valuesOf<O extends Options, C extends string>(program: ProgramSpec<O, C>, command: C, given: Given): Values<O> | string {
+function valuesOf<O extends Options, C extends string>(
+  program: ProgramSpec<O, C>,
+  command: C,
+  given: Given,
+): Values<O> | string {
   const names = Object.keys(given.texts);
-  const shape = Object.fromEntries(names.map((name) => [name, (program.options[name] as O[string] & { type: 'string' }).schema]));
+  const shape = Object.fromEntries(
+    names.map((name) => [name, (program.options[name] as O[string] & { type: 'string' }).schema]),
+  );
   const parsed = z.object(shape).safeParse(given.texts);
-  if (!parsed.success) return zodIssueLines(parsed.error, Object.fromEntries(names.map((name) => [name, `--${name}`]))).join('\n');
+  if (!parsed.success)
+    return zodIssueLines(parsed.error, Object.fromEntries(names.map((name) => [name, `--${name}`]))).join('\n');
   const defaults: Readonly<Record<string, unknown>> = program.commands[command].defaults ?? {};
   const values: Record<string, unknown> = {};
   for (const [name, option] of Object.entries(program.options)) {
     if (option.type === 'boolean') values[name] = given.flags.has(name);
-    else values[name] = Object.hasOwn(parsed.data, name) ? parsed.data[name] : Object.hasOwn(defaults, name) ? defaults[name] : option.default;
+    else
+      values[name] = Object.hasOwn(parsed.data, name)
+        ? parsed.data[name]
+        : Object.hasOwn(defaults, name)
+          ? defaults[name]
+          : option.default;
   }
   return values as Values<O>;
 }
 
 /** A required option or operand missing, an operand too many, or the command's own rule broken. */
-function commandProblem<O extends Options>(spec: CommandSpec<O>, command: string, values: Values<O>, given: Given): string | undefined {
+function commandProblem<O extends Options>(
+  spec: CommandSpec<O>,
+  command: string,
+  values: Values<O>,
+  given: Given,
+): string | undefined {
   const missing = (spec.required ?? []).filter((name) => !Object.hasOwn(given.texts, name) && !given.flags.has(name));
   if (missing.length > 0) return `${command} needs ${missing.map((name) => `--${name}`).join(' and ')}`;
   const extra = given.operands[spec.operand === undefined ? 0 : 1];
   if (extra !== undefined) return `unexpected argument ${JSON.stringify(extra)}`;
-  if (spec.operand?.required === true && given.operands.length === 0) return `${command} needs ${spec.operand.name}: ${spec.operand.description}`;
+  if (spec.operand?.required === true && given.operands.length === 0)
+    return `${command} needs ${spec.operand.name}: ${spec.operand.description}`;
   return spec.check?.(values, given.operands[0]);
 }

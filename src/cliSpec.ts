@@ -26,7 +26,8 @@ export type OptionSpec = FlagOption | ValueOption;
 export type Options = Readonly<Record<string, OptionSpec>>;
 
 /** The parsed value of one option: a boolean for a flag; T, or undefined when it has no default. */
-export type ValueOf<O> = O extends ValueOption<infer T> ? (O extends { readonly default: unknown } ? T : T | undefined) : boolean;
+export type ValueOf<O> =
+  O extends ValueOption<infer T> ? (O extends { readonly default: unknown } ? T : T | undefined) : boolean;
 export type Values<O extends Options> = { readonly [K in keyof O]: ValueOf<O[K]> };
 
 export interface CommandSpec<O extends Options> {
@@ -64,9 +65,24 @@ export function flag(description: string): FlagOption {
   return { type: 'boolean', description };
 }
 
-export function option<T>(placeholder: string, schema: z.ZodType<T, string>, description: string, extra: { default: NoInfer<T>; shownDefault?: string }): ValueOption<T> & { default: T };
-export function option<T>(placeholder: string, schema: z.ZodType<T, string>, description: string, extra?: { shownDefault?: string }): ValueOption<T>;
-export function option<T>(placeholder: string, schema: z.ZodType<T, string>, description: string, extra: { default?: T; shownDefault?: string } = {}): ValueOption<T> {
+export function option<T>(
+  placeholder: string,
+  schema: z.ZodType<T, string>,
+  description: string,
+  extra: { default: NoInfer<T>; shownDefault?: string },
+): ValueOption<T> & { default: T };
+export function option<T>(
+  placeholder: string,
+  schema: z.ZodType<T, string>,
+  description: string,
+  extra?: { shownDefault?: string },
+): ValueOption<T>;
+export function option<T>(
+  placeholder: string,
+  schema: z.ZodType<T, string>,
+  description: string,
+  extra: { default?: T; shownDefault?: string } = {},
+): ValueOption<T> {
   return { type: 'string', placeholder, schema, description, ...extra };
 }
 

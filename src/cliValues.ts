@@ -11,8 +11,11 @@ export const text = z.string();
 export function wholeNumber(bounds: { min?: number; max?: number } = {}): z.ZodType<number, string> {
   const { min = 0, max } = bounds;
   const range = max !== undefined ? ` ${min}..${max}` : min > 0 ? ` ≥ ${min}` : '';
-  return z.string()
-    .refine((t) => /^\d{1,15}$/.test(t) && Number(t) >= min && (max === undefined || Number(t) <= max), { error: (issue) => `needs a whole number${range}, not ${quoted(issue.input)}` })
+  return z
+    .string()
+    .refine((t) => /^\d{1,15}$/.test(t) && Number(t) >= min && (max === undefined || Number(t) <= max), {
+      error: (issue) => `needs a whole number${range}, not ${quoted(issue.input)}`,
+    })
     .transform(Number);
 }
 
@@ -20,11 +23,19 @@ export function wholeNumber(bounds: { min?: number; max?: number } = {}): z.ZodT
 export function choice<const V extends readonly [string, ...string[]]>(values: V): z.ZodType<V[number], string> {
   const listed = values.map((v) => JSON.stringify(v));
   const said = listed.length === 1 ? listed[0]! : `${listed.slice(0, -1).join(', ')} or ${listed.at(-1)!}`;
-  return z.enum(values, { error: (issue) => `takes ${said}, not ${quoted(issue.input)}` }) as unknown as z.ZodType<V[number], string>;
+  return z.enum(values, { error: (issue) => `takes ${said}, not ${quoted(issue.input)}` }) as unknown as z.ZodType<
+    V[number],
+    string
+  >;
 }
 
 /** Comma-separated words; blanks between commas are dropped. */
-export const commaList: z.ZodType<string[], string> = z.string().transform((t) => t.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+export const commaList: z.ZodType<string[], string> = z.string().transform((t) =>
+  t
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== ''),
+);
 
 /** Text that matches a pattern; `shape` says what is expected (`a fast-check path like 12:0:3`). */
 export function matching(pattern: RegExp, shape: string): z.ZodType<string, string> {

@@ -2,25 +2,33 @@
 // 15 minutes. Every value is validated; a bad one is a clear error, not a surprising schedule.
 import { z } from 'zod';
 
-export const runtimeConfigSchema = z.object({
-  root: z.string().min(1),
-  /** A lock whose owner has not heartbeated for this long may be taken over. */
-  staleAfterMs: z.number().int().positive(),
-  heartbeatEveryMs: z.number().int().positive(),
-  /** Attempts per job before a transient failure becomes final. */
-  maxAttempts: z.number().int().min(1).max(100),
-  backoffBaseMs: z.number().int().nonnegative(),
-  backoffCapMs: z.number().int().nonnegative(),
-  /** Finished jobs (complete, failed, deleted) older than this are purged. */
-  ttlMs: z.number().int().positive(),
-  /** The runner starts no new job after this much of its pass; a cron pass never overruns its slot. */
-  passDeadlineMs: z.number().int().positive(),
-  /** Jobs looked at in one pass; bounds the work of a pass over a huge backlog. */
-  maxJobsPerPass: z.number().int().positive(),
-  /** Sessions a runner pass works on at once (never two jobs of one session). */
-  concurrency: z.number().int().min(1).max(64),
-}).refine((c) => c.heartbeatEveryMs * 2 <= c.staleAfterMs, { path: ['staleAfterMs'], message: 'must be at least twice the heartbeat interval (heartbeatEveryMs)' })
-  .refine((c) => c.backoffBaseMs <= c.backoffCapMs, { path: ['backoffBaseMs'], message: 'must not exceed backoffCapMs' });
+export const runtimeConfigSchema = z
+  .object({
+    root: z.string().min(1),
+    /** A lock whose owner has not heartbeated for this long may be taken over. */
+    staleAfterMs: z.number().int().positive(),
+    heartbeatEveryMs: z.number().int().positive(),
+    /** Attempts per job before a transient failure becomes final. */
+    maxAttempts: z.number().int().min(1).max(100),
+    backoffBaseMs: z.number().int().nonnegative(),
+    backoffCapMs: z.number().int().nonnegative(),
+    /** Finished jobs (complete, failed, deleted) older than this are purged. */
+    ttlMs: z.number().int().positive(),
+    /** The runner starts no new job after this much of its pass; a cron pass never overruns its slot. */
+    passDeadlineMs: z.number().int().positive(),
+    /** Jobs looked at in one pass; bounds the work of a pass over a huge backlog. */
+    maxJobsPerPass: z.number().int().positive(),
+    /** Sessions a runner pass works on at once (never two jobs of one session). */
+    concurrency: z.number().int().min(1).max(64),
+  })
+  .refine((c) => c.heartbeatEveryMs * 2 <= c.staleAfterMs, {
+    path: ['staleAfterMs'],
+    message: 'must be at least twice the heartbeat interval (heartbeatEveryMs)',
+  })
+  .refine((c) => c.backoffBaseMs <= c.backoffCapMs, {
+    path: ['backoffBaseMs'],
+    message: 'must not exceed backoffCapMs',
+  });
 
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 

@@ -23,12 +23,16 @@ export async function requireDataRoot(fs: FileSystem, root: string): Promise<voi
   const kind = await kindOf(fs, root);
   if (kind === 'missing') throw new UsageError(`data root ${root} does not exist ${hint}`);
   if (kind === 'other') throw new UsageError(`data root ${root} is not a directory`);
-  if ((await kindOf(fs, new Layout(root).jobsDir)) !== 'dir') throw new UsageError(`${root} is not a data root: it has no jobs/ directory ${hint}`);
+  if ((await kindOf(fs, new Layout(root).jobsDir)) !== 'dir')
+    throw new UsageError(`${root} is not a data root: it has no jobs/ directory ${hint}`);
 }
 
 /** Before an enqueue: a missing root may be created only if its parent directory exists. */
 export async function allowRootCreation(fs: FileSystem, root: string): Promise<void> {
   if ((await kindOf(fs, root)) !== 'missing') return;
   const parent = dirName(root);
-  if ((await kindOf(fs, parent)) !== 'dir') throw new UsageError(`cannot create data root ${root}: ${parent} does not exist (is the path right? jobs init --root creates the whole path)`);
+  if ((await kindOf(fs, parent)) !== 'dir')
+    throw new UsageError(
+      `cannot create data root ${root}: ${parent} does not exist (is the path right? jobs init --root creates the whole path)`,
+    );
 }

@@ -18,7 +18,8 @@ export function transcribeText(inputName: string, bytes: Uint8Array): string {
   if (!(SUPPORTED as readonly string[]).includes(ext)) {
     throw new InvalidInputError(`invalid audio: unsupported input type ".${ext}" (expected .txt, .srt or .vtt)`);
   }
-  if (bytes.length > MAX_INPUT_BYTES) throw new InvalidInputError(`invalid input: input is ${bytes.length} bytes, over ${MAX_INPUT_BYTES}`);
+  if (bytes.length > MAX_INPUT_BYTES)
+    throw new InvalidInputError(`invalid input: input is ${bytes.length} bytes, over ${MAX_INPUT_BYTES}`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -28,7 +29,14 @@ export function transcribeText(inputName: string, bytes: Uint8Array): string {
   // A leading byte-order mark is already gone: TextDecoder drops it (ignoreBOM is false).
   const lines = text.split(/\r\n|\r|\n/);
   const spoken = ext === 'txt' ? lines : captionLines(lines, ext === 'vtt');
-  const cleaned = spoken.map((line) => line.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim()).filter((line) => line !== '');
+  const cleaned = spoken
+    .map((line) =>
+      line
+        .replace(/<[^>]*>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+    .filter((line) => line !== '');
   if (cleaned.length === 0) throw new InvalidInputError('invalid input: input contains no words');
   return `${cleaned.join('\n')}\n`;
 }
@@ -73,22 +81,46 @@ export function renderDraft(sessionId: string, jobId: string, transcript: string
   const paragraphs: string[] = [];
   for (let i = 0; i < lines.length; i += 4) paragraphs.push(lines.slice(i, i + 4).join(' '));
   const words = transcript.split(/\s+/).filter((w) => w !== '').length;
-  return [`# Draft: session ${sessionId}`, '', `_Job ${jobId} · ${words} words_`, '', ...paragraphs.flatMap((p) => [p, '']), ''].join('\n');
+  return [
+    `# Draft: session ${sessionId}`,
+    '',
+    `_Job ${jobId} · ${words} words_`,
+    '',
+    ...paragraphs.flatMap((p) => [p, '']),
+    '',
+  ].join('\n');
 }
 
 export function renderExport(sessionId: string, jobId: string, draft: string): string {
-  const body = draft.trimEnd().split('\n\n').map((block) => {
-    const html = escapeHtml(block);
-    if (block.startsWith('# ')) return `<h1>${escapeHtml(block.slice(2))}</h1>`;
-    if (block.startsWith('_') && block.endsWith('_')) return `<p><em>${escapeHtml(block.slice(1, -1))}</em></p>`;
-    return `<p>${html}</p>`;
-  });
-  return ['<!doctype html>', '<html lang="en">', '<meta charset="utf-8">',
-    `<title>${escapeHtml(`Session ${sessionId} (job ${jobId})`)}</title>`, '<body>', ...body, '</body>', '</html>', ''].join('\n');
+  const body = draft
+    .trimEnd()
+    .split('\n\n')
+    .map((block) => {
+      const html = escapeHtml(block);
+      if (block.startsWith('# ')) return `<h1>${escapeHtml(block.slice(2))}</h1>`;
+      if (block.startsWith('_') && block.endsWith('_')) return `<p><em>${escapeHtml(block.slice(1, -1))}</em></p>`;
+      return `<p>${html}</p>`;
+    });
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<meta charset="utf-8">',
+    `<title>${escapeHtml(`Session ${sessionId} (job ${jobId})`)}</title>`,
+    '<body>',
+    ...body,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 export const defaultHandlers: StageHandlers = {

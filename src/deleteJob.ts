@@ -44,7 +44,12 @@ export async function finishDeletion(io: Io, config: RuntimeConfig, lock: HeldLo
   await io.fs.syncDir(jobDir);
   const deleted: JobState = { ...state, status: 'deleted', nextAttemptAt: null, updatedAt: io.clock.nowMs() };
   await writeJobState(io, jobDir, deleted, { tmpDir: lock.workDir, beforeCommit: () => lock.assertHeld() });
-  io.log.emit('job.deleted', { jobId: state.jobId, sessionId: state.sessionId, removedFiles: removed.files, removedBytes: removed.bytes });
+  io.log.emit('job.deleted', {
+    jobId: state.jobId,
+    sessionId: state.sessionId,
+    removedFiles: removed.files,
+    removedBytes: removed.bytes,
+  });
 }
 
 export type DeleteOutcome = 'deleted' | 'already-deleted' | 'pending';

@@ -30,7 +30,8 @@ export function storedInputName(originalName: string): string {
 export async function enqueue(io: Io, config: RuntimeConfig, request: EnqueueRequest): Promise<string> {
   const sessionId = checkId('session', request.sessionId);
   const jobId = checkId('job', request.jobId ?? `job-${io.random.hex(8)}`);
-  if (request.inputBytes.length > MAX_INPUT_BYTES) throw new UsageError(`input is ${request.inputBytes.length} bytes; the limit is ${MAX_INPUT_BYTES}`);
+  if (request.inputBytes.length > MAX_INPUT_BYTES)
+    throw new UsageError(`input is ${request.inputBytes.length} bytes; the limit is ${MAX_INPUT_BYTES}`);
   const layout = new Layout(config.root);
   await ensureRoot(io.fs, layout.root);
   await ensureDir(io.fs, layout.jobsDir, layout.root);
@@ -47,8 +48,18 @@ export async function enqueue(io: Io, config: RuntimeConfig, request: EnqueueReq
   await writeFileAtomic(io, `${jobDir}/${input}`, request.inputBytes);
   const nowMs = io.clock.nowMs();
   const state: JobState = {
-    version: 1, jobId, sessionId, input, status: 'queued', stage: 'init', createdAt: nowMs, updatedAt: nowMs,
-    attempts: 0, nextAttemptAt: null, error: null, artifacts: {},
+    version: 1,
+    jobId,
+    sessionId,
+    input,
+    status: 'queued',
+    stage: 'init',
+    createdAt: nowMs,
+    updatedAt: nowMs,
+    attempts: 0,
+    nextAttemptAt: null,
+    error: null,
+    artifacts: {},
   };
   await writeJobState(io, jobDir, state);
   io.log.emit('job.enqueued', { jobId, sessionId, input, sizeBytes: request.inputBytes.length });

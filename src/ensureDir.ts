@@ -30,7 +30,8 @@ export async function ensureDir(fs: FileSystem, path: string, root: string): Pro
         throw statError;
       });
       // A symlink here could point anywhere: locks and transcripts would land outside the data root.
-      if (stats?.isSymbolicLink) throw new PermanentError(`${dir} is a symlink; refusing to follow it out of the data root`);
+      if (stats?.isSymbolicLink)
+        throw new PermanentError(`${dir} is a symlink; refusing to follow it out of the data root`);
       if (stats !== undefined && !stats.isDirectory) throw new PermanentError(`${dir} exists and is not a directory`);
     }
     await fs.syncDir(dirName(dir));

@@ -28,7 +28,11 @@ export class PermanentError extends JobsError {
 /** An upstream HTTP service answered with a non-success status; classifyError decides its kind. */
 export class HttpStatusError extends JobsError {
   override readonly name: string = 'HttpStatusError';
-  constructor(readonly status: number, message: string, readonly retryAfterMs?: number) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
   }
 }
@@ -41,7 +45,11 @@ export class InvalidInputError extends PermanentError {
 /** A file the runtime reads (state.json, a lock record) does not parse or fails its schema. */
 export class CorruptFileError extends PermanentError {
   override readonly name: string = 'CorruptFileError';
-  constructor(readonly path: string, detail: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly path: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${path} is corrupt: ${detail}`, options);
   }
 }
@@ -49,7 +57,12 @@ export class CorruptFileError extends PermanentError {
 /** A filesystem call failed; `code` is the errno name and `step` says which part of the work. */
 export class FileError extends JobsError {
   override readonly name: string = 'FileError';
-  constructor(readonly code: string, readonly step: string, readonly path: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: string,
+    readonly step: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${step} ${path} failed: ${code}`, options);
   }
 }

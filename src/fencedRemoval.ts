@@ -16,7 +16,11 @@ export const DOOMED_PREFIX = 'doomed-';
  * Moves `path` into the lock's work directory; returns where it went, or undefined if there was
  * nothing at `path`. Throws LockLostError if the lock was taken over: then nothing was moved.
  */
-export async function moveIntoWorkDir(io: Pick<Io, 'fs' | 'random'>, lock: HeldLock, path: string): Promise<string | undefined> {
+export async function moveIntoWorkDir(
+  io: Pick<Io, 'fs' | 'random'>,
+  lock: HeldLock,
+  path: string,
+): Promise<string | undefined> {
   const doomed = joinPath(lock.workDir, `${DOOMED_PREFIX}${baseName(path)}-${io.random.hex(4)}`);
   try {
     await io.fs.rename(path, doomed);
@@ -30,7 +34,11 @@ export async function moveIntoWorkDir(io: Pick<Io, 'fs' | 'random'>, lock: HeldL
 }
 
 /** Removes `path` as the holder of `lock` (see the header); counts what was removed. */
-export async function removeAsHolder(io: Pick<Io, 'fs' | 'random'>, lock: HeldLock, path: string): Promise<RemovedCounts> {
+export async function removeAsHolder(
+  io: Pick<Io, 'fs' | 'random'>,
+  lock: HeldLock,
+  path: string,
+): Promise<RemovedCounts> {
   const doomed = await moveIntoWorkDir(io, lock, path);
   return doomed === undefined ? { files: 0, bytes: 0 } : removeTree(io.fs, doomed);
 }

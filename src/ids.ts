@@ -14,6 +14,7 @@ export function checkId(kind: 'job' | 'session', id: string): string {
   if (!isValidId(id)) {
     throw new UsageError(`invalid ${kind} id ${JSON.stringify(id)}: ids are 1-64 characters of A-Z a-z 0-9 _ -`);
   }
-  if (kind === 'job' && RESERVED_JOB_IDS.has(id)) throw new UsageError(`invalid job id ${JSON.stringify(id)}: reserved for the HTTP route /api/jobs/${id}`);
+  if (kind === 'job' && RESERVED_JOB_IDS.has(id))
+    throw new UsageError(`invalid job id ${JSON.stringify(id)}: reserved for the HTTP route /api/jobs/${id}`);
   return id;
 }

@@ -26,7 +26,10 @@ export const jobErrorSchema = z.object({
 export type JobError = z.infer<typeof jobErrorSchema>;
 
 /** What a completed stage produced, so a later skip can tell a valid output from a torn or foreign one. */
-export const artifactSchema = z.object({ sizeBytes: z.number().int().nonnegative(), crc32: z.number().int().nonnegative() });
+export const artifactSchema = z.object({
+  sizeBytes: z.number().int().nonnegative(),
+  crc32: z.number().int().nonnegative(),
+});
 export type ArtifactRecord = z.infer<typeof artifactSchema>;
 
 export const jobStateSchema = z.object({
@@ -58,7 +61,10 @@ export function renderJobState(state: JobState): string {
   // The runtime builds every state it writes: one that fails the schema is a bug, and a bug is loud
   // (an AssertionError, never classified as a bad input or retried).
   const checked = jobStateSchema.safeParse(state);
-  assert(checked.success, `a job state built by the runtime fails its schema: ${checked.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  assert(
+    checked.success,
+    `a job state built by the runtime fails its schema: ${checked.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+  );
   return `${JSON.stringify(checked.data, null, 2)}\n`;
 }
 

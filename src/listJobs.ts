@@ -12,7 +12,13 @@ export type JobEntry =
   | { readonly jobId: string; readonly state: JobState; readonly error?: undefined }
   | { readonly jobId: string; readonly state?: undefined; readonly error: Error }
   /** A directory without state.json: an enqueue that has not finished (or was killed). */
-  | { readonly jobId: string; readonly state?: undefined; readonly error?: undefined; readonly incomplete: true; readonly mtimeMs: number };
+  | {
+      readonly jobId: string;
+      readonly state?: undefined;
+      readonly error?: undefined;
+      readonly incomplete: true;
+      readonly mtimeMs: number;
+    };
 
 export async function listJobIds(fs: FileSystem, layout: Layout): Promise<{ ids: string[]; ignored: string[] }> {
   let names: string[];
@@ -32,11 +38,16 @@ export async function readJobEntry(fs: FileSystem, layout: Layout, jobId: string
   const jobDir = layout.jobDir(jobId);
   try {
     const stats = await fs.lstat(jobDir);
-    if (stats.isSymbolicLink) return { jobId, error: new PermanentError(`${jobDir} is a symlink; job directories must be real directories`) };
+    if (stats.isSymbolicLink)
+      return { jobId, error: new PermanentError(`${jobDir} is a symlink; job directories must be real directories`) };
     if (!stats.isDirectory) return { jobId, error: new PermanentError(`${jobDir} is not a directory`) };
     const state = await readJobState(fs, jobDir);
     if (state === undefined) return { jobId, incomplete: true, mtimeMs: stats.mtimeMs };
-    if (state.jobId !== jobId) return { jobId, error: new CorruptFileError(joinPath(jobDir, 'state.json'), `names job ${state.jobId}, not ${jobId}`) };
+    if (state.jobId !== jobId)
+      return {
+        jobId,
+        error: new CorruptFileError(joinPath(jobDir, 'state.json'), `names job ${state.jobId}, not ${jobId}`),
+      };
     return { jobId, state };
   } catch (error) {
     return { jobId, error: error instanceof Error ? error : new Error(String(error)) };

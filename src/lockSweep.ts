@@ -6,7 +6,16 @@
 import type { Io } from './ports/io.ts';
 import { isNotFound } from './ports/fileSystem.ts';
 import { TMP_PREFIX, dirName, joinPath } from './layout.ts';
-import { REAP_PREFIX, WORK_PREFIX, asRecordedRetirer, judgeHolder, ownerFreshness, ownerRecordSchema, retire, type LockOptions } from './ownerLock.ts';
+import {
+  REAP_PREFIX,
+  WORK_PREFIX,
+  asRecordedRetirer,
+  judgeHolder,
+  ownerFreshness,
+  ownerRecordSchema,
+  retire,
+  type LockOptions,
+} from './ownerLock.ts';
 import { readJsonFile } from './jsonFile.ts';
 import { ignoreNotFound, removeTree } from './removeTree.ts';
 
@@ -28,9 +37,19 @@ export async function sweepLockDirectory(
   const sweeperToken = io.random.hex(8);
   const judged = await judgeHolder(io, options);
   if (judged.verdict === 'stale' && judged.token !== keepToken) {
-    if ((await asRecordedRetirer(io, options, sweeperToken, () => retire(io, options, judged.token, sweeperToken, counts))) === 'retired') {
+    if (
+      (await asRecordedRetirer(io, options, sweeperToken, () =>
+        retire(io, options, judged.token, sweeperToken, counts),
+      )) === 'retired'
+    ) {
       counts.locks += 1;
-      io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, token: judged.token, by: 'purge', reason: judged.reason });
+      io.log.emit('lock.reaped', {
+        lock: options.name,
+        ...options.logFields,
+        token: judged.token,
+        by: 'purge',
+        reason: judged.reason,
+      });
     }
   }
   const dir = dirName(options.path);
@@ -61,14 +80,34 @@ export async function sweepLockDirectory(
 }
 
 /** A work directory whose owner is stale (or, with no record, older than the bound) is retired. */
-async function retireIfStale(io: SweepIo, options: LockOptions, path: string, token: string, sweeperToken: string, counts: SweepCounts): Promise<boolean> {
+async function retireIfStale(
+  io: SweepIo,
+  options: LockOptions,
+  path: string,
+  token: string,
+  sweeperToken: string,
+  counts: SweepCounts,
+): Promise<boolean> {
   const record = await readJsonFile(io.fs, joinPath(path, 'owner.json'), ownerRecordSchema).catch(() => undefined);
-  const stale = record === undefined ? await olderThan(io, path, options.staleAfterMs) : (await ownerFreshness(io, options, record)) !== 'fresh';
-  return stale && (await asRecordedRetirer(io, options, sweeperToken, () => retire(io, options, token, sweeperToken, counts))) === 'retired';
+  const stale =
+    record === undefined
+      ? await olderThan(io, path, options.staleAfterMs)
+      : (await ownerFreshness(io, options, record)) !== 'fresh';
+  return (
+    stale &&
+    (await asRecordedRetirer(io, options, sweeperToken, () => retire(io, options, token, sweeperToken, counts))) ===
+      'retired'
+  );
 }
 
 /** A reap directory no lock file names any more, or any other tmp entry older than the stale bound. */
-async function isGarbage(io: SweepIo, options: LockOptions, name: string, path: string, currentToken: string | undefined): Promise<boolean> {
+async function isGarbage(
+  io: SweepIo,
+  options: LockOptions,
+  name: string,
+  path: string,
+  currentToken: string | undefined,
+): Promise<boolean> {
   if (!name.startsWith(REAP_PREFIX)) return olderThan(io, path, options.staleAfterMs);
   // `.tmp-reap-<token>-by-<retirer>`: garbage once no lock file names that token. Its retirer has
   // already unlinked that lock file (only the retirer may), so nobody needs it.

@@ -78,8 +78,10 @@ export function workDirOf(lockPath: string, token: string): string {
 const MAX_ACQUIRE_STARTS = 3;
 
 export async function acquireLock(io: LockIo, options: LockOptions): Promise<AcquireResult> {
-  assert(options.heartbeatEveryMs > 0 && options.heartbeatEveryMs * 2 <= options.staleAfterMs,
-    'the heartbeat interval must be at most half the stale bound');
+  assert(
+    options.heartbeatEveryMs > 0 && options.heartbeatEveryMs * 2 <= options.staleAfterMs,
+    'the heartbeat interval must be at most half the stale bound',
+  );
   // A sweeper may judge our half-made work directory stale and retire it before our link (the wall
   // clock jumped forward, or we were paused past the stale bound mid-acquire): start again afresh.
   for (let start = 1; ; start++) {
@@ -130,11 +132,23 @@ async function acquireOnce(io: LockIo, options: LockOptions, last: boolean): Pro
     if (judged.verdict === 'gone') continue;
     if (judged.verdict === 'fresh') break;
     const outcome = await retire(io, options, judged.token, token);
-    if (outcome === 'retired') io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, token: judged.token, by: token, reason: judged.reason });
+    if (outcome === 'retired')
+      io.log.emit('lock.reaped', {
+        lock: options.name,
+        ...options.logFields,
+        token: judged.token,
+        by: token,
+        reason: judged.reason,
+      });
     if (outcome === 'busy') break;
   }
   await removeTree(io.fs, workDir);
-  io.log.emit('lock.busy', { lock: options.name, ...options.logFields, holderPid: holder?.pid, holderHost: holder?.host });
+  io.log.emit('lock.busy', {
+    lock: options.name,
+    ...options.logFields,
+    holderPid: holder?.pid,
+    holderHost: holder?.host,
+  });
   return { acquired: false, holder };
 }
 
@@ -146,7 +160,12 @@ async function workDirRetired(io: LockIo, workDir: string, error: unknown): Prom
 type Judgement =
   | { verdict: 'gone'; holder: undefined }
   | { verdict: 'fresh'; holder: OwnerRecord | undefined }
-  | { verdict: 'stale'; holder: OwnerRecord | undefined; token: string; reason: 'owner process is dead' | 'heartbeat older than the stale bound' };
+  | {
+      verdict: 'stale';
+      holder: OwnerRecord | undefined;
+      token: string;
+      reason: 'owner process is dead' | 'heartbeat older than the stale bound';
+    };
 
 /** Reads the current lock file and decides whether its owner is still in charge. */
 export async function judgeHolder(io: LockIo, options: LockOptions): Promise<Judgement> {
@@ -165,19 +184,35 @@ export async function judgeHolder(io: LockIo, options: LockOptions): Promise<Jud
     // that makes it the lock. Only a power loss (unsynced data dropped) leaves one without, and after
     // a power loss every owner is dead; so it is stale at once, whatever the clock says. It has no
     // token to retire, so it is captured by rename and removed (see captureAndRemove).
-    io.log.emit('lock.reaped', { lock: options.name, ...options.logFields, reason: `corrupt lock file: ${errorMessage(error)}` });
+    io.log.emit('lock.reaped', {
+      lock: options.name,
+      ...options.logFields,
+      reason: `corrupt lock file: ${errorMessage(error)}`,
+    });
     await captureAndRemove(io, options.path, undefined);
     return { verdict: 'gone', holder: undefined };
   }
   const freshness = await ownerFreshness(io, options, holder);
   if (freshness === 'fresh') return { verdict: 'fresh', holder };
-  return { verdict: 'stale', holder, token: holder.token, reason: freshness === 'dead' ? 'owner process is dead' : 'heartbeat older than the stale bound' };
+  return {
+    verdict: 'stale',
+    holder,
+    token: holder.token,
+    reason: freshness === 'dead' ? 'owner process is dead' : 'heartbeat older than the stale bound',
+  };
 }
 
-export async function ownerFreshness(io: Pick<LockIo, 'fs' | 'clock' | 'processes' | 'policy'>, options: LockOptions, owner: OwnerRecord): Promise<'fresh' | 'dead' | 'expired'> {
+export async function ownerFreshness(
+  io: Pick<LockIo, 'fs' | 'clock' | 'processes' | 'policy'>,
+  options: LockOptions,
+  owner: OwnerRecord,
+): Promise<'fresh' | 'dead' | 'expired'> {
   if (owner.host === io.processes.host && !io.processes.isAlive(owner.pid)) return 'dead';
-  const heartbeat = await readJsonFile(io.fs, joinPath(workDirOf(options.path, owner.token), 'heartbeat.json'), heartbeatSchema)
-    .catch(() => undefined);
+  const heartbeat = await readJsonFile(
+    io.fs,
+    joinPath(workDirOf(options.path, owner.token), 'heartbeat.json'),
+    heartbeatSchema,
+  ).catch(() => undefined);
   const lastSeenAt = Math.max(owner.acquiredAt, heartbeat?.heartbeatAt ?? owner.acquiredAt);
   return io.policy.isStale(io.clock.nowMs(), lastSeenAt, options.staleAfterMs) ? 'expired' : 'fresh';
 }
@@ -193,7 +228,11 @@ export function isStale(nowMs: number, lastSeenAtMs: number, staleAfterMs: numbe
  * another live retirer is at work.
  */
 export async function retire(
-  io: LockIo, options: LockOptions, staleToken: string, myToken: string, removed?: RemovedCounts,
+  io: LockIo,
+  options: LockOptions,
+  staleToken: string,
+  myToken: string,
+  removed?: RemovedCounts,
 ): Promise<'retired' | 'retry' | 'busy'> {
   const dir = dirName(options.path);
   const myReap = joinPath(dir, `${REAP_PREFIX}${staleToken}-by-${myToken}`);
@@ -234,7 +273,12 @@ export async function retire(
  * purge sweep) first writes its record into its own work directory, so that a taker finding its reap
  * directory judges it like any owner (alive and recent: busy) instead of robbing a live retirement.
  */
-export async function asRecordedRetirer<T>(io: LockIo, options: LockOptions, token: string, work: () => Promise<T>): Promise<T> {
+export async function asRecordedRetirer<T>(
+  io: LockIo,
+  options: LockOptions,
+  token: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const workDir = workDirOf(options.path, token);
   const record = ownRecord(io, options, token);
   await io.fs.mkdir(workDir);
@@ -247,7 +291,12 @@ export async function asRecordedRetirer<T>(io: LockIo, options: LockOptions, tok
 }
 
 /** The stale owner's work directory is gone: finish a retirement that a now-stale process started. */
-async function takeOverRetirement(io: LockIo, options: LockOptions, staleToken: string, myReap: string): Promise<'retired' | 'retry' | 'busy'> {
+async function takeOverRetirement(
+  io: LockIo,
+  options: LockOptions,
+  staleToken: string,
+  myReap: string,
+): Promise<'retired' | 'retry' | 'busy'> {
   const dir = dirName(options.path);
   const prefix = `${REAP_PREFIX}${staleToken}-by-`;
   const names = (await io.fs.readdir(dir)).filter((name) => name.startsWith(prefix)).sort();
@@ -260,8 +309,11 @@ async function takeOverRetirement(io: LockIo, options: LockOptions, staleToken: 
   }
   for (const name of names) {
     const retirerToken = name.slice(prefix.length);
-    const retirerRecord = await readJsonFile(io.fs, joinPath(workDirOf(options.path, retirerToken), 'owner.json'), ownerRecordSchema)
-      .catch(() => undefined);
+    const retirerRecord = await readJsonFile(
+      io.fs,
+      joinPath(workDirOf(options.path, retirerToken), 'owner.json'),
+      ownerRecordSchema,
+    ).catch(() => undefined);
     if (retirerRecord !== undefined && (await ownerFreshness(io, options, retirerRecord)) === 'fresh') return 'busy';
     try {
       await io.fs.rename(joinPath(dir, name), myReap);
@@ -324,7 +376,11 @@ export class HeldLock {
     if (this.released || this.lost) return;
     const tmp = joinPath(this.workDir, `${TMP_PREFIX}hb-${this.io.random.hex(4)}`);
     try {
-      await writeNewFile(this.io.fs, tmp, new TextEncoder().encode(JSON.stringify({ heartbeatAt: this.io.clock.nowMs() })));
+      await writeNewFile(
+        this.io.fs,
+        tmp,
+        new TextEncoder().encode(JSON.stringify({ heartbeatAt: this.io.clock.nowMs() })),
+      );
       await this.io.fs.rename(tmp, joinPath(this.workDir, 'heartbeat.json'));
     } catch (error) {
       await ignoreNotFound(this.io.fs.unlink(tmp)).catch(() => undefined);
@@ -357,7 +413,9 @@ export class HeldLock {
   }
 
   lostError(): LockLostError {
-    return new LockLostError(`${this.options.name} lock ${baseName(this.options.path)} was taken over (token ${this.token}); this owner commits nothing more`);
+    return new LockLostError(
+      `${this.options.name} lock ${baseName(this.options.path)} was taken over (token ${this.token}); this owner commits nothing more`,
+    );
   }
 
   /** Releases the lock; after a takeover there is nothing left to release, and that is not an error. */

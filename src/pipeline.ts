@@ -58,7 +58,14 @@ export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, init
       // Every earlier attempt died mid-run (a poison job that kills its runner): stop here.
       throw new TransientError(`attempt ${state.attempts} was interrupted during ${state.stage} (the runner stopped)`);
     }
-    state = { ...state, status: 'running', stage: state.stage === 'init' ? 'transcribe' : state.stage, attempts: state.attempts + 1, nextAttemptAt: null, updatedAt: io.clock.nowMs() };
+    state = {
+      ...state,
+      status: 'running',
+      stage: state.stage === 'init' ? 'transcribe' : state.stage,
+      attempts: state.attempts + 1,
+      nextAttemptAt: null,
+      updatedAt: io.clock.nowMs(),
+    };
     await writeJobState(io, jobDir, state, ctx.commit);
     io.log.emit('job.started', { ...fields, attempt: state.attempts });
     for (const [index, stage] of STAGES.entries()) {
@@ -83,7 +90,14 @@ export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, init
         updatedAt: io.clock.nowMs(),
       };
       const commit: StageCommit = {
-        io, jobDir, outputs: outputPaths(ctx, state, stage), bytes: bytes ?? new Uint8Array(0), produced: bytes !== undefined, next: nextState, commit: ctx.commit, stage,
+        io,
+        jobDir,
+        outputs: outputPaths(ctx, state, stage),
+        bytes: bytes ?? new Uint8Array(0),
+        produced: bytes !== undefined,
+        next: nextState,
+        commit: ctx.commit,
+        stage,
       };
       await commitStage(commit);
       state = nextState;
@@ -116,7 +130,10 @@ export async function commitStage(c: StageCommit): Promise<void> {
   const fields = { jobId: c.next.jobId, sessionId: c.next.sessionId };
   // Check the data before it is committed: the state must record exactly the bytes written.
   const recorded = c.next.artifacts[c.stage];
-  assert(!c.produced || (recorded?.sizeBytes === c.bytes.length && recorded.crc32 === crc32(c.bytes)), `stage ${c.stage} of ${c.next.jobId}: the state records ${JSON.stringify(recorded)}, not the ${c.bytes.length} bytes produced`);
+  assert(
+    !c.produced || (recorded?.sizeBytes === c.bytes.length && recorded.crc32 === crc32(c.bytes)),
+    `stage ${c.stage} of ${c.next.jobId}: the state records ${JSON.stringify(recorded)}, not the ${c.bytes.length} bytes produced`,
+  );
   if (c.produced) {
     for (const path of c.outputs) await writeFileAtomic(c.io, path, c.bytes, c.commit);
     c.io.log.emit('stage.done', { ...fields, stage: c.stage, sizeBytes: c.bytes.length });
@@ -146,12 +163,22 @@ async function settleFailure(ctx: JobContext, state: JobState, error: unknown): 
   const nowMs = io.clock.nowMs();
   const recorded = {
     name: exhausted ? 'AttemptsExhausted' : classified.name,
-    message: exhausted ? `attempts exhausted after ${state.attempts} attempts; last error: ${classified.message}` : classified.message,
+    message: exhausted
+      ? `attempts exhausted after ${state.attempts} attempts; last error: ${classified.message}`
+      : classified.message,
     kind: classified.kind,
     stage: state.stage,
   };
   const failed = classified.kind === 'permanent' || exhausted;
-  const delayMs = failed ? 0 : io.policy.retryDelayMs(io.random, state.attempts, config.backoffBaseMs, config.backoffCapMs, classified.retryAfterMs);
+  const delayMs = failed
+    ? 0
+    : io.policy.retryDelayMs(
+        io.random,
+        state.attempts,
+        config.backoffBaseMs,
+        config.backoffCapMs,
+        classified.retryAfterMs,
+      );
   const next: JobState = {
     ...state,
     status: failed ? 'failed' : 'queued',
@@ -163,7 +190,12 @@ async function settleFailure(ctx: JobContext, state: JobState, error: unknown): 
     await writeJobState(io, ctx.jobDir, next, ctx.commit);
   } catch (writeError) {
     // The state stays "running" on disk; the next pass treats it as an interrupted attempt.
-    io.log.emit(failed ? 'job.failed' : 'job.retry_scheduled', { ...fields, error: recorded, stateWriteError: errorMessage(writeError), durable: false });
+    io.log.emit(failed ? 'job.failed' : 'job.retry_scheduled', {
+      ...fields,
+      error: recorded,
+      stateWriteError: errorMessage(writeError),
+      durable: false,
+    });
     if (writeError instanceof LockLostError) return 'aborted';
     if (writeError instanceof JobDeletedError) {
       await finishDeletion(io, config, lock, state);
@@ -175,7 +207,13 @@ async function settleFailure(ctx: JobContext, state: JobState, error: unknown): 
     io.log.emit('job.failed', { ...fields, error: recorded, attempts: state.attempts });
     return 'failed';
   }
-  io.log.emit('job.retry_scheduled', { ...fields, error: recorded, attempts: state.attempts, nextAttemptAt: next.nextAttemptAt, delayMs });
+  io.log.emit('job.retry_scheduled', {
+    ...fields,
+    error: recorded,
+    attempts: state.attempts,
+    nextAttemptAt: next.nextAttemptAt,
+    delayMs,
+  });
   return 'retry_scheduled';
 }
 
@@ -208,7 +246,12 @@ async function stageOutputValid(ctx: JobContext, state: JobState, stage: Stage):
   return outputsValid(ctx.io, jobOutput!, sessionOutput, expected);
 }
 
-export async function outputsValid(io: Io, jobOutput: string, sessionOutput: string | undefined, expected: ArtifactRecord): Promise<boolean> {
+export async function outputsValid(
+  io: Io,
+  jobOutput: string,
+  sessionOutput: string | undefined,
+  expected: ArtifactRecord,
+): Promise<boolean> {
   const bytes = await readOptional(io, jobOutput);
   if (bytes === undefined || bytes.length !== expected.sizeBytes || crc32(bytes) !== expected.crc32) return false;
   if (sessionOutput === undefined) return true;
@@ -251,7 +294,10 @@ async function produce(ctx: JobContext, state: JobState, stage: Stage): Promise<
       break;
     }
     case 'draft':
-      text = await io.handlers.draft({ ...base, transcript: await readText(ctx, joinPath(ctx.jobDir, FILE.transcript)) });
+      text = await io.handlers.draft({
+        ...base,
+        transcript: await readText(ctx, joinPath(ctx.jobDir, FILE.transcript)),
+      });
       break;
     case 'export':
       text = await io.handlers.export({ ...base, draft: await readText(ctx, joinPath(ctx.jobDir, FILE.draft)) });

@@ -67,9 +67,16 @@ export async function purge(io: Io, config: RuntimeConfig, runnerToken: string |
   for (const dir of [layout.jobsDir, ...run.keptDirs]) await sweepTmpFiles(io, config, layout, dir, run.report);
   if (run.report.jobs > 0) await io.fs.syncDir(layout.jobsDir);
   await sweepSessions(run);
-  const rootSweep = await sweepLockDirectory(io, {
-    name: 'runner', path: layout.runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs,
-  }, runnerToken);
+  const rootSweep = await sweepLockDirectory(
+    io,
+    {
+      name: 'runner',
+      path: layout.runnerLock,
+      staleAfterMs: config.staleAfterMs,
+      heartbeatEveryMs: config.heartbeatEveryMs,
+    },
+    runnerToken,
+  );
   run.report.locks += rootSweep.locks;
   run.report.tmp += rootSweep.tmp;
   addRemoved(run, rootSweep);
@@ -137,13 +144,22 @@ async function sweepSessions(run: PurgeRun): Promise<void> {
     // Only a real directory is a session: a symlink would lead the sweep out of the data root, and a
     // plain file holds no lock to sweep (and must not stop the purge of everything else).
     if (!(await isRealDirectory(io, layout.sessionDir(sessionId)))) continue;
-    const sweep = await sweepLockDirectory(io, {
-      name: 'session', path: layout.sessionLock(sessionId), staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs, logFields: { sessionId },
-    }, undefined);
+    const sweep = await sweepLockDirectory(
+      io,
+      {
+        name: 'session',
+        path: layout.sessionLock(sessionId),
+        staleAfterMs: config.staleAfterMs,
+        heartbeatEveryMs: config.heartbeatEveryMs,
+        logFields: { sessionId },
+      },
+      undefined,
+    );
     report.locks += sweep.locks;
     report.tmp += sweep.tmp;
     addRemoved(run, sweep);
-    if (!run.liveSessions.has(sessionId) && (await purgeSession(io, config, layout, sessionId, report))) report.sessions += 1;
+    if (!run.liveSessions.has(sessionId) && (await purgeSession(io, config, layout, sessionId, report)))
+      report.sessions += 1;
   }
 }
 
@@ -156,7 +172,13 @@ async function sweepSessions(run: PurgeRun): Promise<void> {
  * mid-purge never leaves a job whose state.json names files that are gone. Returns what was removed,
  * by job; a busy session removes nothing this pass.
  */
-async function purgeSessionJobs(io: Io, config: RuntimeConfig, layout: Layout, sessionId: string, jobIds: readonly string[]): Promise<Map<string, RemovedCounts>> {
+async function purgeSessionJobs(
+  io: Io,
+  config: RuntimeConfig,
+  layout: Layout,
+  sessionId: string,
+  jobIds: readonly string[],
+): Promise<Map<string, RemovedCounts>> {
   const locked = await withSessionLock(io, config, sessionId, { jobId: jobIds[0]! }, async (lock) => {
     const doomed = new Map<string, string>();
     for (const jobId of jobIds) {
@@ -187,7 +209,13 @@ async function fenced<T>(step: Promise<T>): Promise<T | 'lost'> {
   }
 }
 
-async function sweepTmpFiles(io: Io, config: RuntimeConfig, layout: Layout, dir: string, report: PurgeReport): Promise<void> {
+async function sweepTmpFiles(
+  io: Io,
+  config: RuntimeConfig,
+  layout: Layout,
+  dir: string,
+  report: PurgeReport,
+): Promise<void> {
   let names: string[];
   try {
     names = await io.fs.readdir(dir);
@@ -199,7 +227,8 @@ async function sweepTmpFiles(io: Io, config: RuntimeConfig, layout: Layout, dir:
     if (!isTmpName(name)) continue;
     const path = joinPath(dir, name);
     // A captured enqueue that turned out committed (a crash came before its put-back) goes back.
-    if (name.startsWith(UNBORN_PREFIX) && dir === layout.jobsDir && (await putBackIfCommitted(io, layout, path))) continue;
+    if (name.startsWith(UNBORN_PREFIX) && dir === layout.jobsDir && (await putBackIfCommitted(io, layout, path)))
+      continue;
     if (!(await olderThan(io, path, config.staleAfterMs))) continue;
     const removed = await removeTree(io.fs, path);
     report.tmp += 1;
@@ -223,7 +252,13 @@ async function isRealDirectory(io: Io, path: string): Promise<boolean> {
 }
 
 /** A session no job refers to: its transcript goes once it is older than the TTL. */
-async function purgeSession(io: Io, config: RuntimeConfig, layout: Layout, sessionId: string, report: PurgeReport): Promise<boolean> {
+async function purgeSession(
+  io: Io,
+  config: RuntimeConfig,
+  layout: Layout,
+  sessionId: string,
+  report: PurgeReport,
+): Promise<boolean> {
   const dir = layout.sessionDir(sessionId);
   // Checked again: the directory may have been replaced since the sweep (another process's purge).
   if (!(await isRealDirectory(io, dir)) || !(await transcriptExpired(io, config, dir))) return false;

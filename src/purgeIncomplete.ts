@@ -15,7 +15,11 @@ import { ignoreNotFound, removeTree, type RemovedCounts } from './removeTree.ts'
 export const UNBORN_PREFIX = `${TMP_PREFIX}unborn-`;
 
 /** Removes the incomplete job `jobId`; undefined if it turned out complete (and is back) or gone. */
-export async function purgeIncomplete(io: Pick<Io, 'fs' | 'random' | 'log'>, layout: Layout, jobId: string): Promise<RemovedCounts | undefined> {
+export async function purgeIncomplete(
+  io: Pick<Io, 'fs' | 'random' | 'log'>,
+  layout: Layout,
+  jobId: string,
+): Promise<RemovedCounts | undefined> {
   const capture = joinPath(layout.jobsDir, `${UNBORN_PREFIX}${jobId}.${io.random.hex(4)}`);
   try {
     await io.fs.rename(layout.jobDir(jobId), capture);
@@ -32,12 +36,20 @@ export async function purgeIncomplete(io: Pick<Io, 'fs' | 'random' | 'log'>, lay
  * the job back already). A directory that cannot go back (a new one took its name) is kept and logged:
  * it holds a committed job, and only a person can tell which of the two is wanted.
  */
-export async function putBackIfCommitted(io: Pick<Io, 'fs' | 'log'>, layout: Layout, capture: string): Promise<boolean> {
+export async function putBackIfCommitted(
+  io: Pick<Io, 'fs' | 'log'>,
+  layout: Layout,
+  capture: string,
+): Promise<boolean> {
   const jobId = unbornJobId(capture);
   if ((await ignoreNotFound(io.fs.lstat(joinPath(capture, FILE.state)))) === undefined) return false;
   const jobDir = layout.jobDir(jobId);
   if ((await ignoreNotFound(io.fs.lstat(jobDir))) !== undefined) {
-    io.log.emit('purge.kept', { jobId, path: capture, reason: 'a captured job holds state.json and its name is taken' });
+    io.log.emit('purge.kept', {
+      jobId,
+      path: capture,
+      reason: 'a captured job holds state.json and its name is taken',
+    });
     return true;
   }
   try {
@@ -45,7 +57,11 @@ export async function putBackIfCommitted(io: Pick<Io, 'fs' | 'log'>, layout: Lay
   } catch (error) {
     if (isNotFound(error)) return true; // another purge put it back first
     if (errorCode(error) !== 'ENOTEMPTY' && errorCode(error) !== 'EEXIST') throw error;
-    io.log.emit('purge.kept', { jobId, path: capture, reason: 'a captured job holds state.json and its name is taken' });
+    io.log.emit('purge.kept', {
+      jobId,
+      path: capture,
+      reason: 'a captured job holds state.json and its name is taken',
+    });
     return true;
   }
   await io.fs.syncDir(layout.jobsDir);

@@ -8,6 +8,7 @@ import { PermanentError } from './errors.ts';
 
 export async function readNoFollow(fs: FileSystem, path: string): Promise<Uint8Array> {
   const stats = await fs.lstat(path);
-  if (stats.isSymbolicLink) throw new PermanentError(`${path} is a symlink; refusing to follow it out of the data root`);
+  if (stats.isSymbolicLink)
+    throw new PermanentError(`${path} is a symlink; refusing to follow it out of the data root`);
   return fs.readFile(path);
 }

@@ -25,10 +25,18 @@ export async function retryJob(io: Io, config: RuntimeConfig, jobId: string): Pr
   const locked = await withSessionLock(io, config, listed.sessionId, { jobId }, async (lock) => {
     const state = await readJobState(io.fs, jobDir);
     if (state === undefined) throw new UsageError(`unknown job ${jobId}`);
-    if (state.status !== 'failed') throw new JobNotFailedError(`job ${jobId} is ${state.status}, not failed; only a failed job can be retried`);
-    await writeJobState(io, jobDir, { ...state, status: 'queued', error: null, attempts: 0, nextAttemptAt: null, updatedAt: io.clock.nowMs() },
-      { tmpDir: lock.workDir, beforeCommit: () => lock.assertHeld() });
+    if (state.status !== 'failed')
+      throw new JobNotFailedError(`job ${jobId} is ${state.status}, not failed; only a failed job can be retried`);
+    await writeJobState(
+      io,
+      jobDir,
+      { ...state, status: 'queued', error: null, attempts: 0, nextAttemptAt: null, updatedAt: io.clock.nowMs() },
+      { tmpDir: lock.workDir, beforeCommit: () => lock.assertHeld() },
+    );
     io.log.emit('job.requeued', { jobId, sessionId: state.sessionId, stage: state.stage });
   });
-  if (!locked.acquired) throw new JobBusyError(`job ${jobId}: session ${listed.sessionId} is locked by pid ${locked.holder?.pid ?? '?'}; try again`);
+  if (!locked.acquired)
+    throw new JobBusyError(
+      `job ${jobId}: session ${listed.sessionId} is locked by pid ${locked.holder?.pid ?? '?'}; try again`,
+    );
 }

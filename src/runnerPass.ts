@@ -28,9 +28,22 @@ export interface PassSummary {
 
 export function emptySummary(busy: boolean): PassSummary {
   return {
-    busy, jobsSeen: 0, ran: 0,
-    outcomes: { complete: 0, unchanged: 0, failed: 0, retry_scheduled: 0, aborted: 0, deleted: 0, deferred: 0, error: 0 },
-    unreadable: [], deadlineReached: false, purge: null,
+    busy,
+    jobsSeen: 0,
+    ran: 0,
+    outcomes: {
+      complete: 0,
+      unchanged: 0,
+      failed: 0,
+      retry_scheduled: 0,
+      aborted: 0,
+      deleted: 0,
+      deferred: 0,
+      error: 0,
+    },
+    unreadable: [],
+    deadlineReached: false,
+    purge: null,
   };
 }
 
@@ -40,7 +53,12 @@ export async function runPass(io: Io, config: RuntimeConfig): Promise<PassSummar
   await ensureRoot(io.fs, layout.root);
   await ensureDir(io.fs, layout.jobsDir, layout.root);
   await ensureDir(io.fs, layout.sessionsDir, layout.root);
-  const acquired = await acquireLock(io, { name: 'runner', path: layout.runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs });
+  const acquired = await acquireLock(io, {
+    name: 'runner',
+    path: layout.runnerLock,
+    staleAfterMs: config.staleAfterMs,
+    heartbeatEveryMs: config.heartbeatEveryMs,
+  });
   if (!acquired.acquired) return emptySummary(true);
   const runnerLock = acquired.lock;
   const summary = emptySummary(false);
@@ -50,7 +68,11 @@ export async function runPass(io: Io, config: RuntimeConfig): Promise<PassSummar
     await runDueJobs(io, config, summary, { startedMs, beforeEachJob: () => runnerLock.assertHeld() });
   } finally {
     await runnerLock.release();
-    io.log.emit('pass.done', { ran: summary.ran, outcomes: summary.outcomes, deadlineReached: summary.deadlineReached });
+    io.log.emit('pass.done', {
+      ran: summary.ran,
+      outcomes: summary.outcomes,
+      deadlineReached: summary.deadlineReached,
+    });
   }
   return summary;
 }
@@ -79,7 +101,9 @@ export async function runDueJobs(
     }
     const state = entry.state;
     if (state === undefined) continue;
-    const runnable = (state.status === 'queued' || state.status === 'running') && io.policy.isDue(state.nextAttemptAt, nowMs, config.backoffCapMs);
+    const runnable =
+      (state.status === 'queued' || state.status === 'running') &&
+      io.policy.isDue(state.nextAttemptAt, nowMs, config.backoffCapMs);
     const pendingDelete = state.status !== 'deleted' && (await hasTombstone(io, layout.jobDir(state.jobId)));
     if (runnable || pendingDelete) due.push(state);
   }
@@ -118,7 +142,12 @@ function groupBySession(jobs: readonly JobState[]): JobState[][] {
   return [...bySession.values()];
 }
 
-async function processJob(io: Io, config: RuntimeConfig, layout: Layout, listed: JobState): Promise<JobOutcome | 'deferred' | 'error'> {
+async function processJob(
+  io: Io,
+  config: RuntimeConfig,
+  layout: Layout,
+  listed: JobState,
+): Promise<JobOutcome | 'deferred' | 'error'> {
   const jobDir = layout.jobDir(listed.jobId);
   try {
     const locked = await withSessionLock(io, config, listed.sessionId, { jobId: listed.jobId }, async (lock) => {
@@ -126,7 +155,12 @@ async function processJob(io: Io, config: RuntimeConfig, layout: Layout, listed:
       const state = await readJobState(io.fs, jobDir);
       if (state === undefined || state.status === 'deleted') return 'unchanged' as const;
       if (await hasTombstone(io, jobDir)) {
-        io.log.emit('job.aborted', { jobId: state.jobId, sessionId: state.sessionId, stage: state.stage, reason: 'deleted' });
+        io.log.emit('job.aborted', {
+          jobId: state.jobId,
+          sessionId: state.sessionId,
+          stage: state.stage,
+          reason: 'deleted',
+        });
         await finishDeletion(io, config, lock, state);
         return 'deleted' as const;
       }

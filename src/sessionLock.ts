@@ -5,7 +5,9 @@ import { Layout } from './layout.ts';
 import { ensureDir } from './ensureDir.ts';
 import { acquireLock, type HeldLock, type OwnerRecord } from './ownerLock.ts';
 
-export type Locked<T> = { readonly acquired: true; readonly value: T } | { readonly acquired: false; readonly holder: OwnerRecord | undefined };
+export type Locked<T> =
+  | { readonly acquired: true; readonly value: T }
+  | { readonly acquired: false; readonly holder: OwnerRecord | undefined };
 
 export async function withSessionLock<T>(
   io: Io,

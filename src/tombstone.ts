@@ -22,6 +22,9 @@ export async function hasTombstone(io: { readonly fs: FileSystem }, jobDir: stri
   }
 }
 
-export async function writeTombstone(io: { fs: FileSystem; random: Random; clock: Clock }, jobDir: string): Promise<void> {
+export async function writeTombstone(
+  io: { fs: FileSystem; random: Random; clock: Clock },
+  jobDir: string,
+): Promise<void> {
   await writeFileAtomic(io, tombstonePath(jobDir), `${JSON.stringify({ deletedAt: io.clock.nowMs() })}\n`);
 }

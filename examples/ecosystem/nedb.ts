@@ -33,8 +33,10 @@ const workload: ForeignWorkload = {
   check: (state, acked) => {
     const ids = idsIn(state);
     const out: string[] = [];
-    if (!ids.includes('a')) out.push(`the document stored before the run is gone: ${JSON.stringify(state.read(FILE) ?? null)}`);
-    if (acked.has('saved') && !ids.includes('b')) out.push(`acknowledged insert lost: ${JSON.stringify(state.read(FILE) ?? null)}`);
+    if (!ids.includes('a'))
+      out.push(`the document stored before the run is gone: ${JSON.stringify(state.read(FILE) ?? null)}`);
+    if (acked.has('saved') && !ids.includes('b'))
+      out.push(`acknowledged insert lost: ${JSON.stringify(state.read(FILE) ?? null)}`);
     return out;
   },
 };

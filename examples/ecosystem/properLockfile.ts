@@ -12,7 +12,12 @@ const workload: ForeignWorkload = {
   files: { '/data/counter': '0' },
   run: async ({ mount, event }) => {
     const file = `${mount}/data/counter`;
-    const release = await lockfile.lock(file, { stale: 10_000, update: 5_000, realpath: false, retries: { retries: 1_000, minTimeout: 100, maxTimeout: 100 } });
+    const release = await lockfile.lock(file, {
+      stale: 10_000,
+      update: 5_000,
+      realpath: false,
+      retries: { retries: 1_000, minTimeout: 100, maxTimeout: 100 },
+    });
     event('enter');
     try {
       const count = Number(await fs.readFile(file, 'utf8'));
@@ -31,7 +36,10 @@ const workload: ForeignWorkload = {
     const out = mutualExclusion(events);
     const count = state.read('/data/counter');
     const increments = events.filter((e) => e.name === 'incremented').length;
-    if (!events.some((e) => e.name === 'failed') && count !== String(increments)) out.push(`${increments} increments under the lock left the counter at ${JSON.stringify(count ?? null)} (a lost update)`);
+    if (!events.some((e) => e.name === 'failed') && count !== String(increments))
+      out.push(
+        `${increments} increments under the lock left the counter at ${JSON.stringify(count ?? null)} (a lost update)`,
+      );
     return out;
   },
 };

@@ -9,23 +9,26 @@ type Decorator = (fs: FileSystem) => FileSystem;
 const override = (fs: FileSystem, calls: Partial<FileSystem>): FileSystem => decorateFileSystem(fs, { calls });
 
 /** steno / many hand-rolled writers: never fsync the file before renaming it into place. */
-export const noFileFsync: Decorator = (fs) => decorateFileSystem(fs, { handle: () => ({ sync: async () => undefined }) });
+export const noFileFsync: Decorator = (fs) =>
+  decorateFileSystem(fs, { handle: () => ({ sync: async () => undefined }) });
 
 /** write-file-atomic, steno, atomically: never fsync the directory after the rename. */
 export const noDirFsync: Decorator = (fs) => override(fs, { syncDir: async () => undefined });
 
 /** proper-lockfile's race, made certain: a lock acquire that replaces whatever lock is there. */
-export const clobberingLockAcquire: Decorator = (fs) => override(fs, {
-  link: async (existing, newPath) => {
-    if (newPath.endsWith('.lock')) await fs.unlink(newPath).catch(() => undefined);
-    return fs.link(existing, newPath);
-  },
-});
+export const clobberingLockAcquire: Decorator = (fs) =>
+  override(fs, {
+    link: async (existing, newPath) => {
+      if (newPath.endsWith('.lock')) await fs.unlink(newPath).catch(() => undefined);
+      return fs.link(existing, newPath);
+    },
+  });
 
 /** A purge that never sees tmp files (a readdir filter gone wrong): recovery leaves them behind. */
-export const tmpInvisibleToReaddir: Decorator = (fs) => override(fs, {
-  readdir: async (path) => (await fs.readdir(path)).filter((name) => !name.startsWith('.tmp-')),
-});
+export const tmpInvisibleToReaddir: Decorator = (fs) =>
+  override(fs, {
+    readdir: async (path) => (await fs.readdir(path)).filter((name) => !name.startsWith('.tmp-')),
+  });
 
 /**
  * proper-lockfile's stale takeover: the taker decides from an earlier look at the lock (a stat, here a
@@ -69,7 +72,8 @@ export const unfencedCommits: Decorator = (fs) => {
     rename: (from, to) => fs.rename(shadow(from), to),
     unlink: (path) => fs.unlink(shadow(path)),
     stat: async (path) => {
-      if (/\/\.tmp-work-[0-9a-f]+$/.test(path)) return { isFile: false, isDirectory: true, isSymbolicLink: false, sizeBytes: 4096, mtimeMs: 0 };
+      if (/\/\.tmp-work-[0-9a-f]+$/.test(path))
+        return { isFile: false, isDirectory: true, isSymbolicLink: false, sizeBytes: 4096, mtimeMs: 0 };
       return fs.stat(path);
     },
   });

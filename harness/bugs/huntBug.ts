@@ -17,7 +17,12 @@ import { OPERATION_WORKLOADS } from '../explorer/operationWorkloads.ts';
 import { exploreOperation } from '../explorer/exploreOperation.ts';
 import { exploreFaultsThenCrash } from '../explorer/exploreFaults.ts';
 
-const RACE_SCENARIOS = new Set(['p3-concurrent-runners', 'stale-lock-takeover-race', 'duplicate-trigger', 'paused-owner-fenced']);
+const RACE_SCENARIOS = new Set([
+  'p3-concurrent-runners',
+  'stale-lock-takeover-race',
+  'duplicate-trigger',
+  'paused-owner-fenced',
+]);
 const RACE_SEEDS = 30;
 
 export interface HuntResult {
@@ -36,12 +41,22 @@ function pick(violations: readonly Violation[]): Violation | undefined {
   return violations.find((v) => v.invariant !== 'expect') ?? violations[0];
 }
 
-export async function huntBug(bug: ZooBug, options: { seed: number; chaosRuns: number; config: RuntimeConfig }): Promise<HuntResult> {
+export async function huntBug(
+  bug: ZooBug,
+  options: { seed: number; chaosRuns: number; config: RuntimeConfig },
+): Promise<HuntResult> {
   const elapsedMs = startStopwatch();
   const variant = await loadVariant(bug.variant);
   let runs = 0;
   const found = (by: string, v: Violation): HuntResult => ({
-    id: bug.id, title: bug.title, caught: true, invariant: v.invariant, by, message: v.message, runsToDetect: runs, elapsedMs: elapsedMs(),
+    id: bug.id,
+    title: bug.title,
+    caught: true,
+    invariant: v.invariant,
+    by,
+    message: v.message,
+    runsToDetect: runs,
+    elapsedMs: elapsedMs(),
   });
   for (const scenario of [...SCENARIOS, ...EXTRA_SCENARIOS]) {
     const result = await runScenario(scenario, { seed: options.seed, config: options.config, variant });
@@ -66,17 +81,38 @@ export async function huntBug(bug: ZooBug, options: { seed: number; chaosRuns: n
     ...(variant.decorate !== undefined ? { decorate: variant.decorate } : {}),
     ...(variant.wrapHandlers !== undefined && spawn.handlers !== undefined ? { handlers: spawn.handlers } : {}),
   };
-  const explored = await explore({ jobs: SMALL_JOBS, config: options.config, seed: options.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'], ...broken, stopAtFirst: true });
+  const explored = await explore({
+    jobs: SMALL_JOBS,
+    config: options.config,
+    seed: options.seed,
+    models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'],
+    ...broken,
+    stopAtFirst: true,
+  });
   runs += explored.crashStates;
   const ev = explored.violations[0];
   if (ev !== undefined) return found(`explore ${ev.crashPoint}`, ev);
   for (const workload of OPERATION_WORKLOADS) {
-    const operation = await exploreOperation(workload, { config: options.config, seed: options.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'], spawn, stopAtFirst: true });
+    const operation = await exploreOperation(workload, {
+      config: options.config,
+      seed: options.seed,
+      models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'],
+      spawn,
+      stopAtFirst: true,
+    });
     runs += operation.crashStates;
     const ov = operation.violations[0];
     if (ov !== undefined) return found(`explore operation ${ov.crashPoint}`, ov);
   }
-  const faulted = await exploreFaultsThenCrash({ jobs: SMALL_JOBS, config: options.config, seed: options.seed, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'], perKind: 2, stopAtFirst: true, ...broken });
+  const faulted = await exploreFaultsThenCrash({
+    jobs: SMALL_JOBS,
+    config: options.config,
+    seed: options.seed,
+    models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'],
+    perKind: 2,
+    stopAtFirst: true,
+    ...broken,
+  });
   runs += faulted.crashStates;
   const fv = faulted.violations[0];
   if (fv !== undefined) return found(`fault, then crash ${fv.crashPoint}`, fv);
@@ -85,5 +121,14 @@ export async function huntBug(bug: ZooBug, options: { seed: number; chaosRuns: n
   const failure = campaign.failure;
   const cv = failure === undefined ? undefined : pick(failure.result.violations);
   if (failure !== undefined && cv !== undefined) return found(replayCommand(failure.seed, failure.path), cv);
-  return { id: bug.id, title: bug.title, caught: false, invariant: null, by: null, message: null, runsToDetect: runs, elapsedMs: elapsedMs() };
+  return {
+    id: bug.id,
+    title: bug.title,
+    caught: false,
+    invariant: null,
+    by: null,
+    message: null,
+    runsToDetect: runs,
+    elapsedMs: elapsedMs(),
+  };
 }

@@ -41,7 +41,7 @@ function importsOf(file: string, text: string): string[] {
 /** The patched files and every file that imports one of them, directly or not. */
 function copySet(texts: ReadonlyMap<string, string>, patched: ReadonlySet<string>): Set<string> {
   const copied = new Set(patched);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [file, text] of texts) {
       if (copied.has(file) || !importsOf(file, text).some((target) => copied.has(target))) continue;
@@ -57,7 +57,9 @@ function applyPatches(file: string, text: string, patches: readonly SourcePatch[
   for (const patch of patches.filter((p) => p.file === file)) {
     const count = out.split(patch.find).length - 1;
     if (count !== 1) {
-      throw new Error(`zoo patch of src/${file} no longer applies: its text occurs ${count} times (must be once): ${JSON.stringify(patch.find.slice(0, 80))}`);
+      throw new Error(
+        `zoo patch of src/${file} no longer applies: its text occurs ${count} times (must be once): ${JSON.stringify(patch.find.slice(0, 80))}`,
+      );
     }
     out = out.replace(patch.find, () => patch.replace);
   }
@@ -86,8 +88,11 @@ async function writeOnce(path: string, text: string): Promise<void> {
 
 async function materialize(patches: readonly SourcePatch[]): Promise<RuntimeEntries> {
   const files = await sourceFiles(SRC_DIR);
-  const texts = new Map(await Promise.all(files.map(async (f) => [f, await readFile(join(SRC_DIR, f), 'utf8')] as const)));
-  for (const patch of patches) if (!texts.has(patch.file)) throw new Error(`zoo patch names src/${patch.file}, which does not exist`);
+  const texts = new Map(
+    await Promise.all(files.map(async (f) => [f, await readFile(join(SRC_DIR, f), 'utf8')] as const)),
+  );
+  for (const patch of patches)
+    if (!texts.has(patch.file)) throw new Error(`zoo patch names src/${patch.file}, which does not exist`);
   const copied = copySet(texts, new Set(patches.map((p) => p.file)));
   const patchedTexts = [...copied].sort().map((file) => [file, applyPatches(file, texts.get(file)!, patches)] as const);
   const hash = createHash('sha256').update(JSON.stringify(patchedTexts)).digest('hex').slice(0, 16);

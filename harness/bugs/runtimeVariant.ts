@@ -38,7 +38,10 @@ export function policyOf(variant: RuntimeVariant): Policy | undefined {
 }
 
 /** Spawn options for a runtime process under `variant`, with the process's own faults and handlers. */
-export function spawnWith(variant: RuntimeVariant, extra: { decorate?: SpawnOptions['decorate']; handlers?: StageHandlers } = {}): SpawnOptions {
+export function spawnWith(
+  variant: RuntimeVariant,
+  extra: { decorate?: SpawnOptions['decorate']; handlers?: StageHandlers } = {},
+): SpawnOptions {
   if (variant.patches !== undefined && variant.runtime === undefined) {
     throw new Error('a variant with source patches must be loaded first (loadVariant)');
   }

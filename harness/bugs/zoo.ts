@@ -21,7 +21,14 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     title: 'no fsync of the directory after rename',
     seenIn: 'write-file-atomic, steno, atomically',
     expect: ['I6', 'I2'],
-    variant: { patches: [inAtomicWrite("    step = 'fsync directory';\n    await io.fs.syncDir(targetDir);\n", "    step = 'fsync directory';\n")] },
+    variant: {
+      patches: [
+        inAtomicWrite(
+          "    step = 'fsync directory';\n    await io.fs.syncDir(targetDir);\n",
+          "    step = 'fsync directory';\n",
+        ),
+      ],
+    },
   },
   {
     id: 'overwrite-in-place',
@@ -30,8 +37,14 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     expect: ['I2', 'I6'],
     variant: {
       patches: [
-        inAtomicWrite('  const tmpPath = joinPath(options.tmpDir ?? targetDir, `${TMP_PREFIX}${io.random.hex(8)}`);', '  const tmpPath = targetPath;'),
-        inAtomicWrite("handle = await io.fs.open(tmpPath, 'wx', 0o644);", "handle = await io.fs.open(tmpPath, 'w', 0o644);"),
+        inAtomicWrite(
+          '  const tmpPath = joinPath(options.tmpDir ?? targetDir, `${TMP_PREFIX}${io.random.hex(8)}`);',
+          '  const tmpPath = targetPath;',
+        ),
+        inAtomicWrite(
+          "handle = await io.fs.open(tmpPath, 'wx', 0o644);",
+          "handle = await io.fs.open(tmpPath, 'w', 0o644);",
+        ),
         inAtomicWrite('    await io.fs.rename(tmpPath, targetPath);\n', ''),
         inAtomicWrite("    if (step !== 'fsync directory') await io.fs.unlink(tmpPath).catch(() => undefined);\n", ''),
       ],
@@ -46,8 +59,14 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     expect: ['expect', 'I3', 'I2'],
     variant: {
       patches: [
-        inAtomicWrite('  const tmpPath = joinPath(options.tmpDir ?? targetDir, `${TMP_PREFIX}${io.random.hex(8)}`);', '  const tmpPath = joinPath(targetDir, `${TMP_PREFIX}${targetPath.slice(targetDir.length + 1)}`);'),
-        inAtomicWrite("handle = await io.fs.open(tmpPath, 'wx', 0o644);", "handle = await io.fs.open(tmpPath, 'w', 0o644);"),
+        inAtomicWrite(
+          '  const tmpPath = joinPath(options.tmpDir ?? targetDir, `${TMP_PREFIX}${io.random.hex(8)}`);',
+          '  const tmpPath = joinPath(targetDir, `${TMP_PREFIX}${targetPath.slice(targetDir.length + 1)}`);',
+        ),
+        inAtomicWrite(
+          "handle = await io.fs.open(tmpPath, 'wx', 0o644);",
+          "handle = await io.fs.open(tmpPath, 'w', 0o644);",
+        ),
       ],
     },
   },
@@ -56,7 +75,14 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     title: 'a short write is taken as complete',
     seenIn: 'write(2) callers that ignore the returned count; Node FileHandle.write users',
     expect: ['I2', 'I6'],
-    variant: { patches: [inAtomicWrite("    await writeAll(handle, bytes);\n    step = 'fsync';", "    await handle.write(bytes, 0);\n    step = 'fsync';")] },
+    variant: {
+      patches: [
+        inAtomicWrite(
+          "    await writeAll(handle, bytes);\n    step = 'fsync';",
+          "    await handle.write(bytes, 0);\n    step = 'fsync';",
+        ),
+      ],
+    },
   },
   {
     id: 'state-before-artifact',
@@ -65,8 +91,16 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     expect: ['I1', 'I2', 'I6'],
     variant: {
       patches: [
-        patch('pipeline.ts', '  await writeJobState(c.io, c.jobDir, c.next, c.commit);\n  if (c.next.status', '  if (c.next.status'),
-        patch('pipeline.ts', '  if (c.produced) {\n    for (const path of c.outputs)', '  await writeJobState(c.io, c.jobDir, c.next, c.commit);\n  if (c.produced) {\n    for (const path of c.outputs)'),
+        patch(
+          'pipeline.ts',
+          '  await writeJobState(c.io, c.jobDir, c.next, c.commit);\n  if (c.next.status',
+          '  if (c.next.status',
+        ),
+        patch(
+          'pipeline.ts',
+          '  if (c.produced) {\n    for (const path of c.outputs)',
+          '  await writeJobState(c.io, c.jobDir, c.next, c.commit);\n  if (c.produced) {\n    for (const path of c.outputs)',
+        ),
       ],
     },
   },
@@ -77,9 +111,11 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     expect: ['I6'],
     variant: {
       patches: [
-        patch('pipeline.ts',
+        patch(
+          'pipeline.ts',
           "  await writeJobState(c.io, c.jobDir, c.next, c.commit);\n  if (c.next.status === 'complete') c.io.log.emit('job.complete', { ...fields, attempts: c.next.attempts });",
-          "  if (c.next.status === 'complete') c.io.log.emit('job.complete', { ...fields, attempts: c.next.attempts });\n  await writeJobState(c.io, c.jobDir, c.next, c.commit);"),
+          "  if (c.next.status === 'complete') c.io.log.emit('job.complete', { ...fields, attempts: c.next.attempts });\n  await writeJobState(c.io, c.jobDir, c.next, c.commit);",
+        ),
       ],
     },
   },
@@ -90,14 +126,22 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     expect: ['I4'],
     variant: {
       patches: [
-        patch('ownerLock.ts', "import { writeNewFile } from './writeFileAtomic.ts';", "import { writeAll, writeNewFile } from './writeFileAtomic.ts';"),
-        patch('ownerLock.ts', '      await io.fs.link(recordPath, options.path);\n', [
-          "      if ((await io.fs.stat(options.path).catch(() => undefined)) !== undefined) throw Object.assign(new Error('lock exists'), { code: 'EEXIST' });",
-          "      const created = await io.fs.open(options.path, 'w', 0o644);",
-          '      await writeAll(created, new TextEncoder().encode(`${JSON.stringify(record)}\\n`));',
-          '      await created.close();',
-          '',
-        ].join('\n')),
+        patch(
+          'ownerLock.ts',
+          "import { writeNewFile } from './writeFileAtomic.ts';",
+          "import { writeAll, writeNewFile } from './writeFileAtomic.ts';",
+        ),
+        patch(
+          'ownerLock.ts',
+          '      await io.fs.link(recordPath, options.path);\n',
+          [
+            "      if ((await io.fs.stat(options.path).catch(() => undefined)) !== undefined) throw Object.assign(new Error('lock exists'), { code: 'EEXIST' });",
+            "      const created = await io.fs.open(options.path, 'w', 0o644);",
+            '      await writeAll(created, new TextEncoder().encode(`${JSON.stringify(record)}\\n`));',
+            '      await created.close();',
+            '',
+          ].join('\n'),
+        ),
       ],
     },
   },
@@ -107,11 +151,15 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     seenIn: 'proper-lockfile (stat → rmdir → mkdir): two processes can hold one lock',
     expect: ['I4'],
     variant: {
-      patches: [retireFirst([
-        '  await io.fs.unlink(options.path).catch(() => undefined);',
-        '  await removeTree(io.fs, workDirOf(options.path, staleToken)).catch(() => undefined);',
-        "  if (myToken !== '') return 'retired';",
-      ].join('\n'))],
+      patches: [
+        retireFirst(
+          [
+            '  await io.fs.unlink(options.path).catch(() => undefined);',
+            '  await removeTree(io.fs, workDirOf(options.path, staleToken)).catch(() => undefined);',
+            "  if (myToken !== '') return 'retired';",
+          ].join('\n'),
+        ),
+      ],
     },
   },
   {
@@ -119,23 +167,35 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     title: 'no fencing: a taken-over owner keeps committing',
     seenIn: 'every lease without a fencing token (Kleppmann, "How to do distributed locking")',
     expect: ['expect', 'I4'],
-    variant: { patches: [patch('pipeline.ts', 'const ctx: JobContext = { io, config, lock, layout, jobDir, commit: fenced };', 'const ctx: JobContext = { io, config, lock, layout, jobDir, commit: {} };')] },
+    variant: {
+      patches: [
+        patch(
+          'pipeline.ts',
+          'const ctx: JobContext = { io, config, lock, layout, jobDir, commit: fenced };',
+          'const ctx: JobContext = { io, config, lock, layout, jobDir, commit: {} };',
+        ),
+      ],
+    },
   },
   {
     id: 'lock-kept-on-failure',
     title: 'session lock not released on a failure path',
-    seenIn: 'release() outside finally; the plan\'s own history (runner.lock before 08b7313)',
+    seenIn: "release() outside finally; the plan's own history (runner.lock before 08b7313)",
     expect: ['I3'],
     variant: {
       patches: [
-        patch('sessionLock.ts', '  try {\n    return { acquired: true, value: await work(result.lock) };\n  } finally {\n    await result.lock.release();\n  }', [
-          '  // Released on the success path only: release() after the work instead of in finally,',
-          "  // with the job's failure outcomes taking an early return.",
-          '  const value = await work(result.lock);',
-          "  if ((value as unknown) === 'failed' || (value as unknown) === 'retry_scheduled') return { acquired: true, value };",
-          '  await result.lock.release();',
-          '  return { acquired: true, value };',
-        ].join('\n')),
+        patch(
+          'sessionLock.ts',
+          '  try {\n    return { acquired: true, value: await work(result.lock) };\n  } finally {\n    await result.lock.release();\n  }',
+          [
+            '  // Released on the success path only: release() after the work instead of in finally,',
+            "  // with the job's failure outcomes taking an early return.",
+            '  const value = await work(result.lock);',
+            "  if ((value as unknown) === 'failed' || (value as unknown) === 'retry_scheduled') return { acquired: true, value };",
+            '  await result.lock.release();',
+            '  return { acquired: true, value };',
+          ].join('\n'),
+        ),
       ],
     },
   },
@@ -144,28 +204,52 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     title: 'tmp file not removed when the write fails',
     seenIn: 'write-file-atomic before 2.x; most ad-hoc tmp+rename helpers',
     expect: ['I3', 'I5'],
-    variant: { patches: [inAtomicWrite("    if (step !== 'fsync directory') await io.fs.unlink(tmpPath).catch(() => undefined);\n", '')] },
+    variant: {
+      patches: [
+        inAtomicWrite("    if (step !== 'fsync directory') await io.fs.unlink(tmpPath).catch(() => undefined);\n", ''),
+      ],
+    },
   },
   {
     id: 'skip-trusts-existing-file',
     title: 'stage skip that trusts any non-empty file (torn or foreign)',
     seenIn: 'the plan\'s own Patch 3 ("exists and is non-empty")',
     expect: ['I1', 'I2'],
-    variant: { patches: [outputsValidFirst('  if (jobOutput !== \'\') return ((await readOptional(io, jobOutput))?.length ?? 0) > 0;')] },
+    variant: {
+      patches: [
+        outputsValidFirst("  if (jobOutput !== '') return ((await readOptional(io, jobOutput))?.length ?? 0) > 0;"),
+      ],
+    },
   },
   {
     id: 'skip-ignores-session-transcript',
     title: 'transcript skip that ignores the session transcript',
     seenIn: 'the consistency guard the plan had to add in Patch 3',
     expect: ['expect', 'I1', 'I6'],
-    variant: { patches: [patch('pipeline.ts', '  if (sessionOutput === undefined) return true;\n  const session', '  if (sessionOutput !== null) return true;\n  const session')] },
+    variant: {
+      patches: [
+        patch(
+          'pipeline.ts',
+          '  if (sessionOutput === undefined) return true;\n  const session',
+          '  if (sessionOutput !== null) return true;\n  const session',
+        ),
+      ],
+    },
   },
   {
     id: 'deletion-never-checked',
     title: 'the deletion flag is never checked',
     seenIn: 'the plan\'s "Job deleted during execution: Undefined"',
     expect: ['expect', 'I3'],
-    variant: { patches: [patch('tombstone.ts', '  try {\n    await io.fs.stat(tombstonePath(jobDir));', "  if (jobDir !== '') return false;\n  try {\n    await io.fs.stat(tombstonePath(jobDir));")] },
+    variant: {
+      patches: [
+        patch(
+          'tombstone.ts',
+          '  try {\n    await io.fs.stat(tombstonePath(jobDir));',
+          "  if (jobDir !== '') return false;\n  try {\n    await io.fs.stat(tombstonePath(jobDir));",
+        ),
+      ],
+    },
   },
   {
     id: 'deletion-leaves-artifacts',
@@ -173,15 +257,21 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     seenIn: 'soft deletes that never clean up',
     expect: ['expect', 'I3'],
     variant: {
-      patches: [patch('deleteJob.ts', '  for (const name of await io.fs.readdir(jobDir)) {\n    if (KEEP.has(name)) continue;', [
-        "  if (jobDir !== '') {",
-        "    await writeJobState(io, jobDir, { ...state, status: 'deleted', updatedAt: io.clock.nowMs() }, { tmpDir: lock.workDir });",
-        "    io.log.emit('job.deleted', { jobId: state.jobId, sessionId: state.sessionId });",
-        '    return;',
-        '  }',
-        '  for (const name of await io.fs.readdir(jobDir)) {',
-        '    if (KEEP.has(name)) continue;',
-      ].join('\n'))],
+      patches: [
+        patch(
+          'deleteJob.ts',
+          '  for (const name of await io.fs.readdir(jobDir)) {\n    if (KEEP.has(name)) continue;',
+          [
+            "  if (jobDir !== '') {",
+            "    await writeJobState(io, jobDir, { ...state, status: 'deleted', updatedAt: io.clock.nowMs() }, { tmpDir: lock.workDir });",
+            "    io.log.emit('job.deleted', { jobId: state.jobId, sessionId: state.sessionId });",
+            '    return;',
+            '  }',
+            '  for (const name of await io.fs.readdir(jobDir)) {',
+            '    if (KEEP.has(name)) continue;',
+          ].join('\n'),
+        ),
+      ],
     },
   },
   {
@@ -189,14 +279,18 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     title: 'permanent errors are retried automatically',
     seenIn: 'retry wrappers that retry every exception',
     expect: ['expect', 'I7'],
-    variant: { policy: { classifyError: (error) => ({ kind: 'transient', ...errorText(error), basis: 'retry everything' }) } },
+    variant: {
+      policy: { classifyError: (error) => ({ kind: 'transient', ...errorText(error), basis: 'retry everything' }) },
+    },
   },
   {
     id: 'transient-never-retried',
     title: 'transient errors fail the job for good',
     seenIn: 'no retry policy at all; the plan before Phase 2',
     expect: ['expect', 'I7'],
-    variant: { policy: { classifyError: (error) => ({ kind: 'permanent', ...errorText(error), basis: 'retry nothing' }) } },
+    variant: {
+      policy: { classifyError: (error) => ({ kind: 'permanent', ...errorText(error), basis: 'retry nothing' }) },
+    },
   },
   {
     id: 'backoff-ignored',
@@ -218,14 +312,19 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
     seenIn: 'PostgreSQL before 2018 ("fsyncgate"); many storage engines',
     expect: ['expect', 'I2', 'I6'],
     variant: {
-      patches: [inAtomicWrite("    await handle.sync();\n    step = 'close';", [
-        '    const syncing = handle;',
-        "    await syncing.sync().catch(async (error: unknown) => {",
-        "      if (errorCode(error) !== 'EIO') throw error;",
-        '      await syncing.sync();',
-        '    });',
-        "    step = 'close';",
-      ].join('\n'))],
+      patches: [
+        inAtomicWrite(
+          "    await handle.sync();\n    step = 'close';",
+          [
+            '    const syncing = handle;',
+            '    await syncing.sync().catch(async (error: unknown) => {',
+            "      if (errorCode(error) !== 'EIO') throw error;",
+            '      await syncing.sync();',
+            '    });',
+            "    step = 'close';",
+          ].join('\n'),
+        ),
+      ],
     },
   },
 ];

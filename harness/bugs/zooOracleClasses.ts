@@ -20,27 +20,31 @@ import { decorateFileSystem } from '../faults/decorateFileSystem.ts';
 const view = (fs: FileSystem, replaced: Partial<FileSystem>): FileSystem => decorateFileSystem(fs, { calls: replaced });
 
 /** Skips `syncDir(dir)` when the previous call of the process matched `after` (a forgotten fsync). */
-const forgetDirSyncAfter = (dirSuffix: string, after: (op: string, path: string) => boolean) => (fs: FileSystem): FileSystem => {
-  let last = { op: '', path: '' };
-  const note = <T>(op: string, path: string, result: Promise<T>) => {
-    last = { op, path };
-    return result;
+const forgetDirSyncAfter =
+  (dirSuffix: string, after: (op: string, path: string) => boolean) =>
+  (fs: FileSystem): FileSystem => {
+    let last = { op: '', path: '' };
+    const note = <T>(op: string, path: string, result: Promise<T>) => {
+      last = { op, path };
+      return result;
+    };
+    return view(fs, {
+      mkdir: (path, options) => note('mkdir', path, fs.mkdir(path, options)),
+      rename: (from, to) => note('rename', to, fs.rename(from, to)),
+      syncDir: async (path) => {
+        if (path.endsWith(dirSuffix) && after(last.op, last.path)) return;
+        return fs.syncDir(path);
+      },
+    });
   };
-  return view(fs, {
-    mkdir: (path, options) => note('mkdir', path, fs.mkdir(path, options)),
-    rename: (from, to) => note('rename', to, fs.rename(from, to)),
-    syncDir: async (path) => {
-      if (path.endsWith(dirSuffix) && after(last.op, last.path)) return;
-      return fs.syncDir(path);
-    },
-  });
-};
 
 /** The draft stage with a bug that throws for the jobs of one session. */
-const draftBug = (bug: () => never) => (handlers: StageHandlers): StageHandlers => ({
-  ...handlers,
-  draft: async (input) => (input.sessionId === 's1' ? bug() : handlers.draft(input)),
-});
+const draftBug =
+  (bug: () => never) =>
+  (handlers: StageHandlers): StageHandlers => ({
+    ...handlers,
+    draft: async (input) => (input.sessionId === 's1' ? bug() : handlers.draft(input)),
+  });
 
 export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
   {
@@ -48,14 +52,21 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     title: 'backoff ceiling base·2^n instead of base·2^(n-1): every delay may be twice too long',
     seenIn: 'hand-written exponential backoff; attempt counters that start at 1 vs 0',
     expect: ['I7'],
-    variant: { policy: { retryDelayMs: (random, attempts, baseMs, capMs, retryAfterMs) => retryDelayMs(random, attempts + 1, baseMs, capMs, retryAfterMs) } },
+    variant: {
+      policy: {
+        retryDelayMs: (random, attempts, baseMs, capMs, retryAfterMs) =>
+          retryDelayMs(random, attempts + 1, baseMs, capMs, retryAfterMs),
+      },
+    },
   },
   {
     id: 'retry-after-ignored',
     title: 'Retry-After ignored: a 429 is retried on the jittered schedule, sooner than the server asked',
     seenIn: 'retry libraries that read the status and drop the headers',
     expect: ['I7'],
-    variant: { policy: { retryDelayMs: (random, attempts, baseMs, capMs) => retryDelayMs(random, attempts, baseMs, capMs) } },
+    variant: {
+      policy: { retryDelayMs: (random, attempts, baseMs, capMs) => retryDelayMs(random, attempts, baseMs, capMs) },
+    },
   },
   {
     id: 'attempts-off-by-one',
@@ -69,14 +80,25 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     title: 'a full disk classified as permanent: the job fails for good instead of retrying',
     seenIn: 'error maps that treat every errno as fatal',
     expect: ['I7', 'expect'],
-    variant: { policy: { classifyError: (error) => ((error as { code?: string }).code === 'ENOSPC' || String(error).includes('ENOSPC') ? { ...classifyError(error), kind: 'permanent' } : classifyError(error)) } },
+    variant: {
+      policy: {
+        classifyError: (error) =>
+          (error as { code?: string }).code === 'ENOSPC' || String(error).includes('ENOSPC')
+            ? { ...classifyError(error), kind: 'permanent' }
+            : classifyError(error),
+      },
+    },
   },
   {
     id: 'stage-type-error',
     title: 'a bug in stage code (a TypeError) recorded and handled as a job failure',
     seenIn: 'catch-all handlers that turn every exception into a job status',
     expect: ['I8', 'I3'],
-    variant: { wrapHandlers: draftBug(() => { throw new TypeError("Cannot read properties of undefined (reading 'paragraphs')"); }) },
+    variant: {
+      wrapHandlers: draftBug(() => {
+        throw new TypeError("Cannot read properties of undefined (reading 'paragraphs')");
+      }),
+    },
   },
   {
     id: 'stale-bound-in-seconds',
@@ -90,7 +112,9 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     title: 'lock staleness by |now − heartbeat|: a backward clock step makes a live owner stale',
     seenIn: 'Math.abs on clock differences; NTP steps in production',
     expect: ['I4'],
-    variant: { policy: { isStale: (nowMs, lastSeenAtMs, staleAfterMs) => Math.abs(nowMs - lastSeenAtMs) > staleAfterMs } },
+    variant: {
+      policy: { isStale: (nowMs, lastSeenAtMs, staleAfterMs) => Math.abs(nowMs - lastSeenAtMs) > staleAfterMs },
+    },
   },
   {
     id: 'pass-deadline-on-wall-clock',
@@ -101,17 +125,21 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
   },
   {
     id: 'release-unlinks-first',
-    title: 'release unlinks the lock file before retiring its work directory (may unlink a newer owner\'s lock)',
+    title: "release unlinks the lock file before retiring its work directory (may unlink a newer owner's lock)",
     seenIn: 'the classic "rm lockfile" release; proper-lockfile\'s unlock after a compromised lock',
     expect: ['I4'],
     variant: {
-      patches: [retireFirst([
-        '  await io.fs.unlink(options.path).catch(() => undefined);',
-        '  const reap = joinPath(dirName(options.path), `${REAP_PREFIX}${staleToken}-by-${myToken}`);',
-        '  await io.fs.rename(workDirOf(options.path, staleToken), reap).catch(() => undefined);',
-        '  await removeTree(io.fs, reap);',
-        "  if (myToken !== '') return 'retired';",
-      ].join('\n'))],
+      patches: [
+        retireFirst(
+          [
+            '  await io.fs.unlink(options.path).catch(() => undefined);',
+            '  const reap = joinPath(dirName(options.path), `${REAP_PREFIX}${staleToken}-by-${myToken}`);',
+            '  await io.fs.rename(workDirOf(options.path, staleToken), reap).catch(() => undefined);',
+            '  await removeTree(io.fs, reap);',
+            "  if (myToken !== '') return 'retired';",
+          ].join('\n'),
+        ),
+      ],
     },
   },
   {
@@ -126,7 +154,11 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     title: 'purge moves a job out without fsyncing jobs/ before emptying it: a power loss half-purges the job',
     seenIn: 'rename-then-delete cleanups that skip the directory fsync',
     expect: ['I2', 'I6'],
-    variant: { decorate: [forgetDirSyncAfter('/jobs', (op, path) => op === 'rename' && baseName(path).startsWith(DOOMED_PREFIX))] },
+    variant: {
+      decorate: [
+        forgetDirSyncAfter('/jobs', (op, path) => op === 'rename' && baseName(path).startsWith(DOOMED_PREFIX)),
+      ],
+    },
   },
   {
     id: 'enqueue-dir-not-durable',
@@ -140,7 +172,11 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     title: 'deletion proceeds though its tombstone never reached the disk',
     seenIn: 'soft-delete flags written without checking the write',
     expect: ['expect', 'I2', 'I6', 'I3'],
-    variant: { decorate: [(fs) => view(fs, { rename: (from, to) => (to.endsWith('/deleted') ? fs.unlink(from) : fs.rename(from, to)) })] },
+    variant: {
+      decorate: [
+        (fs) => view(fs, { rename: (from, to) => (to.endsWith('/deleted') ? fs.unlink(from) : fs.rename(from, to)) }),
+      ],
+    },
   },
   {
     id: 'cleanup-removes-target',
@@ -148,7 +184,12 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     seenIn: 'error paths that compute the path to remove from the wrong variable',
     expect: ['expect', 'I3', 'I6', 'I2', 'I8'],
     variant: {
-      patches: [inAtomicWrite("    if (step !== 'fsync directory') await io.fs.unlink(tmpPath).catch(() => undefined);", "    if (step !== 'fsync directory') await io.fs.unlink(targetPath).catch(() => undefined);")],
+      patches: [
+        inAtomicWrite(
+          "    if (step !== 'fsync directory') await io.fs.unlink(tmpPath).catch(() => undefined);",
+          "    if (step !== 'fsync directory') await io.fs.unlink(targetPath).catch(() => undefined);",
+        ),
+      ],
     },
   },
   {
@@ -171,18 +212,27 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     seenIn: 'atomic-write helpers that sync the directory "first, to be safe"',
     expect: ['I6', 'I2'],
     variant: {
-      patches: [inAtomicWrite(
-        "    step = 'rename';\n    await io.fs.rename(tmpPath, targetPath);\n    step = 'fsync directory';\n    await io.fs.syncDir(targetDir);",
-        "    step = 'fsync directory';\n    await io.fs.syncDir(targetDir);\n    step = 'rename';\n    await io.fs.rename(tmpPath, targetPath);",
-      )],
+      patches: [
+        inAtomicWrite(
+          "    step = 'rename';\n    await io.fs.rename(tmpPath, targetPath);\n    step = 'fsync directory';\n    await io.fs.syncDir(targetDir);",
+          "    step = 'fsync directory';\n    await io.fs.syncDir(targetDir);\n    step = 'rename';\n    await io.fs.rename(tmpPath, targetPath);",
+        ),
+      ],
     },
   },
   {
     id: 'http-408-permanent',
     title: 'HTTP 408 Request Timeout classified as a permanent 4xx: the job fails for good',
-    seenIn: 'status maps that treat every 4xx as the client\'s fault',
+    seenIn: "status maps that treat every 4xx as the client's fault",
     expect: ['I7'],
-    variant: { policy: { classifyError: (error) => (error instanceof HttpStatusError && error.status === 408 ? { ...classifyError(error), kind: 'permanent' } : classifyError(error)) } },
+    variant: {
+      policy: {
+        classifyError: (error) =>
+          error instanceof HttpStatusError && error.status === 408
+            ? { ...classifyError(error), kind: 'permanent' }
+            : classifyError(error),
+      },
+    },
   },
   {
     id: 'retry-after-seconds-as-ms',
@@ -193,7 +243,9 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
       policy: {
         classifyError: (error) => {
           const classified = classifyError(error);
-          return classified.retryAfterMs === undefined ? classified : { ...classified, retryAfterMs: Math.round(classified.retryAfterMs / 1000) };
+          return classified.retryAfterMs === undefined
+            ? classified
+            : { ...classified, retryAfterMs: Math.round(classified.retryAfterMs / 1000) };
         },
       },
     },

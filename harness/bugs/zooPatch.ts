@@ -10,11 +10,19 @@ export const inAtomicWrite = (find: string, replace: string): SourcePatch => pat
 
 /** `block` runs at the start of retire() (the stale-lock takeover), before the real protocol. */
 export const retireFirst = (block: string): SourcePatch =>
-  patch('ownerLock.ts', '  const dir = dirName(options.path);\n  const myReap =', `${block}\n  const dir = dirName(options.path);\n  const myReap =`);
+  patch(
+    'ownerLock.ts',
+    '  const dir = dirName(options.path);\n  const myReap =',
+    `${block}\n  const dir = dirName(options.path);\n  const myReap =`,
+  );
 
 /** `block` runs at the start of outputsValid() (the stage skip's check), before the real one. */
 export const outputsValidFirst = (block: string): SourcePatch =>
-  patch('pipeline.ts', '  const bytes = await readOptional(io, jobOutput);\n  if (bytes === undefined', `${block}\n  const bytes = await readOptional(io, jobOutput);\n  if (bytes === undefined`);
+  patch(
+    'pipeline.ts',
+    '  const bytes = await readOptional(io, jobOutput);\n  if (bytes === undefined',
+    `${block}\n  const bytes = await readOptional(io, jobOutput);\n  if (bytes === undefined`,
+  );
 
 /** The name and message of a thrown value, as a classification records them. */
 export const errorText = (error: unknown): { name: string; message: string } => ({

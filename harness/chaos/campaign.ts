@@ -47,7 +47,8 @@ export function replayCommand(seed: number, path: string): string {
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const workers = options.workers ?? 1;
   if (workers > 1 && options.path === undefined) {
-    if (options.variant !== undefined && options.zooBugId === undefined) throw new Error('a campaign on worker threads runs the correct runtime or a zoo bug named by zooBugId');
+    if (options.variant !== undefined && options.zooBugId === undefined)
+      throw new Error('a campaign on worker threads runs the correct runtime or a zoo bug named by zooBugId');
     return runCampaignInWorkers(options, workers);
   }
   return runCampaignHere(options);
@@ -75,7 +76,8 @@ async function runCampaignInWorkers(options: CampaignOptions, workers: number): 
     if (result.violations.length === 0) continue;
     let replayed = false;
     const shrunk = await runCampaignHere({
-      ...options, path: String(index),
+      ...options,
+      path: String(index),
       onRun: (_i, run) => {
         if (!replayed) {
           replayed = true;
@@ -86,7 +88,13 @@ async function runCampaignInWorkers(options: CampaignOptions, workers: number): 
         options.onRun?.(runs, run);
       },
     });
-    return { runs, crashes, invariantChecks: invariantChecks + shrunk.invariantChecks - result.invariantChecks, ops: ops + shrunk.ops - result.ops, failure: shrunk.failure };
+    return {
+      runs,
+      crashes,
+      invariantChecks: invariantChecks + shrunk.invariantChecks - result.invariantChecks,
+      ops: ops + shrunk.ops - result.ops,
+      failure: shrunk.failure,
+    };
   }
   return { runs, crashes, invariantChecks, ops, failure: undefined };
 }
@@ -117,12 +125,19 @@ async function runCampaignHere(options: CampaignOptions): Promise<CampaignResult
     endOnFailure: false,
     interruptAfterTimeLimit: 60 * 60_000,
   });
-  if (!details.failed || details.counterexample === null) return { runs, crashes, invariantChecks, ops, failure: undefined };
+  if (!details.failed || details.counterexample === null)
+    return { runs, crashes, invariantChecks, ops, failure: undefined };
   const [plan] = details.counterexample;
   // The last failing run seen is the shrunk counterexample; run it again so the result is its own.
-  const result = last !== undefined && last.plan === plan ? last.result : await runChaosPlan(plan, options.config, 1, options.variant);
+  const result =
+    last !== undefined && last.plan === plan
+      ? last.result
+      : await runChaosPlan(plan, options.config, 1, options.variant);
   return {
-    runs, crashes, invariantChecks, ops,
+    runs,
+    crashes,
+    invariantChecks,
+    ops,
     // The seed as the user gave it: fast-check reports it as a signed 32-bit number, which a replay
     // command would then print negative for a commit-derived seed above 2^31.
     failure: { seed: options.seed, path: details.counterexamplePath ?? '', plan, result, shrinks: details.numShrinks },

@@ -5,8 +5,28 @@
 import { z } from 'zod';
 import { INPUTS } from '../workload/inputs.ts';
 
-const opName = z.enum(['open', 'write', 'fsync', 'close', 'readFile', 'rename', 'link', 'unlink', 'mkdir', 'rmdir', 'readdir', 'stat', 'lstat', 'fsyncDir']);
-const trigger = z.object({ op: z.union([opName, z.array(opName)]).optional(), pathIncludes: z.string().optional(), nth: z.number().int().positive().optional(), times: z.number().int().positive().optional() });
+const opName = z.enum([
+  'open',
+  'write',
+  'fsync',
+  'close',
+  'readFile',
+  'rename',
+  'link',
+  'unlink',
+  'mkdir',
+  'rmdir',
+  'readdir',
+  'stat',
+  'lstat',
+  'fsyncDir',
+]);
+const trigger = z.object({
+  op: z.union([opName, z.array(opName)]).optional(),
+  pathIncludes: z.string().optional(),
+  nth: z.number().int().positive().optional(),
+  times: z.number().int().positive().optional(),
+});
 
 export const faultSpecSchema = z.union([
   z.object({ errno: z.enum(['EACCES', 'EPERM', 'EROFS', 'EIO', 'EMFILE']), trigger }),
@@ -29,7 +49,12 @@ export const upstreamFaultSchema = z.object({
 
 export const chaosProcessSchema = z.object({
   name: z.string(),
-  task: z.union([z.enum(['pass', 'dueJobs', 'purge']), z.object({ delete: z.string() }), z.object({ retry: z.string() }), z.object({ enqueue: z.string() })]),
+  task: z.union([
+    z.enum(['pass', 'dueJobs', 'purge']),
+    z.object({ delete: z.string() }),
+    z.object({ retry: z.string() }),
+    z.object({ enqueue: z.string() }),
+  ]),
   startAfterMs: z.number().int().nonnegative(),
   faults: z.array(faultSpecSchema),
   upstream: z.array(upstreamFaultSchema),
@@ -57,7 +82,16 @@ export type SwarmConfig = z.infer<typeof swarmConfigSchema>;
 
 export const chaosPlanSchema = z.object({
   /** `late` jobs are not in the starting tree: an `enqueue` process of the plan creates them. */
-  jobs: z.array(z.object({ jobId: z.string(), sessionId: z.string(), input: z.enum(Object.keys(INPUTS) as [keyof typeof INPUTS, ...(keyof typeof INPUTS)[]]), late: z.boolean().optional() })).min(1),
+  jobs: z
+    .array(
+      z.object({
+        jobId: z.string(),
+        sessionId: z.string(),
+        input: z.enum(Object.keys(INPUTS) as [keyof typeof INPUTS, ...(keyof typeof INPUTS)[]]),
+        late: z.boolean().optional(),
+      }),
+    )
+    .min(1),
   processes: z.array(chaosProcessSchema).min(1),
   clockSteps: z.array(z.object({ atMs: z.number().int().nonnegative(), deltaMs: z.number().int() })),
   powerLoss: z.object({ atMs: z.number().int().nonnegative(), model: z.enum(['lazyfs', 'pessimistic']) }).optional(),

@@ -54,7 +54,11 @@ function goldenFor(plan: ChaosPlan, config: RuntimeConfig, seed: number) {
   if (cached === undefined) {
     cached = (async () => {
       const specs = plan.jobs.map(({ jobId, sessionId, input }) => ({ jobId, sessionId, input }));
-      const setup = await buildSetup(plan.jobs.filter((job) => job.late !== true), config, seed);
+      const setup = await buildSetup(
+        plan.jobs.filter((job) => job.late !== true),
+        config,
+        seed,
+      );
       const everyJob = await buildSetup(specs, config, seed);
       return { setup, golden: await computeGolden(specs, config, everyJob, seed) };
     })();
@@ -82,7 +86,13 @@ function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, vari
   const traceFault = (pid: number, tag: InjectedTag) => {
     if (world.tracing) world.trace.add(`t=${world.fake.now} p${pid} fault ${tag.fault} on ${tag.op} ${tag.path}`);
   };
-  const run: ArmedRun = { operations: [], ledger: [], witness: new FaultWitness(traceFault), powerLossAt: [], crashes: 0 };
+  const run: ArmedRun = {
+    operations: [],
+    ledger: [],
+    witness: new FaultWitness(traceFault),
+    powerLossAt: [],
+    crashes: 0,
+  };
   const quota = new DiskQuota(Number.MAX_SAFE_INTEGER);
   const killAt = new Map<number, number>();
   const pauseAt = new Map<number, { atCall: number; durationMs: number }>();
@@ -106,13 +116,27 @@ function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, vari
       const decorate = [...spec.faults.map((fault) => buildFault(fault, world, quota)), run.witness.decorator(pid)];
       const onInject = (injection: UpstreamInjection) => {
         run.witness.mark(pid());
-        run.ledger.push({ ...injection, afterEventIndex: world.events.length, pid: pid(), atMs: world.wallNowMs(), atMonotonicMs: world.fake.now });
+        run.ledger.push({
+          ...injection,
+          afterEventIndex: world.events.length,
+          pid: pid(),
+          atMs: world.wallNowMs(),
+          atMonotonicMs: world.fake.now,
+        });
       };
       // Transcription goes through the real HTTP adapter to a simulated service; draft and export
       // faults are thrown by the stage (no adapter exists for them).
       const viaHttp = simulatedUpstreamHandlers(defaultHandlers, spec.upstream, () => world.wallNowMs(), onInject);
-      const handlers = withUpstreamFaults(viaHttp, spec.upstream.filter((f) => f.stage !== 'transcribe'), onInject);
-      const self = world.spawn(spec.name, (io, runtime) => runOperation(io, runtime, config, plan, spec.task), spawnWith(variant, { decorate, handlers }));
+      const handlers = withUpstreamFaults(
+        viaHttp,
+        spec.upstream.filter((f) => f.stage !== 'transcribe'),
+        onInject,
+      );
+      const self = world.spawn(
+        spec.name,
+        (io, runtime) => runOperation(io, runtime, config, plan, spec.task),
+        spawnWith(variant, { decorate, handlers }),
+      );
       ref.process = self;
       run.operations.push({ spec, process: self });
       // A slow call may outlast the stale bound: the process meets a fault whether or not it throws.
@@ -124,38 +148,74 @@ function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, vari
   return run;
 }
 
-function armPowerLoss(world: World, plan: ChaosPlan, config: RuntimeConfig, golden: Golden, run: ArmedRun, jobLife: JobLifeWatch, violations: Violation[]): void {
+function armPowerLoss(
+  world: World,
+  plan: ChaosPlan,
+  config: RuntimeConfig,
+  golden: Golden,
+  run: ArmedRun,
+  jobLife: JobLifeWatch,
+  violations: Violation[],
+): void {
   if (plan.powerLoss === undefined) return;
   const { model } = plan.powerLoss;
   world.at(plan.powerLoss.atMs, `power loss ${model}`, () => {
     run.crashes += 1;
     run.powerLossAt.push(world.events.length);
     // An acknowledged job that purge then removed past its TTL owes nothing more (I3 judges that removal).
-    const acked = world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId)).filter((id) => jobLife.goneBecause(id) !== 'purged past its TTL');
+    const acked = world.events
+      .filter((e) => e.event === 'job.complete')
+      .map((e) => String(e.fields.jobId))
+      .filter((id) => jobLife.goneBecause(id) !== 'purged past its TTL');
     const enqueued = acknowledgedEnqueues(run);
     world.powerLoss(crashState(world.core, { kind: model }), model);
-    violations.push(...checkAtomicity(world.core, golden, config), ...checkAckDurable(world.core, golden, config, acked, model));
+    violations.push(
+      ...checkAtomicity(world.core, golden, config),
+      ...checkAckDurable(world.core, golden, config, acked, model),
+    );
     // An acknowledged enqueue is a job from then on, whatever the power does (unless deleted since).
     for (const jobId of enqueued) {
       const view = jobView(world.core, config, golden, jobId);
-      if (!view.visible && !view.deletionAsked) violations.push({ invariant: 'I6', message: `enqueue of ${jobId} was acknowledged, but after a ${model} crash the job is ${view.describe()}` });
+      if (!view.visible && !view.deletionAsked)
+        violations.push({
+          invariant: 'I6',
+          message: `enqueue of ${jobId} was acknowledged, but after a ${model} crash the job is ${view.describe()}`,
+        });
     }
   });
 }
 
 /** A chaos process's operation: the runtime's entry points, as the CLI calls them. */
-function runOperation(io: Io, runtime: RuntimeEntries, config: RuntimeConfig, plan: ChaosPlan, task: ChaosProcess['task']): Promise<unknown> {
+function runOperation(
+  io: Io,
+  runtime: RuntimeEntries,
+  config: RuntimeConfig,
+  plan: ChaosPlan,
+  task: ChaosProcess['task'],
+): Promise<unknown> {
   if (typeof task === 'object' && 'enqueue' in task) {
     const job = plan.jobs.find((j) => j.jobId === task.enqueue);
     if (job === undefined) throw new Error(`chaos plan: enqueue of ${task.enqueue}, which the plan does not list`);
-    return runtime.enqueue(io, config, { jobId: job.jobId, sessionId: job.sessionId, inputName: job.input, inputBytes: inputBytes(job.input) });
+    return runtime.enqueue(io, config, {
+      jobId: job.jobId,
+      sessionId: job.sessionId,
+      inputName: job.input,
+      inputBytes: inputBytes(job.input),
+    });
   }
   return runTask(io, runtime, config, task);
 }
 
 /** The jobs whose enqueue returned (the CLI would have printed their ids), so far. */
 function acknowledgedEnqueues(run: ArmedRun): string[] {
-  return run.operations.flatMap(({ spec, process }) => (typeof spec.task === 'object' && 'enqueue' in spec.task && process.status === 'exited' && process.error === undefined ? [spec.task.enqueue] : []));
+  return run.operations.flatMap(({ spec, process }) =>
+    typeof spec.task === 'object' &&
+    'enqueue' in spec.task &&
+    process.status === 'exited' &&
+    process.error === undefined
+      ? [spec.task.enqueue]
+      : [],
+  );
 }
 
 function taskName(task: ChaosProcess['task']): string {
@@ -169,13 +229,24 @@ export function planConfig(plan: ChaosPlan, base: RuntimeConfig): RuntimeConfig 
   return makeConfig({ ...base, ...options });
 }
 
-export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, seed = 1, unloaded: RuntimeVariant = {}): Promise<ChaosRunResult> {
+export async function runChaosPlan(
+  plan: ChaosPlan,
+  baseConfig: RuntimeConfig,
+  seed = 1,
+  unloaded: RuntimeVariant = {},
+): Promise<ChaosRunResult> {
   const variant = await loadVariant(unloaded);
   const config = planConfig(plan, baseConfig);
   const { setup, golden } = await goldenFor(plan, config, seed);
   const worldSeed = plan.worldSeed ?? seed;
   const after = plan.worldSeed === undefined ? undefined : seededChoices(mixSeed(plan.worldSeed, 7));
-  const world = new World({ seed: worldSeed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, choices: listedChoices(plan.choices, after), opLatencyMs: plan.config?.opLatencyMs ?? 1 });
+  const world = new World({
+    seed: worldSeed,
+    core: cloneCore(setup.core),
+    startMs: setup.atMs + 1_000,
+    choices: listedChoices(plan.choices, after),
+    opLatencyMs: plan.config?.opLatencyMs ?? 1,
+  });
   const monitor = new ConcurrencyMonitor(config, new Map(plan.jobs.map((j) => [j.jobId, j.sessionId])));
   monitor.attach(world);
   const jobLife = new JobLifeWatch(config);
@@ -197,33 +268,86 @@ export async function runChaosPlan(plan: ChaosPlan, baseConfig: RuntimeConfig, s
   // past its TTL and purged: the oracle judges that by what happened on disk (JobLifeWatch).
   const backwardMs = plan.clockSteps.reduce((sum, step) => sum + Math.max(0, -step.deltaMs), 0);
   const { world: recovered, errors } = await recoverToQuiescence(crashState(world.core, { kind: 'process-kill' }), {
-    config, golden, seed, startMs: world.fake.now + backwardMs, monitor, jobLife, wallOffsetMs: world.wallOffsetMs, spawn: spawnWith(variant),
+    config,
+    golden,
+    seed,
+    startMs: world.fake.now + backwardMs,
+    monitor,
+    jobLife,
+    wallOffsetMs: world.wallOffsetMs,
+    spawn: spawnWith(variant),
   });
   violations.push(...errors);
   violations.push(...checkOutcomes(plan, golden, config, recovered, jobLife, run));
   violations.push(...checkIdempotency(recovered.core, golden, config));
   violations.push(...(await rerunCompleteJobs(recovered, config, spawnWith(variant))));
   violations.push(...(await purgeEverything(recovered, config, spawnWith(variant))));
-  violations.push(...checkErrorContract(recovered.events, [], { clockStepped: false }), ...checkRetryPolicy(recovered.events, [], config, { clockStepped: false }));
+  violations.push(
+    ...checkErrorContract(recovered.events, [], { clockStepped: false }),
+    ...checkRetryPolicy(recovered.events, [], config, { clockStepped: false }),
+  );
   violations.push(...monitor.violations);
   const clockStepped = plan.clockSteps.length > 0;
-  violations.push(...checkErrorContract(world.events, run.ledger, { clockStepped }), ...checkRetryPolicy(world.events, run.ledger, config, { clockStepped, diskChangedAt: run.powerLossAt, wallSteps: world.wallSteps }));
+  violations.push(
+    ...checkErrorContract(world.events, run.ledger, { clockStepped }),
+    ...checkRetryPolicy(world.events, run.ledger, config, {
+      clockStepped,
+      diskChangedAt: run.powerLossAt,
+      wallSteps: world.wallSteps,
+    }),
+  );
   const disturbed = (pid: number) => run.witness.has(pid);
-  const operations = run.operations.map(({ spec, process }) => ({ name: spec.name, pid: process.pid, task: taskName(spec.task), ended: process.status === 'killed' ? 'killed' as const : process.status === 'exited' ? 'exited' as const : 'hung' as const, error: process.error, result: process.result, ...(process.exitedAtMs === undefined ? {} : { lifeMs: process.exitedAtMs - process.spawnedAtMs }) }));
-  violations.push(...checkOperationResults(operations, disturbed, config.passDeadlineMs), ...checkJobErrors(world.events, golden, disturbed), ...checkJobErrors(recovered.events, golden, () => false));
+  const operations = run.operations.map(({ spec, process }) => ({
+    name: spec.name,
+    pid: process.pid,
+    task: taskName(spec.task),
+    ended:
+      process.status === 'killed'
+        ? ('killed' as const)
+        : process.status === 'exited'
+          ? ('exited' as const)
+          : ('hung' as const),
+    error: process.error,
+    result: process.result,
+    ...(process.exitedAtMs === undefined ? {} : { lifeMs: process.exitedAtMs - process.spawnedAtMs }),
+  }));
+  violations.push(
+    ...checkOperationResults(operations, disturbed, config.passDeadlineMs),
+    ...checkJobErrors(world.events, golden, disturbed),
+    ...checkJobErrors(recovered.events, golden, () => false),
+  );
   const checks = (plan.powerLoss === undefined ? 0 : 2) + 10 + monitor.commitsChecked;
   const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;
-  return { violations, traceHash: world.trace.hash(), trace, crashes: run.crashes, invariantChecks: checks, ops: world.seq + recovered.seq };
+  return {
+    violations,
+    traceHash: world.trace.hash(),
+    trace,
+    crashes: run.crashes,
+    invariantChecks: checks,
+    ops: world.seq + recovered.seq,
+  };
 }
 
-function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, world: World, jobLife: JobLifeWatch, run: ArmedRun): Violation[] {
+function checkOutcomes(
+  plan: ChaosPlan,
+  golden: Golden,
+  config: RuntimeConfig,
+  world: World,
+  jobLife: JobLifeWatch,
+  run: ArmedRun,
+): Violation[] {
   const out: Violation[] = [];
   // A late job whose enqueue never returned may never have existed: only an acknowledged one is owed.
   const acked = new Set(acknowledgedEnqueues(run));
   const lateUnacked = new Set(plan.jobs.filter((j) => j.late === true && !acked.has(j.jobId)).map((j) => j.jobId));
-  const deleted = new Set(plan.processes.flatMap((p) => (typeof p.task === 'object' && 'delete' in p.task ? [p.task.delete] : [])));
-  const permanentInjected = plan.processes.some((p) => p.faults.some((f) => 'errno' in f && PERMANENT_ERRNO.has(f.errno))
-    || p.upstream.some((u) => u.kind === 'permanent' || u.kind === 'invalid-input'));
+  const deleted = new Set(
+    plan.processes.flatMap((p) => (typeof p.task === 'object' && 'delete' in p.task ? [p.task.delete] : [])),
+  );
+  const permanentInjected = plan.processes.some(
+    (p) =>
+      p.faults.some((f) => 'errno' in f && PERMANENT_ERRNO.has(f.errno)) ||
+      p.upstream.some((u) => u.kind === 'permanent' || u.kind === 'invalid-input'),
+  );
   for (const [jobId, expected] of golden.jobs) {
     let state;
     try {
@@ -235,7 +359,8 @@ function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, w
     // Deletion and expiry are judged before loss: a job whose tombstone was committed, or whose last
     // committed state was finished and older than the TTL when it was removed, may be gone altogether.
     if (state === undefined) {
-      if (jobLife.goneBecause(jobId) === undefined && !(lateUnacked.has(jobId))) out.push({ invariant: 'I3', message: `job ${jobId} lost its state.json` });
+      if (jobLife.goneBecause(jobId) === undefined && !lateUnacked.has(jobId))
+        out.push({ invariant: 'I3', message: `job ${jobId} lost its state.json` });
       continue;
     }
     if (state.status === 'deleted') {
@@ -247,7 +372,11 @@ function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, w
     } else if (state.status === 'failed') {
       const explained = expected.status === 'failed' || permanentInjected || state.error?.name === 'AttemptsExhausted';
       if (state.error === null) out.push({ invariant: 'I3', message: `job ${jobId} failed without a recorded error` });
-      else if (!explained) out.push({ invariant: 'I7', message: `job ${jobId} failed with ${state.error.name}: ${state.error.message}, though the plan injected no permanent fault and attempts remain` });
+      else if (!explained)
+        out.push({
+          invariant: 'I7',
+          message: `job ${jobId} failed with ${state.error.name}: ${state.error.message}, though the plan injected no permanent fault and attempts remain`,
+        });
     } else if (expected.status === 'failed') {
       out.push({ invariant: 'I3', message: `job ${jobId} completed, but its input must fail` });
     }
@@ -255,6 +384,7 @@ function checkOutcomes(plan: ChaosPlan, golden: Golden, config: RuntimeConfig, w
   for (const path of tmpPaths(world.core)) {
     out.push({ invariant: 'I3', path, message: `tmp file ${path} left after recovery` });
   }
-  for (const path of lockPaths(world.core)) out.push({ invariant: 'I3', path, message: `orphan lock ${path} after recovery` });
+  for (const path of lockPaths(world.core))
+    out.push({ invariant: 'I3', path, message: `orphan lock ${path} after recovery` });
   return out;
 }

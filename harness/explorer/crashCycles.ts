@@ -40,26 +40,46 @@ function leftovers(core: SimFsCore, purged: boolean): CycleLeftovers {
   return { entries, purged };
 }
 
-export async function crashCycles(core: SimFsCore, options: CrashCyclesOptions): Promise<{ violations: Violation[]; core: SimFsCore; endMs: number; cycles: CycleLeftovers[] }> {
+export async function crashCycles(
+  core: SimFsCore,
+  options: CrashCyclesOptions,
+): Promise<{ violations: Violation[]; core: SimFsCore; endMs: number; cycles: CycleLeftovers[] }> {
   const random = new SeededRandom(mixSeed(options.seed, 0xc1c1e));
   const cycles: CycleLeftovers[] = [leftovers(core, false)];
   let current = core;
   let atMs = options.startMs;
   for (let i = 0; i < options.cycles; i++) {
-    const world = new World({ seed: mixSeed(options.seed, 200 + i), core: current, startMs: atMs + options.config.staleAfterMs + 1, trace: false });
+    const world = new World({
+      seed: mixSeed(options.seed, 200 + i),
+      core: current,
+      startMs: atMs + options.config.staleAfterMs + 1,
+      trace: false,
+    });
     const killAt = 1 + random.int(options.maxKillCall ?? 200);
     const runner = world.spawn(`cycle-${i + 1}`, (io, runtime) => runtime.runPass(io, options.config), options.spawn);
     world.interceptor = (process) => (process === runner && process.opCount === killAt ? 'kill' : { kind: 'proceed' });
     await world.run();
     current = crashState(world.core, { kind: 'process-kill' });
     atMs = world.fake.now;
-    cycles.push(leftovers(current, world.events.some((e) => e.event === 'purge.done')));
+    cycles.push(
+      leftovers(
+        current,
+        world.events.some((e) => e.event === 'purge.done'),
+      ),
+    );
   }
   return { violations: checkNoGrowth(cycles), core: current, endMs: atMs, cycles };
 }
 
 /** `sequences` runs of `cycles` crashed passes each on the workload, each recovered and checked. */
-export async function exploreCrashCycles(options: { jobs: readonly JobSpec[]; config: RuntimeConfig; seed: number; sequences: number; cycles: number; spawn?: SpawnOptions }): Promise<{ violations: Violation[]; crashes: number }> {
+export async function exploreCrashCycles(options: {
+  jobs: readonly JobSpec[];
+  config: RuntimeConfig;
+  seed: number;
+  sequences: number;
+  cycles: number;
+  spawn?: SpawnOptions;
+}): Promise<{ violations: Violation[]; crashes: number }> {
   const setup = await buildSetup(options.jobs, options.config, options.seed);
   const golden = await computeGolden(options.jobs, options.config, setup, options.seed);
   const monitor = new ConcurrencyMonitor(options.config, new Map(options.jobs.map((j) => [j.jobId, j.sessionId])));
@@ -67,9 +87,28 @@ export async function exploreCrashCycles(options: { jobs: readonly JobSpec[]; co
   for (let s = 0; s < options.sequences; s++) {
     const seed = mixSeed(options.seed, 300 + s);
     const spawn = options.spawn === undefined ? {} : { spawn: options.spawn };
-    const cycled = await crashCycles(cloneCore(setup.core), { config: options.config, seed, cycles: options.cycles, startMs: setup.atMs, ...spawn });
-    const { world, errors } = await recoverToQuiescence(cycled.core, { config: options.config, golden, seed, startMs: cycled.endMs, monitor, trace: false, opLatencyMs: 0, ...spawn });
-    const found = [...cycled.violations, ...errors, ...checkCrashSafety(world.core, golden, options.config, { crashesExhaust: true })];
+    const cycled = await crashCycles(cloneCore(setup.core), {
+      config: options.config,
+      seed,
+      cycles: options.cycles,
+      startMs: setup.atMs,
+      ...spawn,
+    });
+    const { world, errors } = await recoverToQuiescence(cycled.core, {
+      config: options.config,
+      golden,
+      seed,
+      startMs: cycled.endMs,
+      monitor,
+      trace: false,
+      opLatencyMs: 0,
+      ...spawn,
+    });
+    const found = [
+      ...cycled.violations,
+      ...errors,
+      ...checkCrashSafety(world.core, golden, options.config, { crashesExhaust: true }),
+    ];
     violations.push(...found.map((v) => ({ ...v, message: `crash cycles #${s + 1}: ${v.message}` })));
   }
   violations.push(...monitor.violations);

@@ -117,7 +117,11 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
   const calls: OpDesc[] = [];
   const acked = new Set<string>();
   let seenEvents = 0;
-  const victim = world.spawn('runner', (io, runtime) => runtime.runPass(io, options.config), victimSpawn(options, world));
+  const victim = world.spawn(
+    'runner',
+    (io, runtime) => runtime.runPass(io, options.config),
+    victimSpawn(options, world),
+  );
   world.observers.push((process, op) => {
     if (process !== victim) return;
     for (; seenEvents < world.events.length; seenEvents++) {
@@ -141,10 +145,25 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
 }
 
 /** Torn write k: re-run to call k and let only `keepBytes` of that write reach the page cache. */
-async function tornState(setup: Setup, options: ExploreOptions, k: number, keepBytes: number): Promise<{ core: SimFsCore; acked: Set<string> }> {
-  const world = new World({ seed: options.seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, trace: false });
-  const victim = world.spawn('runner', (io, runtime) => runtime.runPass(io, options.config), victimSpawn(options, world));
-  world.interceptor = (process) => (process === victim && process.opCount === k ? { kind: 'partial-write', keepBytes } : { kind: 'proceed' });
+async function tornState(
+  setup: Setup,
+  options: ExploreOptions,
+  k: number,
+  keepBytes: number,
+): Promise<{ core: SimFsCore; acked: Set<string> }> {
+  const world = new World({
+    seed: options.seed,
+    core: cloneCore(setup.core),
+    startMs: setup.atMs + 1_000,
+    trace: false,
+  });
+  const victim = world.spawn(
+    'runner',
+    (io, runtime) => runtime.runPass(io, options.config),
+    victimSpawn(options, world),
+  );
+  world.interceptor = (process) =>
+    process === victim && process.opCount === k ? { kind: 'partial-write', keepBytes } : { kind: 'proceed' };
   await world.run();
   const acked = new Set(world.events.filter((e) => e.event === 'job.complete').map((e) => String(e.fields.jobId)));
   return { core: crashState(world.core, { kind: 'process-kill' }), acked };
@@ -166,16 +185,26 @@ function crashTasks(setup: Setup, options: ExploreOptions, recorded: Recorded, r
       if (model === 'subset') {
         for (let s = 0; s < (options.subsetsPerPoint ?? 1); s++) {
           const subsetSeed = random.next();
-          tasks.push({ label: `subset#${subsetSeed}@${k}`, make: async () => ({ core: crashState(state, subsetModel(subsetSeed)), acked, model }) });
+          tasks.push({
+            label: `subset#${subsetSeed}@${k}`,
+            make: async () => ({ core: crashState(state, subsetModel(subsetSeed)), acked, model }),
+          });
         }
       } else {
-        tasks.push({ label: `${model}@${k}`, make: async () => ({ core: crashState(state, { kind: model } as CrashModel), acked, model }) });
+        tasks.push({
+          label: `${model}@${k}`,
+          make: async () => ({ core: crashState(state, { kind: model } as CrashModel), acked, model }),
+        });
       }
     }
     const writeBytes = recorded.writes.get(k);
     if (writeBytes !== undefined && options.models.includes('process-kill')) {
       for (let keep = BLOCK_BYTES; keep < writeBytes; keep += BLOCK_BYTES) {
-        tasks.push({ label: `process-kill@${k}+torn${keep}`, torn: true, make: async () => ({ ...(await tornState(setup, options, k, keep)), model: 'process-kill' }) });
+        tasks.push({
+          label: `process-kill@${k}+torn${keep}`,
+          torn: true,
+          make: async () => ({ ...(await tornState(setup, options, k, keep)), model: 'process-kill' }),
+        });
       }
     }
   }
@@ -200,19 +229,36 @@ interface Exploration {
 }
 
 /** One crash state: made, judged at the crash (I2, I6), recovered (or its verdict reused) and judged. */
-async function checkTask(ex: Exploration, task: CrashTask, index: number): Promise<{ violations: ExploreViolation[]; invariantChecks: number } | undefined> {
+async function checkTask(
+  ex: Exploration,
+  task: CrashTask,
+  index: number,
+): Promise<{ violations: ExploreViolation[]; invariantChecks: number } | undefined> {
   const { options } = ex;
   // Drawn for every task, owned or not, so that each share sees the draws a single run makes.
   const crashRecovery = ex.random.chance(options.recoveryCrashShare ?? 0) ? ex.random.int(200) : undefined;
   if (task.torn === true && !ex.mine(index)) return undefined;
   const { core, acked, model } = await task.make();
-  const key = task.torn === true ? `torn|${crashRecovery ?? '-'}|${ex.tornFingerprints.of(core)}` : `${crashRecovery ?? '-'}|${ex.fingerprints.of(core)}`;
+  const key =
+    task.torn === true
+      ? `torn|${crashRecovery ?? '-'}|${ex.tornFingerprints.of(core)}`
+      : `${crashRecovery ?? '-'}|${ex.fingerprints.of(core)}`;
   if (task.torn !== true && !ex.mine(hashKey(key))) return undefined;
-  const found: Violation[] = [...checkAtomicity(core, ex.golden, options.config), ...checkAckDurable(core, ex.golden, options.config, acked, model)];
+  const found: Violation[] = [
+    ...checkAtomicity(core, ex.golden, options.config),
+    ...checkAckDurable(core, ex.golden, options.config, acked, model),
+  ];
   let recovery = ex.recovered.get(key);
   if (recovery === undefined) {
     recovery = await recoverAndCheck(core, {
-      config: options.config, golden: ex.golden, seed: options.seed, startMs: ex.recorded.startMs, monitor: ex.recoveryMonitor, spawn: runtimeSpawn(options), trace: false, opLatencyMs: 0,
+      config: options.config,
+      golden: ex.golden,
+      seed: options.seed,
+      startMs: ex.recorded.startMs,
+      monitor: ex.recoveryMonitor,
+      spawn: runtimeSpawn(options),
+      trace: false,
+      opLatencyMs: 0,
       ...(ex.afterRecovery !== undefined ? { afterRecovery: ex.afterRecovery } : {}),
       ...(crashRecovery !== undefined ? { crashRecoveryAtOp: crashRecovery } : {}),
     });
@@ -220,7 +266,10 @@ async function checkTask(ex: Exploration, task: CrashTask, index: number): Promi
   }
   found.push(...recovery.violations);
   const label = crashRecovery === undefined ? task.label : `${task.label}+recovery-crash@${crashRecovery}`;
-  return { violations: found.map((v) => ({ ...v, crashPoint: label, taskIndex: index })), invariantChecks: 2 + recovery.invariantChecks };
+  return {
+    violations: found.map((v) => ({ ...v, crashPoint: label, taskIndex: index })),
+    invariantChecks: 2 + recovery.invariantChecks,
+  };
 }
 
 /**
@@ -228,7 +277,10 @@ async function checkTask(ex: Exploration, task: CrashTask, index: number): Promi
  * and every recovery; sorted and deduplicated, so that a split exploration reports them as one run does.
  */
 function watchedViolations(ex: Exploration, monitor: ConcurrencyMonitor): ExploreViolation[] {
-  const watched = [...(ex.mine(0) || ex.options.partition === undefined ? monitor.violations : []), ...ex.recoveryMonitor.violations];
+  const watched = [
+    ...(ex.mine(0) || ex.options.partition === undefined ? monitor.violations : []),
+    ...ex.recoveryMonitor.violations,
+  ];
   const seen = new Set<string>();
   const out: ExploreViolation[] = [];
   for (const v of watched.sort((a, b) => a.message.localeCompare(b.message))) {
@@ -249,7 +301,13 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const random = new SeededRandom(options.seed ^ 0x00c0ffee);
   const { partition } = options;
   const ex: Exploration = {
-    options, golden, recorded, random, fingerprints: new Fingerprinter(), tornFingerprints: new Fingerprinter(), recovered: new Map(),
+    options,
+    golden,
+    recorded,
+    random,
+    fingerprints: new Fingerprinter(),
+    tornFingerprints: new Fingerprinter(),
+    recovered: new Map(),
     afterRecovery: options.shareAfterRecovery === false ? undefined : new AfterRecoveryMemo(),
     recoveryMonitor: new ConcurrencyMonitor(options.config, sessionOfJob),
     mine: (n) => partition === undefined || n % partition.count === partition.index,
@@ -273,8 +331,15 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   invariantChecks += partition === undefined || partition.index === 0 ? monitor.commitsChecked : 0;
   const points = recorded.states.length;
   return {
-    crashPoints: points, crashStates, invariantChecks, violations, victimOps: points - 1, distinctStates: ex.recovered.size,
-    afterRecoveryRuns: ex.afterRecovery?.verdicts.size ?? ex.recovered.size, victimCalls: recorded.calls, elapsedMs: elapsedMs(),
+    crashPoints: points,
+    crashStates,
+    invariantChecks,
+    violations,
+    victimOps: points - 1,
+    distinctStates: ex.recovered.size,
+    afterRecoveryRuns: ex.afterRecovery?.verdicts.size ?? ex.recovered.size,
+    victimCalls: recorded.calls,
+    elapsedMs: elapsedMs(),
   };
 }
 
@@ -302,4 +367,3 @@ function victimSpawn(options: ExploreOptions, world: World): SpawnOptions {
 function subsetModel(seed: number): CrashModel {
   return { kind: 'subset', random: new SeededRandom(seed) };
 }
-

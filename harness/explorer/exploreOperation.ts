@@ -46,8 +46,18 @@ interface Recorded {
   readonly wallOffsetMs: number;
 }
 
-async function recordOperation(workload: OperationWorkload, tree: StartTree, options: OperationExploreOptions, monitor: ConcurrencyMonitor): Promise<Recorded> {
-  const world = new World({ seed: options.seed, core: cloneCoreExact(tree.core), startMs: tree.atMs + 1_000, trace: false });
+async function recordOperation(
+  workload: OperationWorkload,
+  tree: StartTree,
+  options: OperationExploreOptions,
+  monitor: ConcurrencyMonitor,
+): Promise<Recorded> {
+  const world = new World({
+    seed: options.seed,
+    core: cloneCoreExact(tree.core),
+    startMs: tree.atMs + 1_000,
+    trace: false,
+  });
   world.wallOffsetMs = tree.wallOffsetMs;
   monitor.attach(world);
   const states: SimFsCore[] = [];
@@ -56,7 +66,10 @@ async function recordOperation(workload: OperationWorkload, tree: StartTree, opt
     if (process === op) states.push(cloneCoreExact(world.core));
   });
   await world.run();
-  if (op.status !== 'exited' || op.error !== undefined) throw new Error(`operation workload ${workload.name} did not succeed without faults: ${String(op.error ?? op.status)}`);
+  if (op.status !== 'exited' || op.error !== undefined)
+    throw new Error(
+      `operation workload ${workload.name} did not succeed without faults: ${String(op.error ?? op.status)}`,
+    );
   states.push(cloneCoreExact(world.core));
   return { states, endMs: world.fake.now, wallOffsetMs: world.wallOffsetMs };
 }
@@ -65,7 +78,10 @@ function modelOf(name: ModelName, random: SeededRandom): CrashModel {
   return name === 'subset' ? { kind: 'subset', random: new SeededRandom(random.next()) } : { kind: name };
 }
 
-export async function exploreOperation(workload: OperationWorkload, options: OperationExploreOptions): Promise<OperationExploreResult> {
+export async function exploreOperation(
+  workload: OperationWorkload,
+  options: OperationExploreOptions,
+): Promise<OperationExploreResult> {
   const { config } = options;
   const tree = await workload.start(config, options.seed);
   const golden = await goldenOf(workload, config, options.seed);
@@ -88,23 +104,59 @@ export async function exploreOperation(workload: OperationWorkload, options: Ope
         after = await recoverAndJudge(workload, core, golden, recorded, options, monitor, acked);
         recovered.set(key, after);
       }
-      for (const v of [...found, ...after]) violations.push({ ...v, crashPoint: `${workload.name}:${model}@${acked ? 'returned' : k}` });
-      if (options.stopAtFirst === true && violations.length > 0) return { workload: workload.name, crashPoints: recorded.states.length, crashStates, distinctStates: recovered.size, violations };
+      for (const v of [...found, ...after])
+        violations.push({ ...v, crashPoint: `${workload.name}:${model}@${acked ? 'returned' : k}` });
+      if (options.stopAtFirst === true && violations.length > 0)
+        return {
+          workload: workload.name,
+          crashPoints: recorded.states.length,
+          crashStates,
+          distinctStates: recovered.size,
+          violations,
+        };
     }
   }
   for (const v of monitor.violations) violations.push({ ...v, crashPoint: `${workload.name}:any` });
-  return { workload: workload.name, crashPoints: recorded.states.length, crashStates, distinctStates: recovered.size, violations };
+  return {
+    workload: workload.name,
+    crashPoints: recorded.states.length,
+    crashStates,
+    distinctStates: recovered.size,
+    violations,
+  };
 }
 
-async function recoverAndJudge(workload: OperationWorkload, core: SimFsCore, golden: Golden, recorded: Recorded, options: OperationExploreOptions, monitor: ConcurrencyMonitor, acked: boolean): Promise<Violation[]> {
+async function recoverAndJudge(
+  workload: OperationWorkload,
+  core: SimFsCore,
+  golden: Golden,
+  recorded: Recorded,
+  options: OperationExploreOptions,
+  monitor: ConcurrencyMonitor,
+  acked: boolean,
+): Promise<Violation[]> {
   const { config } = options;
   const { world, errors } = await recoverToQuiescence(core, {
-    config, golden, seed: options.seed, startMs: recorded.endMs, monitor, wallOffsetMs: recorded.wallOffsetMs, trace: false, opLatencyMs: 0, ...(options.spawn !== undefined ? { spawn: options.spawn } : {}),
+    config,
+    golden,
+    seed: options.seed,
+    startMs: recorded.endMs,
+    monitor,
+    wallOffsetMs: recorded.wallOffsetMs,
+    trace: false,
+    opLatencyMs: 0,
+    ...(options.spawn !== undefined ? { spawn: options.spawn } : {}),
   });
-  const out: Violation[] = [...errors, ...judgeRecovered(workload, world.core, config, golden, acked), ...checkIdempotency(world.core, golden, config)];
+  const out: Violation[] = [
+    ...errors,
+    ...judgeRecovered(workload, world.core, config, golden, acked),
+    ...checkIdempotency(world.core, golden, config),
+  ];
   out.push(...checkJobErrors(world.events, golden, () => false));
-  for (const path of lockPaths(world.core)) out.push({ invariant: 'I3', path, message: `orphan lock ${path} after recovery` });
-  for (const path of tmpPaths(world.core)) out.push({ invariant: 'I3', path, message: `tmp file ${path} left after recovery` });
+  for (const path of lockPaths(world.core))
+    out.push({ invariant: 'I3', path, message: `orphan lock ${path} after recovery` });
+  for (const path of tmpPaths(world.core))
+    out.push({ invariant: 'I3', path, message: `tmp file ${path} left after recovery` });
   return out;
 }
 

@@ -56,19 +56,38 @@ export const OPERATION_JOBS: readonly JobSpec[] = [
 
 const SECRET = 'explorer-secret-0123456789';
 
-async function settledTree(config: RuntimeConfig, seed: number, options: { upstreamDraftFault?: 'permanent'; pastTtl?: boolean } = {}): Promise<StartTree> {
+async function settledTree(
+  config: RuntimeConfig,
+  seed: number,
+  options: { upstreamDraftFault?: 'permanent'; pastTtl?: boolean } = {},
+): Promise<StartTree> {
   const setup = await buildSetup(OPERATION_JOBS, config, seed);
   const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, trace: false });
-  const handlers = options.upstreamDraftFault === undefined ? defaultHandlers : withUpstreamFaults(defaultHandlers, [{ stage: 'draft', jobId: 'j1', kind: options.upstreamDraftFault }]);
+  const handlers =
+    options.upstreamDraftFault === undefined
+      ? defaultHandlers
+      : withUpstreamFaults(defaultHandlers, [{ stage: 'draft', jobId: 'j1', kind: options.upstreamDraftFault }]);
   const pass = world.spawn('setup-pass', (io) => runPass(io, config), { handlers });
   await world.run();
   if (pass.error !== undefined) throw pass.error;
   if (options.pastTtl === true) world.stepWallClock(config.ttlMs + config.staleAfterMs + 1);
-  return { core: crashState(world.core, { kind: 'process-kill' }), atMs: world.fake.now, wallOffsetMs: world.wallOffsetMs };
+  return {
+    core: crashState(world.core, { kind: 'process-kill' }),
+    atMs: world.fake.now,
+    wallOffsetMs: world.wallOffsetMs,
+  };
 }
 
-async function handle(io: Io, runtime: RuntimeEntries, config: RuntimeConfig, method: string, path: string): Promise<void> {
-  const response = await runtime.jobsHandler({ io, config, secret: SECRET })(new Request(`http://localhost${path}`, { method, headers: { authorization: `Bearer ${SECRET}` } }));
+async function handle(
+  io: Io,
+  runtime: RuntimeEntries,
+  config: RuntimeConfig,
+  method: string,
+  path: string,
+): Promise<void> {
+  const response = await runtime.jobsHandler({ io, config, secret: SECRET })(
+    new Request(`http://localhost${path}`, { method, headers: { authorization: `Bearer ${SECRET}` } }),
+  );
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
 }
 
@@ -79,8 +98,13 @@ const deleteChecks = {
     return v.intact ? undefined : `half-deleted: ${v.describe()} with no tombstone`;
   },
   checkRecovered: (v: JobView, acked: boolean) => {
-    if (v.status === 'deleted' || v.status === undefined) return v.onlyStateLeft || v.status === undefined ? undefined : `deleted, but files remain: ${v.describe()}`;
-    return acked ? `delete was acknowledged, but the job ended ${v.describe()}` : v.intact ? undefined : `neither deleted nor intact: ${v.describe()}`;
+    if (v.status === 'deleted' || v.status === undefined)
+      return v.onlyStateLeft || v.status === undefined ? undefined : `deleted, but files remain: ${v.describe()}`;
+    return acked
+      ? `delete was acknowledged, but the job ended ${v.describe()}`
+      : v.intact
+        ? undefined
+        : `neither deleted nor intact: ${v.describe()}`;
   },
 };
 
@@ -94,16 +118,29 @@ export const OPERATION_WORKLOADS: readonly OperationWorkload[] = [
       return { core: setup.core, atMs: setup.atMs, wallOffsetMs: 0 };
     },
     run: async (io, config, runtime) => {
-      await runtime.enqueue(io, config, { jobId: 'j3', sessionId: 's2', inputName: 'captions.vtt', inputBytes: inputBytes('captions.vtt') });
+      await runtime.enqueue(io, config, {
+        jobId: 'j3',
+        sessionId: 's2',
+        inputName: 'captions.vtt',
+        inputBytes: inputBytes('captions.vtt'),
+      });
     },
     checkCrash: (v, acked) => {
       if (acked && v.status !== 'queued') return `enqueue was acknowledged, but the job is ${v.describe()}`;
-      if (v.status !== undefined && !v.inputIntact) return `half-enqueued: state.json says ${v.status} but the input is ${v.inputDescription()}`;
+      if (v.status !== undefined && !v.inputIntact)
+        return `half-enqueued: state.json says ${v.status} but the input is ${v.inputDescription()}`;
       return undefined;
     },
     checkRecovered: (v, acked) => {
-      if (v.status === undefined) return acked ? 'enqueue was acknowledged, but the job is gone after recovery' : v.dirExists ? 'an incomplete enqueue was left after recovery' : undefined;
-      return v.finishedAsGolden ? undefined : `after recovery the job is ${v.describe()}, not as the fault-free run ends it`;
+      if (v.status === undefined)
+        return acked
+          ? 'enqueue was acknowledged, but the job is gone after recovery'
+          : v.dirExists
+            ? 'an incomplete enqueue was left after recovery'
+            : undefined;
+      return v.finishedAsGolden
+        ? undefined
+        : `after recovery the job is ${v.describe()}, not as the fault-free run ends it`;
     },
   },
   {
@@ -112,8 +149,16 @@ export const OPERATION_WORKLOADS: readonly OperationWorkload[] = [
     jobId: 'j1',
     start: (config, seed) => settledTree(config, seed, { upstreamDraftFault: 'permanent' }),
     run: (io, config, runtime) => runtime.retryJob(io, config, 'j1'),
-    checkCrash: (v, acked) => (acked && v.status !== 'queued' ? `retry was acknowledged, but the job is ${v.describe()}` : v.status === 'failed' || v.status === 'queued' ? undefined : `the job is ${v.describe()}`),
-    checkRecovered: (v, acked) => (v.finishedAsGolden || (!acked && v.status === 'failed') ? undefined : `after recovery the job is ${v.describe()}${acked ? ' though its retry was acknowledged' : ''}`),
+    checkCrash: (v, acked) =>
+      acked && v.status !== 'queued'
+        ? `retry was acknowledged, but the job is ${v.describe()}`
+        : v.status === 'failed' || v.status === 'queued'
+          ? undefined
+          : `the job is ${v.describe()}`,
+    checkRecovered: (v, acked) =>
+      v.finishedAsGolden || (!acked && v.status === 'failed')
+        ? undefined
+        : `after recovery the job is ${v.describe()}${acked ? ' though its retry was acknowledged' : ''}`,
   },
   {
     name: 'http-retry',
@@ -121,12 +166,35 @@ export const OPERATION_WORKLOADS: readonly OperationWorkload[] = [
     jobId: 'j1',
     start: (config, seed) => settledTree(config, seed, { upstreamDraftFault: 'permanent' }),
     run: (io, config, runtime) => handle(io, runtime, config, 'POST', '/api/jobs/j1/retry'),
-    checkCrash: (v, acked) => (acked && v.status !== 'queued' ? `POST retry answered 2xx, but the job is ${v.describe()}` : undefined),
-    checkRecovered: (v, acked) => (v.finishedAsGolden || (!acked && v.status === 'failed') ? undefined : `after recovery the job is ${v.describe()}`),
+    checkCrash: (v, acked) =>
+      acked && v.status !== 'queued' ? `POST retry answered 2xx, but the job is ${v.describe()}` : undefined,
+    checkRecovered: (v, acked) =>
+      v.finishedAsGolden || (!acked && v.status === 'failed') ? undefined : `after recovery the job is ${v.describe()}`,
   },
-  { name: 'delete-queued', jobs: OPERATION_JOBS, jobId: 'j1', start: async (config, seed) => ({ ...(await buildSetup(OPERATION_JOBS, config, seed)), wallOffsetMs: 0 }), run: async (io, config, runtime) => void (await runtime.deleteJob(io, config, 'j1')), ...deleteChecks },
-  { name: 'delete-complete', jobs: OPERATION_JOBS, jobId: 'j1', start: (config, seed) => settledTree(config, seed), run: async (io, config, runtime) => void (await runtime.deleteJob(io, config, 'j1')), ...deleteChecks },
-  { name: 'http-delete', jobs: OPERATION_JOBS, jobId: 'j2', start: (config, seed) => settledTree(config, seed), run: (io, config, runtime) => handle(io, runtime, config, 'DELETE', '/api/jobs/j2'), ...deleteChecks },
+  {
+    name: 'delete-queued',
+    jobs: OPERATION_JOBS,
+    jobId: 'j1',
+    start: async (config, seed) => ({ ...(await buildSetup(OPERATION_JOBS, config, seed)), wallOffsetMs: 0 }),
+    run: async (io, config, runtime) => void (await runtime.deleteJob(io, config, 'j1')),
+    ...deleteChecks,
+  },
+  {
+    name: 'delete-complete',
+    jobs: OPERATION_JOBS,
+    jobId: 'j1',
+    start: (config, seed) => settledTree(config, seed),
+    run: async (io, config, runtime) => void (await runtime.deleteJob(io, config, 'j1')),
+    ...deleteChecks,
+  },
+  {
+    name: 'http-delete',
+    jobs: OPERATION_JOBS,
+    jobId: 'j2',
+    start: (config, seed) => settledTree(config, seed),
+    run: (io, config, runtime) => handle(io, runtime, config, 'DELETE', '/api/jobs/j2'),
+    ...deleteChecks,
+  },
   {
     name: 'purge',
     jobs: OPERATION_JOBS,
@@ -134,32 +202,61 @@ export const OPERATION_WORKLOADS: readonly OperationWorkload[] = [
     othersExpire: true,
     start: (config, seed) => settledTree(config, seed, { pastTtl: true }),
     run: async (io, config, runtime) => {
-      if ((await purgeUnderRunnerLock(runtime, io, config)) === undefined) throw new Error('purge: runner.lock is busy');
+      if ((await purgeUnderRunnerLock(runtime, io, config)) === undefined)
+        throw new Error('purge: runner.lock is busy');
     },
-    checkCrash: (v, acked) => (acked && v.dirExists ? `purge returned, but the expired job is still there: ${v.describe()}` : v.intact || !v.visible ? undefined : `half-purged: ${v.describe()}`),
+    checkCrash: (v, acked) =>
+      acked && v.dirExists
+        ? `purge returned, but the expired job is still there: ${v.describe()}`
+        : v.intact || !v.visible
+          ? undefined
+          : `half-purged: ${v.describe()}`,
     checkRecovered: (v) => (v.dirExists ? `an expired job survived purge and recovery: ${v.describe()}` : undefined),
   },
 ];
 
 /** The verdicts of a workload on one job: a message names the invariant it breaks. */
-export function judgeCrash(workload: OperationWorkload, core: SimFsCore, config: RuntimeConfig, golden: Golden, acked: boolean): Violation[] {
+export function judgeCrash(
+  workload: OperationWorkload,
+  core: SimFsCore,
+  config: RuntimeConfig,
+  golden: Golden,
+  acked: boolean,
+): Violation[] {
   const message = workload.checkCrash(jobView(core, config, golden, workload.jobId), acked);
-  return message === undefined ? [] : [{ invariant: acked ? 'I6' : 'I2', message: `${workload.name} of ${workload.jobId}: ${message}` }];
+  return message === undefined
+    ? []
+    : [{ invariant: acked ? 'I6' : 'I2', message: `${workload.name} of ${workload.jobId}: ${message}` }];
 }
 
-export function judgeRecovered(workload: OperationWorkload, core: SimFsCore, config: RuntimeConfig, golden: Golden, acked: boolean): Violation[] {
+export function judgeRecovered(
+  workload: OperationWorkload,
+  core: SimFsCore,
+  config: RuntimeConfig,
+  golden: Golden,
+  acked: boolean,
+): Violation[] {
   const message = workload.checkRecovered(jobView(core, config, golden, workload.jobId), acked);
-  const out: Violation[] = message === undefined ? [] : [{ invariant: 'I3', message: `${workload.name} of ${workload.jobId}: ${message}` }];
+  const out: Violation[] =
+    message === undefined ? [] : [{ invariant: 'I3', message: `${workload.name} of ${workload.jobId}: ${message}` }];
   // Bystanders: every other job ends as the fault-free run ends it (a complete one with its session
   // transcript, which a deletion in the same session must keep), or, past its TTL, gone.
   const others = [...golden.jobs.keys()].filter((id) => id !== workload.jobId);
   for (const id of others) {
     const view = jobView(core, config, golden, id);
     if (view.finishedAsGolden || (workload.othersExpire === true && !view.dirExists)) continue;
-    out.push({ invariant: 'I3', message: `${workload.name} of ${workload.jobId}: bystander job ${id} ended ${view.describe()}` });
+    out.push({
+      invariant: 'I3',
+      message: `${workload.name} of ${workload.jobId}: bystander job ${id} ended ${view.describe()}`,
+    });
   }
   const complete = others.filter((id) => jobView(core, config, golden, id).status === 'complete');
-  out.push(...checkAckDurable(core, golden, config, complete, 'recovery').map((v) => ({ ...v, message: `${workload.name} of ${workload.jobId}: bystander ${v.message}` })));
+  out.push(
+    ...checkAckDurable(core, golden, config, complete, 'recovery').map((v) => ({
+      ...v,
+      message: `${workload.name} of ${workload.jobId}: bystander ${v.message}`,
+    })),
+  );
   return out;
 }
 

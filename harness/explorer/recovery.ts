@@ -87,13 +87,22 @@ function settled(core: SimFsCore, golden: Golden, config: RuntimeConfig): boolea
 }
 
 /** Runner passes on `core` until settled; returns the world for further steps. */
-export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOptions): Promise<{ world: World; passes: number; errors: Violation[] }> {
+export async function recoverToQuiescence(
+  core: SimFsCore,
+  options: RecoveryOptions,
+): Promise<{ world: World; passes: number; errors: Violation[] }> {
   const { config, golden } = options;
   const opLatencyMs = options.opLatencyMs ?? 1;
   let startCore = core;
   let startMs = options.startMs + config.staleAfterMs + 1;
   if (options.crashRecoveryAtOp !== undefined) {
-    const first = new World({ seed: mixSeed(options.seed, 101), core: startCore, startMs: options.startMs, trace: options.trace ?? true, opLatencyMs });
+    const first = new World({
+      seed: mixSeed(options.seed, 101),
+      core: startCore,
+      startMs: options.startMs,
+      trace: options.trace ?? true,
+      opLatencyMs,
+    });
     options.monitor.attach(first);
     options.jobLife?.attach(first);
     const runner = first.spawn('recovery-0', (io, runtime) => runtime.runPass(io, config), options.spawn);
@@ -103,7 +112,13 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
     startCore = crashState(first.core, { kind: 'process-kill' });
     startMs = first.fake.now + config.staleAfterMs + 1;
   }
-  const world = new World({ seed: mixSeed(options.seed, 102), core: startCore, startMs, trace: options.trace ?? true, opLatencyMs });
+  const world = new World({
+    seed: mixSeed(options.seed, 102),
+    core: startCore,
+    startMs,
+    trace: options.trace ?? true,
+    opLatencyMs,
+  });
   world.wallOffsetMs = options.wallOffsetMs ?? 0;
   options.monitor.attach(world);
   options.jobLife?.attach(world);
@@ -112,7 +127,8 @@ export async function recoverToQuiescence(core: SimFsCore, options: RecoveryOpti
   for (; passes < MAX_RECOVERY_PASSES; passes++) {
     const runner = world.spawn(`recovery-${passes + 1}`, (io, runtime) => runtime.runPass(io, config), options.spawn);
     await world.run();
-    if (runner.error !== undefined) errors.push({ invariant: 'I3', message: `recovery pass ${passes + 1} failed: ${String(runner.error)}` });
+    if (runner.error !== undefined)
+      errors.push({ invariant: 'I3', message: `recovery pass ${passes + 1} failed: ${String(runner.error)}` });
     if (settled(world.core, golden, config)) {
       passes += 1;
       break;
@@ -128,13 +144,19 @@ export async function recoverAndCheck(core: SimFsCore, options: RecoveryOptions)
   const violations: Violation[] = [...errors];
   violations.push(...checkCrashSafety(world.core, golden, config, { deleted: options.deleted ?? new Set() }));
   violations.push(...checkIdempotency(world.core, golden, config));
-  violations.push(...checkErrorContract(world.events, [], { clockStepped: false }), ...checkRetryPolicy(world.events, [], config, { clockStepped: false }));
+  violations.push(
+    ...checkErrorContract(world.events, [], { clockStepped: false }),
+    ...checkRetryPolicy(world.events, [], config, { clockStepped: false }),
+  );
   violations.push(...checkJobErrors(world.events, golden, () => false));
   const memo = options.afterRecovery;
   const key = memo?.keyOf(world);
   let after = key === undefined ? undefined : memo?.verdicts.get(key);
   if (after === undefined) {
-    after = [...(await rerunCompleteJobs(world, config, options.spawn)), ...(await purgeEverything(world, config, options.spawn))];
+    after = [
+      ...(await rerunCompleteJobs(world, config, options.spawn)),
+      ...(await purgeEverything(world, config, options.spawn)),
+    ];
     if (key !== undefined) memo?.verdicts.set(key, after);
   }
   violations.push(...after);
@@ -142,7 +164,11 @@ export async function recoverAndCheck(core: SimFsCore, options: RecoveryOptions)
 }
 
 /** I1's second half: run every complete job again; nothing in its directory may change. */
-export async function rerunCompleteJobs(world: World, config: RuntimeConfig, spawn?: SpawnOptions): Promise<Violation[]> {
+export async function rerunCompleteJobs(
+  world: World,
+  config: RuntimeConfig,
+  spawn?: SpawnOptions,
+): Promise<Violation[]> {
   const layout = new Layout(config.root);
   const complete: string[] = [];
   for (const name of safeReaddir(world.core, layout.jobsDir)) {
@@ -154,16 +180,27 @@ export async function rerunCompleteJobs(world: World, config: RuntimeConfig, spa
   }
   const before = snapshot(world.core);
   world.fake.tick(5_000);
-  const rerun = world.spawn('rerun', async (io, runtime) => {
-    for (const jobId of complete) {
-      const state = await readJobState(io.fs, layout.jobDir(jobId));
-      if (state === undefined) continue;
-      await runtime.withSessionLock(io, config, state.sessionId, { jobId }, (lock) => runtime.runJob(io, config, lock, state));
-    }
-  }, spawn);
+  const rerun = world.spawn(
+    'rerun',
+    async (io, runtime) => {
+      for (const jobId of complete) {
+        const state = await readJobState(io.fs, layout.jobDir(jobId));
+        if (state === undefined) continue;
+        await runtime.withSessionLock(io, config, state.sessionId, { jobId }, (lock) =>
+          runtime.runJob(io, config, lock, state),
+        );
+      }
+    },
+    spawn,
+  );
   await world.run();
-  if (rerun.error !== undefined) return [{ invariant: 'I1', message: `rerun of complete jobs failed: ${String(rerun.error)}` }];
-  return checkRerunUnchanged(before, snapshot(world.core), complete.map((id) => layout.jobDir(id)));
+  if (rerun.error !== undefined)
+    return [{ invariant: 'I1', message: `rerun of complete jobs failed: ${String(rerun.error)}` }];
+  return checkRerunUnchanged(
+    before,
+    snapshot(world.core),
+    complete.map((id) => layout.jobDir(id)),
+  );
 }
 
 /** I5: move past every TTL, purge, and compare what disappeared with what purge reported. */

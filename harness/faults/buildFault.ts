@@ -9,7 +9,11 @@ import { slowOps } from './slowOps.ts';
 import { shortWrites } from './shortWrites.ts';
 
 /** The decorator for one process; it is applied when the process is spawned, before its first call. */
-export function buildFault(fault: FaultSpec, world: World, quota: DiskQuota): (fs: FileSystem, process: SimProcess) => FileSystem {
+export function buildFault(
+  fault: FaultSpec,
+  world: World,
+  quota: DiskQuota,
+): (fs: FileSystem, process: SimProcess) => FileSystem {
   if ('errno' in fault) return errnoFault(fault.errno, fault.trigger);
   if ('diskQuotaBytes' in fault) {
     quota.remainingBytes = fault.diskQuotaBytes;

@@ -23,10 +23,13 @@ export function decorateFileSystem(inner: FileSystem, decoration: FileSystemDeco
   const open = calls.open ?? ((path, flags, mode) => inner.open(path, flags, mode));
   const handle = decoration.handle;
   return {
-    open: handle === undefined ? open : async (path, flags, mode) => {
-      const opened = await open(path, flags, mode);
-      return decorateHandle(opened, handle(opened, path, flags));
-    },
+    open:
+      handle === undefined
+        ? open
+        : async (path, flags, mode) => {
+            const opened = await open(path, flags, mode);
+            return decorateHandle(opened, handle(opened, path, flags));
+          },
     readFile: calls.readFile ?? ((path) => inner.readFile(path)),
     rename: calls.rename ?? ((fromPath, toPath) => inner.rename(fromPath, toPath)),
     link: calls.link ?? ((existingPath, newPath) => inner.link(existingPath, newPath)),
@@ -61,8 +64,10 @@ export function aroundEveryCall(inner: FileSystem, around: AroundCall): FileSyst
   const calls: FileSystem = {
     open: (path, flags, mode) => around({ op: 'open', path, flags }, () => inner.open(path, flags, mode)),
     readFile: (path) => around({ op: 'readFile', path }, () => inner.readFile(path)),
-    rename: (fromPath, toPath) => around({ op: 'rename', path: fromPath, to: toPath }, () => inner.rename(fromPath, toPath)),
-    link: (existingPath, newPath) => around({ op: 'link', path: existingPath, to: newPath }, () => inner.link(existingPath, newPath)),
+    rename: (fromPath, toPath) =>
+      around({ op: 'rename', path: fromPath, to: toPath }, () => inner.rename(fromPath, toPath)),
+    link: (existingPath, newPath) =>
+      around({ op: 'link', path: existingPath, to: newPath }, () => inner.link(existingPath, newPath)),
     unlink: (path) => around({ op: 'unlink', path }, () => inner.unlink(path)),
     mkdir: (path, options) => around({ op: 'mkdir', path }, () => inner.mkdir(path, options)),
     rmdir: (path) => around({ op: 'rmdir', path }, () => inner.rmdir(path)),
@@ -72,7 +77,8 @@ export function aroundEveryCall(inner: FileSystem, around: AroundCall): FileSyst
     syncDir: (path) => around({ op: 'fsyncDir', path }, () => inner.syncDir(path)),
   };
   const handle = (opened: FileHandle, path: string): FileHandle => ({
-    write: (data, positionBytes) => around({ op: 'write', path, sizeBytes: data.length, positionBytes }, () => opened.write(data, positionBytes)),
+    write: (data, positionBytes) =>
+      around({ op: 'write', path, sizeBytes: data.length, positionBytes }, () => opened.write(data, positionBytes)),
     sync: () => around({ op: 'fsync', path }, () => opened.sync()),
     close: () => around({ op: 'close', path }, () => opened.close()),
   });

@@ -14,15 +14,16 @@ export class DiskQuota {
 }
 
 export function diskFull(quota: DiskQuota): (fs: FileSystem) => FileSystem {
-  return (fs) => decorateFileSystem(fs, {
-    handle: (handle, path) => ({
-      write: async (data, position) => {
-        if (quota.remainingBytes <= 0) throw injectedError('ENOSPC', { fault: 'disk-full', op: 'write', path });
-        const fits = Math.min(data.length, quota.remainingBytes);
-        const written = await handle.write(data.subarray(0, fits), position);
-        quota.remainingBytes -= written;
-        return written;
-      },
-    }),
-  });
+  return (fs) =>
+    decorateFileSystem(fs, {
+      handle: (handle, path) => ({
+        write: async (data, position) => {
+          if (quota.remainingBytes <= 0) throw injectedError('ENOSPC', { fault: 'disk-full', op: 'write', path });
+          const fits = Math.min(data.length, quota.remainingBytes);
+          const written = await handle.write(data.subarray(0, fits), position);
+          quota.remainingBytes -= written;
+          return written;
+        },
+      }),
+    });
 }

@@ -39,7 +39,12 @@ export class TriggerCounter {
 
   hits(op: OpName, path: string): boolean {
     if (this.cleared) return false;
-    const ops = this.trigger.op === undefined ? undefined : typeof this.trigger.op === 'string' ? [this.trigger.op] : this.trigger.op;
+    const ops =
+      this.trigger.op === undefined
+        ? undefined
+        : typeof this.trigger.op === 'string'
+          ? [this.trigger.op]
+          : this.trigger.op;
     if (ops !== undefined && !ops.includes(op)) return false;
     if (this.trigger.pathIncludes !== undefined && !path.includes(this.trigger.pathIncludes)) return false;
     this.seen += 1;
@@ -53,7 +58,10 @@ export class TriggerCounter {
  * Handle methods report the path the file was opened with; a rename or link is matched and reported
  * by its target, the name a scenario knows.
  */
-export function interceptCalls(fs: FileSystem, intercept: <T>(op: OpName, path: string, next: () => Promise<T>) => Promise<T>): FileSystem {
+export function interceptCalls(
+  fs: FileSystem,
+  intercept: <T>(op: OpName, path: string, next: () => Promise<T>) => Promise<T>,
+): FileSystem {
   // An injected fault rejects the call's promise, as a real fs.promises call fails: never a synchronous
   // throw, which `promise.catch(...)` in the code under test would not see.
   return aroundEveryCall(fs, async (call, next) => intercept(call.op, call.to ?? call.path, next));

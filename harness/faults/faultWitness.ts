@@ -12,17 +12,18 @@ export class FaultWitness {
 
   /** A decorator for process `pid`: put it outside every fault decorator of that process. */
   decorator(pid: () => number): (fs: FileSystem) => FileSystem {
-    return (fs) => interceptCalls(fs, async (_op, _path, next) => {
-      try {
-        return await next();
-      } catch (error) {
-        if (isInjected(error)) {
-          this.reached.add(pid());
-          this.onInjected?.(pid(), error.injected);
+    return (fs) =>
+      interceptCalls(fs, async (_op, _path, next) => {
+        try {
+          return await next();
+        } catch (error) {
+          if (isInjected(error)) {
+            this.reached.add(pid());
+            this.onInjected?.(pid(), error.injected);
+          }
+          throw error;
         }
-        throw error;
-      }
-    });
+      });
   }
 
   /** Marks a process disturbed by a fault that throws nothing (a pause, a slow call, an upstream fault). */

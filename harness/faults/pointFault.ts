@@ -55,7 +55,8 @@ export function chooseFaultPoints(calls: readonly { op: OpName }[], perKind: num
       seen.set(call.op, nth);
       if (TARGETS[kind].includes(call.op)) eligible.push({ kind, op: call.op, nth, callIndex });
     }
-    for (let i = 0; i < perKind && eligible.length > 0; i++) points.push(eligible.splice(random.int(eligible.length), 1)[0]!);
+    for (let i = 0; i < perKind && eligible.length > 0; i++)
+      points.push(eligible.splice(random.int(eligible.length), 1)[0]!);
   }
   return points.sort((a, b) => a.callIndex - b.callIndex || a.kind.localeCompare(b.kind));
 }

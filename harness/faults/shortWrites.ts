@@ -4,9 +4,10 @@ import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import { decorateFileSystem } from './decorateFileSystem.ts';
 
 export function shortWrites(maxBytes: number): (fs: FileSystem) => FileSystem {
-  return (fs) => decorateFileSystem(fs, {
-    handle: (handle) => ({ write: (data, position) => handle.write(data.subarray(0, maxBytes), position) }),
-  });
+  return (fs) =>
+    decorateFileSystem(fs, {
+      handle: (handle) => ({ write: (data, position) => handle.write(data.subarray(0, maxBytes), position) }),
+    });
 }
 
 /** Only the nth write of the process (1-based) is cut short, to half its bytes (at least one). */
@@ -17,7 +18,10 @@ export function shortWriteAt(nth: number): (fs: FileSystem) => FileSystem {
       handle: (handle) => ({
         write: (data, position) => {
           writes += 1;
-          return handle.write(writes === nth && data.length > 1 ? data.subarray(0, Math.ceil(data.length / 2)) : data, position);
+          return handle.write(
+            writes === nth && data.length > 1 ? data.subarray(0, Math.ceil(data.length / 2)) : data,
+            position,
+          );
         },
       }),
     });

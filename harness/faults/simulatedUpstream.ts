@@ -23,7 +23,10 @@ function answer(fault: UpstreamFault, nowMs: number): { response?: Response; net
       const asDate = fault.retryAfterForm === 'date';
       const dateMs = Math.ceil((nowMs + retryAfterMs) / 1000) * 1000;
       const header = asDate ? new Date(dateMs).toUTCString() : String(Math.ceil(retryAfterMs / 1000));
-      return { response: new Response('slow down', { status: 429, headers: { 'retry-after': header } }), retryAfterMs: asDate ? dateMs - nowMs : Math.ceil(retryAfterMs / 1000) * 1000 };
+      return {
+        response: new Response('slow down', { status: 429, headers: { 'retry-after': header } }),
+        retryAfterMs: asDate ? dateMs - nowMs : Math.ceil(retryAfterMs / 1000) * 1000,
+      };
     }
     case 'timeout':
       return { network: fault.network ?? 'UND_ERR_HEADERS_TIMEOUT' };
@@ -40,7 +43,10 @@ function answer(fault: UpstreamFault, nowMs: number): { response?: Response; net
  * Draft and export faults stay thrown errors (no adapter exists for them).
  */
 export function simulatedUpstreamHandlers(
-  base: StageHandlers, faults: readonly UpstreamFault[], nowMs: () => number, onInject?: (injection: UpstreamInjection) => void,
+  base: StageHandlers,
+  faults: readonly UpstreamFault[],
+  nowMs: () => number,
+  onInject?: (injection: UpstreamInjection) => void,
 ): StageHandlers {
   const remaining = faults.filter((f) => f.stage === 'transcribe').map((fault) => ({ fault, left: fault.times ?? 1 }));
   let current: { jobId: string; sessionId: string; inputName: string; inputBytes: Uint8Array } | undefined;
@@ -53,11 +59,25 @@ export function simulatedUpstreamHandlers(
     }
     active.left -= 1;
     const reply = answer(active.fault, nowMs());
-    onInject?.({ jobId: call.jobId, stage: 'transcribe', kind: active.fault.kind, errorKind: upstreamErrorKind(active.fault.kind), ...(reply.retryAfterMs === undefined ? {} : { retryAfterMs: reply.retryAfterMs }) });
-    if (reply.network !== undefined) throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(reply.network), { code: reply.network }) });
+    onInject?.({
+      jobId: call.jobId,
+      stage: 'transcribe',
+      kind: active.fault.kind,
+      errorKind: upstreamErrorKind(active.fault.kind),
+      ...(reply.retryAfterMs === undefined ? {} : { retryAfterMs: reply.retryAfterMs }),
+    });
+    if (reply.network !== undefined)
+      throw Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error(reply.network), { code: reply.network }),
+      });
     return reply.response!;
   };
-  const http = httpTranscribeHandlers(base, { url: SIM_UPSTREAM_URL, timeoutMs: 30_000, nowMs, fetch: simFetch as typeof fetch });
+  const http = httpTranscribeHandlers(base, {
+    url: SIM_UPSTREAM_URL,
+    timeoutMs: 30_000,
+    nowMs,
+    fetch: simFetch as typeof fetch,
+  });
   return {
     ...base,
     transcribe: async (input) => {

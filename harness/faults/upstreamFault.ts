@@ -30,13 +30,24 @@ function makeError(fault: UpstreamFault): Error {
     case 'transient':
       return Object.assign(new TransientError(`upstream ${fault.stage} service returned HTTP 503`), tag);
     case 'rate-limited':
-      return Object.assign(new TransientError(`upstream ${fault.stage} service returned HTTP 429`, { retryAfterMs: fault.retryAfterMs ?? 30_000 }), tag);
+      return Object.assign(
+        new TransientError(`upstream ${fault.stage} service returned HTTP 429`, {
+          retryAfterMs: fault.retryAfterMs ?? 30_000,
+        }),
+        tag,
+      );
     case 'timeout':
       return Object.assign(new Error(`upstream ${fault.stage} request timed out`), { name: 'TimeoutError', ...tag });
     case 'permanent':
-      return Object.assign(new PermanentError(`upstream ${fault.stage} service returned HTTP 400: unsupported request`), tag);
+      return Object.assign(
+        new PermanentError(`upstream ${fault.stage} service returned HTTP 400: unsupported request`),
+        tag,
+      );
     case 'invalid-input':
-      return Object.assign(new InvalidInputError(`invalid audio: upstream ${fault.stage} service could not decode the input`), tag);
+      return Object.assign(
+        new InvalidInputError(`invalid audio: upstream ${fault.stage} service could not decode the input`),
+        tag,
+      );
   }
 }
 
@@ -54,19 +65,33 @@ export function upstreamErrorKind(kind: UpstreamFaultKind): 'transient' | 'perma
   return kind === 'permanent' || kind === 'invalid-input' ? 'permanent' : 'transient';
 }
 
-export function withUpstreamFaults(handlers: StageHandlers, faults: readonly UpstreamFault[], onInject?: (injection: UpstreamInjection) => void): StageHandlers {
+export function withUpstreamFaults(
+  handlers: StageHandlers,
+  faults: readonly UpstreamFault[],
+  onInject?: (injection: UpstreamInjection) => void,
+): StageHandlers {
   const remaining = faults.map((fault) => ({ fault, left: fault.times ?? 1 }));
-  const guard = <A extends { jobId: string }, R>(stage: Stage, call: (input: A) => Promise<R>) => async (input: A): Promise<R> => {
-    const active = remaining.find((r) => r.fault.stage === stage && r.left > 0 && (r.fault.jobId === undefined || r.fault.jobId === input.jobId));
-    if (active !== undefined) {
-      active.left -= 1;
-      const error = makeError(active.fault);
-      const retryAfterMs = error instanceof TransientError ? error.retryAfterMs : undefined;
-      onInject?.({ jobId: input.jobId, stage, kind: active.fault.kind, errorKind: upstreamErrorKind(active.fault.kind), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
-      throw error;
-    }
-    return call(input);
-  };
+  const guard =
+    <A extends { jobId: string }, R>(stage: Stage, call: (input: A) => Promise<R>) =>
+    async (input: A): Promise<R> => {
+      const active = remaining.find(
+        (r) => r.fault.stage === stage && r.left > 0 && (r.fault.jobId === undefined || r.fault.jobId === input.jobId),
+      );
+      if (active !== undefined) {
+        active.left -= 1;
+        const error = makeError(active.fault);
+        const retryAfterMs = error instanceof TransientError ? error.retryAfterMs : undefined;
+        onInject?.({
+          jobId: input.jobId,
+          stage,
+          kind: active.fault.kind,
+          errorKind: upstreamErrorKind(active.fault.kind),
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        });
+        throw error;
+      }
+      return call(input);
+    };
   return {
     transcribe: guard('transcribe', (i) => handlers.transcribe(i)),
     draft: guard('draft', (i) => handlers.draft(i)),

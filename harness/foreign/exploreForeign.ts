@@ -31,7 +31,11 @@ export type ForeignModel = 'process-kill' | 'lazyfs' | 'pessimistic' | 'subset';
 export interface ForeignSchedule {
   readonly choices?: readonly number[];
   /** SIGSTOP a process for `durationMs` once it has made `afterCalls` calls (inside whatever it holds). */
-  readonly pauses?: readonly { readonly processIndex: number; readonly afterCalls: number; readonly durationMs: number }[];
+  readonly pauses?: readonly {
+    readonly processIndex: number;
+    readonly afterCalls: number;
+    readonly durationMs: number;
+  }[];
   readonly clockSteps?: readonly { readonly atMs: number; readonly deltaMs: number }[];
 }
 
@@ -72,7 +76,8 @@ export interface ForeignRecording {
 export async function loadWorkload(modulePath: string): Promise<ForeignWorkload> {
   const loaded = (await import(pathToFileURL(resolvePath(modulePath)).href)) as { default?: ForeignWorkload };
   const workload = loaded.default;
-  if (typeof workload?.run !== 'function' || typeof workload.check !== 'function') throw new Error(`${modulePath}: its default export has no run and check functions`);
+  if (typeof workload?.run !== 'function' || typeof workload.check !== 'function')
+    throw new Error(`${modulePath}: its default export has no run and check functions`);
   return workload;
 }
 
@@ -101,8 +106,13 @@ export async function recordForeign(
 ): Promise<ForeignRecording> {
   const workload = await loadWorkload(modulePath);
   const schedule = options.schedule ?? {};
-  const choices = schedule.choices === undefined ? undefined : listedChoices(schedule.choices, seededChoices(options.seed));
-  const world = new World({ seed: options.seed, core: seedCore(workload), ...(choices === undefined ? {} : { choices }) });
+  const choices =
+    schedule.choices === undefined ? undefined : listedChoices(schedule.choices, seededChoices(options.seed));
+  const world = new World({
+    seed: options.seed,
+    core: seedCore(workload),
+    ...(choices === undefined ? {} : { choices }),
+  });
   const log: ForeignRunLog = { events: [], acked: new Set(), refusals: [], terminations: [] };
   const states: SimFsCore[] = [];
   const ackedAt: Set<string>[] = [];
@@ -116,15 +126,25 @@ export async function recordForeign(
   world.observers.push(() => {
     keep();
     calls += 1;
-    if (calls === MAX_RUN_CALLS) stopAll(world, processes, `hang: no end after ${MAX_RUN_CALLS} calls (a loop that polls forever?)`);
+    if (calls === MAX_RUN_CALLS)
+      stopAll(world, processes, `hang: no end after ${MAX_RUN_CALLS} calls (a loop that polls forever?)`);
   });
   const count = workload.processes ?? 1;
-  const processes = Array.from({ length: count }, (_, processIndex) => spawnForeignProcess(world, {
-    module: resolvePath(modulePath), mount: MOUNT, processIndex, processCount: count, seed: options.seed * 31 + processIndex, log,
-    decorate: options.decorate?.(world) ?? [],
-  }));
+  const processes = Array.from({ length: count }, (_, processIndex) =>
+    spawnForeignProcess(world, {
+      module: resolvePath(modulePath),
+      mount: MOUNT,
+      processIndex,
+      processCount: count,
+      seed: options.seed * 31 + processIndex,
+      log,
+      decorate: options.decorate?.(world) ?? [],
+    }),
+  );
   disturb(world, processes, schedule);
-  world.at(MAX_RUN_SIM_MS, 'foreign run deadline', () => stopAll(world, processes, `hang: still running after ${MAX_RUN_SIM_MS / 3600_000} h of simulated time`));
+  world.at(MAX_RUN_SIM_MS, 'foreign run deadline', () =>
+    stopAll(world, processes, `hang: still running after ${MAX_RUN_SIM_MS / 3600_000} h of simulated time`),
+  );
   await world.run();
   await Promise.allSettled(log.terminations);
   keep();
@@ -136,11 +156,22 @@ export async function recordForeign(
     else if (p.status !== 'exited') harnessFailures.push(`process ${p.name}: ${p.status}`);
   }
   harnessFailures.push(...log.refusals.map((r) => `refused: ${r}`));
-  if (harnessFailures.length === 0) harnessFailures.push(...(workload.checkRun?.(log.events, crashView(world.core)) ?? []).map((m) => `checkRun: ${m}`));
+  if (harnessFailures.length === 0)
+    harnessFailures.push(
+      ...(workload.checkRun?.(log.events, crashView(world.core)) ?? []).map((m) => `checkRun: ${m}`),
+    );
   const all = [...harnessFailures, ...thrown];
   return {
-    workload, states, ackedAt, eventsAt, events: log.events, opLines: world.trace.lines.filter((l) => l.startsWith('#')), traceLines: [...world.trace.lines],
-    harnessFailures, thrown, workloadError: all.length === 0 ? undefined : all.join('\n'),
+    workload,
+    states,
+    ackedAt,
+    eventsAt,
+    events: log.events,
+    opLines: world.trace.lines.filter((l) => l.startsWith('#')),
+    traceLines: [...world.trace.lines],
+    harnessFailures,
+    thrown,
+    workloadError: all.length === 0 ? undefined : all.join('\n'),
   };
 }
 
@@ -161,7 +192,8 @@ function disturb(world: World, processes: readonly SimProcess[], schedule: Forei
       world.at(0, `pause p${target.pid}`, () => world.pause(target, pause.durationMs));
     });
   }
-  for (const step of schedule.clockSteps ?? []) world.at(step.atMs, 'clock step', () => world.stepWallClock(step.deltaMs));
+  for (const step of schedule.clockSteps ?? [])
+    world.at(step.atMs, 'clock step', () => world.stepWallClock(step.deltaMs));
 }
 
 function errorText(error: unknown): string {
@@ -197,20 +229,30 @@ export function modelOf(model: ForeignModel, random: SeededRandom): CrashModel {
 }
 
 /** Runs the workload once and hands the crash state of every model at every call to its check. */
-export async function exploreForeign(modulePath: string, options: { seed?: number; models?: readonly ForeignModel[]; subsetsPerPoint?: number } = {}): Promise<ForeignResult> {
+export async function exploreForeign(
+  modulePath: string,
+  options: { seed?: number; models?: readonly ForeignModel[]; subsetsPerPoint?: number } = {},
+): Promise<ForeignResult> {
   const seed = options.seed ?? 1;
-  const { workload, states, ackedAt, eventsAt, events, opLines, workloadError } = await recordForeign(modulePath, { seed });
+  const { workload, states, ackedAt, eventsAt, events, opLines, workloadError } = await recordForeign(modulePath, {
+    seed,
+  });
   const random = new SeededRandom(seed ^ 0x5eed);
   const findings: ForeignFinding[] = [];
   let crashStates = 0;
   for (const [k, state] of states.entries()) {
     for (const model of options.models ?? ['process-kill', 'lazyfs', 'pessimistic']) {
-      const runs = model === 'subset' ? options.subsetsPerPoint ?? 4 : 1;
+      const runs = model === 'subset' ? (options.subsetsPerPoint ?? 4) : 1;
       for (let r = 0; r < runs; r++) {
         const crashed = crashState(state, modelOf(model, random));
         crashStates += 1;
         for (const message of workload.check(crashView(crashed), ackedAt[k]!, events.slice(0, eventsAt[k]))) {
-          findings.push({ model, crashPoint: k, message, trace: [...opLines.slice(0, k), `>>> ${model} crash here (before call ${k})`].join('\n') });
+          findings.push({
+            model,
+            crashPoint: k,
+            message,
+            trace: [...opLines.slice(0, k), `>>> ${model} crash here (before call ${k})`].join('\n'),
+          });
         }
       }
     }

@@ -4,7 +4,17 @@
 // Node open flags become the port's: append is a write at the file's current end.
 import type { FileHandle, OpenFlags } from '../../src/ports/fileSystem.ts';
 import type { SimProcess, World } from '../world/world.ts';
-import { inoOf, makeSymlink, readAt, readLink, setMtime, statsOfIno, statsOfPath, truncateIno, truncatePath } from '../simFs/coreExtras.ts';
+import {
+  inoOf,
+  makeSymlink,
+  readAt,
+  readLink,
+  setMtime,
+  statsOfIno,
+  statsOfPath,
+  truncateIno,
+  truncatePath,
+} from '../simFs/coreExtras.ts';
 import type { KernelOp } from './kernelProtocol.ts';
 
 const FD_BASE = 1_000_000;
@@ -30,11 +40,20 @@ const TRUNCATE: PortOpen = { flags: 'w', append: false, createIfMissing: true };
 
 /** Node's string flags (the `s` of synchronous modes dropped) as the port's. */
 const TEXT_FLAGS: Readonly<Record<string, PortOpen>> = {
-  r: READ, 'r+': READ_WRITE,
-  wx: EXCLUSIVE, xw: EXCLUSIVE, 'wx+': EXCLUSIVE, 'xw+': EXCLUSIVE,
-  w: TRUNCATE, 'w+': TRUNCATE,
-  ax: { ...EXCLUSIVE, append: true }, xa: { ...EXCLUSIVE, append: true }, 'ax+': { ...EXCLUSIVE, append: true }, 'xa+': { ...EXCLUSIVE, append: true },
-  a: { flags: 'r+', append: true, createIfMissing: true }, 'a+': { flags: 'r+', append: true, createIfMissing: true },
+  r: READ,
+  'r+': READ_WRITE,
+  wx: EXCLUSIVE,
+  xw: EXCLUSIVE,
+  'wx+': EXCLUSIVE,
+  'xw+': EXCLUSIVE,
+  w: TRUNCATE,
+  'w+': TRUNCATE,
+  ax: { ...EXCLUSIVE, append: true },
+  xa: { ...EXCLUSIVE, append: true },
+  'ax+': { ...EXCLUSIVE, append: true },
+  'xa+': { ...EXCLUSIVE, append: true },
+  a: { flags: 'r+', append: true, createIfMissing: true },
+  'a+': { flags: 'r+', append: true, createIfMissing: true },
 };
 
 /** Node's numeric flags (O_* bits) as the port's. */
@@ -52,7 +71,10 @@ function bitFlags(bits: number): PortOpen | undefined {
 /** Node's flags (string or number) as the port's open flags, and whether writes append. */
 export function portFlags(flags: unknown): PortOpen {
   const open = typeof flags === 'number' ? bitFlags(flags) : TEXT_FLAGS[String(flags ?? 'r').replace('s', '')];
-  if (open === undefined) throw Object.assign(new Error(`durable-jobs fs shim: open flags ${String(flags)} are not supported`), { code: 'ERR_DURABLE_JOBS_REFUSED' });
+  if (open === undefined)
+    throw Object.assign(new Error(`durable-jobs fs shim: open flags ${String(flags)} are not supported`), {
+      code: 'ERR_DURABLE_JOBS_REFUSED',
+    });
   return open;
 }
 
@@ -60,7 +82,10 @@ export class ForeignKernel {
   private readonly fds = new Map<number, Descriptor>();
   private nextFd = FD_BASE;
 
-  constructor(private readonly world: World, private readonly process: SimProcess) {}
+  constructor(
+    private readonly world: World,
+    private readonly process: SimProcess,
+  ) {}
 
   private get io() {
     return this.process.io;
@@ -72,7 +97,10 @@ export class ForeignKernel {
     return entry;
   }
 
-  private extra<T>(op: Parameters<typeof this.process.simFs.call>[0], apply: Parameters<typeof this.process.simFs.call<T>>[1]): Promise<T> {
+  private extra<T>(
+    op: Parameters<typeof this.process.simFs.call>[0],
+    apply: Parameters<typeof this.process.simFs.call<T>>[1],
+  ): Promise<T> {
     return this.process.simFs.call(op, apply);
   }
 
@@ -99,7 +127,9 @@ export class ForeignKernel {
     fsync: (a) => this.fd(a).handle.sync(),
     ftruncate: (a, b) => {
       const entry = this.fd(a);
-      return this.extra({ op: 'truncate', path: entry.path, sizeBytes: Number(b) }, (core) => truncateIno(core, entry.ino, Number(b), entry.path));
+      return this.extra({ op: 'truncate', path: entry.path, sizeBytes: Number(b) }, (core) =>
+        truncateIno(core, entry.ino, Number(b), entry.path),
+      );
     },
     fstat: (a) => {
       const entry = this.fd(a);
@@ -114,9 +144,13 @@ export class ForeignKernel {
     readdir: (a, b) => this.readdir(String(a), b === true),
     stat: (a) => this.extra({ op: 'stat', path: String(a) }, (core) => statsOfPath(core, String(a), true)),
     lstat: (a) => this.extra({ op: 'lstat', path: String(a) }, (core) => statsOfPath(core, String(a), false)),
-    symlink: (a, b) => this.extra({ op: 'symlink', path: String(b), to: String(a) }, (core) => makeSymlink(core, String(a), String(b))),
+    symlink: (a, b) =>
+      this.extra({ op: 'symlink', path: String(b), to: String(a) }, (core) => makeSymlink(core, String(a), String(b))),
     readlink: (a) => this.extra({ op: 'readlink', path: String(a) }, (core) => readLink(core, String(a))),
-    truncate: (a, b) => this.extra({ op: 'truncate', path: String(a), sizeBytes: Number(b) }, (core) => truncatePath(core, String(a), Number(b))),
+    truncate: (a, b) =>
+      this.extra({ op: 'truncate', path: String(a), sizeBytes: Number(b) }, (core) =>
+        truncatePath(core, String(a), Number(b)),
+      ),
     utimes: (a, b, c) => {
       const path = typeof a === 'number' ? this.fd(a).path : String(a);
       return this.extra({ op: 'utimes', path }, (core) => setMtime(core, path, Number(b), c !== false));
@@ -143,14 +177,17 @@ export class ForeignKernel {
 
   private async read(entry: Descriptor, lengthBytes: number, position: number | null): Promise<Uint8Array> {
     const at = position ?? entry.position;
-    const bytes = await this.extra({ op: 'read', path: entry.path, sizeBytes: lengthBytes, positionBytes: at }, (core) => readAt(core, entry.ino, at, lengthBytes));
+    const bytes = await this.extra(
+      { op: 'read', path: entry.path, sizeBytes: lengthBytes, positionBytes: at },
+      (core) => readAt(core, entry.ino, at, lengthBytes),
+    );
     if (position === null) entry.position += bytes.length;
     return bytes;
   }
 
   private async write(entry: Descriptor, data: Uint8Array, position: number | null): Promise<number> {
     // O_APPEND: every write lands at the file's end as of that write.
-    const at = entry.append ? statsOfIno(this.world.core, entry.ino).sizeBytes : position ?? entry.position;
+    const at = entry.append ? statsOfIno(this.world.core, entry.ino).sizeBytes : (position ?? entry.position);
     const written = await entry.handle.write(data, at);
     if (position === null || entry.append) entry.position = at + written;
     return written;

@@ -49,16 +49,25 @@ class Inbox {
 
   next(): Promise<KernelRequest> {
     const queued = this.queue.shift();
-    const got = queued !== undefined ? Promise.resolve(queued) : new Promise<KernelRequest | Error>((resolve) => { this.waiter = resolve; });
+    const got =
+      queued !== undefined
+        ? Promise.resolve(queued)
+        : new Promise<KernelRequest | Error>((resolve) => {
+            this.waiter = resolve;
+          });
     return got.then((message) => (message instanceof Error ? Promise.reject(message) : message));
   }
 }
 
 export function spawnForeignProcess(world: World, options: ForeignProcessOptions): SimProcess {
   // The body starts a microtask late: spawn() calls it before it returns the process it needs.
-  const process: SimProcess = world.spawn(`foreign#${options.processIndex}`, () => Promise.resolve().then(() => serve(world, process, options)), {
-    decorate: options.decorate ?? [],
-  });
+  const process: SimProcess = world.spawn(
+    `foreign#${options.processIndex}`,
+    () => Promise.resolve().then(() => serve(world, process, options)),
+    {
+      decorate: options.decorate ?? [],
+    },
+  );
   return process;
 }
 
@@ -69,15 +78,32 @@ async function serve(world: World, process: SimProcess, options: ForeignProcessO
   const inbox = new Inbox();
   const worker = new Worker(BOOT, {
     workerData: {
-      entry: ENTRY, module: options.module, processIndex: options.processIndex, processCount: options.processCount, mount: options.mount,
-      flag, port: port2, wallNowMs: world.wallNowMs(), monoNowMs: world.fake.now, seed: options.seed,
+      entry: ENTRY,
+      module: options.module,
+      processIndex: options.processIndex,
+      processCount: options.processCount,
+      mount: options.mount,
+      flag,
+      port: port2,
+      wallNowMs: world.wallNowMs(),
+      monoNowMs: world.fake.now,
+      seed: options.seed,
     },
     transferList: [port2],
     stdout: false,
   });
   port1.on('message', (message: KernelRequest) => inbox.push(message));
-  worker.on('error', (error) => inbox.push(harnessError('WorkloadUncaught', `uncaught in the workload: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)));
-  worker.on('exit', (code) => inbox.push(harnessError('WorkloadExited', `the worker exited (code ${code}) before the workload finished`)));
+  worker.on('error', (error) =>
+    inbox.push(
+      harnessError(
+        'WorkloadUncaught',
+        `uncaught in the workload: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      ),
+    ),
+  );
+  worker.on('exit', (code) =>
+    inbox.push(harnessError('WorkloadExited', `the worker exited (code ${code}) before the workload finished`)),
+  );
   const stop = () => {
     port1.close();
     options.log.terminations.push(worker.terminate());
@@ -89,7 +115,11 @@ async function serve(world: World, process: SimProcess, options: ForeignProcessO
       const request = await world.outside(process, withWatchdog(inbox.next()));
       if (request.kind === 'done') {
         answer(port1, flagView, world, { ok: true });
-        if (request.error !== undefined) throw Object.assign(new Error(request.error.message), { name: request.error.name, stack: request.error.stack });
+        if (request.error !== undefined)
+          throw Object.assign(new Error(request.error.message), {
+            name: request.error.name,
+            stack: request.error.stack,
+          });
         return;
       }
       answer(port1, flagView, world, await respond(world, kernel, request, options));
@@ -106,7 +136,12 @@ function harnessError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
 }
 
-async function respond(world: World, kernel: ForeignKernel, request: KernelRequest, options: ForeignProcessOptions): Promise<Omit<KernelAnswer, 'wallNowMs' | 'monoNowMs'>> {
+async function respond(
+  world: World,
+  kernel: ForeignKernel,
+  request: KernelRequest,
+  options: ForeignProcessOptions,
+): Promise<Omit<KernelAnswer, 'wallNowMs' | 'monoNowMs'>> {
   const { log } = options;
   switch (request.kind) {
     case 'ack':
@@ -117,7 +152,13 @@ async function respond(world: World, kernel: ForeignKernel, request: KernelReque
         const { call, detail } = request.data as { call: string; detail: string };
         log.refusals.push(`${call} ${detail}`);
       } else {
-        log.events.push({ processIndex: options.processIndex, name: request.name, data: request.data, wallMs: world.wallNowMs(), monoMs: world.fake.now });
+        log.events.push({
+          processIndex: options.processIndex,
+          name: request.name,
+          data: request.data,
+          wallMs: world.wallNowMs(),
+          monoMs: world.fake.now,
+        });
       }
       return { ok: true };
     case 'sleep':
@@ -128,14 +169,27 @@ async function respond(world: World, kernel: ForeignKernel, request: KernelReque
         return { ok: true, value: await kernel.handle(request.op, request.args) };
       } catch (error) {
         const e = error as NodeJS.ErrnoException;
-        return { ok: false, error: { message: e.message, ...(e.code !== undefined ? { code: e.code } : {}), ...(e.syscall !== undefined ? { syscall: e.syscall } : {}), ...(e.path !== undefined ? { path: e.path } : {}) } };
+        return {
+          ok: false,
+          error: {
+            message: e.message,
+            ...(e.code !== undefined ? { code: e.code } : {}),
+            ...(e.syscall !== undefined ? { syscall: e.syscall } : {}),
+            ...(e.path !== undefined ? { path: e.path } : {}),
+          },
+        };
       }
     case 'done':
       return { ok: true };
   }
 }
 
-function answer(port: MessagePort, flag: Int32Array, world: World, body: Omit<KernelAnswer, 'wallNowMs' | 'monoNowMs'>): void {
+function answer(
+  port: MessagePort,
+  flag: Int32Array,
+  world: World,
+  body: Omit<KernelAnswer, 'wallNowMs' | 'monoNowMs'>,
+): void {
   port.postMessage({ ...body, wallNowMs: world.wallNowMs(), monoNowMs: world.fake.now } satisfies KernelAnswer);
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
@@ -146,7 +200,16 @@ function withWatchdog<T>(work: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stuck = new Promise<never>((_, reject) => {
     // Real time on purpose: a safety net for foreign code that never yields, not simulation time.
-    timer = setTimeout(() => reject(harnessError('WorkloadStuck', `stuck: the workload made no call for ${STUCK_AFTER_REAL_MS / 1000} s of real time (an endless loop?)`)), STUCK_AFTER_REAL_MS);
+    timer = setTimeout(
+      () =>
+        reject(
+          harnessError(
+            'WorkloadStuck',
+            `stuck: the workload made no call for ${STUCK_AFTER_REAL_MS / 1000} s of real time (an endless loop?)`,
+          ),
+        ),
+      STUCK_AFTER_REAL_MS,
+    );
   });
   return Promise.race([work, stuck]).finally(() => clearTimeout(timer));
 }

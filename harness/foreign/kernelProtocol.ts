@@ -16,9 +16,27 @@ export interface FsRequest {
 
 /** The kernel's primitives; the worker's fs surface (sync, callback, promises) is built from them. */
 export type KernelOp =
-  | 'open' | 'close' | 'read' | 'write' | 'fsync' | 'ftruncate' | 'fstat'
-  | 'readFile' | 'rename' | 'link' | 'unlink' | 'mkdir' | 'rmdir' | 'readdir' | 'stat' | 'lstat'
-  | 'symlink' | 'readlink' | 'truncate' | 'utimes' | 'syncDir';
+  | 'open'
+  | 'close'
+  | 'read'
+  | 'write'
+  | 'fsync'
+  | 'ftruncate'
+  | 'fstat'
+  | 'readFile'
+  | 'rename'
+  | 'link'
+  | 'unlink'
+  | 'mkdir'
+  | 'rmdir'
+  | 'readdir'
+  | 'stat'
+  | 'lstat'
+  | 'symlink'
+  | 'readlink'
+  | 'truncate'
+  | 'utimes'
+  | 'syncDir';
 
 export type KernelRequest =
   | FsRequest
@@ -29,12 +47,20 @@ export type KernelRequest =
   /** An event for the workload's check, stamped with simulated time by the kernel. */
   | { readonly kind: 'event'; readonly name: string; readonly data: unknown }
   /** The workload's run finished (error undefined) or failed; the last message of a worker. */
-  | { readonly kind: 'done'; readonly error?: { readonly name: string; readonly message: string; readonly stack?: string } };
+  | {
+      readonly kind: 'done';
+      readonly error?: { readonly name: string; readonly message: string; readonly stack?: string };
+    };
 
 export interface KernelAnswer {
   readonly ok: boolean;
   readonly value?: unknown;
-  readonly error?: { readonly code?: string; readonly message: string; readonly syscall?: string; readonly path?: string };
+  readonly error?: {
+    readonly code?: string;
+    readonly message: string;
+    readonly syscall?: string;
+    readonly path?: string;
+  };
   /** The world's clocks when the answer was sent: the worker's fake clock follows them. */
   readonly wallNowMs: number;
   readonly monoNowMs: number;

@@ -6,7 +6,8 @@ export function mutualExclusion(events: readonly ForeignEvent[]): string[] {
   let inside: number | undefined;
   for (const event of events) {
     if (event.name === 'enter') {
-      if (inside !== undefined) return [`process ${event.processIndex} entered at ${event.monoMs} ms while process ${inside} was inside`];
+      if (inside !== undefined)
+        return [`process ${event.processIndex} entered at ${event.monoMs} ms while process ${inside} was inside`];
       inside = event.processIndex;
     }
     if (event.name === 'leave' && inside === event.processIndex) inside = undefined;

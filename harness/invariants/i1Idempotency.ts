@@ -21,7 +21,11 @@ export function checkIdempotency(core: SimFsCore, golden: Golden, config: Runtim
     for (const [name, bytes] of expected.artifacts) {
       const path = `${config.root}/jobs/${jobId}/${name}`;
       if (!bytesEqual(readCoreFile(core, path), bytes)) {
-        violations.push({ invariant: 'I1', path, message: `complete job ${jobId}: ${name} differs from the fault-free run` });
+        violations.push({
+          invariant: 'I1',
+          path,
+          message: `complete job ${jobId}: ${name} differs from the fault-free run`,
+        });
       }
     }
   }
@@ -37,9 +41,17 @@ export function checkRerunUnchanged(before: Snapshot, after: Snapshot, jobDirs: 
       const a = before.get(path);
       const b = after.get(path);
       if (a === undefined || b === undefined) {
-        violations.push({ invariant: 'I1', path, message: `rerun of a complete job ${a === undefined ? 'created' : 'removed'} ${path}` });
+        violations.push({
+          invariant: 'I1',
+          path,
+          message: `rerun of a complete job ${a === undefined ? 'created' : 'removed'} ${path}`,
+        });
       } else if (!bytesEqual(a.bytes, b.bytes) || a.mtimeMs !== b.mtimeMs) {
-        violations.push({ invariant: 'I1', path, message: `rerun of a complete job changed ${path} (${bytesEqual(a.bytes, b.bytes) ? 'mtime' : 'bytes'})` });
+        violations.push({
+          invariant: 'I1',
+          path,
+          message: `rerun of a complete job changed ${path} (${bytesEqual(a.bytes, b.bytes) ? 'mtime' : 'bytes'})`,
+        });
       }
     }
   }

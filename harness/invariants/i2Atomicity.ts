@@ -21,13 +21,15 @@ export function checkAtomicity(core: SimFsCore, golden: Golden, config: RuntimeC
       bad(`${dir}/state.json`, (error as Error).message);
     }
     const input = readCoreFile(core, `${dir}/${expected.inputName}`);
-    if (input !== undefined && !bytesEqual(input, expected.input)) bad(`${dir}/${expected.inputName}`, `input is torn (${input.length} of ${expected.input.length} bytes)`);
+    if (input !== undefined && !bytesEqual(input, expected.input))
+      bad(`${dir}/${expected.inputName}`, `input is torn (${input.length} of ${expected.input.length} bytes)`);
     for (const name of [FILE.transcript, FILE.draft, FILE.export]) {
       const bytes = readCoreFile(core, `${dir}/${name}`);
       if (bytes === undefined) continue;
       const want = expected.artifacts.get(name);
       if (want === undefined) bad(`${dir}/${name}`, `${name} exists although the fault-free run never makes it`);
-      else if (!bytesEqual(bytes, want)) bad(`${dir}/${name}`, `${name} is torn or mixed (${bytes.length} bytes, expected ${want.length})`);
+      else if (!bytesEqual(bytes, want))
+        bad(`${dir}/${name}`, `${name} is torn or mixed (${bytes.length} bytes, expected ${want.length})`);
     }
     const tombstone = readCoreFile(core, `${dir}/${FILE.tombstone}`);
     if (tombstone !== undefined) {
@@ -41,7 +43,8 @@ export function checkAtomicity(core: SimFsCore, golden: Golden, config: RuntimeC
   for (const [sessionId, versions] of golden.sessionTranscripts) {
     const path = `${config.root}/sessions/${sessionId}/${FILE.transcript}`;
     const bytes = readCoreFile(core, path);
-    if (bytes !== undefined && !versions.some((v) => bytesEqual(v, bytes))) bad(path, `session transcript is torn or mixed (${bytes.length} bytes)`);
+    if (bytes !== undefined && !versions.some((v) => bytesEqual(v, bytes)))
+      bad(path, `session transcript is torn or mixed (${bytes.length} bytes)`);
   }
   return violations;
 }

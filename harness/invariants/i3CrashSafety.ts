@@ -11,19 +11,32 @@ import type { Violation } from './violation.ts';
  * `deleted`: jobs a user deleted (gone or deleted is fine). `crashesExhaust`: the run killed passes
  * repeatedly, and a crash counts as an attempt, so a job may end failed as AttemptsExhausted.
  */
-export function checkCrashSafety(core: SimFsCore, golden: Golden, config: RuntimeConfig, options: { deleted?: ReadonlySet<string>; crashesExhaust?: boolean } = {}): Violation[] {
+export function checkCrashSafety(
+  core: SimFsCore,
+  golden: Golden,
+  config: RuntimeConfig,
+  options: { deleted?: ReadonlySet<string>; crashesExhaust?: boolean } = {},
+): Violation[] {
   const violations: Violation[] = [];
   for (const [jobId, expected] of golden.jobs) {
     const message = jobVerdict(core, config, jobId, expected.status, options);
     if (message !== undefined) violations.push({ invariant: 'I3', message });
   }
-  for (const path of lockPaths(core)) violations.push({ invariant: 'I3', path, message: `orphan lock ${path} after recovery` });
-  for (const path of tmpPaths(core)) violations.push({ invariant: 'I3', path, message: `tmp file ${path} left after a recovery pass` });
+  for (const path of lockPaths(core))
+    violations.push({ invariant: 'I3', path, message: `orphan lock ${path} after recovery` });
+  for (const path of tmpPaths(core))
+    violations.push({ invariant: 'I3', path, message: `tmp file ${path} left after a recovery pass` });
   return violations;
 }
 
 /** What is wrong with job `jobId` after recovery, if anything. */
-function jobVerdict(core: SimFsCore, config: RuntimeConfig, jobId: string, expectedStatus: string, options: { deleted?: ReadonlySet<string>; crashesExhaust?: boolean }): string | undefined {
+function jobVerdict(
+  core: SimFsCore,
+  config: RuntimeConfig,
+  jobId: string,
+  expectedStatus: string,
+  options: { deleted?: ReadonlySet<string>; crashesExhaust?: boolean },
+): string | undefined {
   let state;
   try {
     state = readCoreState(core, config, jobId);
@@ -33,7 +46,8 @@ function jobVerdict(core: SimFsCore, config: RuntimeConfig, jobId: string, expec
   const deletedOk = options.deleted?.has(jobId) ?? false;
   if (state === undefined) return deletedOk ? undefined : `job ${jobId} lost its state.json`;
   if (state.status === 'deleted' && deletedOk) return undefined;
-  if (state.status !== 'complete' && state.status !== 'failed') return `job ${jobId} did not converge: ${state.status} at ${state.stage} after recovery`;
+  if (state.status !== 'complete' && state.status !== 'failed')
+    return `job ${jobId} did not converge: ${state.status} at ${state.stage} after recovery`;
   if (state.status === 'failed' && state.error === null) return `job ${jobId} failed without a recorded error`;
   const exhaustedByCrashes = options.crashesExhaust === true && state.error?.name === 'AttemptsExhausted';
   if (state.status === expectedStatus || deletedOk || exhaustedByCrashes) return undefined;

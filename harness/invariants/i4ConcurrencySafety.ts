@@ -21,7 +21,10 @@ export class ConcurrencyMonitor {
   private readonly lockProtocol: LockProtocolMonitor;
   commitsChecked = 0;
 
-  constructor(private readonly config: RuntimeConfig, private readonly sessionOfJob: ReadonlyMap<string, string>) {
+  constructor(
+    private readonly config: RuntimeConfig,
+    private readonly sessionOfJob: ReadonlyMap<string, string>,
+  ) {
     this.lockProtocol = new LockProtocolMonitor(config.staleAfterMs);
   }
 
@@ -55,7 +58,10 @@ export class ConcurrencyMonitor {
     const lockBytes = readCoreFile(world.core, `${this.config.root}/sessions/${session}/${FILE.sessionLock}`);
     let holderPid: number | undefined;
     try {
-      holderPid = lockBytes === undefined ? undefined : ownerRecordSchema.parse(JSON.parse(new TextDecoder().decode(lockBytes))).pid;
+      holderPid =
+        lockBytes === undefined
+          ? undefined
+          : ownerRecordSchema.parse(JSON.parse(new TextDecoder().decode(lockBytes))).pid;
     } catch {
       holderPid = undefined;
     }
@@ -99,6 +105,7 @@ function changesOf(op: OpDesc): Change[] {
     return op.op === 'rename' ? [committed, { target: op.path, verb: 'moved away' }] : [committed];
   }
   if (op.op === 'unlink') return [{ target: op.path, verb: 'unlinked' }];
-  if (op.op === 'open' && (op.flags === 'w' || op.flags === 'r+')) return [{ target: op.path, verb: 'opened for writing in place' }];
+  if (op.op === 'open' && (op.flags === 'w' || op.flags === 'r+'))
+    return [{ target: op.path, verb: 'opened for writing in place' }];
   return [];
 }

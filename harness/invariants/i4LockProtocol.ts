@@ -31,14 +31,20 @@ function parseJson(bytes: Uint8Array | undefined): unknown {
   }
 }
 
-const split = (path: string) => ({ dir: path.slice(0, path.lastIndexOf('/')), name: path.slice(path.lastIndexOf('/') + 1) });
+const split = (path: string) => ({
+  dir: path.slice(0, path.lastIndexOf('/')),
+  name: path.slice(path.lastIndexOf('/') + 1),
+});
 
 export class LockProtocolMonitor {
   readonly violations: Violation[] = [];
   /** Who retired each token, by `dir|token`. */
   private readonly retirers = new Map<string, SimProcess>();
   /** Each process's last look at each owner's heartbeat: the wall time and what it showed. */
-  private readonly looks = new Map<SimProcess, Map<string, { nowMs: number; heartbeatAt: number | undefined; peaksSeen: number }>>();
+  private readonly looks = new Map<
+    SimProcess,
+    Map<string, { nowMs: number; heartbeatAt: number | undefined; peaksSeen: number }>
+  >();
   /** Wall time just before each forward clock step, per world: the latest times a window can hold. */
   private readonly peaks = new WeakMap<World, number[]>();
   private readonly pending = new Map<SimProcess, { verdict?: Violation; after?: () => void }>();
@@ -58,7 +64,8 @@ export class LockProtocolMonitor {
       if (ok && step?.verdict !== undefined) this.violations.push(step.verdict);
       if (ok) step?.after?.();
       // A look at the heartbeat is a read or an lstat of it; one that finds none is a look too.
-      if ((op.op === 'readFile' || op.op === 'lstat') && op.path.endsWith('/heartbeat.json')) this.looked(world, process, op.path);
+      if ((op.op === 'readFile' || op.op === 'lstat') && op.path.endsWith('/heartbeat.json'))
+        this.looked(world, process, op.path);
     });
   }
 
@@ -67,8 +74,10 @@ export class LockProtocolMonitor {
     if (world.wallOffsetMs !== lastOffset) this.peaksOf(world).push(world.fake.now + lastOffset);
     if (world.wallOffsetMs > lastOffset) for (const p of world.processes) if (p.alive) this.agedByStep.add(p);
     this.offsets.set(world, world.wallOffsetMs);
-    if (op.op === 'unlink' && op.path.endsWith('.lock')) this.pending.set(process, { ...this.judgeUnlink(world, process, op.path) });
-    if (op.op === 'rename' && op.to !== undefined) this.pending.set(process, this.judgeRename(world, process, op.path, op.to));
+    if (op.op === 'unlink' && op.path.endsWith('.lock'))
+      this.pending.set(process, { ...this.judgeUnlink(world, process, op.path) });
+    if (op.op === 'rename' && op.to !== undefined)
+      this.pending.set(process, this.judgeRename(world, process, op.path, op.to));
   }
 
   private judgeUnlink(world: World, process: SimProcess, lockPath: string): { verdict?: Violation } {
@@ -79,10 +88,21 @@ export class LockProtocolMonitor {
     const retirer = this.retirers.get(key);
     if (retirer === process) return {};
     if (this.agedByStep.has(process) && this.formerRetirers.get(key)?.has(process) === true) return {};
-    return { verdict: { invariant: 'I4', path: lockPath, message: `p${process.pid} (${process.name}) unlinked ${lockPath} of owner ${token}, which ${retirer === undefined ? 'nobody' : `p${retirer.pid}`} retired` } };
+    return {
+      verdict: {
+        invariant: 'I4',
+        path: lockPath,
+        message: `p${process.pid} (${process.name}) unlinked ${lockPath} of owner ${token}, which ${retirer === undefined ? 'nobody' : `p${retirer.pid}`} retired`,
+      },
+    };
   }
 
-  private judgeRename(world: World, process: SimProcess, from: string, to: string): { verdict?: Violation; after?: () => void } {
+  private judgeRename(
+    world: World,
+    process: SimProcess,
+    from: string,
+    to: string,
+  ): { verdict?: Violation; after?: () => void } {
     const { dir, name } = split(from);
     const target = split(to).name;
     if (!target.startsWith(REAP_PREFIX)) return {};
@@ -97,11 +117,24 @@ export class LockProtocolMonitor {
     if (owner === undefined || owner.pid === process.pid || !world.isAlive(owner.pid)) return { after };
     const look = this.looks.get(process)?.get(`${dir}|${token}`);
     const heartbeatAt = look === undefined ? this.heartbeatAt(world, `${from}/heartbeat.json`) : look.heartbeatAt;
-    const nowMs = look === undefined ? world.wallNowMs() : Math.max(look.nowMs, world.wallNowMs(), ...this.peaksOf(world).slice(look.peaksSeen));
+    const nowMs =
+      look === undefined
+        ? world.wallNowMs()
+        : Math.max(look.nowMs, world.wallNowMs(), ...this.peaksOf(world).slice(look.peaksSeen));
     const lastSeenAt = Math.max(owner.acquiredAt, heartbeatAt ?? owner.acquiredAt);
     if (nowMs - lastSeenAt > this.staleAfterMs) return { after };
-    const how = look === undefined ? 'without looking at its heartbeat' : `though its last look showed a heartbeat ${nowMs - lastSeenAt} ms old`;
-    return { after, verdict: { invariant: 'I4', path: from, message: `p${process.pid} (${process.name}) retired the live owner p${owner.pid} of ${from} ${how} (stale bound ${this.staleAfterMs} ms)` } };
+    const how =
+      look === undefined
+        ? 'without looking at its heartbeat'
+        : `though its last look showed a heartbeat ${nowMs - lastSeenAt} ms old`;
+    return {
+      after,
+      verdict: {
+        invariant: 'I4',
+        path: from,
+        message: `p${process.pid} (${process.name}) retired the live owner p${owner.pid} of ${from} ${how} (stale bound ${this.staleAfterMs} ms)`,
+      },
+    };
   }
 
   private looked(world: World, process: SimProcess, heartbeatPath: string): void {
@@ -113,7 +146,11 @@ export class LockProtocolMonitor {
       views = new Map();
       this.looks.set(process, views);
     }
-    views.set(`${dir}|${name.slice(WORK_PREFIX.length)}`, { nowMs: world.wallNowMs(), heartbeatAt: this.heartbeatAt(world, heartbeatPath), peaksSeen: this.peaksOf(world).length });
+    views.set(`${dir}|${name.slice(WORK_PREFIX.length)}`, {
+      nowMs: world.wallNowMs(),
+      heartbeatAt: this.heartbeatAt(world, heartbeatPath),
+      peaksSeen: this.peaksOf(world).length,
+    });
   }
 
   private peaksOf(world: World): number[] {

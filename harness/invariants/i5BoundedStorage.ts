@@ -5,18 +5,33 @@ import type { PurgeReport } from '../../src/purge.ts';
 import type { Snapshot } from '../simFs/snapshot.ts';
 import type { Violation } from './violation.ts';
 
-export function checkBoundedStorage(before: Snapshot, after: Snapshot, report: PurgeReport, config: RuntimeConfig): Violation[] {
+export function checkBoundedStorage(
+  before: Snapshot,
+  after: Snapshot,
+  report: PurgeReport,
+  config: RuntimeConfig,
+): Violation[] {
   const violations: Violation[] = [];
   const files = (s: Snapshot) => [...s].filter(([, e]) => e.kind === 'file');
   const removed = files(before).filter(([path]) => !after.has(path));
   const removedBytes = removed.reduce((sum, [, e]) => sum + (e.bytes?.length ?? 0), 0);
-  if (removed.length !== report.files) violations.push({ invariant: 'I5', message: `purge reported ${report.files} files removed; ${removed.length} disappeared` });
-  if (removedBytes !== report.bytes) violations.push({ invariant: 'I5', message: `purge reported ${report.bytes} bytes removed; ${removedBytes} disappeared` });
+  if (removed.length !== report.files)
+    violations.push({
+      invariant: 'I5',
+      message: `purge reported ${report.files} files removed; ${removed.length} disappeared`,
+    });
+  if (removedBytes !== report.bytes)
+    violations.push({
+      invariant: 'I5',
+      message: `purge reported ${report.bytes} bytes removed; ${removedBytes} disappeared`,
+    });
   for (const [path, entry] of after) {
     if (entry.kind !== 'file') continue;
     const name = path.slice(path.lastIndexOf('/') + 1);
-    if (path.startsWith(`${config.root}/jobs/`) && name === 'state.json') violations.push({ invariant: 'I5', path, message: `job past its TTL survived purge: ${path}` });
-    if (path.split('/').some((part) => part.startsWith('.tmp-'))) violations.push({ invariant: 'I5', path, message: `tmp file survived purge: ${path}` });
+    if (path.startsWith(`${config.root}/jobs/`) && name === 'state.json')
+      violations.push({ invariant: 'I5', path, message: `job past its TTL survived purge: ${path}` });
+    if (path.split('/').some((part) => part.startsWith('.tmp-')))
+      violations.push({ invariant: 'I5', path, message: `tmp file survived purge: ${path}` });
     if (name.endsWith('.lock')) violations.push({ invariant: 'I5', path, message: `lock survived purge: ${path}` });
   }
   return violations;
@@ -41,7 +56,10 @@ export function checkNoGrowth(cycles: readonly CycleLeftovers[]): Violation[] {
     if (!cycles[i]!.purged) continue;
     const survivors = [...cycles[i - 1]!.entries].filter((entry) => cycles[i]!.entries.has(entry));
     if (survivors.length > 0) {
-      out.push({ invariant: 'I5', message: `tmp files and locks survived a purge across crash/recover cycles (cycle ${i}): ${survivors.map((e) => e.split('\u0000')[0]).join(', ')}; counts ${cycles.map((c) => c.entries.size).join(' → ')}` });
+      out.push({
+        invariant: 'I5',
+        message: `tmp files and locks survived a purge across crash/recover cycles (cycle ${i}): ${survivors.map((e) => e.split('\u0000')[0]).join(', ')}; counts ${cycles.map((c) => c.entries.size).join(' → ')}`,
+      });
     }
   }
   return out;

@@ -8,7 +8,13 @@ import type { Golden } from '../oracle/golden.ts';
 import { readCoreFile, readCoreState } from '../oracle/coreFiles.ts';
 import type { Violation } from './violation.ts';
 
-export function checkAckDurable(core: SimFsCore, golden: Golden, config: RuntimeConfig, ackedJobIds: Iterable<string>, model: string): Violation[] {
+export function checkAckDurable(
+  core: SimFsCore,
+  golden: Golden,
+  config: RuntimeConfig,
+  ackedJobIds: Iterable<string>,
+  model: string,
+): Violation[] {
   const violations: Violation[] = [];
   for (const jobId of ackedJobIds) {
     // A deletion asked for after the acknowledgement supersedes it (its tombstone is durable first).
@@ -20,18 +26,32 @@ export function checkAckDurable(core: SimFsCore, golden: Golden, config: Runtime
       status = `unreadable (${(error as Error).message})`;
     }
     if (status !== 'complete') {
-      violations.push({ invariant: 'I6', message: `job ${jobId} was acknowledged complete, but after a ${model} crash its state is ${status ?? 'missing'}` });
+      violations.push({
+        invariant: 'I6',
+        message: `job ${jobId} was acknowledged complete, but after a ${model} crash its state is ${status ?? 'missing'}`,
+      });
       continue;
     }
     const job = golden.jobs.get(jobId);
     const sessionPath = `${config.root}/sessions/${job?.spec.sessionId}/transcript.txt`;
     const sessionTranscript = readCoreFile(core, sessionPath);
-    if (!(golden.sessionTranscripts.get(job?.spec.sessionId ?? '') ?? []).some((v) => bytesEqual(v, sessionTranscript))) {
-      violations.push({ invariant: 'I6', path: sessionPath, message: `acknowledged job ${jobId} lost its session transcript in a ${model} crash` });
+    if (
+      !(golden.sessionTranscripts.get(job?.spec.sessionId ?? '') ?? []).some((v) => bytesEqual(v, sessionTranscript))
+    ) {
+      violations.push({
+        invariant: 'I6',
+        path: sessionPath,
+        message: `acknowledged job ${jobId} lost its session transcript in a ${model} crash`,
+      });
     }
     for (const [name, bytes] of job?.artifacts ?? []) {
       const path = `${config.root}/jobs/${jobId}/${name}`;
-      if (!bytesEqual(readCoreFile(core, path), bytes)) violations.push({ invariant: 'I6', path, message: `acknowledged job ${jobId} lost ${name} in a ${model} crash` });
+      if (!bytesEqual(readCoreFile(core, path), bytes))
+        violations.push({
+          invariant: 'I6',
+          path,
+          message: `acknowledged job ${jobId} lost ${name} in a ${model} crash`,
+        });
     }
   }
   return violations;

@@ -22,7 +22,11 @@ export interface LedgerEntry extends UpstreamInjection {
 
 const OUTCOMES = new Set(['job.failed', 'job.retry_scheduled', 'job.aborted', 'job.complete']);
 
-export function checkErrorContract(events: readonly LoggedEvent[], ledger: readonly LedgerEntry[], options: { clockStepped: boolean }): Violation[] {
+export function checkErrorContract(
+  events: readonly LoggedEvent[],
+  ledger: readonly LedgerEntry[],
+  options: { clockStepped: boolean },
+): Violation[] {
   const out: Violation[] = [];
   for (const injection of ledger) {
     const later = events.slice(injection.afterEventIndex).filter((e) => e.fields.jobId === injection.jobId);
@@ -34,16 +38,27 @@ export function checkErrorContract(events: readonly LoggedEvent[], ledger: reado
     const what = `${injection.errorKind} ${injection.kind} fault in ${injection.stage} of job ${injection.jobId}`;
     if (injection.errorKind === 'transient') {
       const exhausted = outcome.event === 'job.failed' && error?.name === 'AttemptsExhausted';
-      if (outcome.event !== 'job.retry_scheduled' && !exhausted) out.push({ invariant: 'I7', message: `${what} was not retried: next outcome ${outcome.event}${error?.name ? ` (${error.name})` : ''}` });
+      if (outcome.event !== 'job.retry_scheduled' && !exhausted)
+        out.push({
+          invariant: 'I7',
+          message: `${what} was not retried: next outcome ${outcome.event}${error?.name ? ` (${error.name})` : ''}`,
+        });
     } else {
-      if (outcome.event !== 'job.failed') out.push({ invariant: 'I7', message: `${what} did not fail the job: next outcome ${outcome.event}` });
+      if (outcome.event !== 'job.failed')
+        out.push({ invariant: 'I7', message: `${what} did not fail the job: next outcome ${outcome.event}` });
       const requeued = later.findIndex((e) => e.event === 'job.requeued');
       // A start is new only if its attempt number is past the failed one's: a process paused between
       // committing an earlier start and logging it reports that start late, after the failure.
       const failedAttempts = typeof outcome.fields.attempts === 'number' ? outcome.fields.attempts : 0;
-      const restarted = later.findIndex((e, i) => e.event === 'job.started' && e.seq >= outcome.seq && i > later.indexOf(outcome)
-        && !(typeof e.fields.attempt === 'number' && e.fields.attempt <= failedAttempts));
-      if (restarted >= 0 && (requeued < 0 || requeued > restarted)) out.push({ invariant: 'I7', message: `${what}: the job was started again without a manual retry` });
+      const restarted = later.findIndex(
+        (e, i) =>
+          e.event === 'job.started' &&
+          e.seq >= outcome.seq &&
+          i > later.indexOf(outcome) &&
+          !(typeof e.fields.attempt === 'number' && e.fields.attempt <= failedAttempts),
+      );
+      if (restarted >= 0 && (requeued < 0 || requeued > restarted))
+        out.push({ invariant: 'I7', message: `${what}: the job was started again without a manual retry` });
     }
   }
   if (!options.clockStepped) out.push(...checkBackoffHonoured(events));
@@ -56,11 +71,16 @@ function checkBackoffHonoured(events: readonly LoggedEvent[]): Violation[] {
   for (const e of events) {
     const jobId = typeof e.fields.jobId === 'string' ? e.fields.jobId : undefined;
     if (jobId === undefined) continue;
-    if (e.event === 'job.retry_scheduled' && typeof e.fields.nextAttemptAt === 'number') retryAt.set(jobId, e.fields.nextAttemptAt);
+    if (e.event === 'job.retry_scheduled' && typeof e.fields.nextAttemptAt === 'number')
+      retryAt.set(jobId, e.fields.nextAttemptAt);
     if (e.event === 'job.requeued') retryAt.delete(jobId);
     if (e.event === 'job.started') {
       const due = retryAt.get(jobId);
-      if (due !== undefined && e.timeMs < due) out.push({ invariant: 'I7', message: `job ${jobId} started at ${e.timeMs}, before its scheduled retry at ${due} (backoff not honoured)` });
+      if (due !== undefined && e.timeMs < due)
+        out.push({
+          invariant: 'I7',
+          message: `job ${jobId} started at ${e.timeMs}, before its scheduled retry at ${due} (backoff not honoured)`,
+        });
       retryAt.delete(jobId);
     }
   }

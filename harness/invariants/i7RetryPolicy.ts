@@ -43,7 +43,11 @@ const RULES: Readonly<Record<string, EventRule>> = {
   'job.started': (judge, e, jobId) => {
     if (!judge.options.clockStepped) judge.startedAtMs.set(`${e.pid}/${jobId}`, e.timeMs);
     const attempt = Number(e.fields.attempt);
-    if (attempt > judge.config.maxAttempts) judge.out.push({ invariant: 'I7', message: `job ${jobId} started attempt ${attempt}, past maxAttempts ${judge.config.maxAttempts}` });
+    if (attempt > judge.config.maxAttempts)
+      judge.out.push({
+        invariant: 'I7',
+        message: `job ${jobId} started attempt ${attempt}, past maxAttempts ${judge.config.maxAttempts}`,
+      });
   },
   'job.retry_scheduled': (judge, e, jobId, index) => {
     if (e.fields.durable === false) return;
@@ -59,19 +63,31 @@ const RULES: Readonly<Record<string, EventRule>> = {
     const error = e.fields.error as { name?: string } | undefined;
     const attempts = Number(e.fields.attempts);
     if (error?.name === 'AttemptsExhausted' && attempts < judge.config.maxAttempts) {
-      judge.out.push({ invariant: 'I7', message: `job ${jobId} failed as exhausted after ${attempts} of ${judge.config.maxAttempts} attempts` });
+      judge.out.push({
+        invariant: 'I7',
+        message: `job ${jobId} failed as exhausted after ${attempts} of ${judge.config.maxAttempts} attempts`,
+      });
     }
   },
   'stage.start': (judge, e, jobId) => {
     const from = judge.resumeAt.get(jobId);
     const at = stageIndex(e);
-    if (from !== undefined && from >= 0 && at < from) judge.out.push({ invariant: 'I7', message: `job ${jobId} was put back at ${STAGES[from]} but produced ${STAGES[at]} again (a completed stage redone)` });
+    if (from !== undefined && from >= 0 && at < from)
+      judge.out.push({
+        invariant: 'I7',
+        message: `job ${jobId} was put back at ${STAGES[from]} but produced ${STAGES[at]} again (a completed stage redone)`,
+      });
   },
   'job.complete': (judge, _e, jobId) => void judge.resumeAt.delete(jobId),
   'job.deleted': (judge, _e, jobId) => void judge.resumeAt.delete(jobId),
 };
 
-export function checkRetryPolicy(events: readonly LoggedEvent[], ledger: readonly LedgerEntry[], config: Policy, options: PolicyCheckOptions): Violation[] {
+export function checkRetryPolicy(
+  events: readonly LoggedEvent[],
+  ledger: readonly LedgerEntry[],
+  config: Policy,
+  options: PolicyCheckOptions,
+): Violation[] {
   const judge: Judge = { out: [], startedAtMs: new Map(), resumeAt: new Map(), ledger, config, options };
   for (const [index, e] of events.entries()) {
     if (options.diskChangedAt?.includes(index) === true) judge.resumeAt.clear();
@@ -87,7 +103,12 @@ export function checkRetryPolicy(events: readonly LoggedEvent[], ledger: readonl
  * moves the wall reading the runtime counts from, not the real time waited. The decision read its
  * clock somewhere in that window, so the lowest offset reached there is the one that cannot alarm.
  */
-function retryAfterFor(ledger: readonly LedgerEntry[], e: LoggedEvent, index: number, wallSteps: readonly WallStep[]): Asked | undefined {
+function retryAfterFor(
+  ledger: readonly LedgerEntry[],
+  e: LoggedEvent,
+  index: number,
+  wallSteps: readonly WallStep[],
+): Asked | undefined {
   const faults = ledger.filter((f) => f.pid === e.pid && f.jobId === e.fields.jobId && f.afterEventIndex <= index);
   const last = faults.at(-1);
   if (last?.retryAfterMs === undefined) return undefined;
@@ -116,18 +137,28 @@ interface Asked {
   readonly atMs: number | undefined;
 }
 
-function checkScheduled(e: LoggedEvent, jobId: string, startedAtMs: number | undefined, asked: Asked | undefined, config: Policy): Violation[] {
+function checkScheduled(
+  e: LoggedEvent,
+  jobId: string,
+  startedAtMs: number | undefined,
+  asked: Asked | undefined,
+  config: Policy,
+): Violation[] {
   const out: Violation[] = [];
   const attempts = Number(e.fields.attempts);
   const delayMs = Number(e.fields.delayMs);
   const nextAttemptAt = Number(e.fields.nextAttemptAt);
   const what = `job ${jobId} retry after attempt ${attempts}`;
-  if (attempts >= config.maxAttempts) out.push({ invariant: 'I7', message: `${what} was scheduled though maxAttempts is ${config.maxAttempts}` });
+  if (attempts >= config.maxAttempts)
+    out.push({ invariant: 'I7', message: `${what} was scheduled though maxAttempts is ${config.maxAttempts}` });
   const ceilingMs = Math.min(config.backoffCapMs, config.backoffBaseMs * 2 ** Math.min(Math.max(attempts - 1, 0), 30));
   const retryAfterMs = asked?.retryAfterMs;
   const highMs = Math.max(ceilingMs, Math.min(config.backoffCapMs, retryAfterMs ?? 0));
   if (!(delayMs >= 0 && delayMs <= highMs)) {
-    out.push({ invariant: 'I7', message: `${what}: delay ${delayMs} ms is outside [0, ${highMs}] ms (backoff base ${config.backoffBaseMs}, cap ${config.backoffCapMs}${retryAfterMs === undefined ? '' : `, Retry-After ${retryAfterMs}`})` });
+    out.push({
+      invariant: 'I7',
+      message: `${what}: delay ${delayMs} ms is outside [0, ${highMs}] ms (backoff base ${config.backoffBaseMs}, cap ${config.backoffCapMs}${retryAfterMs === undefined ? '' : `, Retry-After ${retryAfterMs}`})`,
+    });
   }
   const decidedAtMs = nextAttemptAt - delayMs;
   if (asked !== undefined) {
@@ -135,10 +166,17 @@ function checkScheduled(e: LoggedEvent, jobId: string, startedAtMs: number | und
     // nor, when the wait is longer than the cap, sooner than the cap from the decision.
     const fromMs = asked.atMs ?? decidedAtMs;
     const earliestAt = Math.min(decidedAtMs + config.backoffCapMs, fromMs + asked.retryAfterMs);
-    if (nextAttemptAt < earliestAt) out.push({ invariant: 'I7', message: `${what}: next attempt at ${nextAttemptAt}, ${earliestAt - nextAttemptAt} ms sooner than the upstream's Retry-After ${asked.retryAfterMs} ms allows (cap ${config.backoffCapMs})` });
+    if (nextAttemptAt < earliestAt)
+      out.push({
+        invariant: 'I7',
+        message: `${what}: next attempt at ${nextAttemptAt}, ${earliestAt - nextAttemptAt} ms sooner than the upstream's Retry-After ${asked.retryAfterMs} ms allows (cap ${config.backoffCapMs})`,
+      });
   }
   if (startedAtMs !== undefined && !(decidedAtMs >= startedAtMs && decidedAtMs <= e.timeMs)) {
-    out.push({ invariant: 'I7', message: `${what}: nextAttemptAt ${nextAttemptAt} is not counted from the decision (between ${startedAtMs} and ${e.timeMs})` });
+    out.push({
+      invariant: 'I7',
+      message: `${what}: nextAttemptAt ${nextAttemptAt} is not counted from the decision (between ${startedAtMs} and ${e.timeMs})`,
+    });
   }
   return out;
 }

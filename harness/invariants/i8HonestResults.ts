@@ -14,7 +14,13 @@ import type { LoggedEvent } from '../world/world.ts';
 import type { Golden } from '../oracle/golden.ts';
 import type { Violation } from './violation.ts';
 
-export const BUG_CLASSES: ReadonlySet<string> = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'AssertionError']);
+export const BUG_CLASSES: ReadonlySet<string> = new Set([
+  'TypeError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'AssertionError',
+]);
 const ANSWERS = new Set(['UsageError', 'JobNotFailedError', 'JobBusyError']);
 
 /** One operation of a run, as it ended. */
@@ -40,39 +46,76 @@ function describe(error: unknown): string {
 }
 
 /** Checks what each operation returned or threw. `disturbed` says whether a fault reached a process. */
-export function checkOperationResults(operations: readonly OperationRecord[], disturbed: (pid: number) => boolean, passDeadlineMs = Infinity): Violation[] {
+export function checkOperationResults(
+  operations: readonly OperationRecord[],
+  disturbed: (pid: number) => boolean,
+  passDeadlineMs = Infinity,
+): Violation[] {
   const out: Violation[] = [];
   for (const op of operations) {
     if (op.ended === 'killed') continue;
     const who = `${op.name} (${op.task})`;
     if (op.ended === 'hung') {
-      out.push({ invariant: 'I8', message: `${who} never finished: it was still waiting when the world had nothing left to run` });
+      out.push({
+        invariant: 'I8',
+        message: `${who} never finished: it was still waiting when the world had nothing left to run`,
+      });
       continue;
     }
     if (op.error !== undefined) {
-      if (BUG_CLASSES.has(nameOf(op.error))) out.push({ invariant: 'I8', message: `${who} threw a programming error: ${describe(op.error)}` });
-      else if (!disturbed(op.pid) && !ANSWERS.has(nameOf(op.error))) out.push({ invariant: 'I8', message: `${who} failed with no injected fault to explain it: ${describe(op.error)}` });
+      if (BUG_CLASSES.has(nameOf(op.error)))
+        out.push({ invariant: 'I8', message: `${who} threw a programming error: ${describe(op.error)}` });
+      else if (!disturbed(op.pid) && !ANSWERS.has(nameOf(op.error)))
+        out.push({
+          invariant: 'I8',
+          message: `${who} failed with no injected fault to explain it: ${describe(op.error)}`,
+        });
       continue;
     }
     const report = passReport(op.result);
     if (report === undefined) continue;
     if (report.deadlineReached && op.lifeMs !== undefined && op.lifeMs < passDeadlineMs) {
-      out.push({ invariant: 'I8', message: `${who} stopped at its deadline after ${op.lifeMs} ms of monotonic time, short of passDeadlineMs ${passDeadlineMs}` });
+      out.push({
+        invariant: 'I8',
+        message: `${who} stopped at its deadline after ${op.lifeMs} ms of monotonic time, short of passDeadlineMs ${passDeadlineMs}`,
+      });
     }
-    const complaints = [...(report.errors > 0 ? [`${report.errors} job error(s)`] : []), ...report.unreadable.map((u) => `job ${u.jobId} unreadable (${u.error})`)];
-    if (complaints.length > 0 && !disturbed(op.pid)) out.push({ invariant: 'I8', message: `${who} reported ${complaints.join(', ')} with no injected fault to explain it` });
+    const complaints = [
+      ...(report.errors > 0 ? [`${report.errors} job error(s)`] : []),
+      ...report.unreadable.map((u) => `job ${u.jobId} unreadable (${u.error})`),
+    ];
+    if (complaints.length > 0 && !disturbed(op.pid))
+      out.push({
+        invariant: 'I8',
+        message: `${who} reported ${complaints.join(', ')} with no injected fault to explain it`,
+      });
   }
   return out;
 }
 
-function passReport(result: unknown): { errors: number; unreadable: { jobId: string; error: string }[]; deadlineReached: boolean } | undefined {
-  if (typeof result !== 'object' || result === null || !('outcomes' in result) || !('unreadable' in result)) return undefined;
-  const summary = result as { outcomes: { error?: number }; unreadable: { jobId: string; error: string }[]; deadlineReached?: boolean };
-  return { errors: summary.outcomes.error ?? 0, unreadable: summary.unreadable, deadlineReached: summary.deadlineReached === true };
+function passReport(
+  result: unknown,
+): { errors: number; unreadable: { jobId: string; error: string }[]; deadlineReached: boolean } | undefined {
+  if (typeof result !== 'object' || result === null || !('outcomes' in result) || !('unreadable' in result))
+    return undefined;
+  const summary = result as {
+    outcomes: { error?: number };
+    unreadable: { jobId: string; error: string }[];
+    deadlineReached?: boolean;
+  };
+  return {
+    errors: summary.outcomes.error ?? 0,
+    unreadable: summary.unreadable,
+    deadlineReached: summary.deadlineReached === true,
+  };
 }
 
 /** Checks every job failure and scheduled retry in `events` (one world's: pids are per world). */
-export function checkJobErrors(events: readonly LoggedEvent[], golden: Golden, disturbed: (pid: number) => boolean): Violation[] {
+export function checkJobErrors(
+  events: readonly LoggedEvent[],
+  golden: Golden,
+  disturbed: (pid: number) => boolean,
+): Violation[] {
   const out: Violation[] = [];
   for (const e of events) {
     if (e.event !== 'job.failed' && e.event !== 'job.retry_scheduled') continue;
@@ -83,7 +126,10 @@ export function checkJobErrors(events: readonly LoggedEvent[], golden: Golden, d
       out.push({ invariant: 'I8', message: `${what} (a programming error recorded as a job failure)` });
       continue;
     }
-    const explained = disturbed(e.pid) || error.name === 'AttemptsExhausted' || (e.event === 'job.failed' && golden.jobs.get(jobId)?.status === 'failed');
+    const explained =
+      disturbed(e.pid) ||
+      error.name === 'AttemptsExhausted' ||
+      (e.event === 'job.failed' && golden.jobs.get(jobId)?.status === 'failed');
     if (!explained) out.push({ invariant: 'I8', message: `${what}, and no injected fault reached that process` });
   }
   return out;
@@ -93,15 +139,25 @@ export function checkJobErrors(events: readonly LoggedEvent[], golden: Golden, d
  * Programming errors only, for runs whose faults are scripted (a scenario judges the other failures by
  * its own expectations): none may be thrown by an operation or recorded on a job.
  */
-export function checkNoProgrammingErrors(events: readonly LoggedEvent[], operations: readonly Pick<OperationRecord, 'name' | 'task' | 'error'>[]): Violation[] {
+export function checkNoProgrammingErrors(
+  events: readonly LoggedEvent[],
+  operations: readonly Pick<OperationRecord, 'name' | 'task' | 'error'>[],
+): Violation[] {
   const out: Violation[] = [];
   for (const op of operations) {
-    if (BUG_CLASSES.has(nameOf(op.error))) out.push({ invariant: 'I8', message: `${op.name} (${op.task}) threw a programming error: ${describe(op.error)}` });
+    if (BUG_CLASSES.has(nameOf(op.error)))
+      out.push({
+        invariant: 'I8',
+        message: `${op.name} (${op.task}) threw a programming error: ${describe(op.error)}`,
+      });
   }
   for (const e of events) {
     const error = (e.fields.error ?? {}) as { name?: string; message?: string };
     if ((e.event === 'job.failed' || e.event === 'job.retry_scheduled') && BUG_CLASSES.has(error.name ?? '')) {
-      out.push({ invariant: 'I8', message: `job ${String(e.fields.jobId)} ${e.event === 'job.failed' ? 'failed' : 'was put back for retry'} with ${error.name ?? '?'}: ${error.message ?? ''} (a programming error recorded as a job failure)` });
+      out.push({
+        invariant: 'I8',
+        message: `job ${String(e.fields.jobId)} ${e.event === 'job.failed' ? 'failed' : 'was put back for retry'} with ${error.name ?? '?'}: ${error.message ?? ''} (a programming error recorded as a job failure)`,
+      });
     }
   }
   return out;

@@ -41,7 +41,9 @@ export function readCoreState(core: SimFsCore, config: RuntimeConfig, jobId: str
 }
 
 export function tmpPaths(core: SimFsCore): string[] {
-  return [...snapshot(core).keys()].filter((path) => path.split('/').some((part) => part.startsWith('.tmp-')) && !/\/\.tmp-[^/]+\//.test(path));
+  return [...snapshot(core).keys()].filter(
+    (path) => path.split('/').some((part) => part.startsWith('.tmp-')) && !/\/\.tmp-[^/]+\//.test(path),
+  );
 }
 
 export function lockPaths(core: SimFsCore): string[] {

@@ -32,13 +32,21 @@ export interface Golden {
 
 const MAX_PASSES = 6;
 
-export async function computeGolden(jobs: readonly JobSpec[], config: RuntimeConfig, setup: Setup, seed: number): Promise<Golden> {
+export async function computeGolden(
+  jobs: readonly JobSpec[],
+  config: RuntimeConfig,
+  setup: Setup,
+  seed: number,
+): Promise<Golden> {
   const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000 });
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const runner = world.spawn(`golden-pass-${pass}`, (io) => runPass(io, config));
     await world.run();
     if (runner.error !== undefined) throw runner.error;
-    if (jobs.every((job) => ['complete', 'failed'].includes(readCoreState(world.core, config, job.jobId)?.status ?? ''))) break;
+    if (
+      jobs.every((job) => ['complete', 'failed'].includes(readCoreState(world.core, config, job.jobId)?.status ?? ''))
+    )
+      break;
     world.fake.tick(config.backoffCapMs + 1);
   }
   return goldenFrom(world.core, jobs, config);
@@ -50,7 +58,9 @@ function goldenFrom(core: SimFsCore, jobs: readonly JobSpec[], config: RuntimeCo
   for (const spec of jobs) {
     const state = readCoreState(core, config, spec.jobId);
     if (state === undefined || (state.status !== 'complete' && state.status !== 'failed')) {
-      throw new Error(`golden run: job ${spec.jobId} ended ${state?.status ?? 'without state'}; the fault-free workload must finish`);
+      throw new Error(
+        `golden run: job ${spec.jobId} ended ${state?.status ?? 'without state'}; the fault-free workload must finish`,
+      );
     }
     const artifacts = new Map<string, Uint8Array>();
     for (const name of ARTIFACT_NAMES) {
@@ -62,7 +72,13 @@ function goldenFrom(core: SimFsCore, jobs: readonly JobSpec[], config: RuntimeCo
     }
     const transcript = artifacts.get(FILE.transcript);
     if (transcript !== undefined) sessions.set(spec.sessionId, [...(sessions.get(spec.sessionId) ?? []), transcript]);
-    out.set(spec.jobId, { spec, status: state.status, inputName: storedInputName(spec.input), input: inputBytes(spec.input), artifacts });
+    out.set(spec.jobId, {
+      spec,
+      status: state.status,
+      inputName: storedInputName(spec.input),
+      input: inputBytes(spec.input),
+      artifacts,
+    });
   }
   return { jobs: out, sessionTranscripts: sessions };
 }

@@ -19,7 +19,13 @@ export class JobView {
   readonly unreadable: string | undefined;
   readonly deletionAsked: boolean;
 
-  constructor(private readonly core: SimFsCore, private readonly dir: string, private readonly golden: GoldenJob | undefined, config: RuntimeConfig, jobId: string) {
+  constructor(
+    private readonly core: SimFsCore,
+    private readonly dir: string,
+    private readonly golden: GoldenJob | undefined,
+    config: RuntimeConfig,
+    jobId: string,
+  ) {
     let names: string[] | undefined;
     try {
       names = core.readdir(dir);
@@ -55,7 +61,8 @@ export class JobView {
   }
 
   inputDescription(): string {
-    const bytes = this.golden === undefined ? undefined : readCoreFile(this.core, `${this.dir}/${this.golden.inputName}`);
+    const bytes =
+      this.golden === undefined ? undefined : readCoreFile(this.core, `${this.dir}/${this.golden.inputName}`);
     return bytes === undefined ? 'missing' : `${bytes.length} bytes (enqueued: ${this.golden?.input.length ?? '?'})`;
   }
 
@@ -68,7 +75,9 @@ export class JobView {
   /** Ended as the fault-free run ends it: same status, and for a complete job every golden artifact. */
   get finishedAsGolden(): boolean {
     if (this.golden === undefined || this.state?.status !== this.golden.status) return false;
-    return [...this.golden.artifacts.keys()].every((name) => this.state?.status !== 'complete' || this.artifactIntact(name));
+    return [...this.golden.artifacts.keys()].every(
+      (name) => this.state?.status !== 'complete' || this.artifactIntact(name),
+    );
   }
 
   /** A finished deletion: nothing but the state (and the tombstone) is left. */
@@ -78,7 +87,10 @@ export class JobView {
 
   describe(): string {
     if (!this.dirExists) return 'gone';
-    const status = this.state === undefined ? (this.unreadable ?? 'without state.json') : `${this.state.status} at ${this.state.stage}`;
+    const status =
+      this.state === undefined
+        ? (this.unreadable ?? 'without state.json')
+        : `${this.state.status} at ${this.state.stage}`;
     return `${status} (files: ${this.names.join(', ') || 'none'})`;
   }
 

@@ -19,7 +19,11 @@ export function runOnWorker(jobs: readonly ExploreJob[]): Promise<ExploreResult[
       results = message;
     });
     worker.on('error', reject);
-    worker.on('exit', (code) => (results !== undefined && code === 0 ? resolve(results) : reject(new Error(`explorer worker exited with code ${code} without its results`))));
+    worker.on('exit', (code) =>
+      results !== undefined && code === 0
+        ? resolve(results)
+        : reject(new Error(`explorer worker exited with code ${code} without its results`)),
+    );
   });
 }
 
@@ -30,17 +34,35 @@ function byPlace(a: ExploreViolation, b: ExploreViolation): number {
   return a.taskIndex - b.taskIndex;
 }
 
-export async function exploreInWorkers(options: PortableExploreOptions, workers: number, faultPoint?: FaultPoint): Promise<ExploreResult> {
+export async function exploreInWorkers(
+  options: PortableExploreOptions,
+  workers: number,
+  faultPoint?: FaultPoint,
+): Promise<ExploreResult> {
   const started = performance.now();
-  const shares = (await Promise.all(Array.from({ length: workers }, (_, index) => runOnWorker([{ options, partition: { index, count: workers }, ...(faultPoint === undefined ? {} : { faultPoint }) }])))).flat();
+  const shares = (
+    await Promise.all(
+      Array.from({ length: workers }, (_, index) =>
+        runOnWorker([
+          { options, partition: { index, count: workers }, ...(faultPoint === undefined ? {} : { faultPoint }) },
+        ]),
+      ),
+    )
+  ).flat();
   const sum = (pick: (r: ExploreResult) => number) => shares.reduce((total, r) => total + pick(r), 0);
   const perTask = shares.flatMap((r) => r.violations.filter((v) => v.taskIndex >= 0)).sort(byPlace);
   const watched = new Map<string, ExploreViolation>();
-  for (const v of shares.flatMap((r) => r.violations.filter((x) => x.taskIndex < 0))) if (!watched.has(v.message)) watched.set(v.message, v);
+  for (const v of shares.flatMap((r) => r.violations.filter((x) => x.taskIndex < 0)))
+    if (!watched.has(v.message)) watched.set(v.message, v);
   const first = shares[0]!;
   return {
-    crashPoints: first.crashPoints, victimOps: first.victimOps, victimCalls: first.victimCalls,
-    crashStates: sum((r) => r.crashStates), invariantChecks: sum((r) => r.invariantChecks), distinctStates: sum((r) => r.distinctStates), afterRecoveryRuns: sum((r) => r.afterRecoveryRuns),
+    crashPoints: first.crashPoints,
+    victimOps: first.victimOps,
+    victimCalls: first.victimCalls,
+    crashStates: sum((r) => r.crashStates),
+    invariantChecks: sum((r) => r.invariantChecks),
+    distinctStates: sum((r) => r.distinctStates),
+    afterRecoveryRuns: sum((r) => r.afterRecoveryRuns),
     violations: [...perTask, ...[...watched.values()].sort((a, b) => a.message.localeCompare(b.message))],
     elapsedMs: performance.now() - started,
   };

@@ -5,7 +5,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { explore, type ExploreOptions, type ExploreResult } from '../explorer/explore.ts';
 import { pointFault, type FaultPoint } from '../faults/pointFault.ts';
 
-export type PortableExploreOptions = Pick<ExploreOptions, 'jobs' | 'config' | 'seed' | 'models' | 'subsetsPerPoint' | 'recoveryCrashShare' | 'shareAfterRecovery' | 'crashFromCall' | 'victimMayFail'>;
+export type PortableExploreOptions = Pick<
+  ExploreOptions,
+  | 'jobs'
+  | 'config'
+  | 'seed'
+  | 'models'
+  | 'subsetsPerPoint'
+  | 'recoveryCrashShare'
+  | 'shareAfterRecovery'
+  | 'crashFromCall'
+  | 'victimMayFail'
+>;
 
 export interface ExploreJob {
   readonly options: PortableExploreOptions;
@@ -18,10 +29,12 @@ const { jobs } = workerData as { jobs: ExploreJob[]; entry: string };
 const results: ExploreResult[] = [];
 for (const job of jobs) {
   const faultPoint = job.faultPoint;
-  results.push(await explore({
-    ...job.options,
-    partition: job.partition,
-    ...(faultPoint === undefined ? {} : { victimFaults: (world) => [pointFault(faultPoint, world)] }),
-  }));
+  results.push(
+    await explore({
+      ...job.options,
+      partition: job.partition,
+      ...(faultPoint === undefined ? {} : { victimFaults: (world) => [pointFault(faultPoint, world)] }),
+    }),
+  );
 }
 port.postMessage(results);

@@ -11,9 +11,16 @@ import type { ChaosJob, ChaosJobResult } from './chaosWorker.ts';
 const BOOT = new URL('./workerBoot.mjs', import.meta.url);
 const ENTRY = new URL('./chaosWorker.ts', import.meta.url).href;
 
-function runShare(jobs: readonly ChaosJob[], config: RuntimeConfig, zooBugId: string | undefined, into: ChaosJobResult['result'][]): Promise<void> {
+function runShare(
+  jobs: readonly ChaosJob[],
+  config: RuntimeConfig,
+  zooBugId: string | undefined,
+  into: ChaosJobResult['result'][],
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(BOOT, { workerData: { entry: ENTRY, config, ...(zooBugId === undefined ? {} : { zooBugId }) } });
+    const worker = new Worker(BOOT, {
+      workerData: { entry: ENTRY, config, ...(zooBugId === undefined ? {} : { zooBugId }) },
+    });
     let settled = false;
     const finish = (error?: Error) => {
       if (settled) return;
@@ -27,16 +34,28 @@ function runShare(jobs: readonly ChaosJob[], config: RuntimeConfig, zooBugId: st
       else into[message.index] = message.result;
     });
     worker.on('error', (error) => finish(error));
-    worker.on('exit', (code) => finish(code === 0 ? undefined : new Error(`chaos worker exited with code ${code} before finishing its plans`)));
+    worker.on('exit', (code) =>
+      finish(code === 0 ? undefined : new Error(`chaos worker exited with code ${code} before finishing its plans`)),
+    );
     worker.postMessage(jobs);
   });
 }
 
-export async function runPlansInWorkers(plans: readonly ChaosPlan[], config: RuntimeConfig, workers: number, zooBugId?: string): Promise<ChaosJobResult['result'][]> {
+export async function runPlansInWorkers(
+  plans: readonly ChaosPlan[],
+  config: RuntimeConfig,
+  workers: number,
+  zooBugId?: string,
+): Promise<ChaosJobResult['result'][]> {
   const results: ChaosJobResult['result'][] = new Array(plans.length);
-  const shares = Array.from({ length: workers }, (_, w) => plans.flatMap((plan, index) => (index % workers === w ? [{ index, plan }] : [])));
-  await Promise.all(shares.filter((share) => share.length > 0).map((share) => runShare(share, config, zooBugId, results)));
+  const shares = Array.from({ length: workers }, (_, w) =>
+    plans.flatMap((plan, index) => (index % workers === w ? [{ index, plan }] : [])),
+  );
+  await Promise.all(
+    shares.filter((share) => share.length > 0).map((share) => runShare(share, config, zooBugId, results)),
+  );
   const missing = results.findIndex((r, i) => r === undefined && i < plans.length);
-  if (results.length !== plans.length || missing >= 0) throw new Error(`chaos workers returned no result for plan ${missing}`);
+  if (results.length !== plans.length || missing >= 0)
+    throw new Error(`chaos workers returned no result for plan ${missing}`);
   return results;
 }

@@ -4,7 +4,10 @@ export class Progress {
   private lastDrawMs = 0;
   private started = performance.now();
 
-  constructor(private readonly write: (text: string) => void, private readonly tty: boolean) {}
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly tty: boolean,
+  ) {}
 
   phase(label: string): void {
     this.started = performance.now();
@@ -19,7 +22,9 @@ export class Progress {
     const seconds = (now - this.started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
     const eta = total !== undefined && rate > 0 ? ` · ETA ${Math.max(0, (total - done) / rate).toFixed(0)} s` : '';
-    this.write(`\r\x1b[2K${label}: ${done}${total !== undefined ? `/${total}` : ''} ${unit} · ${rate.toFixed(0)} ${unit}/s${eta}`);
+    this.write(
+      `\r\x1b[2K${label}: ${done}${total !== undefined ? `/${total}` : ''} ${unit} · ${rate.toFixed(0)} ${unit}/s${eta}`,
+    );
   }
 
   done(): void {
@@ -27,7 +32,11 @@ export class Progress {
   }
 }
 
-export function colour(tty: boolean): { ok: (s: string) => string; bad: (s: string) => string; dim: (s: string) => string } {
+export function colour(tty: boolean): {
+  ok: (s: string) => string;
+  bad: (s: string) => string;
+  dim: (s: string) => string;
+} {
   const wrap = (code: number) => (s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
   return { ok: wrap(32), bad: wrap(31), dim: wrap(2) };
 }

@@ -10,32 +10,57 @@ export function renderHuman(report: RunReport, paint: Paint = plain): string {
   if (report.scenarios.length > 0) {
     const passed = report.scenarios.filter((s) => s.ok).length;
     lines.push(`scenarios: ${passed}/${report.scenarios.length} passed`);
-    for (const s of report.scenarios) lines.push(`  ${s.ok ? paint.ok('ok  ') : paint.bad('FAIL')} ${s.id.padEnd(28)} ${String(s.runs).padStart(4)} run(s) ${paint.dim(`${Math.round(s.elapsedMs)} ms`)}`);
+    for (const s of report.scenarios)
+      lines.push(
+        `  ${s.ok ? paint.ok('ok  ') : paint.bad('FAIL')} ${s.id.padEnd(28)} ${String(s.runs).padStart(4)} run(s) ${paint.dim(`${Math.round(s.elapsedMs)} ms`)}`,
+      );
   }
   if (report.explore !== undefined) {
     const e = report.explore;
-    lines.push(`explore: ${e.crashPoints} crash points, ${e.crashStates} crash states recovered and checked in ${(e.elapsedMs / 1000).toFixed(1)} s (${Math.round(e.crashStatesPerSecond)}/s)`);
+    lines.push(
+      `explore: ${e.crashPoints} crash points, ${e.crashStates} crash states recovered and checked in ${(e.elapsedMs / 1000).toFixed(1)} s (${Math.round(e.crashStatesPerSecond)}/s)`,
+    );
   }
   if (report.operations !== undefined) {
     const o = report.operations;
-    lines.push(`operations: ${o.workloads.length} workloads (${o.workloads.join(', ')}), ${o.crashPoints} crash points, ${o.crashStates} crash states checked in ${(o.elapsedMs / 1000).toFixed(1)} s`);
+    lines.push(
+      `operations: ${o.workloads.length} workloads (${o.workloads.join(', ')}), ${o.crashPoints} crash points, ${o.crashStates} crash states checked in ${(o.elapsedMs / 1000).toFixed(1)} s`,
+    );
   }
   if (report.faults !== undefined) {
     const f = report.faults;
-    lines.push(`fault, then crash: ${f.faultPoints} fault points (EIO, ENOSPC, fsync EIO, short write), ${f.crashStates} later crash states checked in ${(f.elapsedMs / 1000).toFixed(1)} s`);
+    lines.push(
+      `fault, then crash: ${f.faultPoints} fault points (EIO, ENOSPC, fsync EIO, short write), ${f.crashStates} later crash states checked in ${(f.elapsedMs / 1000).toFixed(1)} s`,
+    );
   }
   if (report.crashCycles !== undefined) {
     const c = report.crashCycles;
-    lines.push(`crash cycles: ${c.sequences} sequences, ${c.crashes} passes killed one after another, in ${(c.elapsedMs / 1000).toFixed(1)} s`);
+    lines.push(
+      `crash cycles: ${c.sequences} sequences, ${c.crashes} passes killed one after another, in ${(c.elapsedMs / 1000).toFixed(1)} s`,
+    );
   }
-  if (report.chaos !== undefined) lines.push(`chaos: ${report.chaos.runs} randomized runs, ${report.chaos.crashes} crashes injected, ${(report.chaos.elapsedMs / 1000).toFixed(1)} s`);
-  lines.push(`invariant checks: ${report.invariantChecks}; crash states: ${report.crashStates}; trace hash: ${report.traceHash.slice(0, 16)}`);
+  if (report.chaos !== undefined)
+    lines.push(
+      `chaos: ${report.chaos.runs} randomized runs, ${report.chaos.crashes} crashes injected, ${(report.chaos.elapsedMs / 1000).toFixed(1)} s`,
+    );
+  lines.push(
+    `invariant checks: ${report.invariantChecks}; crash states: ${report.crashStates}; trace hash: ${report.traceHash.slice(0, 16)}`,
+  );
   lines.push('violations by invariant:');
-  const others = [...new Set(report.violations.map((v) => v.invariant))].filter((id) => !(id in INVARIANT_TITLES) && id !== 'expect');
+  const others = [...new Set(report.violations.map((v) => v.invariant))].filter(
+    (id) => !(id in INVARIANT_TITLES) && id !== 'expect',
+  );
   for (const id of [...(Object.keys(INVARIANT_TITLES) as InvariantId[]), 'expect', ...others]) {
     const count = report.violations.filter((v) => v.invariant === id).length;
-    const title = id === 'expect' ? 'scenario expectations' : id in INVARIANT_TITLES ? INVARIANT_TITLES[id as InvariantId] : "the workload's own check";
-    lines.push(`  ${count === 0 ? paint.ok(String(count).padStart(3)) : paint.bad(String(count).padStart(3))}  ${id.padEnd(6)} ${paint.dim(title)}`);
+    const title =
+      id === 'expect'
+        ? 'scenario expectations'
+        : id in INVARIANT_TITLES
+          ? INVARIANT_TITLES[id as InvariantId]
+          : "the workload's own check";
+    lines.push(
+      `  ${count === 0 ? paint.ok(String(count).padStart(3)) : paint.bad(String(count).padStart(3))}  ${id.padEnd(6)} ${paint.dim(title)}`,
+    );
   }
   if (report.violations.length === 0) {
     lines.push(paint.ok(`OK: no violation (seed ${report.seed}, ${(report.elapsedMs / 1000).toFixed(1)} s)`));
@@ -43,7 +68,8 @@ export function renderHuman(report: RunReport, paint: Paint = plain): string {
     lines.push(paint.bad(`FAILED: ${report.violations.length} violation(s)`));
     const shown = report.violations.slice(0, 20);
     for (const v of shown) lines.push(`  [${v.invariant}] ${v.where}: ${v.message}`);
-    if (report.violations.length > shown.length) lines.push(`  ... ${report.violations.length - shown.length} more (use --json)`);
+    if (report.violations.length > shown.length)
+      lines.push(`  ... ${report.violations.length - shown.length} more (use --json)`);
     for (const command of report.replay) lines.push(`replay: ${command}`);
     for (const file of report.failureFiles) lines.push(`failure file: ${file}`);
     for (const file of report.traceFiles) lines.push(`trace: ${file}`);

@@ -7,9 +7,19 @@ import type { RunReport } from './runReport.ts';
  * them (a file's bytes, a stage's error text, ANSI colour codes), and one of them makes the whole
  * report unreadable to a CI server's parser.
  */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
 
 /** Text for an XML attribute or element: forbidden code points shown as `\uXXXX`, markup and quotes escaped. */
 function escapeXml(text: string, where: 'attribute' | 'text'): string {
@@ -25,8 +35,13 @@ export function renderJunit(report: RunReport): string {
   const failuresFor = (prefix: string) => report.violations.filter((v) => v.where.startsWith(prefix));
   const testCase = (name: string, seconds: number, prefix: string) => {
     const failures = failuresFor(prefix);
-    const body = failures.length === 0 ? '' : `<failure message="${escape(`${failures.length} violation(s)`)}">${escapeXml(failures.map((f) => `[${f.invariant}] ${f.where}: ${f.message}`).join('\n'), 'text')}</failure>`;
-    cases.push(`    <testcase classname="durable-jobs" name="${escape(name)}" time="${seconds.toFixed(3)}">${body}</testcase>`);
+    const body =
+      failures.length === 0
+        ? ''
+        : `<failure message="${escape(`${failures.length} violation(s)`)}">${escapeXml(failures.map((f) => `[${f.invariant}] ${f.where}: ${f.message}`).join('\n'), 'text')}</failure>`;
+    cases.push(
+      `    <testcase classname="durable-jobs" name="${escape(name)}" time="${seconds.toFixed(3)}">${body}</testcase>`,
+    );
   };
   for (const s of report.scenarios) testCase(`scenario ${s.id}`, s.elapsedMs / 1000, `scenario:${s.id}`);
   if (report.explore !== undefined) testCase('explore', report.explore.elapsedMs / 1000, 'explore:');

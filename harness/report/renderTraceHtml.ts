@@ -15,8 +15,20 @@ export interface TracePicture {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const COLORS: Record<string, string> = {
-  open: '#4e79a7', write: '#59a14f', fsync: '#e15759', close: '#bab0ac', rename: '#f28e2b', link: '#b07aa1', unlink: '#9c755f',
-  mkdir: '#76b7b2', rmdir: '#76b7b2', readFile: '#cfd8dc', readdir: '#cfd8dc', stat: '#eceff1', lstat: '#eceff1', fsyncDir: '#d62728',
+  open: '#4e79a7',
+  write: '#59a14f',
+  fsync: '#e15759',
+  close: '#bab0ac',
+  rename: '#f28e2b',
+  link: '#b07aa1',
+  unlink: '#9c755f',
+  mkdir: '#76b7b2',
+  rmdir: '#76b7b2',
+  readFile: '#cfd8dc',
+  readdir: '#cfd8dc',
+  stat: '#eceff1',
+  lstat: '#eceff1',
+  fsyncDir: '#d62728',
 };
 /** A call that failed: magenta with a black outline, unlike any call's colour (fsyncDir is red). */
 const FAILED = '#e040fb';
@@ -44,7 +56,7 @@ function markOf(item: TraceItem, x: number, laneY: (lane: string) => number, hei
     const y = laneY(item.lane) + 8;
     const tall = item.op === 'fsync' || item.op === 'fsyncDir';
     const failed = item.result !== 'ok' && !/^\d+$/.test(item.result);
-    const fill = failed ? `${FAILED}" stroke="#000` : COLORS[item.op] ?? '#999';
+    const fill = failed ? `${FAILED}" stroke="#000` : (COLORS[item.op] ?? '#999');
     return `<rect class="op${failed ? ' failed' : ''}" x="${at}" y="${tall ? y - 4 : y}" width="${STEP - 1}" height="${tall ? 26 : 18}" fill="${fill}"><title>${esc(item.text)}</title></rect>`;
   }
   if (item.kind === 'process' && (item.what === 'killed' || item.what === 'paused' || item.what === 'fault')) {
@@ -81,7 +93,9 @@ export function renderTraceHtml(picture: TracePicture): string {
     return `<text x="4" y="${i * LANE + 22}" class="lane">${esc(label)}</text><line x1="${LEFT}" y1="${i * LANE + 17}" x2="${width}" y2="${i * LANE + 17}" stroke="#eee"/>`;
   });
   const files = [...new Set(picture.violations.flatMap((v) => (v.path ? [v.path] : [])))];
-  const legend = [...Object.entries(COLORS), ['failed call', FAILED] as const].map(([op, c]) => `<span class="key"><i style="background:${c}"></i>${op}</span>`).join('');
+  const legend = [...Object.entries(COLORS), ['failed call', FAILED] as const]
+    .map(([op, c]) => `<span class="key"><i style="background:${c}"></i>${op}</span>`)
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(picture.title)}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -98,4 +112,3 @@ ${picture.replay ? `<p>Replay: <code>${esc(picture.replay)}</code></p>` : ''}
 </body></html>
 `;
 }
-

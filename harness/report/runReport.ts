@@ -41,5 +41,18 @@ export interface RunReport {
 }
 
 export function emptyReport(seed: number): RunReport {
-  return { ok: true, seed, runs: 0, crashStates: 0, invariantChecks: 0, violations: [], traceHash: '', scenarios: [], replay: [], failureFiles: [], traceFiles: [], elapsedMs: 0 };
+  return {
+    ok: true,
+    seed,
+    runs: 0,
+    crashStates: 0,
+    invariantChecks: 0,
+    violations: [],
+    traceHash: '',
+    scenarios: [],
+    replay: [],
+    failureFiles: [],
+    traceFiles: [],
+    elapsedMs: 0,
+  };
 }

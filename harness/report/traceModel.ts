@@ -4,9 +4,33 @@
 // `--- recovery ---`): pids restart in each, so a process is named by its world and its pid (`lane`).
 // A foreign trace's `>>> ... crash here` line is a world event.
 export type TraceItem =
-  | { readonly kind: 'op'; readonly seq: number; readonly timeMs: number; readonly pid: number; readonly lane: string; readonly op: string; readonly path: string; readonly result: string; readonly text: string }
-  | { readonly kind: 'log'; readonly timeMs: number; readonly pid: number; readonly lane: string; readonly event: string; readonly text: string }
-  | { readonly kind: 'process'; readonly timeMs: number; readonly pid: number; readonly lane: string; readonly what: string; readonly text: string }
+  | {
+      readonly kind: 'op';
+      readonly seq: number;
+      readonly timeMs: number;
+      readonly pid: number;
+      readonly lane: string;
+      readonly op: string;
+      readonly path: string;
+      readonly result: string;
+      readonly text: string;
+    }
+  | {
+      readonly kind: 'log';
+      readonly timeMs: number;
+      readonly pid: number;
+      readonly lane: string;
+      readonly event: string;
+      readonly text: string;
+    }
+  | {
+      readonly kind: 'process';
+      readonly timeMs: number;
+      readonly pid: number;
+      readonly lane: string;
+      readonly what: string;
+      readonly text: string;
+    }
   | { readonly kind: 'world'; readonly timeMs: number; readonly text: string };
 
 const OP = /^#(\d+) t=(\d+) p(\d+) (\S+) (\S+)(.*?) = (.*)$/;
@@ -30,11 +54,23 @@ export function parseTrace(text: string): TraceItem[] {
 function parseLine(line: string, segment: string): TraceItem | undefined {
   const lane = (pid: string) => `${segment}:${pid}`;
   let m = OP.exec(line);
-  if (m) return { kind: 'op', seq: Number(m[1]), timeMs: Number(m[2]), pid: Number(m[3]), lane: lane(m[3]!), op: m[4]!, path: m[5]!, result: m[7]!, text: line };
+  if (m)
+    return {
+      kind: 'op',
+      seq: Number(m[1]),
+      timeMs: Number(m[2]),
+      pid: Number(m[3]),
+      lane: lane(m[3]!),
+      op: m[4]!,
+      path: m[5]!,
+      result: m[7]!,
+      text: line,
+    };
   m = LOG.exec(line);
   if (m) return { kind: 'log', timeMs: Number(m[1]), pid: Number(m[2]), lane: lane(m[2]!), event: m[3]!, text: line };
   m = PROC.exec(line);
-  if (m) return { kind: 'process', timeMs: Number(m[1]), pid: Number(m[2]), lane: lane(m[2]!), what: m[3]!, text: line };
+  if (m)
+    return { kind: 'process', timeMs: Number(m[1]), pid: Number(m[2]), lane: lane(m[2]!), what: m[3]!, text: line };
   m = WORLD.exec(line);
   if (m) return { kind: 'world', timeMs: Number(m[1]), text: m[2]! };
   m = CRASH.exec(line);

@@ -12,7 +12,10 @@ export class CallPointRule {
   private pendingAfter = false;
   fired = false;
 
-  constructor(private readonly point: CallPoint, private readonly action: PointAction) {}
+  constructor(
+    private readonly point: CallPoint,
+    private readonly action: PointAction,
+  ) {}
 
   /** Consulted for each call of its process; returns the action when the rule fires. */
   decide(world: World, process: SimProcess, op: OpDesc): PointAction | undefined {
@@ -21,9 +24,13 @@ export class CallPointRule {
     if (this.point.afterEvent !== undefined) {
       const wanted = this.point.afterEvent;
       if (this.eventSeenAtCall === undefined) {
-        const seen = world.events.some((e) => e.pid === process.pid && e.event === wanted.event
-          && (wanted.stage === undefined || e.fields.stage === wanted.stage)
-          && (wanted.jobId === undefined || e.fields.jobId === wanted.jobId));
+        const seen = world.events.some(
+          (e) =>
+            e.pid === process.pid &&
+            e.event === wanted.event &&
+            (wanted.stage === undefined || e.fields.stage === wanted.stage) &&
+            (wanted.jobId === undefined || e.fields.jobId === wanted.jobId),
+        );
         if (!seen) return undefined;
         this.eventSeenAtCall = process.opCount;
       }
@@ -38,9 +45,14 @@ export class CallPointRule {
   }
 
   private matchesOp(op: OpDesc): boolean {
-    const ops = this.point.op === undefined ? undefined : typeof this.point.op === 'string' ? [this.point.op] : this.point.op;
+    const ops =
+      this.point.op === undefined ? undefined : typeof this.point.op === 'string' ? [this.point.op] : this.point.op;
     if (ops !== undefined && !ops.includes(op.op)) return false;
-    return this.point.pathIncludes === undefined || op.path.includes(this.point.pathIncludes) || (op.to ?? '').includes(this.point.pathIncludes);
+    return (
+      this.point.pathIncludes === undefined ||
+      op.path.includes(this.point.pathIncludes) ||
+      (op.to ?? '').includes(this.point.pathIncludes)
+    );
   }
 
   private onMatch(): PointAction | undefined {
@@ -60,7 +72,10 @@ export class CallPointRule {
 /** The sweep's kill rule: the process's k-th call (0-based), before it or just after it. */
 export class CallIndexRule {
   fired = false;
-  constructor(private readonly index: number, private readonly when: 'before' | 'after') {}
+  constructor(
+    private readonly index: number,
+    private readonly when: 'before' | 'after',
+  ) {}
 
   decide(_world: World, process: SimProcess): PointAction | undefined {
     if (this.fired) return undefined;

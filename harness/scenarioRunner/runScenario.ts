@@ -70,12 +70,16 @@ function sweepKills(scenario: Scenario, calls: readonly OpDesc[]): SweepKill[] {
   });
 }
 
-export async function runScenario(scenario: Scenario, options: { seed: number; config?: RuntimeConfig; variant?: RuntimeVariant }): Promise<ScenarioResult> {
+export async function runScenario(
+  scenario: Scenario,
+  options: { seed: number; config?: RuntimeConfig; variant?: RuntimeVariant },
+): Promise<ScenarioResult> {
   const config = options.config ?? simConfig();
   const variant = await loadVariant(options.variant ?? {});
   const setup = await buildSetup(scenario.jobs, config, options.seed);
   const golden = await computeGolden(scenario.jobs, config, setup, options.seed);
-  const runOnce = (sweepKill: SweepKill | undefined) => new ScenarioRun(scenario, config, setup, golden, options.seed, sweepKill, variant).run();
+  const runOnce = (sweepKill: SweepKill | undefined) =>
+    new ScenarioRun(scenario, config, setup, golden, options.seed, sweepKill, variant).run();
   const first = await runOnce(undefined);
   const runs: { label: string; outcome: RunOutcome }[] = [{ label: 'main', outcome: first }];
   for (const kill of sweepKills(scenario, first.calls)) {
@@ -100,26 +104,49 @@ export async function runScenario(scenario: Scenario, options: { seed: number; c
 function checkProcessOutcomes(scenario: Scenario, processes: ReadonlyMap<string, SimProcess>): Violation[] {
   const violations: Violation[] = [];
   const expectedOutcomes = new Map<string, string>();
-  for (const step of scenario.steps) if ('expect' in step) for (const [name, outcome] of Object.entries(step.expect.processes ?? {})) expectedOutcomes.set(name, outcome);
+  for (const step of scenario.steps)
+    if ('expect' in step)
+      for (const [name, outcome] of Object.entries(step.expect.processes ?? {})) expectedOutcomes.set(name, outcome);
   for (const [name, process] of processes) {
-    if (process.alive) violations.push({ invariant: 'expect', message: `process ${name} never finished: it waits on nothing that will ever happen (a deadlock)` });
-    const error = process.error === undefined ? undefined : process.error instanceof Error ? `${process.error.name}: ${process.error.message}` : String(process.error);
+    if (process.alive)
+      violations.push({
+        invariant: 'expect',
+        message: `process ${name} never finished: it waits on nothing that will ever happen (a deadlock)`,
+      });
+    const error =
+      process.error === undefined
+        ? undefined
+        : process.error instanceof Error
+          ? `${process.error.name}: ${process.error.message}`
+          : String(process.error);
     const expected = expectedOutcomes.get(name) ?? 'ok';
     if (process.status !== 'exited') continue;
-    if (expected === 'ok' && error !== undefined) violations.push({ invariant: 'expect', message: `process ${name} threw ${error}` });
+    if (expected === 'ok' && error !== undefined)
+      violations.push({ invariant: 'expect', message: `process ${name} threw ${error}` });
     if (expected !== 'ok' && (error === undefined || !new RegExp(expected).test(error))) {
-      violations.push({ invariant: 'expect', message: `process ${name} should have failed with /${expected}/, ${error === undefined ? 'but succeeded' : `got ${error}`}` });
+      violations.push({
+        invariant: 'expect',
+        message: `process ${name} should have failed with /${expected}/, ${error === undefined ? 'but succeeded' : `got ${error}`}`,
+      });
     }
   }
   return violations;
 }
 
 /** The stage handlers of a scenario process: upstream faults thrown by the stage, or HTTP answers. */
-function scenarioHandlers(spec: ProcessSpec, world: World, onInject: (injection: UpstreamInjection) => void): StageHandlers {
+function scenarioHandlers(
+  spec: ProcessSpec,
+  world: World,
+  onInject: (injection: UpstreamInjection) => void,
+): StageHandlers {
   const faults = spec.upstream ?? [];
   if (spec.upstreamViaHttp !== true) return withUpstreamFaults(defaultHandlers, faults, onInject);
   const viaHttp = simulatedUpstreamHandlers(defaultHandlers, faults, () => world.wallNowMs(), onInject);
-  return withUpstreamFaults(viaHttp, faults.filter((f) => f.stage !== 'transcribe'), onInject);
+  return withUpstreamFaults(
+    viaHttp,
+    faults.filter((f) => f.stage !== 'transcribe'),
+    onInject,
+  );
 }
 
 /** What is swept: a kill of `process` before or after its call `index`. */
@@ -144,8 +171,13 @@ class ScenarioRun {
   private lastPurge: PurgeReport | undefined;
 
   constructor(
-    private readonly scenario: Scenario, private readonly config: RuntimeConfig, setup: Setup, private readonly golden: Golden, seed: number,
-    private readonly sweepKill: SweepKill | undefined, private readonly variant: RuntimeVariant,
+    private readonly scenario: Scenario,
+    private readonly config: RuntimeConfig,
+    setup: Setup,
+    private readonly golden: Golden,
+    seed: number,
+    private readonly sweepKill: SweepKill | undefined,
+    private readonly variant: RuntimeVariant,
   ) {
     this.world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000 });
     this.monitor = new ConcurrencyMonitor(config, new Map(scenario.jobs.map((j) => [j.jobId, j.sessionId])));
@@ -165,28 +197,58 @@ class ScenarioRun {
     const { world, config } = this;
     const decorate = (spec.faults ?? []).map((fault) => buildFault(fault, world, this.quota));
     const self: { pid?: number } = {};
-    const onInject = (injection: UpstreamInjection) => this.ledger.push({ ...injection, afterEventIndex: world.events.length, pid: self.pid!, atMs: world.wallNowMs(), atMonotonicMs: world.fake.now });
-    const process = world.spawn(spec.name, async (io, runtime) => {
-      const result = await runTask(io, runtime, spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency }, spec.task);
-      if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result) this.lastPurge = result as PurgeReport;
-      return result;
-    }, spawnWith(this.variant, { decorate, handlers: scenarioHandlers(spec, world, onInject) }));
+    const onInject = (injection: UpstreamInjection) =>
+      this.ledger.push({
+        ...injection,
+        afterEventIndex: world.events.length,
+        pid: self.pid!,
+        atMs: world.wallNowMs(),
+        atMonotonicMs: world.fake.now,
+      });
+    const process = world.spawn(
+      spec.name,
+      async (io, runtime) => {
+        const result = await runTask(
+          io,
+          runtime,
+          spec.concurrency === undefined ? config : { ...config, concurrency: spec.concurrency },
+          spec.task,
+        );
+        if (spec.task === 'purge' && result !== null && typeof result === 'object' && 'files' in result)
+          this.lastPurge = result as PurgeReport;
+        return result;
+      },
+      spawnWith(this.variant, { decorate, handlers: scenarioHandlers(spec, world, onInject) }),
+    );
     this.processes.set(spec.name, process);
     self.pid = process.pid;
     if (spec.killAt !== undefined) this.rules.push({ pid: process.pid, rule: new CallPointRule(spec.killAt, 'kill') });
-    const pauses = spec.pauseAt === undefined ? [] : Array.isArray(spec.pauseAt) ? spec.pauseAt : [spec.pauseAt as PausePoint];
-    for (const pause of pauses) this.rules.push({ pid: process.pid, rule: new CallPointRule(pause, { kind: 'pause', durationMs: pause.durationMs }) });
-    if (this.sweepKill?.process === spec.name) this.rules.push({ pid: process.pid, rule: new CallIndexRule(this.sweepKill.index, this.sweepKill.when) });
+    const pauses =
+      spec.pauseAt === undefined ? [] : Array.isArray(spec.pauseAt) ? spec.pauseAt : [spec.pauseAt as PausePoint];
+    for (const pause of pauses)
+      this.rules.push({
+        pid: process.pid,
+        rule: new CallPointRule(pause, { kind: 'pause', durationMs: pause.durationMs }),
+      });
+    if (this.sweepKill?.process === spec.name)
+      this.rules.push({ pid: process.pid, rule: new CallIndexRule(this.sweepKill.index, this.sweepKill.when) });
   }
 
   /** A spawn step: now, after a delay, or on the first event that matches. */
   private schedule(spec: ProcessSpec): void {
-    if (spec.startAfterMs !== undefined) return this.world.at(spec.startAfterMs, `start ${spec.name}`, () => this.spawn(spec));
+    if (spec.startAfterMs !== undefined)
+      return this.world.at(spec.startAfterMs, `start ${spec.name}`, () => this.spawn(spec));
     const on = spec.startOnEvent;
     if (on === undefined) return this.spawn(spec);
     let started = false;
     this.world.eventListeners.push((event) => {
-      if (started || event.event !== on.event || (on.stage !== undefined && event.fields.stage !== on.stage) || (on.jobId !== undefined && event.fields.jobId !== on.jobId)) return;
+      if (
+        started ||
+        event.event !== on.event ||
+        (on.stage !== undefined && event.fields.stage !== on.stage) ||
+        (on.jobId !== undefined && event.fields.jobId !== on.jobId)
+      )
+        return;
       started = true;
       this.spawn(spec);
     });
@@ -195,7 +257,8 @@ class ScenarioRun {
   /** A step that acts on the world once every process has run as far as it can. */
   private act(step: Step): void {
     const { world, config } = this;
-    if ('powerLoss' in step || 'corrupt' in step || 'remove' in step || 'plantSymlink' in step) this.diskChangedAt.push(world.events.length);
+    if ('powerLoss' in step || 'corrupt' in step || 'remove' in step || 'plantSymlink' in step)
+      this.diskChangedAt.push(world.events.length);
     if ('advanceMs' in step) world.fake.tick(step.advanceMs);
     else if ('stepWallClockMs' in step) world.stepWallClock(step.stepWallClockMs);
     else if ('powerLoss' in step) world.powerLoss(crashState(world.core, { kind: step.powerLoss }), step.powerLoss);
@@ -229,7 +292,13 @@ class ScenarioRun {
       }
     }
     await this.world.run();
-    return { violations: [...this.violations, ...this.finalChecks()], traceHash: this.world.trace.hash(), trace: this.world.trace.render(), ops: this.world.seq, calls: this.calls };
+    return {
+      violations: [...this.violations, ...this.finalChecks()],
+      traceHash: this.world.trace.hash(),
+      trace: this.world.trace.render(),
+      ops: this.world.seq,
+      calls: this.calls,
+    };
   }
 
   /** After the last step: processes' outcomes, I4's watch, I8, and I7 over the whole run. */
@@ -239,9 +308,16 @@ class ScenarioRun {
     return [
       ...checkProcessOutcomes(scenario, processes),
       ...this.monitor.violations,
-      ...checkNoProgrammingErrors(world.events, [...processes].map(([name, process]) => ({ name, task: 'scenario process', error: process.error }))),
+      ...checkNoProgrammingErrors(
+        world.events,
+        [...processes].map(([name, process]) => ({ name, task: 'scenario process', error: process.error })),
+      ),
       ...checkErrorContract(world.events, ledger, { clockStepped }),
-      ...checkRetryPolicy(world.events, ledger, config, { clockStepped, diskChangedAt: this.diskChangedAt, wallSteps: world.wallSteps }),
+      ...checkRetryPolicy(world.events, ledger, config, {
+        clockStepped,
+        diskChangedAt: this.diskChangedAt,
+        wallSteps: world.wallSteps,
+      }),
     ];
   }
 }

@@ -15,5 +15,7 @@ export async function runTask(io: Io, runtime: RuntimeEntries, config: RuntimeCo
   if ('retry' in task) return runtime.retryJob(io, config, task.retry);
   const state = await readJobState(io.fs, new Layout(config.root).jobDir(task.rerun));
   if (state === undefined) throw new UsageError(`unknown job ${task.rerun}`);
-  return runtime.withSessionLock(io, config, state.sessionId, { jobId: task.rerun }, (lock) => runtime.runJob(io, config, lock, state));
+  return runtime.withSessionLock(io, config, state.sessionId, { jobId: task.rerun }, (lock) =>
+    runtime.runJob(io, config, lock, state),
+  );
 }

@@ -16,7 +16,12 @@ export interface CallPoint {
   readonly op?: OpName | readonly OpName[];
   readonly pathIncludes?: string;
   readonly nth?: number;
-  readonly afterEvent?: { readonly event: LogEventName; readonly stage?: string; readonly jobId?: string; readonly callsLater?: number };
+  readonly afterEvent?: {
+    readonly event: LogEventName;
+    readonly stage?: string;
+    readonly jobId?: string;
+    readonly callsLater?: number;
+  };
   /** Before the call runs, or just after it returned. */
   readonly when?: 'before' | 'after';
 }
@@ -31,12 +36,7 @@ export type FaultSpec =
   | { readonly shortWritesMaxBytes: number };
 
 export type Task =
-  | 'pass'
-  | 'dueJobs'
-  | 'purge'
-  | { readonly delete: string }
-  | { readonly retry: string }
-  | { readonly rerun: string };
+  'pass' | 'dueJobs' | 'purge' | { readonly delete: string } | { readonly retry: string } | { readonly rerun: string };
 
 export interface ProcessSpec {
   readonly name: string;

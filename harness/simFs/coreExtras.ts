@@ -30,7 +30,14 @@ function linkCount(core: SimFsCore, ino: Ino): number {
 
 export function statsOfIno(core: SimFsCore, ino: Ino): NodeStats {
   const node = core.node(ino);
-  return { kind: node.kind, ino, nlink: linkCount(core, ino), sizeBytes: sizeOf(node), mtimeMs: node.mtimeMs, ctimeMs: node.mtimeMs };
+  return {
+    kind: node.kind,
+    ino,
+    nlink: linkCount(core, ino),
+    sizeBytes: sizeOf(node),
+    mtimeMs: node.mtimeMs,
+    ctimeMs: node.mtimeMs,
+  };
 }
 
 export function statsOfPath(core: SimFsCore, path: string, follow: boolean): NodeStats {

@@ -5,10 +5,28 @@
 import type { OpenFlags } from '../../src/ports/fileSystem.ts';
 import type { SimFsCore } from './simFsCore.ts';
 
-export type OpName = 'open' | 'write' | 'fsync' | 'close' | 'readFile' | 'rename' | 'link' | 'unlink' | 'mkdir'
-  | 'rmdir' | 'readdir' | 'stat' | 'lstat' | 'fsyncDir'
+export type OpName =
+  | 'open'
+  | 'write'
+  | 'fsync'
+  | 'close'
+  | 'readFile'
+  | 'rename'
+  | 'link'
+  | 'unlink'
+  | 'mkdir'
+  | 'rmdir'
+  | 'readdir'
+  | 'stat'
+  | 'lstat'
+  | 'fsyncDir'
   // Calls only foreign code makes (harness/simFs/coreExtras.ts):
-  | 'read' | 'truncate' | 'utimes' | 'symlink' | 'readlink' | 'fstat';
+  | 'read'
+  | 'truncate'
+  | 'utimes'
+  | 'symlink'
+  | 'readlink'
+  | 'fstat';
 
 export interface OpDesc {
   readonly op: OpName;
@@ -20,7 +38,8 @@ export interface OpDesc {
 }
 
 /** What the world does with a call that the scheduler picked. */
-export type GateDecision = { readonly kind: 'proceed' } | { readonly kind: 'partial-write'; readonly keepBytes: number };
+export type GateDecision =
+  { readonly kind: 'proceed' } | { readonly kind: 'partial-write'; readonly keepBytes: number };
 
 /** One simulated process's view of the world that schedules its calls. */
 export interface ProcessKernel {

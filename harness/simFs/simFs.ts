@@ -23,7 +23,11 @@ export class SimProcessFs implements FileSystem {
   /** One gated call: it waits for the scheduler, then runs and ends (see `end`). */
   private async run<T>(op: OpDesc, apply: (core: SimFsCore) => T): Promise<T> {
     await this.kernel.gate(op);
-    return this.end(op, () => apply(this.kernel.core()), () => 'ok');
+    return this.end(
+      op,
+      () => apply(this.kernel.core()),
+      () => 'ok',
+    );
   }
 
   /** Runs a call the gate let through, and ends it: its trace line (`render`'s result, or the error code) and the completion hooks. */
@@ -56,7 +60,11 @@ export class SimProcessFs implements FileSystem {
     // core, where the same inode number may be another file. Using it there would be an escape.
     const core = this.kernel.core();
     const live = () => {
-      if (this.kernel.core() !== core) throw Object.assign(new Error(`simulation escape: p${this.kernel.pid} used a handle of ${file.path} from before a power loss`), { name: 'SimulationEscape' });
+      if (this.kernel.core() !== core)
+        throw Object.assign(
+          new Error(`simulation escape: p${this.kernel.pid} used a handle of ${file.path} from before a power loss`),
+          { name: 'SimulationEscape' },
+        );
       return core;
     };
     return {
@@ -75,7 +83,8 @@ export class SimProcessFs implements FileSystem {
     const decision = await this.kernel.gate(op);
     const torn = decision.kind === 'partial-write';
     const keep = torn ? Math.min(decision.keepBytes, data.length) : data.length;
-    const render = (written: number) => (torn ? `torn: ${keep} of ${data.length} bytes reached the page cache` : String(written));
+    const render = (written: number) =>
+      torn ? `torn: ${keep} of ${data.length} bytes reached the page cache` : String(written);
     const written = this.end(op, () => live().write(file, data.subarray(0, keep), positionBytes), render);
     if (!torn) return written;
     // Killed mid-write: a prefix reached the page cache, and the call never returns.

@@ -78,8 +78,14 @@ export class SimFsCore {
     return this.nodes.get(ROOT) as DirNode;
   }
 
-  allocate<K extends SimNode['kind']>(kind: K, init: Omit<Extract<SimNode, { kind: K }>, 'ino' | 'kind' | 'mtimeMs'>): Extract<SimNode, { kind: K }> {
-    const node = { kind, ino: this.nextIno++, mtimeMs: this.clockMs(), ...init } as unknown as Extract<SimNode, { kind: K }>;
+  allocate<K extends SimNode['kind']>(
+    kind: K,
+    init: Omit<Extract<SimNode, { kind: K }>, 'ino' | 'kind' | 'mtimeMs'>,
+  ): Extract<SimNode, { kind: K }> {
+    const node = { kind, ino: this.nextIno++, mtimeMs: this.clockMs(), ...init } as unknown as Extract<
+      SimNode,
+      { kind: K }
+    >;
     this.nodes.set(node.ino, node);
     return node;
   }
@@ -105,7 +111,14 @@ export class SimFsCore {
   }
 
   /** Resolves the first `count` components of `parts` (the components of `path`). */
-  private resolveParts(parts: readonly string[], count: number, path: string, syscall: string, follow: boolean, hops: number): SimNode | undefined {
+  private resolveParts(
+    parts: readonly string[],
+    count: number,
+    path: string,
+    syscall: string,
+    follow: boolean,
+    hops: number,
+  ): SimNode | undefined {
     let current: SimNode = this.root;
     const walked: string[] = [];
     for (let index = 0; index < count; index++) {
@@ -137,7 +150,14 @@ export class SimFsCore {
    * The fast walk for a plain path (see isPlain), without splitting it: the components of
    * `path.slice(0, end)`, with the same results as resolveParts on its split.
    */
-  private resolvePlain(path: string, end: number, fullPath: string, syscall: string, follow: boolean, hops: number): SimNode | undefined {
+  private resolvePlain(
+    path: string,
+    end: number,
+    fullPath: string,
+    syscall: string,
+    follow: boolean,
+    hops: number,
+  ): SimNode | undefined {
     let current: SimNode = this.root;
     for (let start = 1; start < end;) {
       let slash = path.indexOf('/', start);

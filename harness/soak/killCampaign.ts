@@ -52,8 +52,27 @@ interface Event {
   readonly [key: string]: unknown;
 }
 
-function startRunner(root: string, extra: string[] = []): { pid: number; events: Event[]; kill: () => void; done: Promise<number | null>; exited: () => boolean } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli.ts'), 'run', '--root', root, '--log', 'json', '--concurrency', '2', ...extra], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+function startRunner(
+  root: string,
+  extra: string[] = [],
+): { pid: number; events: Event[]; kill: () => void; done: Promise<number | null>; exited: () => boolean } {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO, 'src/cli.ts'),
+      'run',
+      '--root',
+      root,
+      '--log',
+      'json',
+      '--concurrency',
+      '2',
+      ...extra,
+    ],
+    { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const events: Event[] = [];
   let partial = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -66,10 +85,12 @@ function startRunner(root: string, extra: string[] = []): { pid: number; events:
     pid: child.pid ?? -1,
     events,
     kill: () => child.kill('SIGKILL'),
-    done: new Promise((resolve) => child.on('close', (code) => {
-      exited = true;
-      resolve(code);
-    })),
+    done: new Promise((resolve) =>
+      child.on('close', (code) => {
+        exited = true;
+        resolve(code);
+      }),
+    ),
     exited: () => exited || child.exitCode !== null,
   };
 }
@@ -80,7 +101,13 @@ function stageAtDeath(events: readonly Event[]): string {
   for (const e of events) {
     const key = String(e.jobId ?? '');
     if (e.event === 'stage.start') open.set(key, String(e.stage));
-    if (e.event === 'stage.done' || e.event === 'stage.skipped' || e.event === 'job.failed' || e.event === 'job.retry_scheduled') open.delete(key);
+    if (
+      e.event === 'stage.done' ||
+      e.event === 'stage.skipped' ||
+      e.event === 'job.failed' ||
+      e.event === 'job.retry_scheduled'
+    )
+      open.delete(key);
   }
   if (open.size > 0) return [...open.values()].sort().join('+');
   const last = events[events.length - 1];
@@ -93,13 +120,30 @@ export async function runKillCampaign(options: SoakOptions): Promise<SoakReport>
   const root = join(dir, 'data');
   const random = new SeededRandom(options.seed);
   const config = makeConfig({ root });
-  const io = { fs: nodeFileSystem, clock: systemClock, random: cryptoRandom, processes: nodeProcesses, log: { emit: () => undefined }, handlers: defaultHandlers, policy: defaultPolicy };
+  const io = {
+    fs: nodeFileSystem,
+    clock: systemClock,
+    random: cryptoRandom,
+    processes: nodeProcesses,
+    log: { emit: () => undefined },
+    handlers: defaultHandlers,
+    policy: defaultPolicy,
+  };
   const jobs: JobSpec[] = [];
   const inputs: InputName[] = ['large.txt', 'notes.txt', 'talk.srt', 'captions.vtt', 'song.mp3'];
   const addBatch = async () => {
     for (let i = 0; i < 6; i++) {
-      const spec: JobSpec = { jobId: `j${jobs.length}`, sessionId: `s${jobs.length % 3}`, input: inputs[random.int(inputs.length)]! };
-      await enqueue(io, config, { jobId: spec.jobId, sessionId: spec.sessionId, inputName: spec.input, inputBytes: inputBytes(spec.input) });
+      const spec: JobSpec = {
+        jobId: `j${jobs.length}`,
+        sessionId: `s${jobs.length % 3}`,
+        input: inputs[random.int(inputs.length)]!,
+      };
+      await enqueue(io, config, {
+        jobId: spec.jobId,
+        sessionId: spec.sessionId,
+        inputName: spec.input,
+        inputBytes: inputBytes(spec.input),
+      });
       jobs.push(spec);
     }
   };
@@ -110,25 +154,30 @@ export async function runKillCampaign(options: SoakOptions): Promise<SoakReport>
   try {
     await addBatch();
     for (let round = 0; kills < options.kills; round++) {
-      if (round > options.kills * 4) throw new Error(`only ${kills} of ${options.kills} kills landed in ${round} rounds`);
+      if (round > options.kills * 4)
+        throw new Error(`only ${kills} of ${options.kills} kills landed in ${round} rounds`);
       // A job killed maxAttempts times fails on purpose (a poison job must not kill runners forever);
       // at this kill rate that would be most jobs, so the campaign allows many attempts.
-      const runners = Array.from({ length: options.runnersPerRound }, () => startRunner(root, ['--max-attempts', '100']));
+      const runners = Array.from({ length: options.runnersPerRound }, () =>
+        startRunner(root, ['--max-attempts', '100']),
+      );
       starts += runners.length;
       // Kill each runner at a seeded moment after its pass started (or let it finish).
-      await Promise.all(runners.map(async (runner) => {
-        const delayMs = random.int(200);
-        const waitedMs = await waitForPassStart(runner.events, 15_000);
-        if (waitedMs >= 0) await new Promise((r) => setTimeout(r, delayMs));
-        if (!runner.exited()) {
-          runner.kill();
-          kills += 1;
-          const stage = stageAtDeath(runner.events);
-          killsByStage[stage] = (killsByStage[stage] ?? 0) + 1;
-        }
-        await runner.done;
-        events.push(...runner.events);
-      }));
+      await Promise.all(
+        runners.map(async (runner) => {
+          const delayMs = random.int(200);
+          const waitedMs = await waitForPassStart(runner.events, 15_000);
+          if (waitedMs >= 0) await new Promise((r) => setTimeout(r, delayMs));
+          if (!runner.exited()) {
+            runner.kill();
+            kills += 1;
+            const stage = stageAtDeath(runner.events);
+            killsByStage[stage] = (killsByStage[stage] ?? 0) + 1;
+          }
+          await runner.done;
+          events.push(...runner.events);
+        }),
+      );
       options.onProgress?.(`[soak] round ${round + 1}: ${kills}/${options.kills} kills\n`);
       if (await allSettled(root, jobs)) await addBatch();
     }
@@ -142,7 +191,14 @@ export async function runKillCampaign(options: SoakOptions): Promise<SoakReport>
     }
     const violations = await checkTree(root, jobs);
     violations.push(...sessionOverlaps(events));
-    return { kills, killsByStage, runnerStarts: starts, jobs: jobs.length, violations, elapsedMs: performance.now() - started };
+    return {
+      kills,
+      killsByStage,
+      runnerStarts: starts,
+      jobs: jobs.length,
+      violations,
+      elapsedMs: performance.now() - started,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -175,7 +231,11 @@ async function checkTree(root: string, jobs: readonly JobSpec[]): Promise<Violat
   const setup = await buildSetup(jobs, config, 1);
   const golden = await computeGolden(jobs, config, setup, 1);
   const core = await loadRealTree(root, SIM_ROOT);
-  return [...checkCrashSafety(core, golden, config), ...checkIdempotency(core, golden, config), ...checkAtomicity(core, golden, config)];
+  return [
+    ...checkCrashSafety(core, golden, config),
+    ...checkIdempotency(core, golden, config),
+    ...checkAtomicity(core, golden, config),
+  ];
 }
 
 /** I4 from the events: intervals of each session-lock token must not overlap on one session. */
@@ -185,7 +245,8 @@ function sessionOverlaps(events: readonly Event[]): Violation[] {
   const intervals: { session: string; token: string; pid: number; from: bigint; to: bigint }[] = [];
   for (const e of sorted) {
     if (e.lock !== 'session' || typeof e.token !== 'string') continue;
-    if (e.event === 'lock.acquired') open.set(e.token, { session: String(e.sessionId), pid: e.pid, from: BigInt(e.monoNs) });
+    if (e.event === 'lock.acquired')
+      open.set(e.token, { session: String(e.sessionId), pid: e.pid, from: BigInt(e.monoNs) });
     if (['lock.released', 'lock.lost', 'lock.reaped'].includes(e.event) && open.has(e.token)) {
       intervals.push({ ...open.get(e.token)!, token: e.token, to: BigInt(e.monoNs) });
       open.delete(e.token);
@@ -194,9 +255,12 @@ function sessionOverlaps(events: readonly Event[]): Violation[] {
   const out: Violation[] = [];
   for (const [i, a] of intervals.entries()) {
     for (const b of intervals.slice(i + 1)) {
-      if (a.session === b.session && a.from < b.to && b.from < a.to) out.push({ invariant: 'I4', message: `session ${a.session}: pid ${a.pid} and pid ${b.pid} held its lock at the same time` });
+      if (a.session === b.session && a.from < b.to && b.from < a.to)
+        out.push({
+          invariant: 'I4',
+          message: `session ${a.session}: pid ${a.pid} and pid ${b.pid} held its lock at the same time`,
+        });
     }
   }
   return out;
 }
-

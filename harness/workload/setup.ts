@@ -18,7 +18,12 @@ export async function buildSetup(jobs: readonly JobSpec[], config: RuntimeConfig
   const world = new World({ seed });
   const enqueuer = world.spawn('enqueue', async (io) => {
     for (const job of jobs) {
-      await enqueue(io, config, { jobId: job.jobId, sessionId: job.sessionId, inputName: job.input, inputBytes: inputBytes(job.input) });
+      await enqueue(io, config, {
+        jobId: job.jobId,
+        sessionId: job.sessionId,
+        inputName: job.input,
+        inputBytes: inputBytes(job.input),
+      });
     }
   });
   await world.run();

@@ -43,11 +43,31 @@ export const ENTRY_MODULES: Readonly<Record<keyof RuntimeEntries, string>> = {
   jobsHandler: 'http/jobsHandler.ts',
 };
 
-export const realRuntime: RuntimeEntries = { runPass, runDueJobs, runJob, withSessionLock, acquireLock, enqueue, retryJob, deleteJob, purge, jobsHandler };
+export const realRuntime: RuntimeEntries = {
+  runPass,
+  runDueJobs,
+  runJob,
+  withSessionLock,
+  acquireLock,
+  enqueue,
+  retryJob,
+  deleteJob,
+  purge,
+  jobsHandler,
+};
 
 /** Purge as the runner runs it: under runner.lock; undefined when the lock is busy. */
-export async function purgeUnderRunnerLock(runtime: RuntimeEntries, io: Io, config: RuntimeConfig): Promise<PurgeReport | undefined> {
-  const lockOptions = { name: 'runner' as const, path: new Layout(config.root).runnerLock, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs };
+export async function purgeUnderRunnerLock(
+  runtime: RuntimeEntries,
+  io: Io,
+  config: RuntimeConfig,
+): Promise<PurgeReport | undefined> {
+  const lockOptions = {
+    name: 'runner' as const,
+    path: new Layout(config.root).runnerLock,
+    staleAfterMs: config.staleAfterMs,
+    heartbeatEveryMs: config.heartbeatEveryMs,
+  };
   const locked = await runtime.acquireLock(io, lockOptions);
   if (!locked.acquired) return undefined;
   try {

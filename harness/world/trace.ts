@@ -13,7 +13,8 @@ export class Trace {
 
   add(line: string): void {
     if (this.limit === 0) return;
-    if (this.lines.length >= this.limit) throw new Error(`trace exceeded ${this.limit} lines: the run did not converge`);
+    if (this.lines.length >= this.limit)
+      throw new Error(`trace exceeded ${this.limit} lines: the run did not converge`);
     this.lines.push(line);
   }
 

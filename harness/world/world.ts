@@ -26,7 +26,11 @@ import { Trace } from './trace.ts';
 export type ProcessStatus = 'running' | 'paused' | 'killed' | 'exited';
 
 /** Consulted for every picked call: return 'kill' to kill the process before the call runs. */
-export type Interceptor = (process: SimProcess, op: OpDesc, seq: number) => GateDecision | 'kill' | { readonly kind: 'pause'; readonly durationMs: number };
+export type Interceptor = (
+  process: SimProcess,
+  op: OpDesc,
+  seq: number,
+) => GateDecision | 'kill' | { readonly kind: 'pause'; readonly durationMs: number };
 
 export interface LoggedEvent {
   readonly seq: number;
@@ -70,7 +74,10 @@ export class SimProcess<T = unknown> {
   /** Called once when the process is killed (a foreign worker is terminated: SIGKILL). */
   onKill: (() => void) | undefined;
 
-  constructor(readonly pid: number, readonly name: string) {}
+  constructor(
+    readonly pid: number,
+    readonly name: string,
+  ) {}
 
   get alive(): boolean {
     return this.status === 'running' || this.status === 'paused';
@@ -165,7 +172,11 @@ export class World {
     }, delayMs);
   }
 
-  spawn<T>(name: string, main: (io: Io, runtime: RuntimeEntries) => Promise<T>, options: SpawnOptions = {}): SimProcess<T> {
+  spawn<T>(
+    name: string,
+    main: (io: Io, runtime: RuntimeEntries) => Promise<T>,
+    options: SpawnOptions = {},
+  ): SimProcess<T> {
     const process = new SimProcess<T>(this.nextPid++, name);
     process.spawnedAtMs = this.fake.now;
     process.simFs = new SimProcessFs(this.kernelOf(process));
@@ -196,7 +207,10 @@ export class World {
     process.result = result;
     process.error = error;
     this.dropTimers(process);
-    const how = error === undefined ? 'ok' : `threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    const how =
+      error === undefined
+        ? 'ok'
+        : `threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
     this.trace.add(`t=${this.fake.now} p${process.pid} exit ${how}`);
   }
 
@@ -261,21 +275,27 @@ export class World {
     return {
       nowMs: () => this.wallNowMs(),
       monotonicMs: () => this.fake.now,
-      sleep: (durationMs) => new Promise<void>((resolve) => {
-        if (!process.alive) return;
-        const id = this.fake.setTimeout(() => {
-          process.timers.delete(id);
-          if (process.status === 'paused') process.dueWhilePaused.push(resolve);
-          else if (process.alive) resolve();
-        }, durationMs) as unknown as number;
-        process.timers.add(id);
-      }),
+      sleep: (durationMs) =>
+        new Promise<void>((resolve) => {
+          if (!process.alive) return;
+          const id = this.fake.setTimeout(() => {
+            process.timers.delete(id);
+            if (process.status === 'paused') process.dueWhilePaused.push(resolve);
+            else if (process.alive) resolve();
+          }, durationMs) as unknown as number;
+          process.timers.add(id);
+        }),
       every: (intervalMs, tick): Timer => {
         const id = this.fake.setInterval(() => {
           if (process.status === 'running') tick();
         }, intervalMs) as unknown as number;
         process.timers.add(id);
-        return { cancel: () => { this.fake.clearInterval(id); process.timers.delete(id); } };
+        return {
+          cancel: () => {
+            this.fake.clearInterval(id);
+            process.timers.delete(id);
+          },
+        };
       },
     };
   }

@@ -13,6 +13,13 @@ export default scenario({
     pass('owner', { faults: [{ slowMs: 40_000, trigger: { op: 'readFile', pathIncludes: 'input.srt' } }] }),
     { stepWallClockMs: -30 * 60_000, atMs: 10_000 },
     { spawn: { name: 'second', task: 'dueJobs', startAfterMs: 20_000 } },
-    { expect: { ...CLEAN, jobs: { j1: { status: 'complete', attempts: 1 } }, events: [{ event: 'lock.busy', process: 'second' }], noEvents: [{ event: 'lock.reaped' }, { event: 'job.started', process: 'second' }] } },
+    {
+      expect: {
+        ...CLEAN,
+        jobs: { j1: { status: 'complete', attempts: 1 } },
+        events: [{ event: 'lock.busy', process: 'second' }],
+        noEvents: [{ event: 'lock.reaped' }, { event: 'job.started', process: 'second' }],
+      },
+    },
   ],
 });

@@ -22,7 +22,10 @@ export default scenario({
       expect: {
         ...CLEAN,
         jobs: { torn: { status: 'complete' }, emptied: { status: 'complete' } },
-        events: [{ event: 'stage.start', jobId: 'torn', stage: 'draft', process: 'rerun-torn' }, { event: 'stage.start', jobId: 'emptied', stage: 'export', process: 'rerun-emptied' }],
+        events: [
+          { event: 'stage.start', jobId: 'torn', stage: 'draft', process: 'rerun-torn' },
+          { event: 'stage.start', jobId: 'emptied', stage: 'export', process: 'rerun-emptied' },
+        ],
       },
     },
   ],

@@ -11,7 +11,14 @@ export default scenario({
   steps: [
     pass('runner'),
     { spawn: { name: 'delete-full', task: { delete: 'j1' }, faults: [{ diskQuotaBytes: 10 }] } },
-    { expect: { noTmp: true, jobs: { j1: { status: 'complete' } }, goldenArtifacts: true, processes: { 'delete-full': 'ENOSPC' } } },
+    {
+      expect: {
+        noTmp: true,
+        jobs: { j1: { status: 'complete' } },
+        goldenArtifacts: true,
+        processes: { 'delete-full': 'ENOSPC' },
+      },
+    },
     { freeDisk: true },
     { spawn: { name: 'delete', task: { delete: 'j1' } } },
     { expect: { noTmp: true, noLocks: true, jobs: { j1: { status: 'deleted' } } } },

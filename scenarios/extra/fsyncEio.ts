@@ -12,6 +12,12 @@ export default scenario({
     pass('eio', { faults: [{ fsyncEio: { nth: 3 } }] }),
     { advanceMs: PAST_BACKOFF_MS },
     pass('retry'),
-    { expect: { ...CLEAN, jobs: { j1: { status: 'complete', attempts: 2 } }, events: [{ event: 'job.retry_scheduled', jobId: 'j1', count: 1 }] } },
+    {
+      expect: {
+        ...CLEAN,
+        jobs: { j1: { status: 'complete', attempts: 2 } },
+        events: [{ event: 'job.retry_scheduled', jobId: 'j1', count: 1 }],
+      },
+    },
   ],
 });

@@ -5,7 +5,9 @@ import { CLEAN, pass } from '../steps.ts';
 // the data root. Tmp names are random and opened with O_EXCL in the owner's work directory, so the
 // runtime never writes through them; nothing outside the root changes.
 const OUTSIDE = '/etc/passwd-like';
-const planted = ['state.json', 'transcript.txt', 'draft.md', 'export.html'].map((name) => ({ plantSymlink: { path: `/data/jobs/j1/.tmp-${name}`, target: OUTSIDE } }));
+const planted = ['state.json', 'transcript.txt', 'draft.md', 'export.html'].map((name) => ({
+  plantSymlink: { path: `/data/jobs/j1/.tmp-${name}`, target: OUTSIDE },
+}));
 
 export default scenario({
   id: 'hostile-tmp-symlink',

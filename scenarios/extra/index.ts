@@ -14,5 +14,15 @@ import backwardStepLiveLock from './backwardStepLiveLock.ts';
 import attemptsExhaustedExactly from './attemptsExhaustedExactly.ts';
 import upstreamHttpAnswers from './upstreamHttpAnswers.ts';
 
-export const EXTRA_SCENARIOS: readonly Scenario[] = [shortWrites, fsyncEio, deleteOnFullDisk, corruptedArtifact, sessionTranscriptLost, hostileTmpSymlink, retryAfterBackwardStep,
-  backwardStepLiveLock, attemptsExhaustedExactly, upstreamHttpAnswers];
+export const EXTRA_SCENARIOS: readonly Scenario[] = [
+  shortWrites,
+  fsyncEio,
+  deleteOnFullDisk,
+  corruptedArtifact,
+  sessionTranscriptLost,
+  hostileTmpSymlink,
+  retryAfterBackwardStep,
+  backwardStepLiveLock,
+  attemptsExhaustedExactly,
+  upstreamHttpAnswers,
+];

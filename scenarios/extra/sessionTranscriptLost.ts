@@ -12,6 +12,12 @@ export default scenario({
     pass('first'),
     { remove: 'sessions/s1/transcript.txt' },
     { spawn: { name: 'rerun', task: { rerun: 'j1' } } },
-    { expect: { ...CLEAN, present: ['sessions/s1/transcript.txt'], events: [{ event: 'stage.start', jobId: 'j1', stage: 'transcribe', process: 'rerun' }] } },
+    {
+      expect: {
+        ...CLEAN,
+        present: ['sessions/s1/transcript.txt'],
+        events: [{ event: 'stage.start', jobId: 'j1', stage: 'transcribe', process: 'rerun' }],
+      },
+    },
   ],
 });

@@ -6,8 +6,10 @@ import { CLEAN, PAST_BACKOFF_MS, pass } from '../steps.ts';
 // empty transcript fail for good. Each answer's meaning is the oracle's own model of HTTP (I7).
 export default scenario({
   id: 'upstream-http-answers',
-  title: 'HTTP answers of a transcription service, through the real adapter: transient ones retried, permanent ones failed',
-  proves: 'Phase 2: network errors, timeouts, 408/425/429/5xx are transient (Retry-After honoured); other 4xx and an empty answer are permanent',
+  title:
+    'HTTP answers of a transcription service, through the real adapter: transient ones retried, permanent ones failed',
+  proves:
+    'Phase 2: network errors, timeouts, 408/425/429/5xx are transient (Retry-After honoured); other 4xx and an empty answer are permanent',
   jobs: [
     { jobId: 'j408', sessionId: 's1', input: 'talk.srt' },
     { jobId: 'j503', sessionId: 's2', input: 'notes.txt' },
@@ -42,6 +44,19 @@ export default scenario({
     },
     { advanceMs: PAST_BACKOFF_MS },
     pass('second', { upstreamViaHttp: true }),
-    { expect: { ...CLEAN, goldenArtifacts: false, jobs: { j408: { status: 'complete' }, j503: { status: 'complete' }, j429: { status: 'complete' }, jreset: { status: 'complete' }, j404: { status: 'failed' }, jempty: { status: 'failed' } } } },
+    {
+      expect: {
+        ...CLEAN,
+        goldenArtifacts: false,
+        jobs: {
+          j408: { status: 'complete' },
+          j503: { status: 'complete' },
+          j429: { status: 'complete' },
+          jreset: { status: 'complete' },
+          j404: { status: 'failed' },
+          jempty: { status: 'failed' },
+        },
+      },
+    },
   ],
 });

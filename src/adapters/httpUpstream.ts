@@ -20,35 +20,61 @@ export interface HttpUpstreamOptions {
 
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
-export async function postToUpstream(options: HttpUpstreamOptions, body: Uint8Array, contentType: string): Promise<string> {
+export async function postToUpstream(
+  options: HttpUpstreamOptions,
+  body: Uint8Array,
+  contentType: string,
+): Promise<string> {
   const doFetch = options.fetch ?? fetch;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new Error(`no answer within ${options.timeoutMs} ms`)),
+    options.timeoutMs,
+  );
   try {
     let response: Response;
     try {
       // A copy typed over a plain ArrayBuffer: DOM's BodyInit (Next.js type-checks with it) refuses ArrayBufferLike.
-      response = await doFetch(options.url, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': contentType, ...options.headers }, signal: controller.signal });
+      response = await doFetch(options.url, {
+        method: 'POST',
+        body: new Uint8Array(body),
+        headers: { 'content-type': contentType, ...options.headers },
+        signal: controller.signal,
+      });
     } catch (error) {
-      if (controller.signal.aborted) throw new TransientError(`upstream ${options.url} timed out after ${options.timeoutMs} ms`, { cause: error });
+      if (controller.signal.aborted)
+        throw new TransientError(`upstream ${options.url} timed out after ${options.timeoutMs} ms`, { cause: error });
       // undici puts the reason in `cause`: an errno (ECONNREFUSED, ENOTFOUND) or a message ("bad port").
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new TransientError(`upstream ${options.url} unreachable: ${cause?.code ?? cause?.message ?? errorMessage(error)}`, { cause: error });
+      throw new TransientError(
+        `upstream ${options.url} unreachable: ${cause?.code ?? cause?.message ?? errorMessage(error)}`,
+        { cause: error },
+      );
     }
     let text: string;
     try {
       text = await readBounded(response, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     } catch (error) {
       if (error instanceof InvalidInputError) throw error;
-      if (controller.signal.aborted) throw new TransientError(`upstream ${options.url} timed out after ${options.timeoutMs} ms while answering`, { cause: error });
-      throw new TransientError(`upstream ${options.url} dropped the connection: ${errorMessage(error)}`, { cause: error });
+      if (controller.signal.aborted)
+        throw new TransientError(`upstream ${options.url} timed out after ${options.timeoutMs} ms while answering`, {
+          cause: error,
+        });
+      throw new TransientError(`upstream ${options.url} dropped the connection: ${errorMessage(error)}`, {
+        cause: error,
+      });
     }
     if (!response.ok) {
       const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), options.nowMs());
       const detail = text.trim().slice(0, 200);
-      throw new HttpStatusError(response.status, `upstream ${options.url} returned HTTP ${response.status}${detail ? `: ${detail}` : ''}`, retryAfterMs);
+      throw new HttpStatusError(
+        response.status,
+        `upstream ${options.url} returned HTTP ${response.status}${detail ? `: ${detail}` : ''}`,
+        retryAfterMs,
+      );
     }
-    if (text.trim() === '') throw new InvalidInputError(`invalid audio: upstream ${options.url} returned an empty transcript`);
+    if (text.trim() === '')
+      throw new InvalidInputError(`invalid audio: upstream ${options.url} returned an empty transcript`);
     return text.endsWith('\n') ? text : `${text}\n`;
   } finally {
     clearTimeout(timer);
@@ -77,6 +103,7 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
 export function httpTranscribeHandlers(base: StageHandlers, options: HttpUpstreamOptions): StageHandlers {
   return {
     ...base,
-    transcribe: ({ inputBytes, inputName }) => postToUpstream(options, inputBytes, inputName.endsWith('.txt') ? 'text/plain' : 'application/octet-stream'),
+    transcribe: ({ inputBytes, inputName }) =>
+      postToUpstream(options, inputBytes, inputName.endsWith('.txt') ? 'text/plain' : 'application/octet-stream'),
   };
 }

@@ -2,7 +2,12 @@
 // stream (stderr for the CLI). A disabled log drops events.
 import type { Log, LogEventName, LogFields } from '../ports/log.ts';
 
-export function jsonLinesLog(write: ((line: string) => void) | undefined, pid: number, nowMs: () => number, monotonicNs?: () => bigint): Log {
+export function jsonLinesLog(
+  write: ((line: string) => void) | undefined,
+  pid: number,
+  nowMs: () => number,
+  monotonicNs?: () => bigint,
+): Log {
   return {
     emit(event: LogEventName, fields: LogFields = {}) {
       if (write === undefined) return;

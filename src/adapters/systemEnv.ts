@@ -3,7 +3,17 @@
 // burning its attempts on "timed out after NaN ms" or an invalid URL classed as transient.
 import { z } from 'zod';
 
-const wholeMs = z.string().regex(/^\d+$/, 'must be a whole number of milliseconds').transform(Number).pipe(z.number().int().positive().max(24 * 3_600_000));
+const wholeMs = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number of milliseconds')
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .int()
+      .positive()
+      .max(24 * 3_600_000),
+  );
 
 export const systemEnvSchema = z.object({
   JOBS_ROOT: z.string().min(1, 'must not be empty').optional(),
@@ -17,6 +27,10 @@ export type SystemEnv = z.infer<typeof systemEnvSchema>;
 
 /** The variables the runtime reads, validated; anything else in the environment is ignored. */
 export function parseSystemEnv(env: Readonly<Record<string, string | undefined>>): SystemEnv {
-  const defined = Object.fromEntries(Object.keys(systemEnvSchema.shape).filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+  const defined = Object.fromEntries(
+    Object.keys(systemEnvSchema.shape)
+      .filter((k) => env[k] !== undefined)
+      .map((k) => [k, env[k]]),
+  );
   return systemEnvSchema.parse(defined);
 }

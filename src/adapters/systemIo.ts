@@ -17,7 +17,10 @@ export interface SystemIoOptions {
   readonly log?: (line: string) => void;
 }
 
-export function systemIo(env: Readonly<Record<string, string | undefined>>, options: SystemIoOptions = {}): { io: Io; settings: SystemEnv } {
+export function systemIo(
+  env: Readonly<Record<string, string | undefined>>,
+  options: SystemIoOptions = {},
+): { io: Io; settings: SystemEnv } {
   const settings = parseSystemEnv(env);
   const io: Io = {
     fs: nodeFileSystem,
@@ -25,12 +28,17 @@ export function systemIo(env: Readonly<Record<string, string | undefined>>, opti
     random: cryptoRandom,
     processes: nodeProcesses,
     log: jsonLinesLog(options.log, nodeProcesses.pid, systemClock.nowMs, () => process.hrtime.bigint()),
-    handlers: settings.JOBS_UPSTREAM_URL === undefined ? defaultHandlers : httpTranscribeHandlers(defaultHandlers, {
-      url: settings.JOBS_UPSTREAM_URL,
-      timeoutMs: settings.JOBS_UPSTREAM_TIMEOUT_MS ?? 120_000,
-      nowMs: systemClock.nowMs,
-      ...(settings.JOBS_UPSTREAM_TOKEN !== undefined ? { headers: { authorization: `Bearer ${settings.JOBS_UPSTREAM_TOKEN}` } } : {}),
-    }),
+    handlers:
+      settings.JOBS_UPSTREAM_URL === undefined
+        ? defaultHandlers
+        : httpTranscribeHandlers(defaultHandlers, {
+            url: settings.JOBS_UPSTREAM_URL,
+            timeoutMs: settings.JOBS_UPSTREAM_TIMEOUT_MS ?? 120_000,
+            nowMs: systemClock.nowMs,
+            ...(settings.JOBS_UPSTREAM_TOKEN !== undefined
+              ? { headers: { authorization: `Bearer ${settings.JOBS_UPSTREAM_TOKEN}` } }
+              : {}),
+          }),
     policy: defaultPolicy,
   };
   return { io, settings };

@@ -33,7 +33,10 @@ export interface JobsHandlerOptions {
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(`${JSON.stringify(body)}\n`, { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers } });
+  new Response(`${JSON.stringify(body)}\n`, {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  });
 
 const notAllowed = (allow: string) => json(405, { error: 'method not allowed' }, { allow });
 
@@ -49,7 +52,10 @@ export function jobsHandler(options: JobsHandlerOptions): (request: Request) => 
     const method = request.method.toUpperCase();
     const { route, response } = await answer(options, request, method === 'HEAD' ? 'GET' : method);
     options.io.log.emit('http.request', {
-      method, route, status: response.status, durationMs: Math.round(options.io.clock.monotonicMs() - startedMs),
+      method,
+      route,
+      status: response.status,
+      durationMs: Math.round(options.io.clock.monotonicMs() - startedMs),
       ...(response.status === 401 ? { auth: 'failed' } : {}),
     });
     return method === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response;
@@ -57,19 +63,26 @@ export function jobsHandler(options: JobsHandlerOptions): (request: Request) => 
 }
 
 async function answer(options: JobsHandlerOptions, request: Request, method: string): Promise<Routed> {
-  if (options.secret === undefined || options.secret === '') return { route: 'any', response: json(503, { error: 'server has no CRON_SECRET configured' }) };
+  if (options.secret === undefined || options.secret === '')
+    return { route: 'any', response: json(503, { error: 'server has no CRON_SECRET configured' }) };
   const presented = /^bearer +(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
-  if (!constantTimeEqual(presented, options.secret)) return { route: 'any', response: new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer' } }) };
+  if (!constantTimeEqual(presented, options.secret))
+    return { route: 'any', response: new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer' } }) };
   const parts = new URL(request.url).pathname.replace(/\/+$/, '').split('/').slice(1);
-  if (parts[0] !== 'api' || parts[1] !== 'jobs' || parts.length < 3 || parts.length > 4) return { route: 'unknown', response: json(404, { error: 'not found' }) };
+  if (parts[0] !== 'api' || parts[1] !== 'jobs' || parts.length < 3 || parts.length > 4)
+    return { route: 'unknown', response: json(404, { error: 'not found' }) };
   if (parts.length === 3 && parts[2] === 'runner') {
-    const response = method === 'GET' || method === 'POST' ? json(200, await runPass(options.io, options.config)) : notAllowed('GET, HEAD, POST');
+    const response =
+      method === 'GET' || method === 'POST'
+        ? json(200, await runPass(options.io, options.config))
+        : notAllowed('GET, HEAD, POST');
     return { route: '/api/jobs/runner', response };
   }
   const route = parts[3] === undefined ? '/api/jobs/:id' : `/api/jobs/:id/${parts[3]}`;
   try {
     const jobId = decodedId(parts[2]!);
-    if (jobId === undefined) return { route, response: json(400, { error: 'invalid job id: ids are 1-64 characters of A-Z a-z 0-9 _ -' }) };
+    if (jobId === undefined)
+      return { route, response: json(400, { error: 'invalid job id: ids are 1-64 characters of A-Z a-z 0-9 _ -' }) };
     return { route, response: await jobRoute(options, jobId, parts[3], method) };
   } catch (error) {
     return { route, response: errorResponse(options, route, error) };
@@ -78,12 +91,16 @@ async function answer(options: JobsHandlerOptions, request: Request, method: str
 
 /** A refused request is 409 or 400 with its reason; anything else is a 500 logged in full. */
 function errorResponse(options: JobsHandlerOptions, route: string, error: unknown): Response {
-  if (error instanceof JobNotFailedError || error instanceof JobBusyError) return json(409, { error: errorMessage(error) });
+  if (error instanceof JobNotFailedError || error instanceof JobBusyError)
+    return json(409, { error: errorMessage(error) });
   if (error instanceof UsageError) return json(400, { error: errorMessage(error) });
   options.io.log.emit('http.error', { route, error: errorMessage(error) });
   // The runtime's own errors name paths under the data root: shown relative to it. Anything else
   // (a bug) is not described to the client at all.
-  const shown = error instanceof JobsError ? errorMessage(error).split(options.config.root).join('$JOBS_ROOT') : 'internal error (the server log has the detail)';
+  const shown =
+    error instanceof JobsError
+      ? errorMessage(error).split(options.config.root).join('$JOBS_ROOT')
+      : 'internal error (the server log has the detail)';
   return json(500, { error: shown });
 }
 
@@ -98,7 +115,12 @@ function decodedId(segment: string): string | undefined {
   return isValidId(id) ? id : undefined;
 }
 
-async function jobRoute(options: JobsHandlerOptions, jobId: string, action: string | undefined, method: string): Promise<Response> {
+async function jobRoute(
+  options: JobsHandlerOptions,
+  jobId: string,
+  action: string | undefined,
+  method: string,
+): Promise<Response> {
   const { io, config } = options;
   const layout = new Layout(config.root);
   const exists = (await io.fs.lstat(layout.jobDir(jobId)).catch(() => undefined)) !== undefined;
@@ -121,7 +143,8 @@ async function exportOf({ io }: JobsHandlerOptions, layout: Layout, jobId: strin
   const entry = await readJobEntry(io.fs, layout, jobId);
   if (entry.error !== undefined) throw entry.error;
   const state = entry.state;
-  if (state?.status !== 'complete') return json(409, { error: `job ${jobId} is ${state?.status ?? 'enqueuing'}, not complete` });
+  if (state?.status !== 'complete')
+    return json(409, { error: `job ${jobId} is ${state?.status ?? 'enqueuing'}, not complete` });
   const body = await readNoFollow(io.fs, joinPath(layout.jobDir(jobId), FILE.export));
   // A copy typed over a plain ArrayBuffer: DOM's BodyInit (Next.js type-checks with it) refuses ArrayBufferLike.
   return new Response(new Uint8Array(body), {

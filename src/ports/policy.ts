@@ -10,7 +10,13 @@ export interface Policy {
   /** Transient (retried with backoff) or permanent (the job fails at once), and why. */
   readonly classifyError: (error: unknown) => Classified;
   /** The delay before the next attempt, after `attempts` attempts; at least `retryAfterMs` if given. */
-  readonly retryDelayMs: (random: Random, attempts: number, baseMs: number, capMs: number, retryAfterMs?: number) => number;
+  readonly retryDelayMs: (
+    random: Random,
+    attempts: number,
+    baseMs: number,
+    capMs: number,
+    retryAfterMs?: number,
+  ) => number;
   /** A transient failure is final after this many attempts. */
   readonly isExhausted: (attempts: number, maxAttempts: number) => boolean;
   /** A queued or running job may start now. */

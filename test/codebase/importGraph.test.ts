@@ -64,7 +64,13 @@ export function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[
 
 describe('the module graph', () => {
   it('finds a cycle where there is one (the checker can fail)', () => {
-    const graph = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']], ['e.ts', ['e.ts']]]);
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['a.ts']],
+      ['e.ts', ['e.ts']],
+    ]);
     expect(cyclesOf(graph)).toEqual([['a.ts', 'b.ts', 'c.ts'], ['e.ts']]);
   });
 
@@ -78,7 +84,8 @@ describe('the module graph', () => {
 
   it('src/ imports nothing from harness/, test/, scenarios/ or bench/', () => {
     const outside = [...importGraph(['src']).entries()].flatMap(([file, targets]) =>
-      targets.filter((t) => !t.startsWith('src/')).map((t) => `${file} -> ${t}`));
+      targets.filter((t) => !t.startsWith('src/')).map((t) => `${file} -> ${t}`),
+    );
     expect(outside).toEqual([]);
   });
 });

@@ -31,13 +31,30 @@ describe('npm run chaos', () => {
   });
 
   it('scenarios --only … --json reports ok, counts, violations, trace hash and per-scenario results', async () => {
-    const { code, stdout } = await run(['scenarios', '--only', 'orphaned-lock,p1-failed-state', '--json', '--seed', '9']);
+    const { code, stdout } = await run([
+      'scenarios',
+      '--only',
+      'orphaned-lock,p1-failed-state',
+      '--json',
+      '--seed',
+      '9',
+    ]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ ok: true, seed: 9, violations: [], scenarios: [{ id: 'orphaned-lock', ok: true }, { id: 'p1-failed-state', ok: true }] });
+    expect(report).toMatchObject({
+      ok: true,
+      seed: 9,
+      violations: [],
+      scenarios: [
+        { id: 'orphaned-lock', ok: true },
+        { id: 'p1-failed-state', ok: true },
+      ],
+    });
     expect(report.traceHash).toMatch(/^[0-9a-f]{64}$/);
     for (const key of ['runs', 'crashStates', 'invariantChecks']) expect(typeof report[key]).toBe('number');
-    const again = JSON.parse((await run(['scenarios', '--only', 'orphaned-lock,p1-failed-state', '--json', '--seed', '9'])).stdout);
+    const again = JSON.parse(
+      (await run(['scenarios', '--only', 'orphaned-lock,p1-failed-state', '--json', '--seed', '9'])).stdout,
+    );
     expect(again.traceHash).toBe(report.traceHash);
   });
 
@@ -45,7 +62,16 @@ describe('npm run chaos', () => {
     const dir = await mkdtemp(join(tmpdir(), 'chaos-cli-'));
     dirs.push(dir);
     const junit = join(dir, 'junit.xml');
-    const { code, stdout } = await run(['explore', '--workload', 'small', '--model', 'process-kill', '--json', '--junit', junit]);
+    const { code, stdout } = await run([
+      'explore',
+      '--workload',
+      'small',
+      '--model',
+      'process-kill',
+      '--json',
+      '--junit',
+      junit,
+    ]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.explore.crashPoints).toBeGreaterThan(100);
@@ -54,7 +80,10 @@ describe('npm run chaos', () => {
   });
 
   it('replay <failure file> re-runs a saved regression and prints its trace', async () => {
-    const { code, stdout } = await run(['replay', join(REPO_ROOT, 'scenarios/regressions/fenced-commit-attempt-is-not-a-commit.json')]);
+    const { code, stdout } = await run([
+      'replay',
+      join(REPO_ROOT, 'scenarios/regressions/fenced-commit-attempt-is-not-a-commit.json'),
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/p100 paused for 1000ms/);
     expect(stdout).toMatch(/no violation/);
@@ -80,11 +109,16 @@ describe('npm run chaos', () => {
   it('takes a seed as fast-check prints it (signed) and as the CLI prints it (unsigned): the same seed', () => {
     expect(parseHarnessArgs(['chaos', '--seed', '-70284330']).seed).toBe(4_224_682_966);
     expect(parseHarnessArgs(['chaos', '--seed', '4224682966']).seed).toBe(4_224_682_966);
-    expect(() => parseHarnessArgs(['chaos', '--seed', '-2147483649'])).toThrow(/--seed: needs a whole number -2147483648\.\.4294967295 or a commit hash, not "-2147483649"/);
+    expect(() => parseHarnessArgs(['chaos', '--seed', '-2147483649'])).toThrow(
+      /--seed: needs a whole number -2147483648\.\.4294967295 or a commit hash, not "-2147483649"/,
+    );
   });
 
-  it('prints a foreign failure\'s seed unsigned, so the printed command runs as printed', async () => {
-    const result = await campaignForeign(join(REPO_ROOT, 'test/fixtures/foreign/lockCheckThenCreate.ts'), { runs: 3, seed: 4_224_682_966 });
+  it("prints a foreign failure's seed unsigned, so the printed command runs as printed", async () => {
+    const result = await campaignForeign(join(REPO_ROOT, 'test/fixtures/foreign/lockCheckThenCreate.ts'), {
+      runs: 3,
+      seed: 4_224_682_966,
+    });
     expect(result.failure?.seed).toBe(4_224_682_966);
     expect(result.failure?.replay).toMatch(/--seed 4224682966 --path /);
   });
@@ -113,28 +147,58 @@ describe('npm run chaos', () => {
 });
 
 describe('npm run chaos -- foreign <module>', () => {
-  it('finds write-file-atomic\'s lost acknowledged write and reports it like any other failure (exit 1)', async () => {
-    const { code, stdout } = await run(['foreign', join(REPO_ROOT, 'examples/writeFileAtomicWorkload.ts'), '--runs', '50', '--json', '--out', join(tmpdir(), 'foreign-out')]);
+  it("finds write-file-atomic's lost acknowledged write and reports it like any other failure (exit 1)", async () => {
+    const { code, stdout } = await run([
+      'foreign',
+      join(REPO_ROOT, 'examples/writeFileAtomicWorkload.ts'),
+      '--runs',
+      '50',
+      '--json',
+      '--out',
+      join(tmpdir(), 'foreign-out'),
+    ]);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(report.violations).toContainEqual(expect.objectContaining({ invariant: 'check', where: expect.stringMatching(/^explore:pessimistic@\d+$/), message: expect.stringMatching(/acknowledged save lost/) }));
+    expect(report.violations).toContainEqual(
+      expect.objectContaining({
+        invariant: 'check',
+        where: expect.stringMatching(/^explore:pessimistic@\d+$/),
+        message: expect.stringMatching(/acknowledged save lost/),
+      }),
+    );
     expect(report.traceFiles.some((f: string) => f.endsWith('.html'))).toBe(true);
   });
 
   it('writes a failure file for a campaign failure, and chaos replay <file> runs its plan again', async () => {
     const out = join(tmpdir(), `foreign-replay-${process.pid}`);
-    const { code, stdout } = await run(['foreign', join(REPO_ROOT, 'test/fixtures/foreign/lockCheckThenCreate.ts'), '--runs', '5', '--seed', '2', '--json', '--out', out]);
+    const { code, stdout } = await run([
+      'foreign',
+      join(REPO_ROOT, 'test/fixtures/foreign/lockCheckThenCreate.ts'),
+      '--runs',
+      '5',
+      '--seed',
+      '2',
+      '--json',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     const file = report.failureFiles.find((f: string) => /foreign-seed2\.json$/.test(f));
-    expect(report.violations).toContainEqual(expect.objectContaining({ where: expect.stringMatching(/^chaos:seed=2 path=\S+ plan=\{"faults"/) }));
+    expect(report.violations).toContainEqual(
+      expect.objectContaining({ where: expect.stringMatching(/^chaos:seed=2 path=\S+ plan=\{"faults"/) }),
+    );
     const replayed = await run(['replay', file]);
     expect(replayed.code).toBe(1);
-    expect(replayed.stdout).toMatch(/\[check\] the run failed: checkRun: process \d entered at \d+ ms while process \d was inside/);
+    expect(replayed.stdout).toMatch(
+      /\[check\] the run failed: checkRun: process \d entered at \d+ ms while process \d was inside/,
+    );
   });
 
   it('passes the reference (exit 0) and refuses a module that is not a workload (exit 2)', async () => {
-    expect((await run(['foreign', join(REPO_ROOT, 'examples/referenceWorkload.ts'), '--runs', '50', '--json'])).code).toBe(0);
+    expect(
+      (await run(['foreign', join(REPO_ROOT, 'examples/referenceWorkload.ts'), '--runs', '50', '--json'])).code,
+    ).toBe(0);
     const bad = await run(['foreign', join(REPO_ROOT, 'scenarios/steps.ts')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/is not a foreign workload module/);

@@ -17,16 +17,28 @@ import { SRT } from '../support/realIo.ts';
 import { SeededRandom } from '../../harness/seededRandom.ts';
 
 const SECRET = 'cron-secret-for-the-nextjs-test';
-const JOBS = [['j1', 's1'], ['j2', 's1'], ['j3', 's2'], ['j4', 's2']] as const;
+const JOBS = [
+  ['j1', 's1'],
+  ['j2', 's1'],
+  ['j3', 's2'],
+  ['j4', 's2'],
+] as const;
 const UPSTREAM_DELAY_MS = 700;
 let dir: string;
 let app: string;
 let upstream: Server;
 let upstreamUrl: string;
 /** A shell command, run without blocking this process (it serves the upstream the runtime calls). */
-function sh(command: string, cwd: string, env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function sh(
+  command: string,
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', command], { cwd, env: { ...process.env, CI: '1', NEXT_TELEMETRY_DISABLED: '1', ...env } });
+    const child = spawn('bash', ['-c', command], {
+      cwd,
+      env: { ...process.env, CI: '1', NEXT_TELEMETRY_DISABLED: '1', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -41,7 +53,10 @@ beforeAll(async () => {
   app = join(dir, 'app');
   await cp(join(REPO_ROOT, 'examples/nextjs'), app, { recursive: true, filter: (p) => !/node_modules|\.next/.test(p) });
   expect((await sh(`npm pack --silent --pack-destination ${dir}`, REPO_ROOT)).status).toBe(0);
-  const tarball = join(dir, (await readdir(dir)).find((f) => f.endsWith('.tgz'))!);
+  const tarball = join(
+    dir,
+    (await readdir(dir)).find((f) => f.endsWith('.tgz'))!,
+  );
   const installed = await sh(`npm install --no-audit --no-fund --prefer-offline ${tarball}`, app);
   expect(installed.status, installed.stderr).toBe(0);
   const built = await sh('npx next build', app);
@@ -50,7 +65,9 @@ beforeAll(async () => {
   upstream = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => setTimeout(() => res.end(Buffer.concat(chunks).toString('utf8').toUpperCase()), UPSTREAM_DELAY_MS));
+    req.on('end', () =>
+      setTimeout(() => res.end(Buffer.concat(chunks).toString('utf8').toUpperCase()), UPSTREAM_DELAY_MS),
+    );
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   upstreamUrl = `http://127.0.0.1:${(upstream.address() as { port: number }).port}/transcribe`;
@@ -67,14 +84,31 @@ function env(root: string): Record<string, string> {
 async function enqueueAll(root: string): Promise<void> {
   await writeFile(join(dir, 'talk.srt'), SRT);
   expect((await sh('npx durable-jobs init', app, env(root))).status).toBe(0);
-  for (const [job, session] of JOBS) expect((await sh(`npx durable-jobs enqueue --job ${job} --session ${session} --input ${join(dir, 'talk.srt')}`, app, env(root))).status).toBe(0);
+  for (const [job, session] of JOBS)
+    expect(
+      (
+        await sh(
+          `npx durable-jobs enqueue --job ${job} --session ${session} --input ${join(dir, 'talk.srt')}`,
+          app,
+          env(root),
+        )
+      ).status,
+    ).toBe(0);
 }
 
 /** `next <mode>` in its own process group, ready to serve. */
 async function startServer(mode: 'start' | 'dev', root: string, port: number): Promise<ChildProcess> {
-  const child = spawn('npx', ['next', mode, '-p', String(port)], { cwd: app, detached: true, stdio: 'ignore', env: { ...process.env, ...env(root), NEXT_TELEMETRY_DISABLED: '1' } });
+  const child = spawn('npx', ['next', mode, '-p', String(port)], {
+    cwd: app,
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, ...env(root), NEXT_TELEMETRY_DISABLED: '1' },
+  });
   for (let i = 0; i < 600; i++) {
-    const up = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false);
+    const up = await fetch(`http://127.0.0.1:${port}/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) return child;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -88,8 +122,10 @@ function killGroup(child: ChildProcess): Promise<void> {
   });
 }
 
-const cron = (port: number) => fetch(`http://127.0.0.1:${port}/api/jobs/runner`, { headers: { authorization: `Bearer ${SECRET}` } })
-  .then(async (r) => ({ status: r.status, body: (await r.json()) as { busy: boolean; ran: number } }));
+const cron = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/api/jobs/runner`, { headers: { authorization: `Bearer ${SECRET}` } }).then(
+    async (r) => ({ status: r.status, body: (await r.json()) as { busy: boolean; ran: number } }),
+  );
 
 async function filesUnder(root: string): Promise<string[]> {
   const found: string[] = [];
@@ -119,17 +155,26 @@ describe('the Next.js example under SIGKILL', () => {
       const [a, b] = await Promise.all([cron(3220), cron(3220)]);
       expect([a.status, b.status]).toEqual([200, 200]);
       expect([a.body.busy, b.body.busy].filter(Boolean)).toHaveLength(1); // overlapping cron calls: one pass
-      for (let i = 0; i < 5 && (await sh('npx durable-jobs status --json', app, env(root))).stdout.includes('"queued"'); i++) await cron(3220);
+      for (
+        let i = 0;
+        i < 5 && (await sh('npx durable-jobs status --json', app, env(root))).stdout.includes('"queued"');
+        i++
+      )
+        await cron(3220);
     } finally {
       await killGroup(server);
     }
-    const status = JSON.parse((await sh('npx durable-jobs status --json', app, env(root))).stdout) as { jobs: { jobId: string; status: string; attempts: number }[] };
+    const status = JSON.parse((await sh('npx durable-jobs status --json', app, env(root))).stdout) as {
+      jobs: { jobId: string; status: string; attempts: number }[];
+    };
     expect(status.jobs.map((j) => [j.jobId, j.status])).toEqual(JOBS.map(([job]) => [job, 'complete']));
     // The kills landed mid-job: an interrupted attempt counts, so some job needed more than one.
     expect(Math.max(...status.jobs.map((j) => j.attempts)), `kills at ${kills.join(', ')} ms`).toBeGreaterThan(1);
     for (const [job] of JOBS) {
       for (const artifact of ['transcript.txt', 'draft.md', 'export.html']) {
-        expect(await readFile(join(root, 'jobs', job, artifact)), `${job}/${artifact}`).toEqual(await readFile(join(reference, 'jobs', job, artifact)));
+        expect(await readFile(join(root, 'jobs', job, artifact)), `${job}/${artifact}`).toEqual(
+          await readFile(join(reference, 'jobs', job, artifact)),
+        );
       }
     }
     const left = (await filesUnder(root)).filter((f) => /(^|\/)\.tmp-|\.lock$/.test(f));

@@ -12,7 +12,12 @@ import { SRT } from '../support/realIo.ts';
 
 let dir: string;
 let app: string;
-const sh = (command: string, cwd = app) => spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', env: { ...process.env, CI: '1', npm_config_loglevel: 'error' } });
+const sh = (command: string, cwd = app) =>
+  spawnSync('bash', ['-c', command], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1', npm_config_loglevel: 'error' },
+  });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'durable-jobs-pack-'));
@@ -39,25 +44,31 @@ describe('the packed package, installed into a fresh project', () => {
   }, 60_000);
 
   it('imports the handler and the production ports by the package name', async () => {
-    await writeFile(join(app, 'route.mjs'), [
-      "import { jobsHandler, systemIo, makeConfig } from 'durable-jobs';",
-      "const { io } = systemIo(process.env);",
-      "const handler = jobsHandler({ io, config: makeConfig({ root: './data' }), secret: 'a-secret-of-16-chars' });",
-      "const response = await handler(new Request('http://localhost/api/jobs/runner', { headers: { authorization: 'Bearer a-secret-of-16-chars' } }));",
-      'console.log(response.status);',
-    ].join('\n'));
+    await writeFile(
+      join(app, 'route.mjs'),
+      [
+        "import { jobsHandler, systemIo, makeConfig } from 'durable-jobs';",
+        'const { io } = systemIo(process.env);',
+        "const handler = jobsHandler({ io, config: makeConfig({ root: './data' }), secret: 'a-secret-of-16-chars' });",
+        "const response = await handler(new Request('http://localhost/api/jobs/runner', { headers: { authorization: 'Bearer a-secret-of-16-chars' } }));",
+        'console.log(response.status);',
+      ].join('\n'),
+    );
     expect(sh('node --import tsx route.mjs')).toMatchObject({ status: 0, stdout: '200\n' });
   }, 60_000);
 
   it('runs a foreign workload through the harness CLI and reports its finding (exit 1)', async () => {
-    await writeFile(join(app, 'workload.mjs'), [
-      "import fs from 'node:fs';",
-      'export default {',
-      "  name: 'overwrite in place', files: { '/db/c.json': '1' },",
-      "  run: async ({ mount, ack }) => { fs.writeFileSync(`${mount}/db/c.json`, '2'); ack('saved'); },",
-      "  check: (state, acked) => { const t = state.read('/db/c.json'); return t === '1' || t === '2' ? (acked.has('saved') && t !== '2' ? ['lost'] : []) : [`torn: ${t}`]; },",
-      '};',
-    ].join('\n'));
+    await writeFile(
+      join(app, 'workload.mjs'),
+      [
+        "import fs from 'node:fs';",
+        'export default {',
+        "  name: 'overwrite in place', files: { '/db/c.json': '1' },",
+        "  run: async ({ mount, ack }) => { fs.writeFileSync(`${mount}/db/c.json`, '2'); ack('saved'); },",
+        "  check: (state, acked) => { const t = state.read('/db/c.json'); return t === '1' || t === '2' ? (acked.has('saved') && t !== '2' ? ['lost'] : []) : [`torn: ${t}`]; },",
+        '};',
+      ].join('\n'),
+    );
     const result = sh('npx durable-jobs-chaos foreign workload.mjs --runs 3 --json --out ./out');
     expect(result.status, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout);

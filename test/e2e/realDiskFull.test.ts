@@ -25,7 +25,10 @@ beforeAll(async () => {
   mountPoint = join(base, 'mnt');
   execFileSync('mkdir', ['-p', mountPoint]);
   cannotMount = process.getuid?.() === 0 ? tryMount(mountPoint) : 'not running as root';
-  if (cannotMount !== undefined) console.warn(`SKIPPED real disk-full/read-only tests: cannot mount a tmpfs here (${cannotMount}); CI runs them as root.`);
+  if (cannotMount !== undefined)
+    console.warn(
+      `SKIPPED real disk-full/read-only tests: cannot mount a tmpfs here (${cannotMount}); CI runs them as root.`,
+    );
 });
 afterAll(async () => {
   if (cannotMount === undefined) execFileSync('umount', [mountPoint]);
@@ -42,19 +45,26 @@ describe.skipIf(process.getuid?.() !== 0)('a real tmpfs data root', () => {
     const root = join(mountPoint, 'data');
     const input = join(base, 'big.txt');
     // ~700 KiB of text: input + transcript + session transcript cannot all fit in 1 MiB.
-    await writeFile(input, `${Array.from({ length: 9_000 }, (_, i) => `Line ${i}: the quick brown fox jumps over the lazy dog.`).join('\n')}\n`);
+    await writeFile(
+      input,
+      `${Array.from({ length: 9_000 }, (_, i) => `Line ${i}: the quick brown fox jumps over the lazy dog.`).join('\n')}\n`,
+    );
     const enq = await runCli(['enqueue', '--root', root, '--session', 's1', '--input', input, '--job', 'big']);
     expect(enq.code).toBe(0);
     const run = await runCli(['run', '--root', root, '--json', '--log', 'json', '--backoff-base-ms', '0']);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/ENOSPC/);
-    const events = run.stderr.trim().split('\n').map((l) => JSON.parse(l) as { event: string; error?: { kind: string } });
+    const events = run.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; error?: { kind: string } });
     expect(events.find((e) => e.event === 'job.retry_scheduled')?.error?.kind).toBe('transient');
     const files = await treeFiles(root);
     expect(files.filter((f) => f.includes('.tmp-'))).toEqual([]);
     // No partial final file: whatever final file exists now is byte-equal to the finished one below.
     const early = new Map<string, string>();
-    for (const f of files.filter((f) => /(transcript\.txt|draft\.md|export\.html)$/.test(f))) early.set(f, await readFile(join(root, f), 'utf8'));
+    for (const f of files.filter((f) => /(transcript\.txt|draft\.md|export\.html)$/.test(f)))
+      early.set(f, await readFile(join(root, f), 'utf8'));
     expect(files).not.toContain('jobs/big/export.html');
     execFileSync('mount', ['-o', 'remount,size=16m', mountPoint]);
     const retry = await runCli(['run', '--root', root, '--json', '--backoff-base-ms', '0']);

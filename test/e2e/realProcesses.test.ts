@@ -21,9 +21,22 @@ async function enqueueMany(root: string, count: number, sessions: number): Promi
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const input = join(dir, `input-${i}.txt`);
-    await writeFile(input, `${Array.from({ length: 400 }, (_, n) => `Job ${i} line ${n}: the quick brown fox.`).join('\n')}\n`);
+    await writeFile(
+      input,
+      `${Array.from({ length: 400 }, (_, n) => `Job ${i} line ${n}: the quick brown fox.`).join('\n')}\n`,
+    );
     const jobId = `job-${String(i).padStart(2, '0')}`;
-    const result = await runCli(['enqueue', '--root', root, '--session', `s${i % sessions}`, '--input', input, '--job', jobId]);
+    const result = await runCli([
+      'enqueue',
+      '--root',
+      root,
+      '--session',
+      `s${i % sessions}`,
+      '--input',
+      input,
+      '--job',
+      jobId,
+    ]);
     expect(result.code).toBe(0);
     ids.push(jobId);
   }
@@ -32,12 +45,15 @@ async function enqueueMany(root: string, count: number, sessions: number): Promi
 
 async function statuses(root: string): Promise<Record<string, string>> {
   const { stdout } = await runCli(['status', '--root', root, '--json']);
-  return Object.fromEntries((JSON.parse(stdout).jobs as { jobId: string; status: string }[]).map((j) => [j.jobId, j.status]));
+  return Object.fromEntries(
+    (JSON.parse(stdout).jobs as { jobId: string; status: string }[]).map((j) => [j.jobId, j.status]),
+  );
 }
 
 function completions(events: RunnerEvent[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const e of events) if (e.event === 'job.complete') counts.set(String(e.jobId), (counts.get(String(e.jobId)) ?? 0) + 1);
+  for (const e of events)
+    if (e.event === 'job.complete') counts.set(String(e.jobId), (counts.get(String(e.jobId)) ?? 0) + 1);
   return counts;
 }
 
@@ -47,7 +63,9 @@ describe('real concurrent runner processes', () => {
     const ids = await enqueueMany(root, 16, 4);
     const events: RunnerEvent[] = [];
     for (let round = 0; round < 4 && Object.values(await statuses(root)).some((s) => s !== 'complete'); round++) {
-      const runners = Array.from({ length: 4 }, () => startRunner(['run', '--root', root, '--concurrency', '3', '--json']));
+      const runners = Array.from({ length: 4 }, () =>
+        startRunner(['run', '--root', root, '--concurrency', '3', '--json']),
+      );
       const results = await Promise.all(runners.map((r) => r.done));
       for (const result of results) expect(result.code).toBe(0);
       for (const r of runners) events.push(...r.events);
@@ -59,7 +77,9 @@ describe('real concurrent runner processes', () => {
     expect(Object.values(await statuses(root)).every((s) => s === 'complete')).toBe(true);
     // Within the pass that did the work, sessions really ran side by side.
     const sessionIntervals = lockIntervals(events, 'session');
-    const concurrent = sessionIntervals.some((a) => sessionIntervals.some((b) => a.key !== b.key && a.pid === b.pid && a.from < b.to && b.from < a.to));
+    const concurrent = sessionIntervals.some((a) =>
+      sessionIntervals.some((b) => a.key !== b.key && a.pid === b.pid && a.from < b.to && b.from < a.to),
+    );
     expect(concurrent).toBe(true);
   });
 
@@ -75,13 +95,22 @@ describe('real concurrent runner processes', () => {
     expect(victim.events.some((e) => e.event === 'lock.released' && e.lock === 'runner')).toBe(false);
     const events: RunnerEvent[] = [...victim.events];
     for (let round = 0; round < 4 && Object.values(await statuses(root)).some((s) => s !== 'complete'); round++) {
-      const racers = Array.from({ length: 3 }, () => startRunner(['run', '--root', root, '--concurrency', '2', '--json']));
+      const racers = Array.from({ length: 3 }, () =>
+        startRunner(['run', '--root', root, '--concurrency', '2', '--json']),
+      );
       for (const result of await Promise.all(racers.map((r) => r.done))) expect(result.code).toBe(0);
       for (const r of racers) events.push(...r.events);
     }
     const reaped = events.filter((e) => e.event === 'lock.reaped');
     expect(reaped.filter((e) => e.lock === 'runner')).toHaveLength(1);
-    expect(overlaps(lockIntervals(events.filter((e) => e.pid !== victim.child.pid), 'session'))).toEqual([]);
+    expect(
+      overlaps(
+        lockIntervals(
+          events.filter((e) => e.pid !== victim.child.pid),
+          'session',
+        ),
+      ),
+    ).toEqual([]);
     const done = completions(events);
     for (const id of ids) expect(done.get(id)).toBe(1);
     expect(Object.values(await statuses(root)).every((s) => s === 'complete')).toBe(true);
@@ -93,10 +122,13 @@ describe('nodeProcesses.isAlive', () => {
     // `sleep 0.05` exits at once; its parent execs `sleep 60`, which never collects it: a zombie.
     const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
-      const zombiePid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (c: Buffer) => resolve(c.toString()))));
+      const zombiePid = Number(
+        await new Promise<string>((resolve) => parent.stdout.once('data', (c: Buffer) => resolve(c.toString()))),
+      );
       // Poll until the child has exited (bounded at 10 s, well inside the parent's 60 s); a fixed wait
       // would be a race on a loaded machine.
-      for (let i = 0; i < 500 && nodeProcesses.isAlive(zombiePid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 500 && nodeProcesses.isAlive(zombiePid); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       expect(nodeProcesses.isAlive(zombiePid)).toBe(false);
       expect(nodeProcesses.isAlive(parent.pid!)).toBe(true);
     } finally {

@@ -19,7 +19,10 @@ function worldWithLockHeldBy(pid: number): { world: World; monitor: ConcurrencyM
   world.core.mkdir('/data/sessions/s1', true);
   write('/data/jobs/j1/draft.md', '# draft\n');
   write('/data/jobs/j1/old.md', '# old\n');
-  write('/data/sessions/s1/session.lock', JSON.stringify({ lock: 'session', pid, host: 'sim-host', token: 'abcdef0123456789', acquiredAt: 0 }));
+  write(
+    '/data/sessions/s1/session.lock',
+    JSON.stringify({ lock: 'session', pid, host: 'sim-host', token: 'abcdef0123456789', acquiredAt: 0 }),
+  );
   const monitor = new ConcurrencyMonitor(config, new Map([['j1', 's1']]));
   monitor.attach(world);
   return { world, monitor };
@@ -37,7 +40,12 @@ describe('I4 on every kind of change', () => {
       const stranger = worldWithLockHeldBy(999);
       stranger.world.spawn('stranger', change);
       await stranger.world.run();
-      expect(stranger.monitor.violations).toEqual([expect.objectContaining({ invariant: 'I4', message: expect.stringContaining(`(stranger) ${verb} /data/jobs/j1/`) })]);
+      expect(stranger.monitor.violations).toEqual([
+        expect.objectContaining({
+          invariant: 'I4',
+          message: expect.stringContaining(`(stranger) ${verb} /data/jobs/j1/`),
+        }),
+      ]);
       const holder = worldWithLockHeldBy(100);
       holder.world.spawn('holder', change);
       await holder.world.run();

@@ -17,13 +17,27 @@ describe('crash/recover cycles', () => {
   });
 
   it('catch a purge that cannot see tmp files: leftovers pile up crash after crash', async () => {
-    const result = await exploreCrashCycles({ jobs: STANDARD_JOBS, config, seed: 1, sequences: 6, cycles: 6, spawn: { decorate: [tmpInvisibleToReaddir] } });
-    expect(result.violations).toContainEqual(expect.objectContaining({ invariant: 'I5', message: expect.stringMatching(/tmp files and locks survived a purge across crash\/recover cycles/) }));
+    const result = await exploreCrashCycles({
+      jobs: STANDARD_JOBS,
+      config,
+      seed: 1,
+      sequences: 6,
+      cycles: 6,
+      spawn: { decorate: [tmpInvisibleToReaddir] },
+    });
+    expect(result.violations).toContainEqual(
+      expect.objectContaining({
+        invariant: 'I5',
+        message: expect.stringMatching(/tmp files and locks survived a purge across crash\/recover cycles/),
+      }),
+    );
   });
 
   it('judges only cycles whose pass got through its purge, by identity not by path', () => {
     const cycle = (entries: string[], purged: boolean) => ({ entries: new Set(entries), purged });
-    expect(checkNoGrowth([cycle(['/d/runner.lock\u0000AAA'], false), cycle(['/d/runner.lock\u0000BBB'], true)])).toEqual([]);
+    expect(
+      checkNoGrowth([cycle(['/d/runner.lock\u0000AAA'], false), cycle(['/d/runner.lock\u0000BBB'], true)]),
+    ).toEqual([]);
     expect(checkNoGrowth([cycle(['/d/.tmp-x\u0000AAA'], false), cycle(['/d/.tmp-x\u0000AAA'], false)])).toEqual([]);
     expect(checkNoGrowth([cycle(['/d/.tmp-x\u0000AAA'], false), cycle(['/d/.tmp-x\u0000AAA'], true)])).toHaveLength(1);
   });

@@ -56,14 +56,17 @@ describe('crash states', () => {
     const core = replace({ fsyncFile: true, fsyncDir: true });
     for (const model of [pk, lazy, pess]) expect(read(crashState(core, model), '/d/target')).toBe('new content');
     for (let seed = 0; seed < 50; seed++) {
-      expect(read(crashState(core, { kind: 'subset', random: new SeededRandom(seed), nonAtomicRename: true }), '/d/target')).toBe('new content');
+      expect(
+        read(crashState(core, { kind: 'subset', random: new SeededRandom(seed), nonAtomicRename: true }), '/d/target'),
+      ).toBe('new content');
     }
   });
 
   it('seeded subsets reach both outcomes of an unsynced rename, and torn block-aligned prefixes of appends', () => {
     const core = replace({ fsyncFile: true, fsyncDir: false });
     const seen = new Set<string | undefined>();
-    for (let seed = 0; seed < 40; seed++) seen.add(read(crashState(core, { kind: 'subset', random: new SeededRandom(seed) }), '/d/target'));
+    for (let seed = 0; seed < 40; seed++)
+      seen.add(read(crashState(core, { kind: 'subset', random: new SeededRandom(seed) }), '/d/target'));
     expect(seen).toEqual(new Set(['old', 'new content']));
 
     const big = new SimFsCore(() => 0);
@@ -71,7 +74,8 @@ describe('crash states', () => {
     big.syncAll();
     big.write(h, new Uint8Array(3 * 4096 + 10).fill(7), 0);
     const sizes = new Set<number>();
-    for (let seed = 0; seed < 80; seed++) sizes.add(crashState(big, { kind: 'subset', random: new SeededRandom(seed) }).readFile('/f').length);
+    for (let seed = 0; seed < 80; seed++)
+      sizes.add(crashState(big, { kind: 'subset', random: new SeededRandom(seed) }).readFile('/f').length);
     expect([...sizes].sort((a, b) => a - b)).toEqual([0, 4096, 8192, 12288, 12298]);
   });
 

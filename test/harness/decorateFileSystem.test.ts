@@ -37,14 +37,17 @@ function innerFs() {
     sync: () => answer('sync', [], undefined) as Promise<void>,
     close: () => answer('close', [], undefined) as Promise<void>,
   };
-  const fs = Object.fromEntries(NAMES.map((name) => [name, (...args: unknown[]) => answer(name, args, name === 'open' ? handle : name)])) as unknown as FileSystem;
+  const fs = Object.fromEntries(
+    NAMES.map((name) => [name, (...args: unknown[]) => answer(name, args, name === 'open' ? handle : name)]),
+  ) as unknown as FileSystem;
   return { fs, seen, answers };
 }
 
-const callAll = (fs: FileSystem) => Promise.all(NAMES.map((name) => (fs[name] as (...args: unknown[]) => Promise<unknown>)(...CALLS[name])));
+const callAll = (fs: FileSystem) =>
+  Promise.all(NAMES.map((name) => (fs[name] as (...args: unknown[]) => Promise<unknown>)(...CALLS[name])));
 
 describe('decorateFileSystem', () => {
-  it('forwards every call it does not replace, with its arguments, as the inner call\'s own promise', async () => {
+  it("forwards every call it does not replace, with its arguments, as the inner call's own promise", async () => {
     const inner = innerFs();
     const fs = decorateFileSystem(inner.fs, {});
     for (const name of NAMES) {
@@ -56,14 +59,16 @@ describe('decorateFileSystem', () => {
 
   it('uses a replaced call instead of the inner one, and forwards the rest', async () => {
     const inner = innerFs();
-    const fs = decorateFileSystem(inner.fs, { calls: { syncDir: async () => undefined, readdir: async (path) => [`only ${path}`] } });
+    const fs = decorateFileSystem(inner.fs, {
+      calls: { syncDir: async () => undefined, readdir: async (path) => [`only ${path}`] },
+    });
     expect(await fs.readdir('/d')).toEqual(['only /d']);
     await fs.syncDir('/d');
     await fs.unlink('/d/f');
     expect(inner.seen).toEqual(['unlink ["/d/f"]']);
   });
 
-  it('decorates the handles open returns (a replaced open\'s too): replaced handle calls only', async () => {
+  it("decorates the handles open returns (a replaced open's too): replaced handle calls only", async () => {
     const inner = innerFs();
     const opened: string[] = [];
     const fs = decorateFileSystem(inner.fs, {
@@ -96,17 +101,30 @@ describe('aroundEveryCall', () => {
     await handle.sync();
     await handle.close();
     expect(described).toEqual([
-      { op: 'open', path: '/d/f', flags: 'wx' }, { op: 'readFile', path: '/d/f' }, { op: 'rename', path: '/d/a', to: '/d/b' },
-      { op: 'link', path: '/d/a', to: '/d/b' }, { op: 'unlink', path: '/d/f' }, { op: 'mkdir', path: '/d' }, { op: 'rmdir', path: '/d' },
-      { op: 'readdir', path: '/d' }, { op: 'stat', path: '/d/f' }, { op: 'lstat', path: '/d/f' }, { op: 'fsyncDir', path: '/d' },
-      { op: 'open', path: '/d/h', flags: 'r+' }, { op: 'write', path: '/d/h', sizeBytes: 4, positionBytes: 8 }, { op: 'fsync', path: '/d/h' }, { op: 'close', path: '/d/h' },
+      { op: 'open', path: '/d/f', flags: 'wx' },
+      { op: 'readFile', path: '/d/f' },
+      { op: 'rename', path: '/d/a', to: '/d/b' },
+      { op: 'link', path: '/d/a', to: '/d/b' },
+      { op: 'unlink', path: '/d/f' },
+      { op: 'mkdir', path: '/d' },
+      { op: 'rmdir', path: '/d' },
+      { op: 'readdir', path: '/d' },
+      { op: 'stat', path: '/d/f' },
+      { op: 'lstat', path: '/d/f' },
+      { op: 'fsyncDir', path: '/d' },
+      { op: 'open', path: '/d/h', flags: 'r+' },
+      { op: 'write', path: '/d/h', sizeBytes: 4, positionBytes: 8 },
+      { op: 'fsync', path: '/d/h' },
+      { op: 'close', path: '/d/h' },
     ]);
     expect(inner.seen).toHaveLength(NAMES.length + 4);
   });
 
   it('lets the hook refuse a call: the inner FileSystem never sees it', async () => {
     const inner = innerFs();
-    const fs = aroundEveryCall(inner.fs, (call, next) => (call.op === 'rename' ? Promise.reject(new Error(`refused ${call.to}`)) : next()));
+    const fs = aroundEveryCall(inner.fs, (call, next) =>
+      call.op === 'rename' ? Promise.reject(new Error(`refused ${call.to}`)) : next(),
+    );
     await expect(fs.rename('/d/a', '/d/b')).rejects.toThrow('refused /d/b');
     await fs.stat('/d/a');
     expect(inner.seen).toEqual(['stat ["/d/a"]']);

@@ -45,12 +45,20 @@ describe('the ecosystem study, as docs/ecosystem.md reports it', () => {
     expect(result.findings.every((f) => f.message.startsWith('acknowledged insert lost'))).toBe(true);
   });
 
-  it('proper-lockfile lets a second process in after a forward wall-clock step past `stale` (the study\'s shrunk plan)', async () => {
+  it("proper-lockfile lets a second process in after a forward wall-clock step past `stale` (the study's shrunk plan)", async () => {
     const plan = {
-      faults: [], crashAt: 0, model: 'process-kill' as const,
-      schedule: { choices: [3], pauses: [{ processIndex: 1, afterCalls: 3, durationMs: 50 }], clockSteps: [{ atMs: 2, deltaMs: 11_001 }] },
+      faults: [],
+      crashAt: 0,
+      model: 'process-kill' as const,
+      schedule: {
+        choices: [3],
+        pauses: [{ processIndex: 1, afterCalls: 3, durationMs: 50 }],
+        clockSteps: [{ atMs: 2, deltaMs: 11_001 }],
+      },
     };
-    expect((await runForeignPlan(workload('properLockfile'), plan)).messages).toEqual(['the run failed: checkRun: process 0 entered at 1800000000009 ms while process 1 was inside']);
+    expect((await runForeignPlan(workload('properLockfile'), plan)).messages).toEqual([
+      'the run failed: checkRun: process 0 entered at 1800000000009 ms while process 1 was inside',
+    ]);
     const withoutStep = { ...plan, schedule: { ...plan.schedule, clockSteps: [] } };
     expect((await runForeignPlan(workload('properLockfile'), withoutStep)).messages).toEqual([]);
   });
@@ -58,7 +66,9 @@ describe('the ecosystem study, as docs/ecosystem.md reports it', () => {
   it('lockfile@1.0.4 lets two processes take over one stale lock: a shared options object makes a live lock look stale', async () => {
     const plan = { faults: [], crashAt: 0, model: 'process-kill' as const, schedule: { choices: [0, 3, 1, 3, 1] } };
     const { messages, trace } = await runForeignPlan(workload('lockfileNpm'), plan);
-    expect(messages).toEqual(['the run failed: checkRun: process 0 entered at 1800000000018 ms while process 1 was inside']);
+    expect(messages).toEqual([
+      'the run failed: checkRun: process 0 entered at 1800000000018 ms while process 1 was inside',
+    ]);
     expect(trace).toMatch(/p100 stat \/locks\/job\.lock\.STALE = ENOENT[^]*p100 unlink \/locks\/job\.lock = ok/);
   });
 });

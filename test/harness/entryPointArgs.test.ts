@@ -33,13 +33,16 @@ describe.each(ENTRY_POINTS)('npm run %s', (name, main, spec, malformed) => {
     const result = await run(main, ['--help']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(new RegExp(`^usage: npm run ${name} -- \\[options\\]\\n`));
-    for (const option of Object.keys(spec.options)) expect(result.stdout, option).toMatch(new RegExp(`\\n {2}--${option}( |\\n)`));
+    for (const option of Object.keys(spec.options))
+      expect(result.stdout, option).toMatch(new RegExp(`\\n {2}--${option}( |\\n)`));
   });
 
   it('an unknown flag exits 2 with one line naming it and the usage', async () => {
     const result = await run(main, ['--frobnicate']);
     expect(result).toMatchObject({ code: 2, stdout: '' });
-    expect(result.stderr).toBe(`${name}: unknown flag --frobnicate (usage: npm run ${name} -- [options]; see npm run ${name} -- --help)\n`);
+    expect(result.stderr).toBe(
+      `${name}: unknown flag --frobnicate (usage: npm run ${name} -- [options]; see npm run ${name} -- --help)\n`,
+    );
   });
 
   it(`a malformed value (${malformed.join(' ')}) exits 2 naming the flag`, async () => {
@@ -56,7 +59,7 @@ describe.each(ENTRY_POINTS)('npm run %s', (name, main, spec, malformed) => {
   });
 });
 
-describe('the entry points\' values and defaults', () => {
+describe("the entry points' values and defaults", () => {
   const values = <O extends Options, C extends string>(spec: ProgramSpec<O, C>, argv: string[]) => {
     const parsed = parseCommandLine(spec, argv);
     return parsed.kind === 'command' ? parsed.values : parsed;
@@ -65,7 +68,12 @@ describe('the entry points\' values and defaults', () => {
   it('zoo: the defaults as before, the shared seed type, unknown bug ids refused by name', async () => {
     expect(values(ZOO_PROGRAM, [])).toEqual({ json: false, only: undefined, 'chaos-runs': 300, seed: 1 });
     const [a, b] = ZOO.map((bug) => bug.id);
-    expect(values(ZOO_PROGRAM, ['--json', '--only', `${a},${b}`, '--chaos-runs', '5', '--seed', '-1'])).toEqual({ json: true, only: [a, b], 'chaos-runs': 5, seed: 0xffffffff });
+    expect(values(ZOO_PROGRAM, ['--json', '--only', `${a},${b}`, '--chaos-runs', '5', '--seed', '-1'])).toEqual({
+      json: true,
+      only: [a, b],
+      'chaos-runs': 5,
+      seed: 0xffffffff,
+    });
     expect(values(ZOO_PROGRAM, ['--seed', 'deadbeef1'])).toMatchObject({ seed: 0xdeadbeef });
     const unknown = await run(zooMain, ['--only', 'no-such-bug,nor-this']);
     expect(unknown.code).toBe(2);
@@ -76,14 +84,39 @@ describe('the entry points\' values and defaults', () => {
 
   it('soak: kills 200, seed 1, runners 2 unless given', () => {
     expect(values(SOAK_PROGRAM, [])).toEqual({ kills: 200, seed: 1, runners: 2, json: false });
-    expect(values(SOAK_PROGRAM, ['--kills', '5', '--runners', '1', '--json'])).toMatchObject({ kills: 5, runners: 1, json: true });
-    expect(values(SOAK_PROGRAM, ['--runners', '0'])).toMatchObject({ kind: 'error', message: expect.stringMatching(/^--runners: /) });
+    expect(values(SOAK_PROGRAM, ['--kills', '5', '--runners', '1', '--json'])).toMatchObject({
+      kills: 5,
+      runners: 1,
+      json: true,
+    });
+    expect(values(SOAK_PROGRAM, ['--runners', '0'])).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/^--runners: /),
+    });
   });
 
   it('soundness: seed ranges checked, and the internal --child --plan mode parsed', async () => {
-    expect(values(SOUNDNESS_PROGRAM, [])).toMatchObject({ seeds: '1-100', runs: 200, 'long-seeds': '1-3', 'long-runs': 5000, jobs: 2, child: false, plan: undefined });
-    expect(values(SOUNDNESS_PROGRAM, ['--child', '--plan', '[{"seed":4,"runs":7}]'])).toMatchObject({ child: true, plan: [{ seed: 4, runs: 7 }] });
-    for (const argv of [['--seeds', '9-1'], ['--long-seeds', 'x'], ['--runs', '0'], ['--plan', '{}', '--child'], ['--child'], ['--plan', '[]']]) {
+    expect(values(SOUNDNESS_PROGRAM, [])).toMatchObject({
+      seeds: '1-100',
+      runs: 200,
+      'long-seeds': '1-3',
+      'long-runs': 5000,
+      jobs: 2,
+      child: false,
+      plan: undefined,
+    });
+    expect(values(SOUNDNESS_PROGRAM, ['--child', '--plan', '[{"seed":4,"runs":7}]'])).toMatchObject({
+      child: true,
+      plan: [{ seed: 4, runs: 7 }],
+    });
+    for (const argv of [
+      ['--seeds', '9-1'],
+      ['--long-seeds', 'x'],
+      ['--runs', '0'],
+      ['--plan', '{}', '--child'],
+      ['--child'],
+      ['--plan', '[]'],
+    ]) {
       const result = await run(soundnessMain, argv);
       expect(result.code, argv.join(' ')).toBe(2);
       expect(result.stderr, argv.join(' ')).toMatch(/^soundness: --(seeds|long-seeds|runs|plan|child)/);

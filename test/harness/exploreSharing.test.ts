@@ -21,7 +21,10 @@ describe('sharing the checks after recovery', () => {
     it(`changes no verdict: ${id}`, async () => {
       const variant = await loadVariant(id === 'correct runtime' ? {} : bug(id));
       const options: ExploreOptions = {
-        jobs: SMALL_JOBS, config: simConfig(), seed: 1, models: ['process-kill'],
+        jobs: SMALL_JOBS,
+        config: simConfig(),
+        seed: 1,
+        models: ['process-kill'],
         ...(variant.runtime !== undefined ? { runtime: variant.runtime } : {}),
         ...(variant.decorate !== undefined ? { decorate: variant.decorate } : {}),
       };

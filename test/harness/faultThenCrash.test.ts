@@ -14,13 +14,20 @@ const ALL_MODELS = ['process-kill', 'lazyfs', 'pessimistic', 'subset'] as const;
 
 describe('fault, then crash', () => {
   it('draws fault points of every kind among the calls each kind can hit, the same for the same seed', () => {
-    const calls = (['open', 'write', 'fsync', 'close', 'rename', 'fsyncDir', 'readFile', 'write', 'fsync'] as OpName[]).map((op) => ({ op }));
+    const calls = (
+      ['open', 'write', 'fsync', 'close', 'rename', 'fsyncDir', 'readFile', 'write', 'fsync'] as OpName[]
+    ).map((op) => ({ op }));
     const points = chooseFaultPoints(calls, 2, 5);
     expect(points).toEqual(chooseFaultPoints(calls, 2, 5));
     expect(new Set(points.map((p) => p.kind))).toEqual(new Set(POINT_FAULTS));
     for (const p of points) expect(calls[p.callIndex]!.op).toBe(p.op);
     expect(points.filter((p) => p.kind === 'fsync-eio').every((p) => p.op === 'fsync')).toBe(true);
-    expect(points.filter((p) => p.kind === 'short-write').map((p) => p.nth).sort()).toEqual([1, 2]);
+    expect(
+      points
+        .filter((p) => p.kind === 'short-write')
+        .map((p) => p.nth)
+        .sort(),
+    ).toEqual([1, 2]);
   });
 
   it('finds nothing in the correct runtime: each fault kind, then every later crash point under every model', async () => {
@@ -32,7 +39,18 @@ describe('fault, then crash', () => {
 
   it('catches fsync EIO retried and the second success trusted: the page cache dropped the data', async () => {
     const bug = ZOO.find((b) => b.id === 'fsync-eio-retried')!;
-    const result = await exploreFaultsThenCrash({ jobs: SMALL_JOBS, config, seed: 1, models: ['lazyfs'], perKind: 3, runtime: (await loadVariant(bug.variant)).runtime!, stopAtFirst: true });
-    expect(result.violations[0]).toMatchObject({ invariant: expect.stringMatching(/^I[126]$/), crashPoint: expect.stringMatching(/^fsync-eio#fsync\d+\+lazyfs@\d+/) });
+    const result = await exploreFaultsThenCrash({
+      jobs: SMALL_JOBS,
+      config,
+      seed: 1,
+      models: ['lazyfs'],
+      perKind: 3,
+      runtime: (await loadVariant(bug.variant)).runtime!,
+      stopAtFirst: true,
+    });
+    expect(result.violations[0]).toMatchObject({
+      invariant: expect.stringMatching(/^I[126]$/),
+      crashPoint: expect.stringMatching(/^fsync-eio#fsync\d+\+lazyfs@\d+/),
+    });
   });
 });

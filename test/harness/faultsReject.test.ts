@@ -27,7 +27,10 @@ async function failOnce(fs: FileSystem, point: FaultPoint): Promise<{ threwSynch
   } catch (error) {
     return { threwSynchronously: true, code: (error as { code?: unknown }).code };
   }
-  const error = await pending.then(() => undefined, (e: unknown) => e);
+  const error = await pending.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return { threwSynchronously: false, code: (error as { code?: unknown } | undefined)?.code };
 }
 

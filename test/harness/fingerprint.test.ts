@@ -39,10 +39,29 @@ describe('crash-state fingerprint', () => {
     const base = prints.of(tree({ ms: 5 }));
     const variants: [string, (core: SimFsCore, clock: { ms: number }) => void][] = [
       ['one byte', (core) => put(core, '/r/b/y', 'y contenT')],
-      ['one mtime', (core, clock) => { clock.ms = 6; core.rename('/r/b/y', '/r/b/y'); put(core, '/r/a/x', 'x content'); }],
+      [
+        'one mtime',
+        (core, clock) => {
+          clock.ms = 6;
+          core.rename('/r/b/y', '/r/b/y');
+          put(core, '/r/a/x', 'x content');
+        },
+      ],
       ['one name', (core) => core.rename('/r/b/y', '/r/b/z')],
-      ['a hard link made a copy', (core) => { core.unlink('/r/b/x-link'); put(core, '/r/b/x-link', 'x content'); }],
-      ['a symlink target', (core) => { core.unlink('/r/b/sym'); core.symlink('../a/y', '/r/b/sym'); }],
+      [
+        'a hard link made a copy',
+        (core) => {
+          core.unlink('/r/b/x-link');
+          put(core, '/r/b/x-link', 'x content');
+        },
+      ],
+      [
+        'a symlink target',
+        (core) => {
+          core.unlink('/r/b/sym');
+          core.symlink('../a/y', '/r/b/sym');
+        },
+      ],
     ];
     for (const [label, change] of variants) {
       const clock = { ms: 5 };
@@ -54,8 +73,16 @@ describe('crash-state fingerprint', () => {
 
   it('equal fingerprints mean equal snapshots and equal link structure (property over random op sequences)', () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('put' as const), name: fc.constantFrom('p', 'q', 'r'), text: fc.constantFrom('', 'a', 'b', 'ab') }),
-      fc.record({ kind: fc.constant('link' as const), name: fc.constantFrom('p', 'q', 'r'), to: fc.constantFrom('l1', 'l2') }),
+      fc.record({
+        kind: fc.constant('put' as const),
+        name: fc.constantFrom('p', 'q', 'r'),
+        text: fc.constantFrom('', 'a', 'b', 'ab'),
+      }),
+      fc.record({
+        kind: fc.constant('link' as const),
+        name: fc.constantFrom('p', 'q', 'r'),
+        to: fc.constantFrom('l1', 'l2'),
+      }),
       fc.record({ kind: fc.constant('unlink' as const), name: fc.constantFrom('p', 'q', 'r', 'l1', 'l2') }),
       fc.record({ kind: fc.constant('tick' as const) }),
     );
@@ -77,24 +104,29 @@ describe('crash-state fingerprint', () => {
     };
     const linkGroups = (core: SimFsCore) => {
       const byIno = new Map<number, string[]>();
-      for (const [name, ino] of core.root.entries.get('d') === undefined ? [] : (core.node(core.root.entries.get('d')!) as { entries: Map<string, number> }).entries) {
+      for (const [name, ino] of core.root.entries.get('d') === undefined
+        ? []
+        : (core.node(core.root.entries.get('d')!) as { entries: Map<string, number> }).entries) {
         byIno.set(ino, [...(byIno.get(ino) ?? []), name]);
       }
       return [...byIno.values()].map((names) => names.sort().join('+')).sort();
     };
     const prints = new Fingerprinter();
-    fc.assert(fc.property(fc.array(op, { maxLength: 8 }), fc.array(op, { maxLength: 8 }), (left, right) => {
-      const a = build(left);
-      const b = build(right);
-      if (prints.of(a) !== prints.of(b)) return;
-      const sa = snapshot(a);
-      const sb = snapshot(b);
-      expect([...sb.keys()]).toEqual([...sa.keys()]);
-      for (const [path, entry] of sa) {
-        expect(sb.get(path)!.mtimeMs).toBe(entry.mtimeMs);
-        expect(sb.get(path)!.bytes).toEqual(entry.bytes);
-      }
-      expect(linkGroups(b)).toEqual(linkGroups(a));
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 8 }), fc.array(op, { maxLength: 8 }), (left, right) => {
+        const a = build(left);
+        const b = build(right);
+        if (prints.of(a) !== prints.of(b)) return;
+        const sa = snapshot(a);
+        const sb = snapshot(b);
+        expect([...sb.keys()]).toEqual([...sa.keys()]);
+        for (const [path, entry] of sa) {
+          expect(sb.get(path)!.mtimeMs).toBe(entry.mtimeMs);
+          expect(sb.get(path)!.bytes).toEqual(entry.bytes);
+        }
+        expect(linkGroups(b)).toEqual(linkGroups(a));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -30,7 +30,7 @@ describe('foreign code under the explorer', () => {
     expect(result.findings[0]?.message).toBe('acknowledged save lost: "{\\"v\\":1}"');
   });
 
-  it('this project\'s writeFileAtomic over its node:fs adapter, and a sync-only atomic replace, pass every crash state', async () => {
+  it("this project's writeFileAtomic over its node:fs adapter, and a sync-only atomic replace, pass every crash state", async () => {
     for (const module of ['examples/referenceWorkload.ts', fixture('replaceSyncOnly')]) {
       const result = await exploreForeign(module, { models: [...models, 'subset'] });
       expect(result.workloadError).toBeUndefined();
@@ -46,11 +46,15 @@ describe('honest verdicts: a run is OK only if it ran to its end against the sim
   });
 
   it('a workload refused a call fails naming the call, even if it swallowed the error', async () => {
-    expect((await exploreForeign(fixture('refusedSwallowed'))).workloadError).toMatch(/refused: watch is not supported by the simulation/);
+    expect((await exploreForeign(fixture('refusedSwallowed'))).workloadError).toMatch(
+      /refused: watch is not supported by the simulation/,
+    );
   });
 
   it('a workload waiting on nothing the simulation can deliver is a hang', async () => {
-    expect((await exploreForeign(fixture('hanging'))).workloadError).toMatch(/WorkloadHang: hang: the workload waits on something outside the simulation/);
+    expect((await exploreForeign(fixture('hanging'))).workloadError).toMatch(
+      /WorkloadHang: hang: the workload waits on something outside the simulation/,
+    );
   });
 
   it('a workload that tries every fs function on a real path outside the mount fails, and nothing appears on the real disk', async () => {
@@ -58,7 +62,23 @@ describe('honest verdicts: a run is OK only if it ran to its end against the sim
     process.env.DURABLE_JOBS_ESCAPE_DIR = dir;
     try {
       const { workloadError } = await recordForeign(fixture('escaping'), { seed: 1 });
-      for (const call of ['writeFileSync', 'appendFileSync', 'mkdirSync', 'openSync', 'symlinkSync', 'linkSync', 'copyFileSync', 'createWriteStream', 'mkdtempSync', 'truncateSync', 'utimesSync', 'rmSync', 'cpSync', 'existsSync', 'readFileSync']) {
+      for (const call of [
+        'writeFileSync',
+        'appendFileSync',
+        'mkdirSync',
+        'openSync',
+        'symlinkSync',
+        'linkSync',
+        'copyFileSync',
+        'createWriteStream',
+        'mkdtempSync',
+        'truncateSync',
+        'utimesSync',
+        'rmSync',
+        'cpSync',
+        'existsSync',
+        'readFileSync',
+      ]) {
         expect(workloadError).toContain(`refused: ${call} `);
       }
       expect(readdirSync(dir)).toEqual([]);
@@ -69,10 +89,14 @@ describe('honest verdicts: a run is OK only if it ran to its end against the sim
 });
 
 describe('what foreign code sees', () => {
-  it('simulated time: Date, setTimeout, performance.now and file mtimes follow the world\'s clocks', async () => {
+  it("simulated time: Date, setTimeout, performance.now and file mtimes follow the world's clocks", async () => {
     const { events, workloadError } = await recordForeign(fixture('simulatedTime'), { seed: 1 });
     expect(workloadError).toBeUndefined();
-    const { before, after, mtimeMs } = events[0]!.data as { before: { wall: number; mono: number }; after: { wall: number; mono: number }; mtimeMs: number };
+    const { before, after, mtimeMs } = events[0]!.data as {
+      before: { wall: number; mono: number };
+      after: { wall: number; mono: number };
+      mtimeMs: number;
+    };
     expect(before.wall).toBe(1_800_000_000_000);
     expect(after.wall - before.wall).toBeGreaterThanOrEqual(60_000);
     expect(after.wall - before.wall).toBeLessThan(60_100);
@@ -96,16 +120,25 @@ describe('two processes: lock libraries can be judged', () => {
       naive.push((await recordForeign(fixture('lockCheckThenCreate'), { seed })).workloadError ?? '');
       correct.push((await recordForeign(fixture('lockExclusiveCreate'), { seed })).workloadError ?? '');
     }
-    expect(naive.some((error) => /checkRun: process \d entered at \d+ ms while process \d was inside/.test(error))).toBe(true);
+    expect(
+      naive.some((error) => /checkRun: process \d entered at \d+ ms while process \d was inside/.test(error)),
+    ).toBe(true);
     expect(correct).toEqual(['', '', '', '', '', '']);
   });
 });
 
 describe('foreign code under a randomized campaign', () => {
   it('with short writes, write-file-atomic@7.0.1 renames a torn file into place (a single write call, its count ignored)', async () => {
-    const { messages, trace } = await runForeignPlan('examples/writeFileAtomicWorkload.ts', { faults: [{ shortWritesMaxBytes: 1 }], crashAt: 10, model: 'process-kill', schedule: {} });
+    const { messages, trace } = await runForeignPlan('examples/writeFileAtomicWorkload.ts', {
+      faults: [{ shortWritesMaxBytes: 1 }],
+      crashAt: 10,
+      model: 'process-kill',
+      schedule: {},
+    });
     expect(messages).toEqual(['torn config: "{"']);
-    expect(trace).toMatch(/write \/db\/config\.json\.\d+ 1B@0 = 1\n[^]*rename \/db\/config\.json\.\d+ -> \/db\/config\.json = ok/);
+    expect(trace).toMatch(
+      /write \/db\/config\.json\.\d+ 1B@0 = 1\n[^]*rename \/db\/config\.json\.\d+ -> \/db\/config\.json = ok/,
+    );
   });
 
   it('a plan replays exactly, and the reference survives a campaign of faults and crashes', async () => {
@@ -132,6 +165,8 @@ describe('foreign code under a randomized campaign', () => {
     // A timer already pending when the pause began is due when the call returns, and fires then.
     const during = await recordForeign(fixture('timerDuringPause'), { seed: 1, schedule });
     expect(during.workloadError).toBeUndefined();
-    expect((during.events.find((e) => e.name === 'fired')?.data as { afterMs: number }).afterMs).toBeGreaterThanOrEqual(2_000);
+    expect((during.events.find((e) => e.name === 'fired')?.data as { afterMs: number }).afterMs).toBeGreaterThanOrEqual(
+      2_000,
+    );
   });
 });

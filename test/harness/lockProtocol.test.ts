@@ -9,7 +9,12 @@ import type { Io } from '../../src/ports/io.ts';
 
 const config = simConfig(); // stale after 60 s, heartbeat every 10 s
 const LOCK = '/data/sessions/s1/session.lock';
-const options = { name: 'session' as const, path: LOCK, staleAfterMs: config.staleAfterMs, heartbeatEveryMs: config.heartbeatEveryMs };
+const options = {
+  name: 'session' as const,
+  path: LOCK,
+  staleAfterMs: config.staleAfterMs,
+  heartbeatEveryMs: config.heartbeatEveryMs,
+};
 
 /** p100 takes the lock and holds it for `holdMs`; `rival` runs 30 s later. */
 async function race(rival: (io: Io, token: string) => Promise<void>, setup: (world: World) => void = () => undefined) {
@@ -46,27 +51,46 @@ describe('I4 lock protocol', () => {
       await io.fs.readFile(`${workDir(token)}/heartbeat.json`);
       await io.fs.rename(workDir(token), `/data/sessions/s1/.tmp-reap-${token}-by-0123456789abcdef`);
     });
-    expect(monitor.violations).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^p101 \(rival\) retired the live owner p100 of .* though its last look showed a heartbeat \d+ ms old/) }));
+    expect(monitor.violations).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^p101 \(rival\) retired the live owner p100 of .* though its last look showed a heartbeat \d+ ms old/,
+        ),
+      }),
+    );
   });
 
   it('catches a rival that retires a live owner without looking at its heartbeat', async () => {
     const { monitor } = await race(async (io, token) => {
       await io.fs.rename(workDir(token), `/data/sessions/s1/.tmp-reap-${token}-by-0123456789abcdef`);
     });
-    expect(monitor.violations).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/retired the live owner p100 .* without looking at its heartbeat/) }));
+    expect(monitor.violations).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(/retired the live owner p100 .* without looking at its heartbeat/),
+      }),
+    );
   });
 
   it('catches a lock file unlinked by a process that did not retire it', async () => {
     const { monitor } = await race(async (io) => {
       await io.fs.unlink(LOCK);
     });
-    expect(monitor.violations).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^p101 \(rival\) unlinked \/data\/sessions\/s1\/session.lock of owner [0-9a-f]+, which nobody retired/) }));
+    expect(monitor.violations).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^p101 \(rival\) unlinked \/data\/sessions\/s1\/session.lock of owner [0-9a-f]+, which nobody retired/,
+        ),
+      }),
+    );
   });
 
   it('lets a rival take over the lock of a dead owner: its retirement, then its unlink', async () => {
-    const { monitor, owner } = await race(async (io) => {
-      expect((await acquireLock(io, options)).acquired).toBe(true);
-    }, (world) => world.at(20_000, 'kill owner', () => world.kill(world.processes[0]!)));
+    const { monitor, owner } = await race(
+      async (io) => {
+        expect((await acquireLock(io, options)).acquired).toBe(true);
+      },
+      (world) => world.at(20_000, 'kill owner', () => world.kill(world.processes[0]!)),
+    );
     expect(owner.status).toBe('killed');
     expect(monitor.violations).toEqual([]);
   });
@@ -88,10 +112,17 @@ describe('a live retirer is never robbed', () => {
     world.at(5_001, 'sweep', () => {
       const sweeper = world.spawn('sweeper', (io) => sweepLockDirectory(io, options, undefined));
       // The sweep stops for 30 s right after it renamed the dead owner's work directory to its reap name.
-      world.interceptor = (process, op) => (process === sweeper && op.op === 'readFile' && op.path === LOCK && world.processes.some((p) => p.name === 'taker') === false
-        && world.core.readdir('/data/sessions/s1').some((n) => n.startsWith('.tmp-reap-'))
-        ? (world.spawn('taker', async (io) => { taker = await acquireLock(io, options); }), { kind: 'pause', durationMs: 30_000 })
-        : { kind: 'proceed' });
+      world.interceptor = (process, op) =>
+        process === sweeper &&
+        op.op === 'readFile' &&
+        op.path === LOCK &&
+        world.processes.some((p) => p.name === 'taker') === false &&
+        world.core.readdir('/data/sessions/s1').some((n) => n.startsWith('.tmp-reap-'))
+          ? (world.spawn('taker', async (io) => {
+              taker = await acquireLock(io, options);
+            }),
+            { kind: 'pause', durationMs: 30_000 })
+          : { kind: 'proceed' };
     });
     await world.run();
     expect(taker?.acquired).toBe(false);

@@ -16,25 +16,41 @@ function code(run: () => void): string | undefined {
 
 describe('memfs deviations that SimFs closes (DESIGN §2)', () => {
   it.each([
-    ['renames a directory over a non-empty one', 'ENOTEMPTY', (v: InstanceType<typeof Volume>) => {
-      v.mkdirSync('/a');
-      v.mkdirSync('/b');
-      v.writeFileSync('/b/x', 'x');
-      return () => v.renameSync('/a', '/b');
-    }],
-    ['renames a directory into its own subtree', 'EINVAL', (v: InstanceType<typeof Volume>) => {
-      v.mkdirSync('/d/sub', { recursive: true });
-      return () => v.renameSync('/d', '/d/sub/inner');
-    }],
-    ['renames a file over a directory', 'EISDIR', (v: InstanceType<typeof Volume>) => {
-      v.writeFileSync('/f', 'x');
-      v.mkdirSync('/dir');
-      return () => v.renameSync('/f', '/dir');
-    }],
-    ['unlink of a directory', 'EISDIR', (v: InstanceType<typeof Volume>) => {
-      v.mkdirSync('/dir');
-      return () => v.unlinkSync('/dir');
-    }],
+    [
+      'renames a directory over a non-empty one',
+      'ENOTEMPTY',
+      (v: InstanceType<typeof Volume>) => {
+        v.mkdirSync('/a');
+        v.mkdirSync('/b');
+        v.writeFileSync('/b/x', 'x');
+        return () => v.renameSync('/a', '/b');
+      },
+    ],
+    [
+      'renames a directory into its own subtree',
+      'EINVAL',
+      (v: InstanceType<typeof Volume>) => {
+        v.mkdirSync('/d/sub', { recursive: true });
+        return () => v.renameSync('/d', '/d/sub/inner');
+      },
+    ],
+    [
+      'renames a file over a directory',
+      'EISDIR',
+      (v: InstanceType<typeof Volume>) => {
+        v.writeFileSync('/f', 'x');
+        v.mkdirSync('/dir');
+        return () => v.renameSync('/f', '/dir');
+      },
+    ],
+    [
+      'unlink of a directory',
+      'EISDIR',
+      (v: InstanceType<typeof Volume>) => {
+        v.mkdirSync('/dir');
+        return () => v.unlinkSync('/dir');
+      },
+    ],
   ] as const)('memfs: %s does not fail with %s as on Linux', (_what, linuxCode, arrange) => {
     const volume = new Volume();
     expect(code(arrange(volume))).not.toBe(linuxCode);

@@ -25,23 +25,63 @@ describe('operation workloads on the correct runtime', () => {
 
 describe('operation workloads catch broken runtimes', () => {
   it('enqueue without a file fsync: a power loss leaves a job whose state and input are empty (half-enqueued, and an acknowledged enqueue lost)', async () => {
-    const result = await exploreOperation(workload('enqueue'), { config, seed: 1, models: ['lazyfs'], spawn: { decorate: [noFileFsync] } });
-    expect(result.violations).toContainEqual(expect.objectContaining({ invariant: 'I2', message: 'input is torn (0 of 118 bytes)' }));
-    expect(result.violations).toContainEqual(expect.objectContaining({ invariant: 'I2', message: expect.stringMatching(/^enqueue of j3: half-enqueued: state.json says unreadable but the input is 0 bytes/) }));
-    expect(result.violations).toContainEqual(expect.objectContaining({ invariant: 'I6', message: expect.stringMatching(/^enqueue of j3: enqueue was acknowledged, but the job is state.json of j3 is not JSON/) }));
+    const result = await exploreOperation(workload('enqueue'), {
+      config,
+      seed: 1,
+      models: ['lazyfs'],
+      spawn: { decorate: [noFileFsync] },
+    });
+    expect(result.violations).toContainEqual(
+      expect.objectContaining({ invariant: 'I2', message: 'input is torn (0 of 118 bytes)' }),
+    );
+    expect(result.violations).toContainEqual(
+      expect.objectContaining({
+        invariant: 'I2',
+        message: expect.stringMatching(
+          /^enqueue of j3: half-enqueued: state.json says unreadable but the input is 0 bytes/,
+        ),
+      }),
+    );
+    expect(result.violations).toContainEqual(
+      expect.objectContaining({
+        invariant: 'I6',
+        message: expect.stringMatching(
+          /^enqueue of j3: enqueue was acknowledged, but the job is state.json of j3 is not JSON/,
+        ),
+      }),
+    );
   });
 
   it('purge without directory fsyncs: a power loss that keeps some of its unlinks and not its move half-purges a job', async () => {
-    const result = await exploreOperation(workload('purge'), { config, seed: 1, models: ['subset', 'pessimistic'], spawn: { decorate: [noDirFsync] } });
-    expect(result.violations).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/purge of j1: (half-purged|purge returned, but the expired job is still there)/) }));
+    const result = await exploreOperation(workload('purge'), {
+      config,
+      seed: 1,
+      models: ['subset', 'pessimistic'],
+      spawn: { decorate: [noDirFsync] },
+    });
+    expect(result.violations).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(/purge of j1: (half-purged|purge returned, but the expired job is still there)/),
+      }),
+    );
   });
 
-  it('delete that removes the job\'s files before its tombstone is durable: half-deleted', async () => {
+  it("delete that removes the job's files before its tombstone is durable: half-deleted", async () => {
     // The tombstone's rename never reaches the disk: everything else the deletion does does.
-    const lostTombstone = (fs: FileSystem): FileSystem => Object.assign(Object.create(fs) as FileSystem, {
-      rename: async (from: string, to: string) => (to.endsWith('/deleted') ? fs.unlink(from) : fs.rename(from, to)),
+    const lostTombstone = (fs: FileSystem): FileSystem =>
+      Object.assign(Object.create(fs) as FileSystem, {
+        rename: async (from: string, to: string) => (to.endsWith('/deleted') ? fs.unlink(from) : fs.rename(from, to)),
+      });
+    const result = await exploreOperation(workload('delete-complete'), {
+      config,
+      seed: 1,
+      models: ['process-kill'],
+      spawn: { decorate: [lostTombstone] },
     });
-    const result = await exploreOperation(workload('delete-complete'), { config, seed: 1, models: ['process-kill'], spawn: { decorate: [lostTombstone] } });
-    expect(result.violations).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/delete-complete of j1: (half-deleted|delete was acknowledged)/) }));
+    expect(result.violations).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(/delete-complete of j1: (half-deleted|delete was acknowledged)/),
+      }),
+    );
   });
 });

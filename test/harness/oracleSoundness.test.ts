@@ -8,7 +8,11 @@ import { simConfig } from '../../harness/workload/simConfig.ts';
 import type { LoggedEvent } from '../../harness/world/world.ts';
 
 const config = simConfig();
-const FOUR_JOBS_ONE_SESSION: ChaosPlan['jobs'] = ['j1', 'j2', 'j3', 'j4'].map((jobId) => ({ jobId, sessionId: 's1', input: 'talk.srt' as const }));
+const FOUR_JOBS_ONE_SESSION: ChaosPlan['jobs'] = ['j1', 'j2', 'j3', 'j4'].map((jobId) => ({
+  jobId,
+  sessionId: 's1',
+  input: 'talk.srt' as const,
+}));
 
 describe('I7: only the process that received a fault owes an outcome for it', () => {
   // p0 gets a 503 in export of j2 and is killed before it can record it; p1 finds an interrupted
@@ -16,7 +20,17 @@ describe('I7: only the process that received a fault owes an outcome for it', ()
   const killedBeforeRecording: ChaosPlan = {
     jobs: FOUR_JOBS_ONE_SESSION,
     processes: [
-      { name: 'p0', task: 'pass', startAfterMs: 0, faults: [], upstream: [{ stage: 'draft', kind: 'transient', times: 1 }, { stage: 'export', kind: 'transient', times: 1 }], killAtCall: 200 },
+      {
+        name: 'p0',
+        task: 'pass',
+        startAfterMs: 0,
+        faults: [],
+        upstream: [
+          { stage: 'draft', kind: 'transient', times: 1 },
+          { stage: 'export', kind: 'transient', times: 1 },
+        ],
+        killAtCall: 200,
+      },
       { name: 'p1', task: 'pass', startAfterMs: 0, faults: [], upstream: [] },
     ],
     clockSteps: [],
@@ -30,18 +44,35 @@ describe('I7: only the process that received a fault owes an outcome for it', ()
     expect(result.violations).toEqual([]);
   });
 
-  const event = (seq: number, pid: number, name: string, fields: object = {}): LoggedEvent => ({ seq, pid, timeMs: seq, event: name, fields: { jobId: 'j1', ...fields } }) as LoggedEvent;
-  const transientIn = (pid: number): LedgerEntry => ({ jobId: 'j1', stage: 'draft', kind: 'transient', errorKind: 'transient', afterEventIndex: 1, pid });
+  const event = (seq: number, pid: number, name: string, fields: object = {}): LoggedEvent =>
+    ({ seq, pid, timeMs: seq, event: name, fields: { jobId: 'j1', ...fields } }) as LoggedEvent;
+  const transientIn = (pid: number): LedgerEntry => ({
+    jobId: 'j1',
+    stage: 'draft',
+    kind: 'transient',
+    errorKind: 'transient',
+    afterEventIndex: 1,
+    pid,
+  });
 
   it('still catches the receiving process completing the job after a transient fault', () => {
     const events = [event(0, 7, 'job.started'), event(1, 7, 'stage.start'), event(2, 7, 'job.complete')];
     expect(checkErrorContract(events, [transientIn(7)], { clockStepped: false })).toEqual([
-      expect.objectContaining({ invariant: 'I7', message: expect.stringMatching(/transient transient fault in draft of job j1 was not retried: next outcome job.complete/) }),
+      expect.objectContaining({
+        invariant: 'I7',
+        message: expect.stringMatching(
+          /transient transient fault in draft of job j1 was not retried: next outcome job.complete/,
+        ),
+      }),
     ]);
   });
 
   it('judges the receiver by its own outcome even when another process logs one first', () => {
-    const events = [event(0, 7, 'job.started'), event(1, 8, 'job.complete'), event(2, 7, 'job.failed', { error: { name: 'PermanentError' } })];
+    const events = [
+      event(0, 7, 'job.started'),
+      event(1, 8, 'job.complete'),
+      event(2, 7, 'job.failed', { error: { name: 'PermanentError' } }),
+    ];
     expect(checkErrorContract(events, [transientIn(7)], { clockStepped: false })).toEqual([
       expect.objectContaining({ message: expect.stringMatching(/next outcome job.failed \(PermanentError\)/) }),
     ]);
@@ -58,7 +89,10 @@ describe('I3: a job purged past its TTL is not lost; one removed early is', () =
       { name: 'p0', task: 'pass', startAfterMs: 0, faults: [], upstream: [] },
       { name: 'p1', task: 'pass', startAfterMs: 0, faults: [], upstream: [] },
     ],
-    clockSteps: [{ atMs: 0, deltaMs: -1_745_350 }, { atMs: 0, deltaMs: -1_794_348 }],
+    clockSteps: [
+      { atMs: 0, deltaMs: -1_745_350 },
+      { atMs: 0, deltaMs: -1_794_348 },
+    ],
     choices: [],
   };
 
@@ -69,8 +103,12 @@ describe('I3: a job purged past its TTL is not lost; one removed early is', () =
   });
 
   it('still catches a purge that removes finished jobs before their TTL', async () => {
-    const { violations } = await runChaosPlan({ ...backwardHour, clockSteps: [] }, config, 1, { policy: { isExpired: () => true } });
-    expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I3', message: 'job j1 lost its state.json' }));
+    const { violations } = await runChaosPlan({ ...backwardHour, clockSteps: [] }, config, 1, {
+      policy: { isExpired: () => true },
+    });
+    expect(violations).toContainEqual(
+      expect.objectContaining({ invariant: 'I3', message: 'job j1 lost its state.json' }),
+    );
   });
 
   it('passes when a deleted job is purged after its TTL, and judges deletion before loss', async () => {
@@ -101,7 +139,16 @@ describe('I3: a job purged past its TTL is not lost; one removed early is', () =
     clockSteps: [{ atMs: 105, deltaMs: 299_951 }],
     powerLoss: { atMs: 174, model: 'lazyfs' },
     choices: [],
-    config: { concurrency: 1, staleAfterMs: 15_000, heartbeatEveryMs: 7_500, maxAttempts: 1, backoffBaseMs: 0, backoffCapMs: 0, ttlMs: 300_000, opLatencyMs: 1 },
+    config: {
+      concurrency: 1,
+      staleAfterMs: 15_000,
+      heartbeatEveryMs: 7_500,
+      maxAttempts: 1,
+      backoffBaseMs: 0,
+      backoffCapMs: 0,
+      ttlMs: 300_000,
+      opLatencyMs: 1,
+    },
   };
 
   it('passes when an acknowledged job is purged past its TTL before a power loss', async () => {
@@ -111,8 +158,15 @@ describe('I3: a job purged past its TTL is not lost; one removed early is', () =
   });
 
   it('still catches an acknowledged job purged before its TTL and lost in the power loss', async () => {
-    const { violations } = await runChaosPlan({ ...purgedThenPowerLoss, clockSteps: [] }, config, 1, { policy: { isExpired: () => true } });
-    expect(violations).toContainEqual(expect.objectContaining({ invariant: 'I6', message: 'job j1 was acknowledged complete, but after a lazyfs crash its state is missing' }));
+    const { violations } = await runChaosPlan({ ...purgedThenPowerLoss, clockSteps: [] }, config, 1, {
+      policy: { isExpired: () => true },
+    });
+    expect(violations).toContainEqual(
+      expect.objectContaining({
+        invariant: 'I6',
+        message: 'job j1 was acknowledged complete, but after a lazyfs crash its state is missing',
+      }),
+    );
   });
 });
 
@@ -129,7 +183,16 @@ describe('I8: a forward clock step reaches every live process', () => {
     ],
     clockSteps: [{ atMs: 64, deltaMs: 13_921 }],
     choices: [],
-    config: { concurrency: 1, staleAfterMs: 15_000, heartbeatEveryMs: 7_500, maxAttempts: 1, backoffBaseMs: 0, backoffCapMs: 0, ttlMs: 300_000, opLatencyMs: 9 },
+    config: {
+      concurrency: 1,
+      staleAfterMs: 15_000,
+      heartbeatEveryMs: 7_500,
+      maxAttempts: 1,
+      backoffBaseMs: 0,
+      backoffCapMs: 0,
+      ttlMs: 300_000,
+      opLatencyMs: 9,
+    },
   };
 
   it('passes when a live pass is fenced after a forward step made its lease look stale', async () => {

@@ -9,7 +9,19 @@ async function observed(options: Omit<CampaignOptions, 'onRun'>) {
   const hashes: string[] = [];
   const result = await runCampaign({ ...options, onRun: (_i, run) => hashes.push(run.traceHash) });
   const { failure, ...counts } = result;
-  return { counts, hashes, failure: failure === undefined ? undefined : { seed: failure.seed, path: failure.path, violations: failure.result.violations, traceHash: failure.result.traceHash } };
+  return {
+    counts,
+    hashes,
+    failure:
+      failure === undefined
+        ? undefined
+        : {
+            seed: failure.seed,
+            path: failure.path,
+            violations: failure.result.violations,
+            traceHash: failure.result.traceHash,
+          },
+  };
 }
 
 describe('chaos on worker threads', () => {
@@ -24,12 +36,21 @@ describe('chaos on worker threads', () => {
   it('finds, shrinks and counts a zoo bug the same as one thread', async () => {
     const bug = ZOO.find((b) => b.id === 'purge-ttl-in-seconds')!;
     const one = await observed({ runs: 80, seed: 3, config: simConfig(), variant: bug.variant });
-    const two = await observed({ runs: 80, seed: 3, config: simConfig(), variant: bug.variant, zooBugId: bug.id, workers: 2 });
+    const two = await observed({
+      runs: 80,
+      seed: 3,
+      config: simConfig(),
+      variant: bug.variant,
+      zooBugId: bug.id,
+      workers: 2,
+    });
     expect(one.failure).toBeDefined();
     expect(two).toEqual(one);
   });
 
   it('refuses a broken runtime it cannot name', async () => {
-    await expect(runCampaign({ runs: 5, seed: 1, config: simConfig(), variant: { policy: {} }, workers: 2 })).rejects.toThrow(/zoo bug named by zooBugId/);
+    await expect(
+      runCampaign({ runs: 5, seed: 1, config: simConfig(), variant: { policy: {} }, workers: 2 }),
+    ).rejects.toThrow(/zoo bug named by zooBugId/);
   });
 });

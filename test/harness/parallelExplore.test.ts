@@ -8,11 +8,24 @@ import { simConfig } from '../../harness/workload/simConfig.ts';
 import { SMALL_JOBS, STANDARD_JOBS } from '../../harness/workload/jobSpec.ts';
 
 const config = simConfig();
-const comparable = (r: ExploreResult) => ({ crashPoints: r.crashPoints, crashStates: r.crashStates, distinctStates: r.distinctStates, invariantChecks: r.invariantChecks, violations: r.violations });
+const comparable = (r: ExploreResult) => ({
+  crashPoints: r.crashPoints,
+  crashStates: r.crashStates,
+  distinctStates: r.distinctStates,
+  invariantChecks: r.invariantChecks,
+  violations: r.violations,
+});
 
 describe('the explorer on worker threads', () => {
   it('explores the standard workload under every model exactly as one thread does', async () => {
-    const options = { jobs: STANDARD_JOBS, config, seed: 4, models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'] as const, subsetsPerPoint: 1, recoveryCrashShare: 0.1 };
+    const options = {
+      jobs: STANDARD_JOBS,
+      config,
+      seed: 4,
+      models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'] as const,
+      subsetsPerPoint: 1,
+      recoveryCrashShare: 0.1,
+    };
     const one = await explore(options);
     const two = await exploreInWorkers(options, 2);
     expect(comparable(two)).toEqual(comparable(one));

@@ -10,7 +10,10 @@ import { World } from '../../harness/world/world.ts';
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 /** A kernel that lets every call through at once (or tears the writes `tear` names) and records what SimProcessFs asks of it. */
-function recordingKernel(tear: (op: OpDesc) => GateDecision = () => ({ kind: 'proceed' })): { kernel: ProcessKernel; log: string[] } {
+function recordingKernel(tear: (op: OpDesc) => GateDecision = () => ({ kind: 'proceed' })): {
+  kernel: ProcessKernel;
+  log: string[];
+} {
   const log: string[] = [];
   const core = new SimFsCore(() => 0);
   core.mkdir('/d', true);
@@ -38,22 +41,41 @@ describe('SimProcessFs over its ProcessKernel', () => {
     await handle.close();
     await expect(handle.write(bytes('x'), 3)).rejects.toMatchObject({ code: 'EBADF' });
     expect(log).toEqual([
-      'gate open', 'trace open /d/f wx = ok', 'completed open true',
-      'gate write', 'trace write /d/f 3B@0 = 3', 'completed write true',
-      'gate fsync', 'trace fsync /d/f = ok', 'completed fsync true',
-      'gate close', 'trace close /d/f = ok', 'completed close true',
-      'gate write', 'trace write /d/f 1B@3 = EBADF', 'completed write false',
+      'gate open',
+      'trace open /d/f wx = ok',
+      'completed open true',
+      'gate write',
+      'trace write /d/f 3B@0 = 3',
+      'completed write true',
+      'gate fsync',
+      'trace fsync /d/f = ok',
+      'completed fsync true',
+      'gate close',
+      'trace close /d/f = ok',
+      'completed close true',
+      'gate write',
+      'trace write /d/f 1B@3 = EBADF',
+      'completed write false',
     ]);
   });
 
   it('ends a torn write like any call, keeps its prefix, then kills, and the write never returns', async () => {
-    const { kernel, log } = recordingKernel((op) => (op.op === 'write' ? { kind: 'partial-write', keepBytes: 2 } : { kind: 'proceed' }));
+    const { kernel, log } = recordingKernel((op) =>
+      op.op === 'write' ? { kind: 'partial-write', keepBytes: 2 } : { kind: 'proceed' },
+    );
     const fs = new SimProcessFs(kernel);
     const handle = await fs.open('/d/f', 'wx');
     let returned = false;
-    void handle.write(bytes('abcdef'), 0).then(() => { returned = true; });
+    void handle.write(bytes('abcdef'), 0).then(() => {
+      returned = true;
+    });
     for (let turn = 0; turn < 20; turn++) await Promise.resolve();
-    expect(log.slice(3)).toEqual(['gate write', 'trace write /d/f 6B@0 = torn: 2 of 6 bytes reached the page cache', 'completed write true', 'kill during write']);
+    expect(log.slice(3)).toEqual([
+      'gate write',
+      'trace write /d/f 6B@0 = torn: 2 of 6 bytes reached the page cache',
+      'completed write true',
+      'kill during write',
+    ]);
     expect(returned).toBe(false);
     expect(new TextDecoder().decode(kernel.core().readFile('/d/f'))).toBe('ab');
   });
@@ -65,7 +87,10 @@ describe('a torn write in the world', () => {
     world.core.mkdir('/d', true);
     const added: string[] = [];
     const add = world.trace.add.bind(world.trace);
-    world.trace.add = (line) => { added.push(line); add(line); };
+    world.trace.add = (line) => {
+      added.push(line);
+      add(line);
+    };
     const seen: string[] = [];
     world.completions.push((process, op, ok) => seen.push(`${op.op} ${op.path} ok=${ok} ${process.status}`));
     const writer = world.spawn('writer', async (io) => {
@@ -74,7 +99,8 @@ describe('a torn write in the world', () => {
       await handle.write(bytes('torn write'), 5);
     });
     let writes = 0;
-    world.interceptor = (_process, op) => (op.op === 'write' && ++writes === 2 ? { kind: 'partial-write', keepBytes: 4 } : { kind: 'proceed' });
+    world.interceptor = (_process, op) =>
+      op.op === 'write' && ++writes === 2 ? { kind: 'partial-write', keepBytes: 4 } : { kind: 'proceed' };
     await world.run();
     return { world, writer, added, seen };
   }

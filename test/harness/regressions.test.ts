@@ -7,7 +7,9 @@ import { runChaosPlan } from '../../harness/chaos/runChaosPlan.ts';
 import { simConfig } from '../../harness/workload/simConfig.ts';
 
 const dir = new URL('../../scenarios/regressions/', import.meta.url);
-const files = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
 
 describe('saved regressions', () => {
   it('exist (each was a real counterexample found by the campaign)', () => {

@@ -6,7 +6,8 @@ import { renderJunit } from '../../harness/report/renderJunit.ts';
 import { emptyReport, type RunReport } from '../../harness/report/runReport.ts';
 
 /** XML 1.0's Char production, negated: what must never appear in the document. */
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const ENTITY = /&(?:amp|lt|gt|quot|apos|#\d+);/g;
 const ATTRIBUTE = /\s+[a-z]+="([^"<]*)"/g;
 const TAG = /<(\/?)([a-z]+)((?:\s+[a-z]+="[^"<]*")*)\s*>/g;
@@ -32,20 +33,26 @@ function checkText(text: string): void {
   expect(text.replace(ENTITY, '')).not.toMatch(/[<>&"]/);
 }
 
-const decode = (text: string) => text.replace(ENTITY, (entity) => {
-  const named: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" };
-  return named[entity] ?? String.fromCodePoint(Number(entity.slice(2, -1)));
-});
+const decode = (text: string) =>
+  text.replace(ENTITY, (entity) => {
+    const named: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" };
+    return named[entity] ?? String.fromCodePoint(Number(entity.slice(2, -1)));
+  });
 
-const NASTY = 'nul\u0000 bell\u0007 esc\u001b[31m vt\u000b ff\u000c lone-high\uD800x lone-low\uDC00 pair\u{1F600} fffe\uFFFE ffff\uFFFF tab\t cr\r & < > " \'';
-const SHOWN = 'nul\\u0000 bell\\u0007 esc\\u001B[31m vt\\u000B ff\\u000C lone-high\\uD800x lone-low\\uDC00 pair\u{1F600} fffe\\uFFFE ffff\\uFFFF tab\t cr\r & < > " \'';
+const NASTY =
+  'nul\u0000 bell\u0007 esc\u001b[31m vt\u000b ff\u000c lone-high\uD800x lone-low\uDC00 pair\u{1F600} fffe\uFFFE ffff\uFFFF tab\t cr\r & < > " \'';
+const SHOWN =
+  'nul\\u0000 bell\\u0007 esc\\u001B[31m vt\\u000B ff\\u000C lone-high\\uD800x lone-low\\uDC00 pair\u{1F600} fffe\\uFFFE ffff\\uFFFF tab\t cr\r & < > " \'';
 
 function nastyReport(): RunReport {
   const id = `odd\u0001"id'<&>`;
   return {
     ...emptyReport(1),
     ok: false,
-    scenarios: [{ id, title: 't', ok: false, runs: 1, elapsedMs: 12 }, { id: 'clean', title: 'c', ok: true, runs: 1, elapsedMs: 3 }],
+    scenarios: [
+      { id, title: 't', ok: false, runs: 1, elapsedMs: 12 },
+      { id: 'clean', title: 'c', ok: true, runs: 1, elapsedMs: 3 },
+    ],
     violations: [{ invariant: 'I2', where: `scenario:${id}`, message: NASTY }],
     explore: { crashPoints: 1, crashStates: 1, elapsedMs: 5, crashStatesPerSecond: 200 },
   };
@@ -70,7 +77,10 @@ describe('renderJunit', () => {
   });
 
   it('keeps tab, LF and CR of an attribute as character references (a parser would turn them into spaces)', () => {
-    const xml = renderJunit({ ...emptyReport(1), scenarios: [{ id: 'a\tb\nc\rd', title: 't', ok: true, runs: 1, elapsedMs: 1 }] });
+    const xml = renderJunit({
+      ...emptyReport(1),
+      scenarios: [{ id: 'a\tb\nc\rd', title: 't', ok: true, runs: 1, elapsedMs: 1 }],
+    });
     wellFormed(xml);
     expect(xml).toContain('name="scenario a&#9;b&#10;c&#13;d"');
   });

@@ -15,7 +15,13 @@ describe('replay of a large seed', () => {
     const command = replayCommand(found.failure!.seed, found.failure!.path);
     const args = parseHarnessArgs(command.split(' ').slice(4));
     expect(args).toMatchObject({ command: 'replay', seed, path: found.failure!.path });
-    const replayed = await runCampaign({ runs: 1, seed: args.seed, path: args.path!, config: simConfig(), variant: bug.variant });
+    const replayed = await runCampaign({
+      runs: 1,
+      seed: args.seed,
+      path: args.path!,
+      config: simConfig(),
+      variant: bug.variant,
+    });
     expect(replayed.failure?.result.violations).toEqual(found.failure!.result.violations);
   });
 });

@@ -14,7 +14,12 @@ describe('trace picture', () => {
   it('draws every call of every process, the pause, and names the violated invariant and file', async () => {
     const result = await runScenario(pausedOwnerFenced, { seed: 1, variant: { decorate: [unfencedCommits] } });
     expect(result.ok).toBe(false);
-    const html = renderTraceHtml({ title: 'paused-owner-fenced', trace: result.trace, violations: result.violations, replay: 'npm run chaos -- scenarios --only paused-owner-fenced' });
+    const html = renderTraceHtml({
+      title: 'paused-owner-fenced',
+      trace: result.trace,
+      violations: result.violations,
+      replay: 'npm run chaos -- scenarios --only paused-owner-fenced',
+    });
     const ops = parseTrace(result.trace).filter((i) => i.kind === 'op');
     expect(ops.length).toBeGreaterThan(100);
     expect(html.match(/<rect class="op/g)).toHaveLength(ops.length);
@@ -25,7 +30,7 @@ describe('trace picture', () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 
-  it('keeps each world\'s processes apart, and draws injected faults, crash points, outcomes and the failed-call key', () => {
+  it("keeps each world's processes apart, and draws injected faults, crash points, outcomes and the failed-call key", () => {
     const trace = [
       't=1 p100 spawn first',
       '#0 t=2 p100 open /data/jobs/j1/.tmp-a wx = ok',
@@ -44,17 +49,27 @@ describe('trace picture', () => {
     expect(html).toMatch(/class="lane">p100 recovery-1 \(recovery\)<\/text>/);
     // The kill is drawn on the first world's lane (y 4), not on the recovery's (y 38).
     expect(html).toMatch(/<path class="killed" d="M\d+ 4 /);
-    expect(html).toMatch(/<path class="fault" d="M\d+ 4 [^"]*" fill="#e040fb"><title>t=3 p100 fault errno-EIO on write/);
+    expect(html).toMatch(
+      /<path class="fault" d="M\d+ 4 [^"]*" fill="#e040fb"><title>t=3 p100 fault errno-EIO on write/,
+    );
     expect(html).toMatch(/<rect class="op failed"[^>]*fill="#e040fb" stroke="#000"/);
     expect(html.match(/<circle class="event"/g)).toHaveLength(2);
     expect(html).toMatch(/<line class="world"[^>]*stroke="#000"[^>]*><title>lazyfs crash here \(before call 3\)/);
     expect(html).toMatch(/<i style="background:#e040fb"><\/i>failed call/);
   });
 
-  it('a chaos run\'s trace names every injected fault where it struck', async () => {
+  it("a chaos run's trace names every injected fault where it struck", async () => {
     const plan: ChaosPlan = {
       jobs: [{ jobId: 'j1', sessionId: 's1', input: 'talk.srt' }],
-      processes: [{ name: 'p0', task: 'pass' as const, startAfterMs: 0, faults: [{ errno: 'EIO' as const, trigger: { op: 'rename' as const, nth: 2 } }], upstream: [] }],
+      processes: [
+        {
+          name: 'p0',
+          task: 'pass' as const,
+          startAfterMs: 0,
+          faults: [{ errno: 'EIO' as const, trigger: { op: 'rename' as const, nth: 2 } }],
+          upstream: [],
+        },
+      ],
       clockSteps: [],
       choices: [],
     };

@@ -12,7 +12,10 @@ import { unfencedCommits } from '../../harness/bugs/fsBugs.ts';
 import pausedOwnerFenced from '../../scenarios/pausedOwnerFenced.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-if (CHROMIUM === undefined) console.warn('SKIPPED trace rendering in Chromium: no chromium binary (apt-get install chromium); .ci/run installs it.');
+if (CHROMIUM === undefined)
+  console.warn(
+    'SKIPPED trace rendering in Chromium: no chromium binary (apt-get install chromium); .ci/run installs it.',
+  );
 const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
@@ -24,14 +27,32 @@ describe.skipIf(CHROMIUM === undefined)('trace picture in headless Chromium', ()
     dirs.push(dir);
     const result = await runScenario(pausedOwnerFenced, { seed: 1, variant: { decorate: [unfencedCommits] } });
     const page = join(dir, 'trace.html');
-    await writeFile(page, renderTraceHtml({ title: 'paused-owner-fenced', trace: result.trace, violations: result.violations }));
-    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--user-data-dir=${join(dir, 'profile')}`];
-    const dom = execFileSync(CHROMIUM!, [...flags, '--dump-dom', `file://${page}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    await writeFile(
+      page,
+      renderTraceHtml({ title: 'paused-owner-fenced', trace: result.trace, violations: result.violations }),
+    );
+    const flags = [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      `--user-data-dir=${join(dir, 'profile')}`,
+    ];
+    const dom = execFileSync(CHROMIUM!, [...flags, '--dump-dom', `file://${page}`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const marks = (dom.match(/<rect class="op/g) ?? []).length;
     expect(marks).toBeGreaterThan(100);
     expect(dom).toMatch(/<li class="violation"><b>I4<\/b>/);
     const shot = join(dir, 'trace.png');
-    spawnSync(CHROMIUM!, [...flags, '--window-size=1400,500', `--screenshot=${shot}`, `file://${page}`], { timeout: 60_000, stdio: 'ignore' });
+    spawnSync(CHROMIUM!, [...flags, '--window-size=1400,500', `--screenshot=${shot}`, `file://${page}`], {
+      timeout: 60_000,
+      stdio: 'ignore',
+    });
     expect(statSync(shot).size).toBeGreaterThan(10_000);
   });
 });

@@ -31,7 +31,7 @@ function fakeKernel(answer: (data: Uint8Array) => number) {
 }
 
 describe('writeAllSync', () => {
-  it('fails a write that makes no progress at once, with the runtime\'s error', () => {
+  it("fails a write that makes no progress at once, with the runtime's error", () => {
     let calls = 0;
     const error = (() => {
       try {
@@ -49,11 +49,17 @@ describe('writeAllSync', () => {
 
   it('is the same loop as writeAll: same offsets for short writes, same refusals', async () => {
     const offsets: number[] = [];
-    writeAllSync((data, offset) => { offsets.push(offset); return Math.min(2, data.length); }, new Uint8Array(5));
+    writeAllSync((data, offset) => {
+      offsets.push(offset);
+      return Math.min(2, data.length);
+    }, new Uint8Array(5));
     expect(offsets).toEqual([0, 2, 4]);
     expect(() => writeAllSync(() => 4, new Uint8Array(3))).toThrow('write returned 4');
     const handle = { write: async () => 0, sync: async () => undefined, close: async () => undefined };
-    await expect(writeAll(handle, new Uint8Array(3))).rejects.toMatchObject({ message: 'write made no progress', code: 'EIO' });
+    await expect(writeAll(handle, new Uint8Array(3))).rejects.toMatchObject({
+      message: 'write made no progress',
+      code: 'EIO',
+    });
   });
 });
 
@@ -61,7 +67,9 @@ describe('the fs shim writes with it', () => {
   it('writeFileSync: a zero-byte write fails with EIO after one call, and the file is closed', () => {
     const { kernel, calls } = fakeKernel(() => 0);
     const surface = syncSurface(kernel, '/mnt');
-    expect(() => surface.writeFileSync('/f', 'abc')).toThrow(expect.objectContaining({ message: 'write made no progress', code: 'EIO' }));
+    expect(() => surface.writeFileSync('/f', 'abc')).toThrow(
+      expect.objectContaining({ message: 'write made no progress', code: 'EIO' }),
+    );
     expect(calls).toEqual(['open /f', 'write 3B@null', 'close 1000000']);
   });
 

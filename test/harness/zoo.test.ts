@@ -18,12 +18,17 @@ describe('bug zoo', () => {
     it(`catches ${bug.id}: ${bug.title}`, async () => {
       const result = await huntBug(bug, { seed: 1, chaosRuns: 100, config });
       expect(result.caught, `${bug.id} escaped after ${result.runsToDetect} runs`).toBe(true);
-      expect(bug.expect, `${bug.id} was caught by ${result.invariant} (${result.by}: ${result.message})`).toContain(result.invariant);
+      expect(bug.expect, `${bug.id} was caught by ${result.invariant} (${result.by}: ${result.message})`).toContain(
+        result.invariant,
+      );
     });
   }
 
   it('finds nothing in the real runtime with the same budget', async () => {
-    const result = await huntBug({ id: 'none', title: 'the real runtime', seenIn: '', expect: [], variant: {} }, { seed: 1, chaosRuns: 100, config });
+    const result = await huntBug(
+      { id: 'none', title: 'the real runtime', seenIn: '', expect: [], variant: {} },
+      { seed: 1, chaosRuns: 100, config },
+    );
     expect(result).toMatchObject({ caught: false, message: null });
   });
 });

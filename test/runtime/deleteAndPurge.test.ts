@@ -18,9 +18,14 @@ beforeEach(async () => {
 afterEach(() => world.cleanup());
 
 const root = () => world.config.root;
-const add = (id: string, sessionId: string, text = SRT) => enqueue(world.io, world.config, { jobId: id, sessionId, inputName: 'talk.srt', inputBytes: bytes(text) });
+const add = (id: string, sessionId: string, text = SRT) =>
+  enqueue(world.io, world.config, { jobId: id, sessionId, inputName: 'talk.srt', inputBytes: bytes(text) });
 const sessionTranscript = (s: string) => join(root(), 'sessions', s, 'transcript.txt');
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('deletion', () => {
   it('keeps state and tombstone, logs what it removed, and keeps the session transcript while another job of the session lives', async () => {
@@ -29,10 +34,24 @@ describe('deletion', () => {
     await runPass(world.io, world.config);
     expect(await deleteJob(world.io, world.config, 'a')).toBe('deleted');
     expect((await readdir(join(root(), 'jobs', 'a'))).sort()).toEqual(['deleted', 'state.json']);
-    expect(JSON.parse(await readFile(join(root(), 'jobs', 'a', 'state.json'), 'utf8'))).toMatchObject({ status: 'deleted', nextAttemptAt: null });
+    expect(JSON.parse(await readFile(join(root(), 'jobs', 'a', 'state.json'), 'utf8'))).toMatchObject({
+      status: 'deleted',
+      nextAttemptAt: null,
+    });
     const inputBytes = SRT.length;
-    const artifacts = (await Promise.all(['transcript.txt', 'draft.md', 'export.html'].map((n) => stat(join(root(), 'jobs', 'b', n))))).reduce((sum, s) => sum + s.size, 0);
-    expect(world.events.filter((e) => e.event === 'job.deleted')).toEqual([{ event: 'job.deleted', jobId: 'a', sessionId: 's1', removedFiles: 4, removedBytes: inputBytes + artifacts, pid: 1000 }]);
+    const artifacts = (
+      await Promise.all(['transcript.txt', 'draft.md', 'export.html'].map((n) => stat(join(root(), 'jobs', 'b', n))))
+    ).reduce((sum, s) => sum + s.size, 0);
+    expect(world.events.filter((e) => e.event === 'job.deleted')).toEqual([
+      {
+        event: 'job.deleted',
+        jobId: 'a',
+        sessionId: 's1',
+        removedFiles: 4,
+        removedBytes: inputBytes + artifacts,
+        pid: 1000,
+      },
+    ]);
     expect(await exists(sessionTranscript('s1'))).toBe(true);
     // The last live job of the session takes the session transcript with it.
     world.events.length = 0;
@@ -43,7 +62,7 @@ describe('deletion', () => {
     await expect(deleteJob(world.io, world.config, 'zzz')).rejects.toThrow(new UsageError('unknown job zzz'));
   });
 
-  it('a session transcript that is not the deleted job\'s (another job rewrote it) stays', async () => {
+  it("a session transcript that is not the deleted job's (another job rewrote it) stays", async () => {
     await add('a', 's1');
     await runPass(world.io, world.config);
     await writeFile(sessionTranscript('s1'), 'a newer transcript of the session\n');
@@ -51,7 +70,7 @@ describe('deletion', () => {
     expect(await readFile(sessionTranscript('s1'), 'utf8')).toBe('a newer transcript of the session\n');
   });
 
-  it('a session transcript of the same size but other bytes is not the deleted job\'s: it stays; the job\'s own goes, counted in bytes', async () => {
+  it("a session transcript of the same size but other bytes is not the deleted job's: it stays; the job's own goes, counted in bytes", async () => {
     await add('a', 's1');
     await runPass(world.io, world.config);
     const own = await readFile(sessionTranscript('s1'));
@@ -62,12 +81,17 @@ describe('deletion', () => {
     // The same again with the job's own transcript in place: it goes, and its bytes are counted.
     await add('b', 's2');
     await runPass(world.io, world.config);
-    const jobFiles = await Promise.all(['input.srt', 'transcript.txt', 'draft.md', 'export.html'].map((n) => stat(join(root(), 'jobs', 'b', n))));
+    const jobFiles = await Promise.all(
+      ['input.srt', 'transcript.txt', 'draft.md', 'export.html'].map((n) => stat(join(root(), 'jobs', 'b', n))),
+    );
     const transcriptBytes = (await stat(sessionTranscript('s2'))).size;
     world.events.length = 0;
     expect(await deleteJob(world.io, world.config, 'b')).toBe('deleted');
     expect(await exists(sessionTranscript('s2'))).toBe(false);
-    expect(world.events.find((e) => e.event === 'job.deleted')).toMatchObject({ removedFiles: 5, removedBytes: jobFiles.reduce((sum, s) => sum + s.size, 0) + transcriptBytes });
+    expect(world.events.find((e) => e.event === 'job.deleted')).toMatchObject({
+      removedFiles: 5,
+      removedBytes: jobFiles.reduce((sum, s) => sum + s.size, 0) + transcriptBytes,
+    });
   });
 
   it('a deleter whose session lock is taken over before it writes the deleted state commits nothing (fenced) and reports pending', async () => {
@@ -79,17 +103,30 @@ describe('deletion', () => {
     const sessionDir = join(root(), 'sessions', 's1');
     let taken = false;
     // The state write's tmp file is closed: just before its commit, a taker retires the deleter's lock.
-    const { fs } = recordingFs(nodeFileSystem, { before: async (call) => {
-      if (taken || call.op !== 'close' || !call.path.startsWith(join(sessionDir, '.tmp-work-')) || call.path.endsWith('owner.json')) return;
-      taken = true;
-      const work = call.path.slice(sessionDir.length + 1).split('/')[0]!;
-      await renameReal(join(sessionDir, work), join(sessionDir, `.tmp-reap-${work.slice('.tmp-work-'.length)}-by-00000000deadbeef`));
-    } });
+    const { fs } = recordingFs(nodeFileSystem, {
+      before: async (call) => {
+        if (
+          taken ||
+          call.op !== 'close' ||
+          !call.path.startsWith(join(sessionDir, '.tmp-work-')) ||
+          call.path.endsWith('owner.json')
+        )
+          return;
+        taken = true;
+        const work = call.path.slice(sessionDir.length + 1).split('/')[0]!;
+        await renameReal(
+          join(sessionDir, work),
+          join(sessionDir, `.tmp-reap-${work.slice('.tmp-work-'.length)}-by-00000000deadbeef`),
+        );
+      },
+    });
     // The tombstone is durable: whoever holds the lock next finishes the deletion.
     expect(await deleteJob({ ...world.io, fs }, world.config, 'a')).toBe('pending');
     expect(taken).toBe(true);
     expect(world.events.map((e) => e.event)).toContain('lock.lost');
-    expect(JSON.parse(await readFile(join(root(), 'jobs', 'a', 'state.json'), 'utf8'))).toMatchObject({ status: 'complete' });
+    expect(JSON.parse(await readFile(join(root(), 'jobs', 'a', 'state.json'), 'utf8'))).toMatchObject({
+      status: 'complete',
+    });
   });
 
   it('only a live job of the same session keeps the session transcript; a job still being enqueued keeps it too', async () => {
@@ -100,7 +137,11 @@ describe('deletion', () => {
     world.events.length = 0;
     expect(await deleteJob(world.io, world.config, 'a')).toBe('deleted');
     expect(await exists(sessionTranscript('s1'))).toBe(false);
-    expect(world.events.find((e) => e.event === 'lock.acquired')).toMatchObject({ lock: 'session', sessionId: 's1', jobId: 'a' });
+    expect(world.events.find((e) => e.event === 'lock.acquired')).toMatchObject({
+      lock: 'session',
+      sessionId: 's1',
+      jobId: 'a',
+    });
     // A job directory with no state yet (an enqueue in progress) may be of the same session: keep, to be safe.
     await mkdir(join(root(), 'jobs', 'half'));
     expect(await deleteJob(world.io, world.config, 'b')).toBe('deleted');
@@ -142,7 +183,12 @@ describe('purge', () => {
     await writeFile(join(root(), 'jobs', 'unreadable', 'state.json'), '{');
     const aged = new Date(world.clock.wallMs - 3 * 3600_000);
     for (const dir of ['abandoned', 'unreadable']) await utimes(join(root(), 'jobs', dir), aged, aged);
-    expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 0, incompleteJobs: 1, files: 1, bytes: 4 });
+    expect(await purge(world.io, world.config, undefined)).toMatchObject({
+      jobs: 0,
+      incompleteJobs: 1,
+      files: 1,
+      bytes: 4,
+    });
     expect(await readdir(join(root(), 'jobs'))).toEqual(['unreadable']);
     // A fresh abandoned enqueue may still be in progress: kept.
     await mkdir(join(root(), 'jobs', 'fresh'));
@@ -172,7 +218,10 @@ describe('purge', () => {
 });
 
 describe('purge under the session lock', () => {
-  const expireAll = async () => { await stampTree(world.root, world.clock.wallMs); world.clock.advance(2 * 3600_000); };
+  const expireAll = async () => {
+    await stampTree(world.root, world.clock.wallMs);
+    world.clock.advance(2 * 3600_000);
+  };
 
   it('re-reads each job under the lock: a job retried (queued again) or moved meanwhile is kept', async () => {
     await add('a', 's1');
@@ -207,7 +256,12 @@ describe('purge under the session lock', () => {
     await expireAll();
     await mkdir(join(root(), 'sessions', 'not a session'));
     const { acquireLock } = await import('../../src/ownerLock.ts');
-    const holder = await acquireLock(world.withPid(5), { name: 'session', path: join(root(), 'sessions', 's1', 'session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
+    const holder = await acquireLock(world.withPid(5), {
+      name: 'session',
+      path: join(root(), 'sessions', 's1', 'session.lock'),
+      staleAfterMs: 60_000,
+      heartbeatEveryMs: 10_000,
+    });
     expect(holder.acquired).toBe(true);
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 0, sessions: 0, files: 0 });
     expect(await exists(sessionTranscript('s1'))).toBe(true);
@@ -230,7 +284,9 @@ describe('purge under the session lock', () => {
         if (/\/jobs\/[abc]$/.test(from) && ++movedDirs === 1) {
           const dir = join(root(), 'sessions', 's1');
           const work = (await readdir(dir)).find((n) => n.startsWith('.tmp-work-'))!;
-          await (await import('node:fs/promises')).rename(join(dir, work), join(dir, `.tmp-reap-${work.slice(10)}-by-00000000deadbeef`));
+          await (
+            await import('node:fs/promises')
+          ).rename(join(dir, work), join(dir, `.tmp-reap-${work.slice(10)}-by-00000000deadbeef`));
         }
       },
     };
@@ -253,7 +309,12 @@ describe('purge report and durability', () => {
     expect(quiet.calls.filter((c) => c.op === 'fsyncDir' && c.path === join(root(), 'jobs'))).toEqual([]);
     // A stale runner lock of a dead pid, a stale tmp in a session directory and an expired job.
     const { acquireLock } = await import('../../src/ownerLock.ts');
-    const dead = await acquireLock(world.withPid(77), { name: 'runner', path: join(root(), 'runner.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
+    const dead = await acquireLock(world.withPid(77), {
+      name: 'runner',
+      path: join(root(), 'runner.lock'),
+      staleAfterMs: 60_000,
+      heartbeatEveryMs: 10_000,
+    });
     expect(dead.acquired).toBe(true);
     world.dead.add(77);
     await writeFile(join(root(), 'sessions', 's1', '.tmp-stale'), 'abc');

@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { classifyError, classifyHttpStatus } from '../../src/classifyError.ts';
-import { AssertionError, CorruptFileError, FileError, HttpStatusError, InvalidInputError, PermanentError, TransientError } from '../../src/errors.ts';
+import {
+  AssertionError,
+  CorruptFileError,
+  FileError,
+  HttpStatusError,
+  InvalidInputError,
+  PermanentError,
+  TransientError,
+} from '../../src/errors.ts';
 import { parseRetryAfterMs } from '../../src/retryAfter.ts';
 import { retryDelayMs, isDue } from '../../src/backoff.ts';
 import { SeededRandom } from '../../harness/seededRandom.ts';
@@ -26,13 +34,31 @@ describe('classifyError', () => {
     ['zod schema violation', zodError, 'permanent'],
     ['AbortError', Object.assign(new Error('aborted'), { name: 'AbortError' }), 'transient'],
     ['TimeoutError', Object.assign(new Error('timeout'), { name: 'TimeoutError' }), 'transient'],
-    ...['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']
-      .map((code) => [`errno ${code}`, errno(code), 'transient'] as const),
-    ...['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EINVAL', 'ENOENT']
-      .map((code) => [`errno ${code}`, errno(code), 'permanent'] as const),
+    ...[
+      'ENOSPC',
+      'EDQUOT',
+      'EIO',
+      'EMFILE',
+      'ENFILE',
+      'EBUSY',
+      'EAGAIN',
+      'ETIMEDOUT',
+      'ECONNRESET',
+      'ECONNREFUSED',
+      'EPIPE',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+    ].map((code) => [`errno ${code}`, errno(code), 'transient'] as const),
+    ...['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EINVAL', 'ENOENT'].map(
+      (code) => [`errno ${code}`, errno(code), 'permanent'] as const,
+    ),
     ['FileError ENOSPC', new FileError('ENOSPC', 'write', '/x'), 'transient'],
     ['FileError EROFS', new FileError('EROFS', 'open', '/x'), 'permanent'],
-    ['fetch failed with a network cause', Object.assign(new TypeError('fetch failed'), { cause: errno('ECONNRESET') }), 'transient'],
+    [
+      'fetch failed with a network cause',
+      Object.assign(new TypeError('fetch failed'), { cause: errno('ECONNRESET') }),
+      'transient',
+    ],
     ['unknown error (bounded by maxAttempts)', new Error('something odd'), 'transient'],
     ['a TypeError (a bug)', new TypeError("Cannot read properties of undefined (reading 'x')"), 'permanent'],
     ['a RangeError (a bug)', new RangeError('Invalid array length'), 'permanent'],
@@ -43,15 +69,32 @@ describe('classifyError', () => {
     expect(classifyError(error).kind).toBe(kind);
   });
 
-  it.each([[200, 'permanent'], [400, 'permanent'], [401, 'permanent'], [403, 'permanent'], [404, 'permanent'], [408, 'transient'], [409, 'permanent'],
-    [413, 'permanent'], [422, 'permanent'], [425, 'transient'], [429, 'transient'], [500, 'transient'], [502, 'transient'], [503, 'transient'], [504, 'transient']] as const)(
-    'HTTP %i → %s', (status, kind) => {
-      expect(classifyHttpStatus(status)).toBe(kind);
-      expect(classifyError(new HttpStatusError(status, `HTTP ${status}`)).kind).toBe(kind);
-    });
+  it.each([
+    [200, 'permanent'],
+    [400, 'permanent'],
+    [401, 'permanent'],
+    [403, 'permanent'],
+    [404, 'permanent'],
+    [408, 'transient'],
+    [409, 'permanent'],
+    [413, 'permanent'],
+    [422, 'permanent'],
+    [425, 'transient'],
+    [429, 'transient'],
+    [500, 'transient'],
+    [502, 'transient'],
+    [503, 'transient'],
+    [504, 'transient'],
+  ] as const)('HTTP %i → %s', (status, kind) => {
+    expect(classifyHttpStatus(status)).toBe(kind);
+    expect(classifyError(new HttpStatusError(status, `HTTP ${status}`)).kind).toBe(kind);
+  });
 
   it('keeps Retry-After on transient HTTP errors', () => {
-    expect(classifyError(new HttpStatusError(429, 'slow down', 7_000))).toMatchObject({ kind: 'transient', retryAfterMs: 7_000 });
+    expect(classifyError(new HttpStatusError(429, 'slow down', 7_000))).toMatchObject({
+      kind: 'transient',
+      retryAfterMs: 7_000,
+    });
     expect(classifyError(new TransientError('x', { retryAfterMs: 5 }))).toMatchObject({ retryAfterMs: 5 });
   });
 });

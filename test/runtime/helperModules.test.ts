@@ -34,7 +34,9 @@ describe('ids', () => {
     expect(isValidId('ok-id_1')).toBe(true);
     expect(isValidId('../ok')).toBe(false);
     expect(isValidId('ok/..')).toBe(false);
-    expect(() => checkId('session', 'a b')).toThrow('invalid session id "a b": ids are 1-64 characters of A-Z a-z 0-9 _ -');
+    expect(() => checkId('session', 'a b')).toThrow(
+      'invalid session id "a b": ids are 1-64 characters of A-Z a-z 0-9 _ -',
+    );
     expect(checkId('job', 'fine')).toBe('fine');
   });
 });
@@ -42,7 +44,9 @@ describe('ids', () => {
 describe('jsonFile', () => {
   const schema = z.object({ a: z.object({ b: z.number() }) });
   it('names what is wrong: encoding, emptiness, syntax, and the schema path', () => {
-    expect(() => parseJsonBytes('/s.json', new Uint8Array([0xc3, 0x28]), schema)).toThrow('/s.json is corrupt: not valid UTF-8');
+    expect(() => parseJsonBytes('/s.json', new Uint8Array([0xc3, 0x28]), schema)).toThrow(
+      '/s.json is corrupt: not valid UTF-8',
+    );
     expect(() => parseJsonBytes('/s.json', enc(' \n'), schema)).toThrow('/s.json is corrupt: empty file (2 bytes)');
     expect(() => parseJsonBytes('/s.json', enc('{'), schema)).toThrow(/\/s\.json is corrupt: not valid JSON \(/);
     expect(() => parseJsonBytes('/s.json', enc('{"a":{"b":"x"}}'), schema)).toThrow(/schema violation at a\.b: /);
@@ -55,9 +59,15 @@ describe('jsonFile', () => {
       await io.fs.mkdir('/d');
       expect(await readJsonFile(io.fs, '/d/none.json', schema)).toBeUndefined();
       world.core.symlink('/etc/x', '/d/link.json');
-      await expect(readJsonFile(io.fs, '/d/link.json', schema)).rejects.toThrow('/d/link.json is a symlink; refusing to follow it out of the data root');
+      await expect(readJsonFile(io.fs, '/d/link.json', schema)).rejects.toThrow(
+        '/d/link.json is a symlink; refusing to follow it out of the data root',
+      );
       await io.fs.mkdir('/d/dir.json');
-      await expect(readJsonFile(io.fs, '/d/dir.json', schema)).rejects.toMatchObject({ name: 'FileError', code: 'EISDIR', step: 'read' });
+      await expect(readJsonFile(io.fs, '/d/dir.json', schema)).rejects.toMatchObject({
+        name: 'FileError',
+        code: 'EISDIR',
+        step: 'read',
+      });
     });
   });
 });
@@ -66,7 +76,11 @@ describe('removeTree', () => {
   it('removes a tree bottom-up, counts files and bytes, never follows a symlink, tolerates absence', async () => {
     await inWorld(async (io, world) => {
       await io.fs.mkdir('/t/a/b', { recursive: true });
-      for (const [path, text] of [['/t/x', 'xx'], ['/t/a/y', 'yyy'], ['/t/a/b/z', 'z']] as const) {
+      for (const [path, text] of [
+        ['/t/x', 'xx'],
+        ['/t/a/y', 'yyy'],
+        ['/t/a/b/z', 'z'],
+      ] as const) {
         const h = await io.fs.open(path, 'wx');
         await h.write(enc(text), 0);
         await h.close();
@@ -97,7 +111,12 @@ describe('ensureDir', () => {
       await io.fs.mkdir('/root');
       const { fs, calls } = recordingFs(io.fs);
       await ensureDir(fs, '/root/a/b', '/root');
-      expect(calls.filter((c) => c.op === 'mkdir' || c.op === 'fsyncDir').map((c) => `${c.op} ${c.path}`)).toEqual(['mkdir /root/a', 'fsyncDir /root', 'mkdir /root/a/b', 'fsyncDir /root/a']);
+      expect(calls.filter((c) => c.op === 'mkdir' || c.op === 'fsyncDir').map((c) => `${c.op} ${c.path}`)).toEqual([
+        'mkdir /root/a',
+        'fsyncDir /root',
+        'mkdir /root/a/b',
+        'fsyncDir /root/a',
+      ]);
       calls.length = 0;
       await ensureDir(fs, '/root/a/b', '/root');
       expect(calls.filter((c) => c.op === 'fsyncDir').map((c) => c.path)).toEqual(['/root', '/root/a']);
@@ -111,7 +130,9 @@ describe('ensureDir', () => {
       await h.close();
       await expect(ensureDir(io.fs, '/root/file', '/root')).rejects.toThrow('/root/file exists and is not a directory');
       world.core.symlink('/elsewhere', '/root/link');
-      await expect(ensureDir(io.fs, '/root/link', '/root')).rejects.toThrow('/root/link is a symlink; refusing to follow it out of the data root');
+      await expect(ensureDir(io.fs, '/root/link', '/root')).rejects.toThrow(
+        '/root/link is a symlink; refusing to follow it out of the data root',
+      );
       await expect(ensureDir(io.fs, '/other/x', '/root')).rejects.toThrow('ensureDir: /other/x is not below /root');
       const { fs } = recordingFs(io.fs, { fail: (c) => (c.op === 'mkdir' ? errno('EACCES', 'mkdir') : undefined) });
       await expect(ensureDir(fs, '/root/new', '/root')).rejects.toMatchObject({ code: 'EACCES' });
@@ -147,17 +168,56 @@ describe('backoff and Retry-After, at the boundaries', () => {
 
 describe('classifyError details', () => {
   it('keeps names and Retry-After exactly, and only where they apply', () => {
-    expect(classifyError('boom')).toEqual({ kind: 'transient', name: 'Error', message: 'boom', basis: 'unknown error' });
-    expect(classifyError(new TransientError('t'))).toEqual({ kind: 'transient', name: 'TransientError', message: 't', basis: 'TransientError' });
-    expect(classifyError(new HttpStatusError(503, 'down'))).toEqual({ kind: 'transient', name: 'HttpStatusError', message: 'down', basis: 'HTTP 503' });
-    expect(classifyError(new HttpStatusError(400, 'bad', 5_000))).toEqual({ kind: 'permanent', name: 'HttpStatusError', message: 'bad', basis: 'HTTP 400' });
-    expect(classifyError(Object.assign(new Error('a'), { name: 'AbortError' }))).toMatchObject({ kind: 'transient', basis: 'AbortError' });
-    expect(classifyError(Object.assign(new Error('t'), { name: 'TimeoutError' }))).toMatchObject({ kind: 'transient', basis: 'TimeoutError' });
-    expect(classifyError(Object.assign(new Error('odd'), { code: 'EWEIRD' }))).toMatchObject({ kind: 'transient', basis: 'unknown error' });
-    expect(classifyError(Object.assign(new Error('full'), { code: 'ENOSPC' }))).toMatchObject({ kind: 'transient', basis: 'errno ENOSPC' });
-    expect(classifyError(Object.assign(new Error('ro'), { code: 'EROFS' }))).toMatchObject({ kind: 'permanent', basis: 'errno EROFS' });
+    expect(classifyError('boom')).toEqual({
+      kind: 'transient',
+      name: 'Error',
+      message: 'boom',
+      basis: 'unknown error',
+    });
+    expect(classifyError(new TransientError('t'))).toEqual({
+      kind: 'transient',
+      name: 'TransientError',
+      message: 't',
+      basis: 'TransientError',
+    });
+    expect(classifyError(new HttpStatusError(503, 'down'))).toEqual({
+      kind: 'transient',
+      name: 'HttpStatusError',
+      message: 'down',
+      basis: 'HTTP 503',
+    });
+    expect(classifyError(new HttpStatusError(400, 'bad', 5_000))).toEqual({
+      kind: 'permanent',
+      name: 'HttpStatusError',
+      message: 'bad',
+      basis: 'HTTP 400',
+    });
+    expect(classifyError(Object.assign(new Error('a'), { name: 'AbortError' }))).toMatchObject({
+      kind: 'transient',
+      basis: 'AbortError',
+    });
+    expect(classifyError(Object.assign(new Error('t'), { name: 'TimeoutError' }))).toMatchObject({
+      kind: 'transient',
+      basis: 'TimeoutError',
+    });
+    expect(classifyError(Object.assign(new Error('odd'), { code: 'EWEIRD' }))).toMatchObject({
+      kind: 'transient',
+      basis: 'unknown error',
+    });
+    expect(classifyError(Object.assign(new Error('full'), { code: 'ENOSPC' }))).toMatchObject({
+      kind: 'transient',
+      basis: 'errno ENOSPC',
+    });
+    expect(classifyError(Object.assign(new Error('ro'), { code: 'EROFS' }))).toMatchObject({
+      kind: 'permanent',
+      basis: 'errno EROFS',
+    });
     const zodError = z.string().safeParse(1).error;
-    expect(classifyError(zodError)).toMatchObject({ kind: 'permanent', name: 'SchemaError', basis: 'schema violation' });
+    expect(classifyError(zodError)).toMatchObject({
+      kind: 'permanent',
+      name: 'SchemaError',
+      basis: 'schema violation',
+    });
   });
 });
 
@@ -169,7 +229,9 @@ describe('tombstone and writeFileAtomic details', () => {
       const before = io.clock.nowMs();
       await writeTombstone(io, '/j');
       expect(await hasTombstone(io, '/j')).toBe(true);
-      const { deletedAt } = JSON.parse(new TextDecoder().decode(await io.fs.readFile('/j/deleted'))) as { deletedAt: number };
+      const { deletedAt } = JSON.parse(new TextDecoder().decode(await io.fs.readFile('/j/deleted'))) as {
+        deletedAt: number;
+      };
       expect(deletedAt).toBeGreaterThanOrEqual(before);
       expect(deletedAt).toBeLessThanOrEqual(io.clock.nowMs());
       const { fs } = recordingFs(io.fs, { fail: (c) => (c.op === 'stat' ? errno('EIO', 'stat') : undefined) });
@@ -180,7 +242,14 @@ describe('tombstone and writeFileAtomic details', () => {
   it('each failing step is named, with the path that failed, and the handle is closed after a failed write', async () => {
     await inWorld(async (io) => {
       await io.fs.mkdir('/w');
-      for (const [op, step, where] of [['open:wx', 'open', /\/w\/\.tmp-/], ['write', 'write', /\/w\/\.tmp-/], ['fsync', 'fsync', /\/w\/\.tmp-/], ['close', 'close', /\/w\/\.tmp-/], ['rename', 'rename', /^\/w\/out$/], ['fsyncDir', 'fsync directory', /^\/w$/]] as const) {
+      for (const [op, step, where] of [
+        ['open:wx', 'open', /\/w\/\.tmp-/],
+        ['write', 'write', /\/w\/\.tmp-/],
+        ['fsync', 'fsync', /\/w\/\.tmp-/],
+        ['close', 'close', /\/w\/\.tmp-/],
+        ['rename', 'rename', /^\/w\/out$/],
+        ['fsyncDir', 'fsync directory', /^\/w$/],
+      ] as const) {
         const { fs, calls } = recordingFs(io.fs, { fail: (c) => (c.op === op ? errno('EIO', op) : undefined) });
         const failure = await writeFileAtomic({ fs, random: io.random }, '/w/out', 'data').catch((e: unknown) => e);
         expect(failure).toMatchObject({ name: 'FileError', code: 'EIO', step });

@@ -22,7 +22,8 @@ beforeEach(async () => {
 afterEach(() => world.cleanup());
 
 const jobDir = (id: string) => join(world.config.root, 'jobs', id);
-const add = (id: string, session = id) => enqueue(world.io, world.config, { jobId: id, sessionId: session, inputName: 'talk.srt', inputBytes: bytes(SRT) });
+const add = (id: string, session = id) =>
+  enqueue(world.io, world.config, { jobId: id, sessionId: session, inputName: 'talk.srt', inputBytes: bytes(SRT) });
 async function outsideUntouched(): Promise<void> {
   expect(await readdir(outside)).toEqual(['secret.txt']);
   expect(await readFile(join(outside, 'secret.txt'), 'utf8')).toBe('do not touch\n');
@@ -46,10 +47,15 @@ describe('corrupt state.json', () => {
     expect(summary.outcomes.complete).toBe(1);
     for (const [id, content, message] of corpus) {
       expect(summary.unreadable).toContainEqual({ jobId: id, error: expect.stringMatching(message) });
-      expect(new Uint8Array(await readFile(join(jobDir(id), 'state.json')))).toEqual(typeof content === 'string' ? bytes(content) : content);
+      expect(new Uint8Array(await readFile(join(jobDir(id), 'state.json')))).toEqual(
+        typeof content === 'string' ? bytes(content) : content,
+      );
     }
     const rows = await statusReport(world.io, world.config);
-    expect(rows.find((r) => r.jobId === 'schema')).toMatchObject({ status: 'unreadable', error: { name: 'CorruptFileError' } });
+    expect(rows.find((r) => r.jobId === 'schema')).toMatchObject({
+      status: 'unreadable',
+      error: { name: 'CorruptFileError' },
+    });
     // Purge never removes what it cannot read.
     world.clock.advance(30 * 24 * 3600_000);
     await runPass(world.io, world.config);
@@ -61,7 +67,10 @@ describe('corrupt state.json', () => {
     await writeFile(join(jobDir('bad'), 'state.json'), '{');
     const status = await runCli(['status', '--root', world.config.root, '--job', 'bad', '--json']);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout).jobs[0]).toMatchObject({ status: 'unreadable', error: { message: expect.stringMatching(/state\.json is corrupt/) } });
+    expect(JSON.parse(status.stdout).jobs[0]).toMatchObject({
+      status: 'unreadable',
+      error: { message: expect.stringMatching(/state\.json is corrupt/) },
+    });
     const retry = await runCli(['retry', '--root', world.config.root, '--job', 'bad']);
     expect(retry.code).toBe(1);
     expect(retry.stderr).toMatch(/state\.json is corrupt: not valid JSON/);
@@ -69,7 +78,19 @@ describe('corrupt state.json', () => {
 });
 
 describe('hostile ids', () => {
-  it.each(['..', '.', 'a/b', '../../etc', 'a\0b', 'x'.repeat(65), 'jоb' /* Cyrillic о */, '', ' job', 'job\n', '.tmp-x'])('refuses %j', (id) => {
+  it.each([
+    '..',
+    '.',
+    'a/b',
+    '../../etc',
+    'a\0b',
+    'x'.repeat(65),
+    'jоb' /* Cyrillic о */,
+    '',
+    ' job',
+    'job\n',
+    '.tmp-x',
+  ])('refuses %j', (id) => {
     expect(() => checkId('job', id)).toThrow(/invalid job id/);
   });
 
@@ -108,7 +129,10 @@ describe('symlinks planted in the data root', () => {
     await unlink(join(jobDir('j1'), 'input.srt'));
     await symlink(join(outside, 'secret.txt'), join(jobDir('j1'), 'input.srt'));
     await runPass(world.io, world.config);
-    expect(await readJobState(world.io.fs, jobDir('j1'))).toMatchObject({ status: 'failed', error: { kind: 'permanent', message: expect.stringMatching(/is a symlink/) } });
+    expect(await readJobState(world.io.fs, jobDir('j1'))).toMatchObject({
+      status: 'failed',
+      error: { kind: 'permanent', message: expect.stringMatching(/is a symlink/) },
+    });
     await outsideUntouched();
   });
 
@@ -128,7 +152,9 @@ describe('symlinks planted in the data root', () => {
     await expect(deleteJob(world.io, world.config, 'evil')).rejects.toThrow(refusal);
     await expect(retryJob(world.io, world.config, 'evil')).rejects.toThrow(refusal);
     const handle = jobsHandler({ io: world.io, config: world.config, secret: 's' });
-    const exported = await handle(new Request('http://localhost/api/jobs/evil/export', { headers: { authorization: 'Bearer s' } }));
+    const exported = await handle(
+      new Request('http://localhost/api/jobs/evil/export', { headers: { authorization: 'Bearer s' } }),
+    );
     expect(exported.status).toBe(500);
     expect(await exported.text()).toMatch(refusal);
     expect((await readdir(outside)).sort()).toEqual(['export.html', 'secret.txt', 'state.json']);

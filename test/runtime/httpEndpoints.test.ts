@@ -18,8 +18,18 @@ beforeAll(async () => {
   server = serveFetchHandler(jobsHandler({ io: world.io, config: world.config, secret: SECRET }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await enqueue(world.io, world.config, { jobId: 'talk', sessionId: 's1', inputName: 'talk.srt', inputBytes: bytes(SRT) });
-  await enqueue(world.io, world.config, { jobId: 'song', sessionId: 's2', inputName: 'song.mp3', inputBytes: bytes('ID3') });
+  await enqueue(world.io, world.config, {
+    jobId: 'talk',
+    sessionId: 's1',
+    inputName: 'talk.srt',
+    inputBytes: bytes(SRT),
+  });
+  await enqueue(world.io, world.config, {
+    jobId: 'song',
+    sessionId: 's2',
+    inputName: 'song.mp3',
+    inputBytes: bytes('ID3'),
+  });
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -45,7 +55,11 @@ describe('HTTP endpoints', () => {
   });
 
   it('GET /api/jobs/:id shows the job; bad ids 400; unknown 404; wrong method 405', async () => {
-    expect(await (await call('GET', '/api/jobs/talk')).json()).toMatchObject({ jobId: 'talk', status: 'complete', stage: 'export' });
+    expect(await (await call('GET', '/api/jobs/talk')).json()).toMatchObject({
+      jobId: 'talk',
+      status: 'complete',
+      stage: 'export',
+    });
     expect((await call('GET', '/api/jobs/..%2Fetc')).status).toBe(400);
     expect((await call('GET', `/api/jobs/${'x'.repeat(65)}`)).status).toBe(400);
     expect((await call('GET', '/api/jobs/nope')).status).toBe(404);
@@ -58,7 +72,9 @@ describe('HTTP endpoints', () => {
   it('GET /api/jobs/:id/export is a hardened download; an incomplete job gives 409', async () => {
     const response = await call('GET', '/api/jobs/talk/export');
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="s1-talk.html"; filename*=UTF-8''s1-talk.html`);
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="s1-talk.html"; filename*=UTF-8''s1-talk.html`,
+    );
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('content-security-policy')).toBe('sandbox');
@@ -84,7 +100,10 @@ describe('HTTP endpoints', () => {
     const env = { ...process.env };
     delete env.CRON_SECRET;
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), `${REPO_ROOT}src/cli.ts`, 'serve', '--port', '0'], { env, cwd: REPO_ROOT });
+      const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), `${REPO_ROOT}src/cli.ts`, 'serve', '--port', '0'], {
+        env,
+        cwd: REPO_ROOT,
+      });
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       child.on('close', (code) => resolve({ code, stderr }));

@@ -16,18 +16,45 @@ beforeAll(async () => {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
       switch (req.url) {
-        case '/ok': res.writeHead(200, { 'content-type': 'text/plain' }).end(`heard: ${body}`); break;
-        case '/empty': res.writeHead(200).end(''); break;
-        case '/bad': res.writeHead(400).end('unsupported codec'); break;
-        case '/auth': res.writeHead(401).end(); break;
-        case '/limited': res.writeHead(429, { 'retry-after': '7' }).end('slow down'); break;
-        case '/limited-date': res.writeHead(429, { 'retry-after': new Date(NOW_MS + 90_000).toUTCString() }).end(); break;
-        case '/down': res.writeHead(503).end('maintenance'); break;
-        case '/slow': setTimeout(() => { if (!res.destroyed) res.writeHead(200).end('late'); }, 2_000); break;
-        case '/drop': req.socket.destroy(); break;
-        case '/drop-mid-body': res.writeHead(200, { 'content-length': '100' }); res.write('partial'); setTimeout(() => req.socket.destroy(), 20); break;
-        case '/huge': res.writeHead(200).end('x'.repeat(2_000)); break;
-        default: res.writeHead(404).end();
+        case '/ok':
+          res.writeHead(200, { 'content-type': 'text/plain' }).end(`heard: ${body}`);
+          break;
+        case '/empty':
+          res.writeHead(200).end('');
+          break;
+        case '/bad':
+          res.writeHead(400).end('unsupported codec');
+          break;
+        case '/auth':
+          res.writeHead(401).end();
+          break;
+        case '/limited':
+          res.writeHead(429, { 'retry-after': '7' }).end('slow down');
+          break;
+        case '/limited-date':
+          res.writeHead(429, { 'retry-after': new Date(NOW_MS + 90_000).toUTCString() }).end();
+          break;
+        case '/down':
+          res.writeHead(503).end('maintenance');
+          break;
+        case '/slow':
+          setTimeout(() => {
+            if (!res.destroyed) res.writeHead(200).end('late');
+          }, 2_000);
+          break;
+        case '/drop':
+          req.socket.destroy();
+          break;
+        case '/drop-mid-body':
+          res.writeHead(200, { 'content-length': '100' });
+          res.write('partial');
+          setTimeout(() => req.socket.destroy(), 20);
+          break;
+        case '/huge':
+          res.writeHead(200).end('x'.repeat(2_000));
+          break;
+        default:
+          res.writeHead(404).end();
       }
     });
   });
@@ -37,8 +64,16 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const post = (path: string, options: { timeoutMs?: number; maxResponseBytes?: number } = {}) =>
-  postToUpstream({ url: `${base}${path}`, timeoutMs: options.timeoutMs ?? 1_000, nowMs: () => NOW_MS, ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) },
-    new TextEncoder().encode('hello'), 'text/plain');
+  postToUpstream(
+    {
+      url: `${base}${path}`,
+      timeoutMs: options.timeoutMs ?? 1_000,
+      nowMs: () => NOW_MS,
+      ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
+    },
+    new TextEncoder().encode('hello'),
+    'text/plain',
+  );
 
 async function failure(path: string, options?: { timeoutMs?: number; maxResponseBytes?: number }) {
   try {
@@ -55,30 +90,52 @@ describe('HTTP upstream on loopback', () => {
   });
 
   it('429 with Retry-After in seconds and as an HTTP-date: transient, delay honoured', async () => {
-    expect(await failure('/limited')).toMatchObject({ kind: 'transient', retryAfterMs: 7_000, message: expect.stringMatching(/HTTP 429: slow down/) });
+    expect(await failure('/limited')).toMatchObject({
+      kind: 'transient',
+      retryAfterMs: 7_000,
+      message: expect.stringMatching(/HTTP 429: slow down/),
+    });
     const dated = await failure('/limited-date');
     expect(dated.kind).toBe('transient');
     expect(dated.retryAfterMs).toBe(90_000);
   });
 
   it('5xx: transient; 400 and 401: permanent, with the status and body in the message', async () => {
-    expect(await failure('/down')).toMatchObject({ kind: 'transient', message: expect.stringMatching(/HTTP 503: maintenance/) });
-    expect(await failure('/bad')).toMatchObject({ kind: 'permanent', message: expect.stringMatching(/HTTP 400: unsupported codec/) });
+    expect(await failure('/down')).toMatchObject({
+      kind: 'transient',
+      message: expect.stringMatching(/HTTP 503: maintenance/),
+    });
+    expect(await failure('/bad')).toMatchObject({
+      kind: 'permanent',
+      message: expect.stringMatching(/HTTP 400: unsupported codec/),
+    });
     expect(await failure('/auth')).toMatchObject({ kind: 'permanent', message: expect.stringMatching(/HTTP 401$/) });
   });
 
   it('a slow answer past the timeout is aborted and transient', async () => {
-    expect(await failure('/slow', { timeoutMs: 200 })).toMatchObject({ kind: 'transient', message: expect.stringMatching(/timed out after 200 ms/) });
+    expect(await failure('/slow', { timeoutMs: 200 })).toMatchObject({
+      kind: 'transient',
+      message: expect.stringMatching(/timed out after 200 ms/),
+    });
   });
 
   it('a dropped connection, before or during the body, is transient', async () => {
-    expect(await failure('/drop')).toMatchObject({ kind: 'transient', message: expect.stringMatching(/unreachable|dropped/) });
-    expect(await failure('/drop-mid-body')).toMatchObject({ kind: 'transient', message: expect.stringMatching(/dropped the connection/) });
+    expect(await failure('/drop')).toMatchObject({
+      kind: 'transient',
+      message: expect.stringMatching(/unreachable|dropped/),
+    });
+    expect(await failure('/drop-mid-body')).toMatchObject({
+      kind: 'transient',
+      message: expect.stringMatching(/dropped the connection/),
+    });
   });
 
   it('an empty transcript or an oversized answer is permanent invalid audio', async () => {
     expect(await failure('/empty')).toMatchObject({ kind: 'permanent', name: 'InvalidInputError' });
-    expect(await failure('/huge', { maxResponseBytes: 1_000 })).toMatchObject({ kind: 'permanent', message: expect.stringMatching(/exceeds 1000 bytes/) });
+    expect(await failure('/huge', { maxResponseBytes: 1_000 })).toMatchObject({
+      kind: 'permanent',
+      message: expect.stringMatching(/exceeds 1000 bytes/),
+    });
   });
 
   it('nothing listening: connection refused is transient', async () => {
@@ -86,8 +143,13 @@ describe('HTTP upstream on loopback', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await expect(postToUpstream({ url: `http://127.0.0.1:${port}/x`, timeoutMs: 1_000, nowMs: Date.now }, new Uint8Array(1), 'text/plain'))
-      .rejects.toMatchObject({ name: 'TransientError', message: expect.stringMatching(/ECONNREFUSED/) });
+    await expect(
+      postToUpstream(
+        { url: `http://127.0.0.1:${port}/x`, timeoutMs: 1_000, nowMs: Date.now },
+        new Uint8Array(1),
+        'text/plain',
+      ),
+    ).rejects.toMatchObject({ name: 'TransientError', message: expect.stringMatching(/ECONNREFUSED/) });
   });
 });
 
@@ -101,12 +163,21 @@ describe('a runner pass with the HTTP upstream', () => {
     const world = await makeRealWorld();
     try {
       let path = '/down';
-      const handlers = httpTranscribeHandlers(world.io.handlers, { url: 'unused', timeoutMs: 1_000, nowMs: () => world.clock.nowMs(), fetch: (_url, init) => fetch(`${base}${path}`, init) });
+      const handlers = httpTranscribeHandlers(world.io.handlers, {
+        url: 'unused',
+        timeoutMs: 1_000,
+        nowMs: () => world.clock.nowMs(),
+        fetch: (_url, init) => fetch(`${base}${path}`, init),
+      });
       const io = { ...world.io, handlers };
       const id = await enqueue(io, world.config, { sessionId: 's1', inputName: 'talk.srt', inputBytes: bytes(SRT) });
       await runPass(io, world.config);
       const jobDir = `${world.config.root}/jobs/${id}`;
-      expect(await readJobState(io.fs, jobDir)).toMatchObject({ status: 'queued', attempts: 1, error: { kind: 'transient', name: 'HttpStatusError' } });
+      expect(await readJobState(io.fs, jobDir)).toMatchObject({
+        status: 'queued',
+        attempts: 1,
+        error: { kind: 'transient', name: 'HttpStatusError' },
+      });
       path = '/ok';
       await runPass(io, world.config);
       expect((await readJobState(io.fs, jobDir))?.status).toBe('queued');

@@ -46,7 +46,10 @@ describe('acquire with its work directory retired mid-acquire', () => {
     const { value } = await inWorld(async (io: Io) => {
       await io.fs.mkdir('/data');
       const fs = sweptBeforeLink(io.fs, 99);
-      const error = await acquireLock({ ...io, fs }, options).then(() => undefined, (e: unknown) => e);
+      const error = await acquireLock({ ...io, fs }, options).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       return { error, sweeps: fs.sweeps, names: await io.fs.readdir('/data') };
     });
     expect(value.error).toMatchObject({ code: 'ENOENT' });

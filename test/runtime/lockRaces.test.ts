@@ -23,7 +23,8 @@ afterEach(() => world.cleanup());
 
 const STALE = 'aaaaaaaaaaaaaaaa';
 const NEWER = 'bbbbbbbbbbbbbbbb';
-const record = (pid: number, token: string) => `${JSON.stringify({ lock: 'session', pid, host: 'test-host', token, acquiredAt: world.clock.wallMs })}\n`;
+const record = (pid: number, token: string) =>
+  `${JSON.stringify({ lock: 'session', pid, host: 'test-host', token, acquiredAt: world.clock.wallMs })}\n`;
 /** What a power loss leaves: the lock file of a dead owner whose work directory never reached the disk. */
 const powerLossLeftover = async () => {
   await writeFile(options.path, record(1, STALE));
@@ -40,7 +41,11 @@ describe('retire: the stale lock file goes between our read and our unlink', () 
     const stale = await mustAcquire(world.withPid(1));
     world.dead.add(1);
     const isLockUnlink = firstCall((call) => call.op === 'unlink' && call.path === options.path);
-    const { io } = racingIo(world, 2, { before: async (call) => { if (isLockUnlink(call)) await unlink(options.path); } });
+    const { io } = racingIo(world, 2, {
+      before: async (call) => {
+        if (isLockUnlink(call)) await unlink(options.path);
+      },
+    });
     const removed = { files: 0, bytes: 0 };
     expect(await retire(io, options, stale.token, '2222222222222222', removed)).toBe('retired');
     expect(removed).toEqual({ files: 1, bytes: record(1, stale.token).length }); // the owner record in the reap directory
@@ -50,7 +55,9 @@ describe('retire: the stale lock file goes between our read and our unlink', () 
   it('an unlink that fails with anything but ENOENT is thrown', async () => {
     const stale = await mustAcquire(world.withPid(1));
     world.dead.add(1);
-    const { io } = racingIo(world, 2, { fail: (call) => (call.op === 'unlink' && call.path === options.path ? errno('EACCES', 'unlink') : undefined) });
+    const { io } = racingIo(world, 2, {
+      fail: (call) => (call.op === 'unlink' && call.path === options.path ? errno('EACCES', 'unlink') : undefined),
+    });
     await expect(retire(io, options, stale.token, '2222222222222222')).rejects.toMatchObject({ code: 'EACCES' });
   });
 });
@@ -60,12 +67,17 @@ describe('retire: the stale work directory is already gone (takeover)', () => {
     const holder = await mustAcquire(world.withPid(1));
     const { io, calls } = racingIo(world, 2, {});
     expect(await retire(io, options, STALE, '2222222222222222')).toBe('retry');
-    expect(calls.map((c) => `${c.op} ${c.path.slice(dir.length + 1)}`)).toEqual([`rename .tmp-work-${STALE}`, 'readdir ', 'lstat session.lock', 'readFile session.lock']);
+    expect(calls.map((c) => `${c.op} ${c.path.slice(dir.length + 1)}`)).toEqual([
+      `rename .tmp-work-${STALE}`,
+      'readdir ',
+      'lstat session.lock',
+      'readFile session.lock',
+    ]);
     expect(JSON.parse(await readFile(options.path, 'utf8'))).toMatchObject({ token: holder.token });
     await holder.release();
   });
 
-  it('a dead retirer\'s reap directory taken by a rival first: retry; a second dead retirer\'s is then taken', async () => {
+  it("a dead retirer's reap directory taken by a rival first: retry; a second dead retirer's is then taken", async () => {
     await powerLossLeftover();
     const reap = (by: string) => join(dir, `.tmp-reap-${STALE}-by-${by}`);
     await mkdir(reap('0000000000000007'));
@@ -79,28 +91,43 @@ describe('retire: the stale work directory is already gone (takeover)', () => {
     // Two dead retirers left reap directories; the rival takes the first one just before us: we take the second.
     await mkdir(reap('0000000000000008'));
     const secondRival = firstCall((call) => call.op === 'rename' && call.path === reap('0000000000000008'));
-    const taken = await retire(racingIo(world, 3, { before: async (call) => {
-      if (secondRival(call)) await rename(reap('0000000000000008'), reap('000000000000000a'));
-    } }).io, options, STALE, '3333333333333333');
+    const taken = await retire(
+      racingIo(world, 3, {
+        before: async (call) => {
+          if (secondRival(call)) await rename(reap('0000000000000008'), reap('000000000000000a'));
+        },
+      }).io,
+      options,
+      STALE,
+      '3333333333333333',
+    );
     expect(taken).toBe('retired');
     expect((await readdir(dir)).sort()).toEqual([`.tmp-reap-${STALE}-by-000000000000000a`]);
   });
 
-  it('renaming a dead retirer\'s reap directory fails with a real error: thrown', async () => {
+  it("renaming a dead retirer's reap directory fails with a real error: thrown", async () => {
     await powerLossLeftover();
     await mkdir(join(dir, `.tmp-reap-${STALE}-by-0000000000000007`));
-    const { io } = racingIo(world, 2, { fail: (call) => (call.op === 'rename' && call.path.includes('.tmp-reap-') ? errno('EACCES', 'rename') : undefined) });
+    const { io } = racingIo(world, 2, {
+      fail: (call) =>
+        call.op === 'rename' && call.path.includes('.tmp-reap-') ? errno('EACCES', 'rename') : undefined,
+    });
     await expect(retire(io, options, STALE, '2222222222222222')).rejects.toMatchObject({ code: 'EACCES' });
   });
 });
 
 describe('capture of a lock file with no work directory (after a power loss)', () => {
-  const isCapture = (call: { op: string; path: string; to?: string }) => call.op === 'rename' && call.path === options.path && (call.to ?? '').includes('.tmp-capture-');
+  const isCapture = (call: { op: string; path: string; to?: string }) =>
+    call.op === 'rename' && call.path === options.path && (call.to ?? '').includes('.tmp-capture-');
 
   it('the lock file vanishes before the capture: the next round links a new lock', async () => {
     await powerLossLeftover();
     const first = firstCall(isCapture);
-    const { io } = racingIo(world, 2, { before: async (call) => { if (first(call)) await unlink(options.path); } });
+    const { io } = racingIo(world, 2, {
+      before: async (call) => {
+        if (first(call)) await unlink(options.path);
+      },
+    });
     const lock = await mustAcquire(io);
     expect(JSON.parse(await readFile(options.path, 'utf8'))).toMatchObject({ pid: 2, token: lock.token });
     expect(await readdir(dir)).toEqual([`.tmp-work-${lock.token}`, 'session.lock']);
@@ -118,11 +145,17 @@ describe('capture of a lock file with no work directory (after a power loss)', (
     await powerLossLeftover();
     const first = firstCall(isCapture);
     // pid 7 is alive and its record is fresh: once put back, the lock is busy.
-    const { io, calls } = racingIo(world, 2, { before: async (call) => { if (first(call)) await writeFile(options.path, record(7, NEWER)); } });
+    const { io, calls } = racingIo(world, 2, {
+      before: async (call) => {
+        if (first(call)) await writeFile(options.path, record(7, NEWER));
+      },
+    });
     const result = await acquireLock(io, options);
     expect(result).toEqual({ acquired: false, holder: JSON.parse(record(7, NEWER)) });
     expect(await readFile(options.path, 'utf8')).toBe(record(7, NEWER));
-    expect(calls.filter((c) => c.op === 'link' && c.to === options.path && c.path.includes('.tmp-capture-'))).toHaveLength(1);
+    expect(
+      calls.filter((c) => c.op === 'link' && c.to === options.path && c.path.includes('.tmp-capture-')),
+    ).toHaveLength(1);
     expect(await readdir(dir)).toEqual(['session.lock']);
   });
 
@@ -130,10 +163,12 @@ describe('capture of a lock file with no work directory (after a power loss)', (
     await powerLossLeftover();
     const capture = firstCall(isCapture);
     const putBack = firstCall((call) => call.op === 'link' && call.path.includes('.tmp-capture-'));
-    const { io } = racingIo(world, 2, { before: async (call) => {
-      if (capture(call)) await writeFile(options.path, record(7, NEWER));
-      else if (putBack(call)) await writeFile(options.path, record(8, 'cccccccccccccccc'));
-    } });
+    const { io } = racingIo(world, 2, {
+      before: async (call) => {
+        if (capture(call)) await writeFile(options.path, record(7, NEWER));
+        else if (putBack(call)) await writeFile(options.path, record(8, 'cccccccccccccccc'));
+      },
+    });
     const result = await acquireLock(io, options);
     expect(result).toEqual({ acquired: false, holder: JSON.parse(record(8, 'cccccccccccccccc')) });
     expect(await readdir(dir)).toEqual(['session.lock']);
@@ -143,7 +178,9 @@ describe('capture of a lock file with no work directory (after a power loss)', (
     await powerLossLeftover();
     const first = firstCall(isCapture);
     const { io } = racingIo(world, 2, {
-      before: async (call) => { if (first(call)) await writeFile(options.path, record(7, NEWER)); },
+      before: async (call) => {
+        if (first(call)) await writeFile(options.path, record(7, NEWER));
+      },
       fail: (call) => (call.op === 'link' && call.path.includes('.tmp-capture-') ? errno('EACCES', 'link') : undefined),
     });
     await expect(acquireLock(io, options)).rejects.toMatchObject({ code: 'EACCES' });
@@ -152,10 +189,13 @@ describe('capture of a lock file with no work directory (after a power loss)', (
 
 describe('an adversary that makes every acquire round see a lock that is gone by the time it is read', () => {
   // Before each of our links the rival links a lock; before each of our reads of it the rival removes it.
-  const flapping = (pid: number) => racingIo(world, pid, { before: async (call) => {
-    if (call.op === 'link' && call.to === options.path) await writeFile(options.path, record(7, NEWER));
-    if (call.op === 'readFile' && call.path === options.path) await unlink(options.path).catch(() => undefined);
-  } });
+  const flapping = (pid: number) =>
+    racingIo(world, pid, {
+      before: async (call) => {
+        if (call.op === 'link' && call.to === options.path) await writeFile(options.path, record(7, NEWER));
+        if (call.op === 'readFile' && call.path === options.path) await unlink(options.path).catch(() => undefined);
+      },
+    });
 
   it('acquire gives up after a bounded number of rounds: busy, with no holder to name', async () => {
     const { io, calls } = flapping(2);
@@ -165,7 +205,9 @@ describe('an adversary that makes every acquire round see a lock that is gone by
     // A lock that is gone when read is simply linked for again: nothing is retired in between.
     expect(calls.filter((c) => c.op === 'rename')).toEqual([]);
     const busy = world.events.filter((e) => e.event === 'lock.busy');
-    expect(busy).toEqual([{ event: 'lock.busy', lock: 'session', sessionId: 's', holderPid: undefined, holderHost: undefined, pid: 2 }]);
+    expect(busy).toEqual([
+      { event: 'lock.busy', lock: 'session', sessionId: 's', holderPid: undefined, holderHost: undefined, pid: 2 },
+    ]);
     expect(await readdir(dir)).toEqual([]); // the rival removed its lock last; our work directory is gone
   });
 
@@ -173,19 +215,28 @@ describe('an adversary that makes every acquire round see a lock that is gone by
     const { enqueue } = await import('../../src/enqueue.ts');
     const { retryJob, JobBusyError } = await import('../../src/retryJob.ts');
     const config = { ...world.config };
-    await enqueue(world.io, config, { jobId: 'j', sessionId: 's9', inputName: 'a.txt', inputBytes: new TextEncoder().encode('words') });
+    await enqueue(world.io, config, {
+      jobId: 'j',
+      sessionId: 's9',
+      inputName: 'a.txt',
+      inputBytes: new TextEncoder().encode('words'),
+    });
     const statePath = join(config.root, 'jobs', 'j', 'state.json');
     await writeFile(statePath, JSON.stringify({ ...JSON.parse(await readFile(statePath, 'utf8')), status: 'failed' }));
     await mkdir(join(config.root, 'sessions', 's9'), { recursive: true });
     options = { ...options, path: join(config.root, 'sessions', 's9', 'session.lock') };
     const { io } = flapping(3);
-    await expect(retryJob(io, config, 'j')).rejects.toThrow(new JobBusyError('job j: session s9 is locked by pid ?; try again'));
+    await expect(retryJob(io, config, 'j')).rejects.toThrow(
+      new JobBusyError('job j: session s9 is locked by pid ?; try again'),
+    );
   });
 });
 
 describe('heartbeat and sweep errors', () => {
   it('a heartbeat whose rename fails with a real error throws it and does not mark the lock lost', async () => {
-    const { io } = racingIo(world, 1, { fail: (call) => (call.op === 'rename' && call.path.includes('.tmp-hb-') ? errno('EACCES', 'rename') : undefined) });
+    const { io } = racingIo(world, 1, {
+      fail: (call) => (call.op === 'rename' && call.path.includes('.tmp-hb-') ? errno('EACCES', 'rename') : undefined),
+    });
     const lock = await mustAcquire(io);
     await expect(lock.heartbeat()).rejects.toMatchObject({ code: 'EACCES' });
     expect(lock.isLost).toBe(false);
@@ -195,7 +246,9 @@ describe('heartbeat and sweep errors', () => {
   });
 
   it('a sweep whose directory listing fails with anything but ENOENT throws it', async () => {
-    const { io } = racingIo(world, 50, { fail: (call) => (call.op === 'readdir' && call.path === dir ? errno('EACCES', 'scandir') : undefined) });
+    const { io } = racingIo(world, 50, {
+      fail: (call) => (call.op === 'readdir' && call.path === dir ? errno('EACCES', 'scandir') : undefined),
+    });
     await expect(sweepLockDirectory(io, options, undefined)).rejects.toMatchObject({ code: 'EACCES' });
   });
 
@@ -204,7 +257,12 @@ describe('heartbeat and sweep errors', () => {
     await mkdir(orphan);
     await writeFile(join(orphan, 'owner.json'), record(9, STALE)); // pid 9 is alive: it is about to link
     world.clock.wallMs += 30_000; // within the stale bound of its record
-    expect(await sweepLockDirectory(world.withPid(50), options, undefined)).toEqual({ locks: 0, tmp: 0, files: 0, bytes: 0 });
+    expect(await sweepLockDirectory(world.withPid(50), options, undefined)).toEqual({
+      locks: 0,
+      tmp: 0,
+      files: 0,
+      bytes: 0,
+    });
     expect(await readdir(dir)).toEqual([`.tmp-work-${STALE}`]);
   });
 
@@ -223,7 +281,12 @@ describe('heartbeat and sweep errors', () => {
     await writeFile(join(orphan, 'owner.json'), record(9, STALE));
     world.dead.add(9);
     await stampTree(dir, world.clock.wallMs); // new by the test clock
-    expect(await sweepLockDirectory(world.withPid(50), options, undefined)).toEqual({ locks: 0, tmp: 1, files: 1, bytes: record(9, STALE).length });
+    expect(await sweepLockDirectory(world.withPid(50), options, undefined)).toEqual({
+      locks: 0,
+      tmp: 1,
+      files: 1,
+      bytes: record(9, STALE).length,
+    });
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -41,21 +41,37 @@ const failing = (pid: number, fail: FailRule) => racingIo(world, pid, { fail });
 describe('acquire: what it reports', () => {
   it('a busy lock names its holder in the result and in lock.busy; acquire and release are logged with their fields', async () => {
     const held = await mustAcquire(1);
-    expect(eventsNamed('lock.acquired')).toEqual([{ event: 'lock.acquired', lock: 'session', sessionId: 's', token: held.token, pid: 1 }]);
+    expect(eventsNamed('lock.acquired')).toEqual([
+      { event: 'lock.acquired', lock: 'session', sessionId: 's', token: held.token, pid: 1 },
+    ]);
     const busy = await acquireLock(world.withPid(2), options);
-    expect(busy).toEqual({ acquired: false, holder: { lock: 'session', pid: 1, host: 'test-host', token: held.token, acquiredAt: world.clock.wallMs } });
-    expect(eventsNamed('lock.busy')).toEqual([{ event: 'lock.busy', lock: 'session', sessionId: 's', holderPid: 1, holderHost: 'test-host', pid: 2 }]);
+    expect(busy).toEqual({
+      acquired: false,
+      holder: { lock: 'session', pid: 1, host: 'test-host', token: held.token, acquiredAt: world.clock.wallMs },
+    });
+    expect(eventsNamed('lock.busy')).toEqual([
+      { event: 'lock.busy', lock: 'session', sessionId: 's', holderPid: 1, holderHost: 'test-host', pid: 2 },
+    ]);
     await held.release();
-    expect(eventsNamed('lock.released')).toEqual([{ event: 'lock.released', lock: 'session', sessionId: 's', token: held.token, pid: 1 }]);
+    expect(eventsNamed('lock.released')).toEqual([
+      { event: 'lock.released', lock: 'session', sessionId: 's', token: held.token, pid: 1 },
+    ]);
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('refuses a heartbeat interval that is zero or more than half the stale bound', async () => {
     const message = 'the heartbeat interval must be at most half the stale bound';
-    await expect(acquireLock(world.io, { ...options, heartbeatEveryMs: 30_001 })).rejects.toThrow(new AssertionError(message));
-    await expect(acquireLock(world.io, { ...options, heartbeatEveryMs: 0 })).rejects.toThrow(new AssertionError(message));
+    await expect(acquireLock(world.io, { ...options, heartbeatEveryMs: 30_001 })).rejects.toThrow(
+      new AssertionError(message),
+    );
+    await expect(acquireLock(world.io, { ...options, heartbeatEveryMs: 0 })).rejects.toThrow(
+      new AssertionError(message),
+    );
     const sixth = await acquireLock(world.io, options); // 10 s of 60 s is fine
-    expect(sixth).toMatchObject({ acquired: true, lock: { options: { heartbeatEveryMs: 10_000, staleAfterMs: 60_000 } } });
+    expect(sixth).toMatchObject({
+      acquired: true,
+      lock: { options: { heartbeatEveryMs: 10_000, staleAfterMs: 60_000 } },
+    });
     if (sixth.acquired) await sixth.lock.release();
     const half = await acquireLock(world.io, { ...options, heartbeatEveryMs: 30_000 });
     expect(half).toMatchObject({ acquired: true, lock: { options: { heartbeatEveryMs: 30_000 } } });
@@ -69,7 +85,9 @@ describe('acquire: what it reports', () => {
 
   it('an unreadable lock file (not ENOENT) is an error, not a free lock', async () => {
     await writeFile(options.path, record(1, 'aaaaaaaaaaaaaaaa'));
-    const { io } = failing(2, (call) => (call.op === 'readFile' && call.path === options.path ? errno('EIO', 'read') : undefined));
+    const { io } = failing(2, (call) =>
+      call.op === 'readFile' && call.path === options.path ? errno('EIO', 'read') : undefined,
+    );
     await expect(acquireLock(io, options)).rejects.toMatchObject({ code: 'EIO' });
     expect(await readFile(options.path, 'utf8')).toBe(record(1, 'aaaaaaaaaaaaaaaa'));
   });
@@ -78,10 +96,24 @@ describe('acquire: what it reports', () => {
     const dead = await mustAcquire(1);
     world.dead.add(1);
     const taker = await mustAcquire(2);
-    expect(eventsNamed('lock.reaped')).toEqual([{ event: 'lock.reaped', lock: 'session', sessionId: 's', token: dead.token, by: taker.token, reason: 'owner process is dead', pid: 2 }]);
+    expect(eventsNamed('lock.reaped')).toEqual([
+      {
+        event: 'lock.reaped',
+        lock: 'session',
+        sessionId: 's',
+        token: dead.token,
+        by: taker.token,
+        reason: 'owner process is dead',
+        pid: 2,
+      },
+    ]);
     world.clock.advance(60_001);
     const next = await mustAcquire(3);
-    expect(eventsNamed('lock.reaped')[1]).toMatchObject({ token: taker.token, by: next.token, reason: 'heartbeat older than the stale bound' });
+    expect(eventsNamed('lock.reaped')[1]).toMatchObject({
+      token: taker.token,
+      by: next.token,
+      reason: 'heartbeat older than the stale bound',
+    });
     await next.release();
   });
 });
@@ -107,12 +139,20 @@ describe('acquire after a power loss', () => {
   });
 
   it('a lock record that fails its schema (bad token, unknown lock name) counts as torn', async () => {
-    for (const bad of [record(1, 'NOT-HEX-TOKEN!').replace('session', 'session'), record(1, 'aaaa'), record(1, 'cccccccccccccccc').replace('"session"', '"other"')]) {
+    for (const bad of [
+      record(1, 'NOT-HEX-TOKEN!').replace('session', 'session'),
+      record(1, 'aaaa'),
+      record(1, 'cccccccccccccccc').replace('"session"', '"other"'),
+    ]) {
       await writeFile(options.path, bad);
       const lock = await mustAcquire(2);
       await lock.release();
     }
-    expect(eventsNamed('lock.reaped').map((e) => String(e.reason).startsWith('corrupt lock file: '))).toEqual([true, true, true]);
+    expect(eventsNamed('lock.reaped').map((e) => String(e.reason).startsWith('corrupt lock file: '))).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('a torn read of a lock that is in fact whole puts it back: the owner keeps its lock', async () => {
@@ -122,7 +162,8 @@ describe('acquire after a power loss', () => {
     // The first read of the lock file returns a torn prefix (as if caught mid-power-loss state).
     const torn = {
       ...nodeFileSystem,
-      readFile: async (path: string) => (path === options.path && reads++ === 0 ? whole.subarray(0, 10) : nodeFileSystem.readFile(path)),
+      readFile: async (path: string) =>
+        path === options.path && reads++ === 0 ? whole.subarray(0, 10) : nodeFileSystem.readFile(path),
     };
     const result = await judgeHolder(world.withPid(2, torn), options);
     expect(result).toEqual({ verdict: 'gone', holder: undefined });
@@ -133,7 +174,7 @@ describe('acquire after a power loss', () => {
 });
 
 describe('retire', () => {
-  it('retires the work directory of an owner killed mid-acquire without touching the real holder\'s lock', async () => {
+  it("retires the work directory of an owner killed mid-acquire without touching the real holder's lock", async () => {
     const holder = await mustAcquire(1);
     // pid 9 made its work directory and owner record, then died before its link.
     const orphan = join(dir, '.tmp-work-9999999999999999');
@@ -155,16 +196,22 @@ describe('retire', () => {
     const again = await mustAcquire(4);
     // Only the first rename (of the owner's work directory) fails: retire must not go on as if it were gone.
     let renames = 0;
-    const { io, calls } = failing(5, (call) => (call.op === 'rename' && renames++ === 0 ? errno('EACCES', 'rename') : undefined));
+    const { io, calls } = failing(5, (call) =>
+      call.op === 'rename' && renames++ === 0 ? errno('EACCES', 'rename') : undefined,
+    );
     await expect(retire(io, options, again.token, '5555555555555555')).rejects.toMatchObject({ code: 'EACCES' });
     expect(calls.map((c) => c.op)).toEqual(['rename']);
     await again.release();
   });
 
-  it('a lock file that turns torn between rename and unlink is left alone (it is not the stale token\'s)', async () => {
+  it("a lock file that turns torn between rename and unlink is left alone (it is not the stale token's)", async () => {
     const stale = await mustAcquire(1);
     // retire reads the lock file only after its rename: that read finds it torn.
-    const tornRead = { ...nodeFileSystem, readFile: async (path: string) => (path === options.path ? new TextEncoder().encode('{') : nodeFileSystem.readFile(path)) };
+    const tornRead = {
+      ...nodeFileSystem,
+      readFile: async (path: string) =>
+        path === options.path ? new TextEncoder().encode('{') : nodeFileSystem.readFile(path),
+    };
     expect(await retire(world.withPid(2, tornRead), options, stale.token, '2222222222222222')).toBe('retired');
     expect(await readdir(dir)).toEqual(['session.lock']);
   });
@@ -185,7 +232,7 @@ describe('retire', () => {
     expect((await readdir(dir)).filter((n) => n.includes(stale.token))).toEqual([]);
   });
 
-  it('takeover of a killed retirer renames only that retirer\'s reap directory, never other tmp files', async () => {
+  it("takeover of a killed retirer renames only that retirer's reap directory, never other tmp files", async () => {
     const stale = await mustAcquire(1);
     world.dead.add(1);
     await writeFile(join(dir, '.tmp-a-planted'), 'keep me');
@@ -213,7 +260,9 @@ describe('heartbeats, loss and release', () => {
       },
     };
     const clock: Clock = {
-      nowMs: () => base.nowMs(), monotonicMs: () => base.monotonicMs(), sleep: (ms) => base.sleep(ms),
+      nowMs: () => base.nowMs(),
+      monotonicMs: () => base.monotonicMs(),
+      sleep: (ms) => base.sleep(ms),
       every: (intervalMs, tick) => {
         const timer = { intervalMs, tick };
         ticks.push(timer);
@@ -221,7 +270,9 @@ describe('heartbeats, loss and release', () => {
       },
     };
     const fire = async () => {
-      const written = new Promise<void>((resolve) => { landed = resolve; });
+      const written = new Promise<void>((resolve) => {
+        landed = resolve;
+      });
       for (const { tick } of [...ticks]) tick();
       await written;
     };
@@ -234,7 +285,9 @@ describe('heartbeats, loss and release', () => {
     expect(timers.ticks.map((t) => t.intervalMs)).toEqual([options.heartbeatEveryMs]);
     world.clock.advance(50_000);
     await timers.fire();
-    expect(JSON.parse(await readFile(join(lock.workDir, 'heartbeat.json'), 'utf8'))).toEqual({ heartbeatAt: world.clock.wallMs });
+    expect(JSON.parse(await readFile(join(lock.workDir, 'heartbeat.json'), 'utf8'))).toEqual({
+      heartbeatAt: world.clock.wallMs,
+    });
     world.clock.advance(50_000);
     expect((await acquireLock(world.withPid(2), options)).acquired).toBe(false);
     await lock.release();
@@ -249,8 +302,14 @@ describe('heartbeats, loss and release', () => {
     await old.heartbeat();
     await old.heartbeat();
     expect(old.isLost).toBe(true);
-    expect(eventsNamed('lock.lost')).toEqual([{ event: 'lock.lost', lock: 'session', sessionId: 's', token: old.token, pid: 1 }]);
-    await expect(old.assertHeld()).rejects.toThrow(new LockLostError(`session lock session.lock was taken over (token ${old.token}); this owner commits nothing more`));
+    expect(eventsNamed('lock.lost')).toEqual([
+      { event: 'lock.lost', lock: 'session', sessionId: 's', token: old.token, pid: 1 },
+    ]);
+    await expect(old.assertHeld()).rejects.toThrow(
+      new LockLostError(
+        `session lock session.lock was taken over (token ${old.token}); this owner commits nothing more`,
+      ),
+    );
     await old.release();
     expect(eventsNamed('lock.lost')).toHaveLength(1);
     await taker.release();
@@ -292,7 +351,9 @@ describe('withSessionLock', () => {
     await mkdir(join(world.root, 'sessions'), { recursive: true });
     let ran = 0;
     const outer = await withSessionLock(world.withPid(1), config, 's1', { jobId: 'j1' }, async () => {
-      const inner = await withSessionLock(world.withPid(2), config, 's1', { jobId: 'j2' }, async () => { ran += 1; });
+      const inner = await withSessionLock(world.withPid(2), config, 's1', { jobId: 'j2' }, async () => {
+        ran += 1;
+      });
       expect(inner).toEqual({ acquired: false, holder: expect.objectContaining({ pid: 1, lock: 'session' }) });
       return 'done';
     });
@@ -306,18 +367,28 @@ describe('withSessionLock', () => {
 describe('sweep of a lock directory (purge)', () => {
   const sweep = (keep?: string) => sweepLockDirectory(world.withPid(50), options, keep);
 
-  it('retires a stale lock and logs why, but never the sweeper\'s own (kept) token', async () => {
+  it("retires a stale lock and logs why, but never the sweeper's own (kept) token", async () => {
     const mine = await mustAcquire(1);
     world.dead.add(1);
     expect(await sweep(mine.token)).toEqual({ locks: 0, tmp: 0, files: 0, bytes: 0 });
     expect((await readdir(dir)).sort()).toEqual([`.tmp-work-${mine.token}`, 'session.lock']);
     const counts = await sweep(undefined);
     expect(counts).toEqual({ locks: 1, tmp: 0, files: 2, bytes: 2 * record(1, mine.token).length });
-    expect(eventsNamed('lock.reaped')).toEqual([{ event: 'lock.reaped', lock: 'session', sessionId: 's', token: mine.token, by: 'purge', reason: 'owner process is dead', pid: 50 }]);
+    expect(eventsNamed('lock.reaped')).toEqual([
+      {
+        event: 'lock.reaped',
+        lock: 'session',
+        sessionId: 's',
+        token: mine.token,
+        by: 'purge',
+        reason: 'owner process is dead',
+        pid: 50,
+      },
+    ]);
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('keeps a fresh lock, the holder\'s work directory and the kept token\'s; retires orphans of dead or silent owners', async () => {
+  it("keeps a fresh lock, the holder's work directory and the kept token's; retires orphans of dead or silent owners", async () => {
     const holder = await mustAcquire(1);
     const orphanWithRecord = join(dir, '.tmp-work-dddddddddddddddd');
     await mkdir(orphanWithRecord);
@@ -332,7 +403,9 @@ describe('sweep of a lock directory (purge)', () => {
     await stampTree(dir, world.clock.wallMs);
     const counts = await sweep('eeeeeeeeeeeeeeee');
     expect(counts).toEqual({ locks: 0, tmp: 1, files: 1, bytes: record(9, 'dddddddddddddddd').length });
-    expect((await readdir(dir)).sort()).toEqual([`.tmp-work-${holder.token}`, '.tmp-work-eeeeeeeeeeeeeeee', '.tmp-work-ffffffffffffffff', 'session.lock'].sort());
+    expect((await readdir(dir)).sort()).toEqual(
+      [`.tmp-work-${holder.token}`, '.tmp-work-eeeeeeeeeeeeeeee', '.tmp-work-ffffffffffffffff', 'session.lock'].sort(),
+    );
     // The record-less work directory goes once it is older than the stale bound, by its mtime.
     const pastStale = new Date(world.clock.wallMs - 60_001);
     await utimes(noRecordFresh, pastStale, pastStale);
@@ -354,12 +427,24 @@ describe('sweep of a lock directory (purge)', () => {
     const hourAgo = new Date(world.clock.wallMs - 3600_000);
     await utimes(join(dir, '.tmp-old'), hourAgo, hourAgo);
     expect(await sweep(undefined)).toEqual({ locks: 0, tmp: 2, files: 2, bytes: 5 });
-    expect((await readdir(dir)).sort()).toEqual(['.tmp-new', `.tmp-reap-${holder.token}-by-89abcdef89abcdef`, `.tmp-work-${holder.token}`, 'not-tmp', 'session.lock']);
+    expect((await readdir(dir)).sort()).toEqual([
+      '.tmp-new',
+      `.tmp-reap-${holder.token}-by-89abcdef89abcdef`,
+      `.tmp-work-${holder.token}`,
+      'not-tmp',
+      'session.lock',
+    ]);
     await holder.release();
   });
 
   it('a directory that does not exist sweeps to zero', async () => {
-    expect(await sweepLockDirectory(world.withPid(50), { ...options, path: join(world.root, 'missing', 'session.lock') }, undefined)).toEqual({ locks: 0, tmp: 0, files: 0, bytes: 0 });
+    expect(
+      await sweepLockDirectory(
+        world.withPid(50),
+        { ...options, path: join(world.root, 'missing', 'session.lock') },
+        undefined,
+      ),
+    ).toEqual({ locks: 0, tmp: 0, files: 0, bytes: 0 });
   });
 
   it('olderThan is strict: exactly the age is not older; a missing file is never old', async () => {

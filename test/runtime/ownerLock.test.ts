@@ -12,7 +12,12 @@ let options: LockOptions;
 beforeEach(async () => {
   world = await makeRealWorld();
   await mkdir(join(world.root, 's'));
-  options = { name: 'session', path: join(world.root, 's', 'session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 };
+  options = {
+    name: 'session',
+    path: join(world.root, 's', 'session.lock'),
+    staleAfterMs: 60_000,
+    heartbeatEveryMs: 10_000,
+  };
 });
 afterEach(() => world.cleanup());
 
@@ -71,7 +76,9 @@ describe('owner lock', () => {
     world.dead.add(1);
     const taker = await mustAcquire(2);
     const target = join(world.root, 'artifact.txt');
-    await expect(writeFileAtomic(world.io, target, 'late', { tmpDir: old.workDir })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(writeFileAtomic(world.io, target, 'late', { tmpDir: old.workDir })).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
     await expect(old.assertHeld()).rejects.toBeInstanceOf(LockLostError);
     expect((await readdir(world.root)).includes('artifact.txt')).toBe(false);
     await old.release();

@@ -28,20 +28,30 @@ const jobDir = (id: string) => join(world.config.root, 'jobs', id);
 
 describe('Phase 1 acceptance', () => {
   it('leaves no .tmp- file and no lock after a successful pipeline', async () => {
-    const id = await enqueue(world.io, world.config, { sessionId: 's1', inputName: 'talk.srt', inputBytes: bytes(SRT) });
+    const id = await enqueue(world.io, world.config, {
+      sessionId: 's1',
+      inputName: 'talk.srt',
+      inputBytes: bytes(SRT),
+    });
     const summary = await runPass(world.io, world.config);
     expect(summary.outcomes.complete).toBe(1);
     const tree = await listTree(world.config.root);
     expect(tree.filter((p) => p.includes('.tmp-'))).toEqual([]);
     expect(tree.filter((p) => p.endsWith('.lock'))).toEqual([]);
     expect(tree).toContain(`jobs/${id}/export.html`);
-    expect(await readFile(join(world.config.root, 'sessions/s1/transcript.txt'), 'utf8')).toBe('Hello there.\nGeneral Kenobi.\n');
+    expect(await readFile(join(world.config.root, 'sessions/s1/transcript.txt'), 'utf8')).toBe(
+      'Hello there.\nGeneral Kenobi.\n',
+    );
   });
 
   it('leaves no runner.lock after a failed pipeline and after a deletion', async () => {
     await enqueue(world.io, world.config, { sessionId: 's1', inputName: 'talk.mp3', inputBytes: bytes('ID3') });
     expect((await runPass(world.io, world.config)).outcomes.failed).toBe(1);
-    const id = await enqueue(world.io, world.config, { sessionId: 's2', inputName: 'talk.srt', inputBytes: bytes(SRT) });
+    const id = await enqueue(world.io, world.config, {
+      sessionId: 's2',
+      inputName: 'talk.srt',
+      inputBytes: bytes(SRT),
+    });
     await deleteJob(world.io, world.config, id);
     await runPass(world.io, world.config);
     const tree = await listTree(world.config.root);
@@ -49,39 +59,79 @@ describe('Phase 1 acceptance', () => {
   });
 
   it('re-run of a complete job: no byte or mtime changes, state complete/export, skipped logged', async () => {
-    const id = await enqueue(world.io, world.config, { sessionId: 's1', inputName: 'talk.srt', inputBytes: bytes(SRT) });
+    const id = await enqueue(world.io, world.config, {
+      sessionId: 's1',
+      inputName: 'talk.srt',
+      inputBytes: bytes(SRT),
+    });
     await runPass(world.io, world.config);
     const files = ['state.json', 'transcript.txt', 'draft.md', 'export.html'];
-    const before = await Promise.all(files.map(async (f) => ({ f, mtimeMs: (await stat(join(jobDir(id), f))).mtimeMs, text: await readFile(join(jobDir(id), f), 'utf8') })));
+    const before = await Promise.all(
+      files.map(async (f) => ({
+        f,
+        mtimeMs: (await stat(join(jobDir(id), f))).mtimeMs,
+        text: await readFile(join(jobDir(id), f), 'utf8'),
+      })),
+    );
     world.events.length = 0;
     world.clock.advance(5_000);
     const state = (await readJobState(world.io.fs, jobDir(id)))!;
-    const locked = await withSessionLock(world.io, world.config, 's1', {}, (lock) => runJob(world.io, world.config, lock, state));
+    const locked = await withSessionLock(world.io, world.config, 's1', {}, (lock) =>
+      runJob(world.io, world.config, lock, state),
+    );
     expect(locked).toEqual({ acquired: true, value: 'unchanged' });
-    const after = await Promise.all(files.map(async (f) => ({ f, mtimeMs: (await stat(join(jobDir(id), f))).mtimeMs, text: await readFile(join(jobDir(id), f), 'utf8') })));
+    const after = await Promise.all(
+      files.map(async (f) => ({
+        f,
+        mtimeMs: (await stat(join(jobDir(id), f))).mtimeMs,
+        text: await readFile(join(jobDir(id), f), 'utf8'),
+      })),
+    );
     expect(after).toEqual(before);
     expect(await readJobState(world.io.fs, jobDir(id))).toMatchObject({ status: 'complete', stage: 'export' });
-    expect(world.events.filter((e) => e.event === 'stage.skipped').map((e) => e.stage)).toEqual(['transcribe', 'draft', 'export']);
+    expect(world.events.filter((e) => e.event === 'stage.skipped').map((e) => e.stage)).toEqual([
+      'transcribe',
+      'draft',
+      'export',
+    ]);
   });
 
   it('failed pipeline: state.json says failed, with the error name, message, kind and stage', async () => {
-    const id = await enqueue(world.io, world.config, { sessionId: 's1', inputName: 'talk.wav', inputBytes: bytes('RIFF') });
+    const id = await enqueue(world.io, world.config, {
+      sessionId: 's1',
+      inputName: 'talk.wav',
+      inputBytes: bytes('RIFF'),
+    });
     await runPass(world.io, world.config);
     expect(await readJobState(world.io.fs, jobDir(id))).toMatchObject({
-      status: 'failed', stage: 'transcribe', attempts: 1,
+      status: 'failed',
+      stage: 'transcribe',
+      attempts: 1,
       error: { name: 'InvalidInputError', kind: 'permanent', message: expect.stringContaining('invalid audio') },
     });
     expect(world.events.find((e) => e.event === 'job.failed')).toMatchObject({ jobId: id, stage: 'transcribe' });
   });
 
   it('partial artifacts: with a valid transcript and no draft, only draft and export run', async () => {
-    const id = await enqueue(world.io, world.config, { sessionId: 's1', inputName: 'talk.srt', inputBytes: bytes(SRT) });
+    const id = await enqueue(world.io, world.config, {
+      sessionId: 's1',
+      inputName: 'talk.srt',
+      inputBytes: bytes(SRT),
+    });
     await runPass(world.io, world.config);
     // Rewind the job to "transcribed": remove the later artifacts and queue it again.
     const state = (await readJobState(world.io.fs, jobDir(id)))!;
     await unlink(join(jobDir(id), 'draft.md'));
     await unlink(join(jobDir(id), 'export.html'));
-    await writeFile(join(jobDir(id), 'state.json'), JSON.stringify({ ...state, status: 'running', stage: 'draft', artifacts: { transcribe: state.artifacts.transcribe } }));
+    await writeFile(
+      join(jobDir(id), 'state.json'),
+      JSON.stringify({
+        ...state,
+        status: 'running',
+        stage: 'draft',
+        artifacts: { transcribe: state.artifacts.transcribe },
+      }),
+    );
     const transcriptMtime = (await stat(join(jobDir(id), 'transcript.txt'))).mtimeMs;
     world.events.length = 0;
     await runPass(world.io, world.config);
@@ -91,7 +141,11 @@ describe('Phase 1 acceptance', () => {
   });
 
   it('the transcript is rerun when the session transcript is missing (consistency guard)', async () => {
-    const id = await enqueue(world.io, world.config, { sessionId: 's1', inputName: 'talk.srt', inputBytes: bytes(SRT) });
+    const id = await enqueue(world.io, world.config, {
+      sessionId: 's1',
+      inputName: 'talk.srt',
+      inputBytes: bytes(SRT),
+    });
     await runPass(world.io, world.config);
     const state = (await readJobState(world.io.fs, jobDir(id)))!;
     await unlink(join(world.config.root, 'sessions/s1/transcript.txt'));
@@ -99,11 +153,17 @@ describe('Phase 1 acceptance', () => {
     world.events.length = 0;
     await runPass(world.io, world.config);
     expect(world.events.filter((e) => e.event === 'stage.start').map((e) => e.stage)).toEqual(['transcribe']);
-    expect(await readFile(join(world.config.root, 'sessions/s1/transcript.txt'), 'utf8')).toBe('Hello there.\nGeneral Kenobi.\n');
+    expect(await readFile(join(world.config.root, 'sessions/s1/transcript.txt'), 'utf8')).toBe(
+      'Hello there.\nGeneral Kenobi.\n',
+    );
   });
 
   it('a torn artifact (right name, wrong bytes) is not trusted by the skip', async () => {
-    const id = await enqueue(world.io, world.config, { sessionId: 's1', inputName: 'talk.srt', inputBytes: bytes(SRT) });
+    const id = await enqueue(world.io, world.config, {
+      sessionId: 's1',
+      inputName: 'talk.srt',
+      inputBytes: bytes(SRT),
+    });
     await runPass(world.io, world.config);
     const draft = await readFile(join(jobDir(id), 'draft.md'), 'utf8');
     await writeFile(join(jobDir(id), 'draft.md'), draft.slice(0, 10));
@@ -114,11 +174,21 @@ describe('Phase 1 acceptance', () => {
   });
 
   it('a corrupt state.json gives a typed error for that job only; the other jobs run', async () => {
-    const bad = await enqueue(world.io, world.config, { sessionId: 's1', inputName: 'a.txt', inputBytes: bytes('one') });
-    const good = await enqueue(world.io, world.config, { sessionId: 's2', inputName: 'b.txt', inputBytes: bytes('two') });
+    const bad = await enqueue(world.io, world.config, {
+      sessionId: 's1',
+      inputName: 'a.txt',
+      inputBytes: bytes('one'),
+    });
+    const good = await enqueue(world.io, world.config, {
+      sessionId: 's2',
+      inputName: 'b.txt',
+      inputBytes: bytes('two'),
+    });
     await writeFile(join(jobDir(bad), 'state.json'), '{"version": 1, "status": "runn');
     const summary = await runPass(world.io, world.config);
-    expect(summary.unreadable).toEqual([{ jobId: bad, error: expect.stringMatching(/state\.json is corrupt: not valid JSON/) }]);
+    expect(summary.unreadable).toEqual([
+      { jobId: bad, error: expect.stringMatching(/state\.json is corrupt: not valid JSON/) },
+    ]);
     expect(summary.outcomes.complete).toBe(1);
     expect(await readJobState(world.io.fs, jobDir(good))).toMatchObject({ status: 'complete' });
     expect(await readFile(join(jobDir(bad), 'state.json'), 'utf8')).toBe('{"version": 1, "status": "runn');
@@ -126,14 +196,25 @@ describe('Phase 1 acceptance', () => {
 
   it('a transient failure is recorded with attempts and a backoff, and the job completes on a later pass', async () => {
     let failures = 1;
-    const io = { ...world.io, handlers: { ...world.io.handlers, draft: async (input: Parameters<typeof world.io.handlers.draft>[0]) => {
-      if (failures-- > 0) throw new TransientError('upstream 503');
-      return world.io.handlers.draft(input);
-    } } };
+    const io = {
+      ...world.io,
+      handlers: {
+        ...world.io.handlers,
+        draft: async (input: Parameters<typeof world.io.handlers.draft>[0]) => {
+          if (failures-- > 0) throw new TransientError('upstream 503');
+          return world.io.handlers.draft(input);
+        },
+      },
+    };
     const id = await enqueue(io, world.config, { sessionId: 's1', inputName: 'a.txt', inputBytes: bytes('words') });
     await runPass(io, world.config);
     const state = (await readJobState(io.fs, jobDir(id)))!;
-    expect(state).toMatchObject({ status: 'queued', stage: 'draft', attempts: 1, error: { kind: 'transient', message: 'upstream 503' } });
+    expect(state).toMatchObject({
+      status: 'queued',
+      stage: 'draft',
+      attempts: 1,
+      error: { kind: 'transient', message: 'upstream 503' },
+    });
     expect(state.nextAttemptAt).toBeGreaterThanOrEqual(world.clock.wallMs);
     expect(state.nextAttemptAt! - world.clock.wallMs).toBeLessThanOrEqual(world.config.backoffBaseMs);
     world.clock.advance(world.config.backoffBaseMs + 1);

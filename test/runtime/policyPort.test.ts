@@ -21,7 +21,8 @@ beforeEach(async () => {
 afterEach(() => world.cleanup());
 
 const withPolicy = (change: Partial<Policy>): Io => ({ ...world.io, policy: { ...defaultPolicy, ...change } });
-const stateOf = async (id: string) => jobStateSchema.parse(JSON.parse(await readFile(join(world.config.root, 'jobs', id, 'state.json'), 'utf8')));
+const stateOf = async (id: string) =>
+  jobStateSchema.parse(JSON.parse(await readFile(join(world.config.root, 'jobs', id, 'state.json'), 'utf8')));
 const addJob = (sessionId: string, inputName: 'talk.srt' | 'notes.txt' = 'talk.srt') =>
   enqueue(world.io, world.config, { sessionId, inputName, inputBytes: bytes(SRT) });
 
@@ -36,7 +37,18 @@ describe('the runtime decides through io.policy', () => {
 
   it('classifyError and retryDelayMs: a failure is retried after the delay the policy chose', async () => {
     const id = await addJob('s1');
-    const failing: Io = { ...withPolicy({ classifyError: (error) => ({ ...defaultPolicy.classifyError(error), kind: 'transient' }), retryDelayMs: () => 4_242 }), handlers: { ...world.io.handlers, draft: async () => { throw new TypeError('draft bug'); } } };
+    const failing: Io = {
+      ...withPolicy({
+        classifyError: (error) => ({ ...defaultPolicy.classifyError(error), kind: 'transient' }),
+        retryDelayMs: () => 4_242,
+      }),
+      handlers: {
+        ...world.io.handlers,
+        draft: async () => {
+          throw new TypeError('draft bug');
+        },
+      },
+    };
     const before = world.clock.nowMs();
     await runPass(failing, world.config);
     const state = await stateOf(id);
@@ -46,7 +58,15 @@ describe('the runtime decides through io.policy', () => {
 
   it('isExhausted: a transient failure is final when the policy says the attempts are spent', async () => {
     const id = await addJob('s1');
-    const io: Io = { ...withPolicy({ isExhausted: () => true }), handlers: { ...world.io.handlers, draft: async () => { throw Object.assign(new Error('busy'), { code: 'EAGAIN' }); } } };
+    const io: Io = {
+      ...withPolicy({ isExhausted: () => true }),
+      handlers: {
+        ...world.io.handlers,
+        draft: async () => {
+          throw Object.assign(new Error('busy'), { code: 'EAGAIN' });
+        },
+      },
+    };
     await runPass(io, world.config);
     expect((await stateOf(id)).status).toBe('failed');
   });
@@ -63,13 +83,20 @@ describe('the runtime decides through io.policy', () => {
   it('isStale: a live holder the policy calls stale is retired and its lock taken', async () => {
     const dir = join(world.root, 's');
     await mkdir(dir);
-    const options = { name: 'session' as const, path: join(dir, 'session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 };
+    const options = {
+      name: 'session' as const,
+      path: join(dir, 'session.lock'),
+      staleAfterMs: 60_000,
+      heartbeatEveryMs: 10_000,
+    };
     const holder = await acquireLock(world.withPid(7), options);
     expect(holder.acquired).toBe(true);
     expect((await acquireLock(world.io, options)).acquired).toBe(false);
     const taker = await acquireLock(withPolicy({ isStale: () => true }), options);
     expect(taker.acquired).toBe(true);
-    expect(world.events.some((e) => e.event === 'lock.reaped' && e.reason === 'heartbeat older than the stale bound')).toBe(true);
+    expect(
+      world.events.some((e) => e.event === 'lock.reaped' && e.reason === 'heartbeat older than the stale bound'),
+    ).toBe(true);
     if (taker.acquired) await taker.lock.release();
   });
 });

@@ -17,7 +17,11 @@ const DAY_MS = 24 * 3600_000;
 
 describe('purge', () => {
   it('removes finished jobs past their TTL and their session, and reports exact counts', async () => {
-    const done = await enqueue(world.io, world.config, { sessionId: 's1', inputName: 'a.txt', inputBytes: bytes('alpha') });
+    const done = await enqueue(world.io, world.config, {
+      sessionId: 's1',
+      inputName: 'a.txt',
+      inputBytes: bytes('alpha'),
+    });
     await runPass(world.io, world.config);
     const jobDir = join(world.config.root, 'jobs', done);
     let expectedBytes = 0;
@@ -41,7 +45,11 @@ describe('purge', () => {
   });
 
   it('removes stale tmp files and stale locks, keeps fresh ones, and counts each', async () => {
-    const id = await enqueue(world.io, world.config, { sessionId: 's1', inputName: 'a.txt', inputBytes: bytes('alpha') });
+    const id = await enqueue(world.io, world.config, {
+      sessionId: 's1',
+      inputName: 'a.txt',
+      inputBytes: bytes('alpha'),
+    });
     const jobDir = join(world.config.root, 'jobs', id);
     await writeFile(join(jobDir, '.tmp-deadbeefdeadbeef'), 'partial');
     await writeFile(join(jobDir, '.tmp-0123456789abcdef'), 'fresh');
@@ -50,7 +58,12 @@ describe('purge', () => {
     const hourAgo = new Date(world.clock.wallMs - 3600_000);
     await utimes(join(jobDir, '.tmp-deadbeefdeadbeef'), hourAgo, hourAgo);
     await mkdir(join(world.config.root, 'sessions/s1'), { recursive: true });
-    const dead = await acquireLock(world.withPid(77), { name: 'session', path: join(world.config.root, 'sessions/s1/session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
+    const dead = await acquireLock(world.withPid(77), {
+      name: 'session',
+      path: join(world.config.root, 'sessions/s1/session.lock'),
+      staleAfterMs: 60_000,
+      heartbeatEveryMs: 10_000,
+    });
     expect(dead.acquired).toBe(true);
     world.dead.add(77);
     const report = await purge(world.io, world.config, undefined);
@@ -63,21 +76,40 @@ describe('purge', () => {
 
   it("takes each session lock once for all of its expired jobs, and leaves a busy session's jobs for a later pass", async () => {
     const s1: string[] = [];
-    for (const name of ['a.txt', 'b.txt', 'c.txt']) s1.push(await enqueue(world.io, world.config, { sessionId: 's1', inputName: name, inputBytes: bytes(`text of ${name}`) }));
-    const busy = await enqueue(world.io, world.config, { sessionId: 's2', inputName: 'd.txt', inputBytes: bytes('delta') });
+    for (const name of ['a.txt', 'b.txt', 'c.txt'])
+      s1.push(
+        await enqueue(world.io, world.config, {
+          sessionId: 's1',
+          inputName: name,
+          inputBytes: bytes(`text of ${name}`),
+        }),
+      );
+    const busy = await enqueue(world.io, world.config, {
+      sessionId: 's2',
+      inputName: 'd.txt',
+      inputBytes: bytes('delta'),
+    });
     await runPass(world.io, world.config);
     await stampTree(world.root, world.clock.wallMs);
     world.clock.advance(2 * 3600_000);
     // A live owner (this process's pid, fresh heartbeat) holds s2.
-    const holder = await acquireLock(world.io, { name: 'session', path: join(world.config.root, 'sessions/s2/session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
+    const holder = await acquireLock(world.io, {
+      name: 'session',
+      path: join(world.config.root, 'sessions/s2/session.lock'),
+      staleAfterMs: 60_000,
+      heartbeatEveryMs: 10_000,
+    });
     expect(holder.acquired).toBe(true);
     world.events.length = 0;
     const report = await purge(world.io, world.config, undefined);
-    const acquired = world.events.filter((e) => e.event === 'lock.acquired' && (e as { lock?: string }).lock === 'session');
+    const acquired = world.events.filter(
+      (e) => e.event === 'lock.acquired' && (e as { lock?: string }).lock === 'session',
+    );
     expect(acquired.map((e) => (e as { sessionId?: string }).sessionId)).toEqual(['s1', 's1']); // once for the jobs, once for the session's transcript
     expect(report).toMatchObject({ jobs: 3, sessions: 1 });
     expect(await readdir(join(world.config.root, 'jobs'))).toEqual([busy]);
-    for (const id of s1) await expect(stat(join(world.config.root, 'jobs', id))).rejects.toMatchObject({ code: 'ENOENT' });
+    for (const id of s1)
+      await expect(stat(join(world.config.root, 'jobs', id))).rejects.toMatchObject({ code: 'ENOENT' });
     if (holder.acquired) await holder.lock.release();
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 1, sessions: 1 });
   });

@@ -21,11 +21,17 @@ beforeEach(async () => {
 afterEach(() => world.cleanup());
 
 const root = () => world.config.root;
-const add = (id: string, sessionId = 's1') => enqueue(world.io, world.config, { jobId: id, sessionId, inputName: 'talk.srt', inputBytes: bytes(SRT) });
+const add = (id: string, sessionId = 's1') =>
+  enqueue(world.io, world.config, { jobId: id, sessionId, inputName: 'talk.srt', inputBytes: bytes(SRT) });
 const eventsNamed = (name: string) => world.events.filter((e) => e.event === name);
 /** Sets a path's mtime to `ms` (whole milliseconds, so the test clock can stand exactly on a bound). */
 const setMtime = (path: string, ms: number) => utimes(path, new Date(ms), new Date(ms));
-const lockOptions = (path: string) => ({ name: 'session' as const, path, staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
+const lockOptions = (path: string) => ({
+  name: 'session' as const,
+  path,
+  staleAfterMs: 60_000,
+  heartbeatEveryMs: 10_000,
+});
 
 describe('bounds are strict', () => {
   it('a finished job exactly at its TTL is kept; one millisecond later it goes', async () => {
@@ -55,14 +61,22 @@ describe('what purge logs and counts', () => {
     await add('a');
     await runPass(world.io, world.config);
     await stampTree(world.root, world.clock.wallMs); // s1's transcript ages by the test clock
-    const sessionLock = await acquireLock(world.withPid(71), lockOptions(join(root(), 'sessions', 's1', 'session.lock')));
-    const runnerLock = await acquireLock(world.withPid(72), { ...lockOptions(join(root(), 'runner.lock')), name: 'runner' });
+    const sessionLock = await acquireLock(
+      world.withPid(71),
+      lockOptions(join(root(), 'sessions', 's1', 'session.lock')),
+    );
+    const runnerLock = await acquireLock(world.withPid(72), {
+      ...lockOptions(join(root(), 'runner.lock')),
+      name: 'runner',
+    });
     expect(sessionLock.acquired && runnerLock.acquired).toBe(true);
     world.dead.add(71);
     world.dead.add(72);
     world.events.length = 0;
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 0, locks: 2 });
-    expect(eventsNamed('lock.reaped').map(({ lock, sessionId, by, reason }) => ({ lock, sessionId, by, reason }))).toEqual([
+    expect(
+      eventsNamed('lock.reaped').map(({ lock, sessionId, by, reason }) => ({ lock, sessionId, by, reason })),
+    ).toEqual([
       { lock: 'session', sessionId: 's1', by: 'purge', reason: 'owner process is dead' },
       { lock: 'runner', sessionId: undefined, by: 'purge', reason: 'owner process is dead' },
     ]);
@@ -70,7 +84,10 @@ describe('what purge logs and counts', () => {
     world.clock.wallMs += 2 * TTL_MS;
     world.events.length = 0;
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 1 });
-    expect(eventsNamed('lock.acquired')).toEqual([expect.objectContaining({ lock: 'session', sessionId: 's1', jobId: 'a' }), expect.objectContaining({ lock: 'session', sessionId: 's1' })]);
+    expect(eventsNamed('lock.acquired')).toEqual([
+      expect.objectContaining({ lock: 'session', sessionId: 's1', jobId: 'a' }),
+      expect.objectContaining({ lock: 'session', sessionId: 's1' }),
+    ]);
   });
 
   it('counts stale tmp files and their bytes in kept job directories and in the data root', async () => {
@@ -82,7 +99,15 @@ describe('what purge logs and counts', () => {
     await setMtime(join(root(), 'jobs', 'a', '.tmp-left-behind'), old);
     await writeFile(join(root(), '.tmp-root-leftover'), '123');
     await setMtime(join(root(), '.tmp-root-leftover'), old);
-    expect(await purge(world.io, world.config, undefined)).toEqual({ jobs: 0, incompleteJobs: 0, sessions: 0, files: 2, bytes: 8, tmp: 2, locks: 0 });
+    expect(await purge(world.io, world.config, undefined)).toEqual({
+      jobs: 0,
+      incompleteJobs: 0,
+      sessions: 0,
+      files: 2,
+      bytes: 8,
+      tmp: 2,
+      locks: 0,
+    });
     expect((await readdir(root())).sort()).toEqual(['jobs', 'sessions']);
   });
 });
@@ -97,7 +122,8 @@ describe('job directories purge leaves alone', () => {
     await writeFile(join(root(), 'jobs', 'broken', '.tmp-last-write'), 'maybe the newest state');
     await stampTree(world.root, world.clock.wallMs);
     const old = world.clock.wallMs - 2 * TTL_MS;
-    for (const path of [join(elsewhere, '.tmp-outside'), join(root(), 'jobs', 'broken', '.tmp-last-write')]) await setMtime(path, old);
+    for (const path of [join(elsewhere, '.tmp-outside'), join(root(), 'jobs', 'broken', '.tmp-last-write')])
+      await setMtime(path, old);
     const { symlink } = await import('node:fs/promises');
     await symlink(elsewhere, join(root(), 'jobs', 'linked'));
     world.clock.advance(2 * TTL_MS);
@@ -134,7 +160,10 @@ describe('session directories purge leaves alone', () => {
     await mkdir(join(root(), 'sessions', 'orphan'), { recursive: true });
     await writeFile(join(root(), 'sessions', 'orphan', 'transcript.txt'), 'old');
     await setMtime(join(root(), 'sessions', 'orphan', 'transcript.txt'), world.clock.wallMs - 2 * TTL_MS);
-    const holder = await acquireLock(world.withPid(73), lockOptions(join(root(), 'sessions', 'orphan', 'session.lock')));
+    const holder = await acquireLock(
+      world.withPid(73),
+      lockOptions(join(root(), 'sessions', 'orphan', 'session.lock')),
+    );
     expect(holder.acquired).toBe(true);
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ sessions: 0, files: 0 });
     expect(await readdir(join(root(), 'sessions', 'orphan'))).toContain('transcript.txt');
@@ -144,7 +173,10 @@ describe('session directories purge leaves alone', () => {
 
   it('a sessions/ listing that fails with anything but ENOENT is thrown', async () => {
     await add('a');
-    const { fs } = recordingFs(nodeFileSystem, { fail: (call) => (call.op === 'readdir' && call.path === join(root(), 'sessions') ? errno('EACCES', 'scandir') : undefined) });
+    const { fs } = recordingFs(nodeFileSystem, {
+      fail: (call) =>
+        call.op === 'readdir' && call.path === join(root(), 'sessions') ? errno('EACCES', 'scandir') : undefined,
+    });
     await expect(purge({ ...world.io, fs }, world.config, undefined)).rejects.toMatchObject({ code: 'EACCES' });
   });
 });

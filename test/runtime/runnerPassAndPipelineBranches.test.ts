@@ -30,31 +30,56 @@ beforeEach(async () => {
 afterEach(() => world.cleanup());
 
 const jobDir = (id: string) => join(world.config.root, 'jobs', id);
-const stateOf = async (id: string): Promise<JobState> => jobStateSchema.parse(JSON.parse(await readFile(join(jobDir(id), 'state.json'), 'utf8')));
-const setState = async (id: string, change: Partial<JobState>) => writeFile(join(jobDir(id), 'state.json'), renderJobState({ ...(await stateOf(id)), ...change }));
+const stateOf = async (id: string): Promise<JobState> =>
+  jobStateSchema.parse(JSON.parse(await readFile(join(jobDir(id), 'state.json'), 'utf8')));
+const setState = async (id: string, change: Partial<JobState>) =>
+  writeFile(join(jobDir(id), 'state.json'), renderJobState({ ...(await stateOf(id)), ...change }));
 const named = (event: string) => world.events.filter((e) => e.event === event);
-const add = (id: string, sessionId: string, input = 'talk.srt', text = SRT) => enqueue(world.io, world.config, { jobId: id, sessionId, inputName: input, inputBytes: bytes(text) });
+const add = (id: string, sessionId: string, input = 'talk.srt', text = SRT) =>
+  enqueue(world.io, world.config, { jobId: id, sessionId, inputName: input, inputBytes: bytes(text) });
 
 describe('runner pass: listing and bounds', () => {
   it('a pass that finds runner.lock held is busy and does nothing', async () => {
     await add('a', 's1');
     await mkdir(world.config.root, { recursive: true });
-    const other = await acquireLock(world.withPid(7), { name: 'runner', path: join(world.config.root, 'runner.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000 });
+    const other = await acquireLock(world.withPid(7), {
+      name: 'runner',
+      path: join(world.config.root, 'runner.lock'),
+      staleAfterMs: 60_000,
+      heartbeatEveryMs: 10_000,
+    });
     expect(other.acquired).toBe(true);
     world.events.length = 0;
     expect(await runPass(world.io, world.config)).toEqual({
-      busy: true, jobsSeen: 0, ran: 0,
-      outcomes: { complete: 0, unchanged: 0, failed: 0, retry_scheduled: 0, aborted: 0, deleted: 0, deferred: 0, error: 0 },
-      unreadable: [], deadlineReached: false, purge: null,
+      busy: true,
+      jobsSeen: 0,
+      ran: 0,
+      outcomes: {
+        complete: 0,
+        unchanged: 0,
+        failed: 0,
+        retry_scheduled: 0,
+        aborted: 0,
+        deleted: 0,
+        deferred: 0,
+        error: 0,
+      },
+      unreadable: [],
+      deadlineReached: false,
+      purge: null,
     });
-    expect(world.events).toEqual([{ event: 'lock.busy', lock: 'runner', holderPid: 7, holderHost: 'test-host', pid: 1000 }]);
+    expect(world.events).toEqual([
+      { event: 'lock.busy', lock: 'runner', holderPid: 7, holderHost: 'test-host', pid: 1000 },
+    ]);
     expect((await stateOf('a')).status).toBe('queued');
   });
 
   it('pass.done reports what ran; runDueJobs alone starts a fresh, not-busy summary', async () => {
     await add('a', 's1');
     const summary = await runPass(world.io, world.config);
-    expect(named('pass.done')).toEqual([{ event: 'pass.done', ran: 1, outcomes: summary.outcomes, deadlineReached: false, pid: 1000 }]);
+    expect(named('pass.done')).toEqual([
+      { event: 'pass.done', ran: 1, outcomes: summary.outcomes, deadlineReached: false, pid: 1000 },
+    ]);
     const alone = await runDueJobs(world.io, world.config);
     expect(alone).toMatchObject({ busy: false, jobsSeen: 1, ran: 0, deadlineReached: false });
   });
@@ -75,8 +100,12 @@ describe('runner pass: listing and bounds', () => {
     expect(summary.jobsSeen).toBe(5);
     expect(summary.ran).toBe(0);
     expect(Object.values(summary.outcomes).reduce((a, b) => a + b, 0)).toBe(0);
-    expect(summary.unreadable).toEqual([{ jobId: 'broken', error: expect.stringContaining('state.json is corrupt: not valid JSON') }]);
-    expect(named('job.unreadable')).toEqual([{ event: 'job.unreadable', jobId: 'broken', error: summary.unreadable[0]!.error, pid: 1000 }]);
+    expect(summary.unreadable).toEqual([
+      { jobId: 'broken', error: expect.stringContaining('state.json is corrupt: not valid JSON') },
+    ]);
+    expect(named('job.unreadable')).toEqual([
+      { event: 'job.unreadable', jobId: 'broken', error: summary.unreadable[0]!.error, pid: 1000 },
+    ]);
   });
 
   it('runs due jobs oldest first, ties by job id, at most maxJobsPerPass of them', async () => {
@@ -89,9 +118,13 @@ describe('runner pass: listing and bounds', () => {
 
   it('stops taking jobs at the deadline, counted from the pass start', async () => {
     await add('a', 's1');
-    const summary = await runDueJobs(world.io, world.config, emptySummary(false), { startedMs: world.clock.monoMs - world.config.passDeadlineMs });
+    const summary = await runDueJobs(world.io, world.config, emptySummary(false), {
+      startedMs: world.clock.monoMs - world.config.passDeadlineMs,
+    });
     expect(summary).toMatchObject({ deadlineReached: true, ran: 0 });
-    const fresh = await runDueJobs(world.io, world.config, emptySummary(false), { startedMs: world.clock.monoMs - world.config.passDeadlineMs + 1 });
+    const fresh = await runDueJobs(world.io, world.config, emptySummary(false), {
+      startedMs: world.clock.monoMs - world.config.passDeadlineMs + 1,
+    });
     expect(fresh).toMatchObject({ deadlineReached: false, ran: 1 });
   });
 
@@ -100,7 +133,9 @@ describe('runner pass: listing and bounds', () => {
     world.clock.advance(1);
     await add('a2', 's1');
     await add('b1', 's2');
-    const summary = await withSessionLock(world.withPid(9), world.config, 's1', {}, () => runDueJobs(world.io, world.config));
+    const summary = await withSessionLock(world.withPid(9), world.config, 's1', {}, () =>
+      runDueJobs(world.io, world.config),
+    );
     expect(summary.acquired && summary.value).toMatchObject({ ran: 1, outcomes: { deferred: 1, complete: 1 } });
     expect(named('lock.busy').map((e) => e.jobId)).toEqual(['a1']);
   });
@@ -110,9 +145,12 @@ describe('runner pass: listing and bounds', () => {
     // simulated time, which passes only once every process is idle (a single worker would be).
     const { value } = await inWorld(async (io) => {
       const config = simConfig({ concurrency: 2 });
-      for (const id of ['a', 'b']) await enqueue(io, config, { jobId: id, sessionId: `s-${id}`, inputName: 'talk.srt', inputBytes: bytes(SRT) });
+      for (const id of ['a', 'b'])
+        await enqueue(io, config, { jobId: id, sessionId: `s-${id}`, inputName: 'talk.srt', inputBytes: bytes(SRT) });
       let release: () => void = () => undefined;
-      const bStarted = new Promise<void>((resolve) => { release = resolve; });
+      const bStarted = new Promise<void>((resolve) => {
+        release = resolve;
+      });
       let sawOther: boolean | undefined;
       const handlers: StageHandlers = {
         ...defaultHandlers,
@@ -132,7 +170,14 @@ describe('runner pass: listing and bounds', () => {
 describe('runner pass: what changed between listing and the session lock', () => {
   const changeBeforeEachJob = async (change: () => Promise<void>) => {
     let done = false;
-    return runDueJobs(world.io, world.config, emptySummary(false), { beforeEachJob: async () => { if (!done) { done = true; await change(); } } });
+    return runDueJobs(world.io, world.config, emptySummary(false), {
+      beforeEachJob: async () => {
+        if (!done) {
+          done = true;
+          await change();
+        }
+      },
+    });
   };
 
   it('a job that was finished, is no longer due, or vanished is left unchanged', async () => {
@@ -140,7 +185,13 @@ describe('runner pass: what changed between listing and the session lock', () =>
       ['finished', () => setState('finished', { status: 'complete' })],
       ['not-due', () => setState('not-due', { nextAttemptAt: world.clock.wallMs + 60_000 })],
       ['vanished', () => rm(jobDir('vanished'), { recursive: true })],
-      ['deleted', async () => { await writeTombstone(world.io, jobDir('deleted')); await setState('deleted', { status: 'deleted' }); }],
+      [
+        'deleted',
+        async () => {
+          await writeTombstone(world.io, jobDir('deleted'));
+          await setState('deleted', { status: 'deleted' });
+        },
+      ],
     ] as const) {
       await add(id, `s-${id}`);
       const summary = await changeBeforeEachJob(change);
@@ -154,12 +205,20 @@ describe('runner pass: what changed between listing and the session lock', () =>
     await add('d', 's1');
     const deleted = await changeBeforeEachJob(() => writeTombstone(world.io, jobDir('d')));
     expect(deleted.outcomes.deleted).toBe(1);
-    expect(named('job.aborted')).toEqual([{ event: 'job.aborted', jobId: 'd', sessionId: 's1', stage: 'init', reason: 'deleted', pid: 1000 }]);
+    expect(named('job.aborted')).toEqual([
+      { event: 'job.aborted', jobId: 'd', sessionId: 's1', stage: 'init', reason: 'deleted', pid: 1000 },
+    ]);
     expect((await stateOf('d')).status).toBe('deleted');
     await add('u', 's2');
     const broken = await changeBeforeEachJob(() => writeFile(join(jobDir('u'), 'state.json'), '{'));
     expect(broken.outcomes.error).toBe(1);
-    expect(named('job.unreadable').at(-1)).toEqual({ event: 'job.unreadable', jobId: 'u', sessionId: 's2', error: expect.stringContaining('not valid JSON'), pid: 1000 });
+    expect(named('job.unreadable').at(-1)).toEqual({
+      event: 'job.unreadable',
+      jobId: 'u',
+      sessionId: 's2',
+      error: expect.stringContaining('not valid JSON'),
+      pid: 1000,
+    });
   });
 
   it('listing and the lock both ask isDue: a job due at listing but not under the lock is unchanged', async () => {
@@ -167,7 +226,16 @@ describe('runner pass: what changed between listing and the session lock', () =>
     // Due while listing; not due once the session lock is held (a retry time written in between).
     const askedWhen = new Set<string>();
     const underLock = () => named('lock.acquired').length > 0;
-    const io: Io = { ...world.io, policy: { ...defaultPolicy, isDue: () => { askedWhen.add(underLock() ? 'under the lock' : 'listing'); return !underLock(); } } };
+    const io: Io = {
+      ...world.io,
+      policy: {
+        ...defaultPolicy,
+        isDue: () => {
+          askedWhen.add(underLock() ? 'under the lock' : 'listing');
+          return !underLock();
+        },
+      },
+    };
     const summary = await runDueJobs(io, world.config);
     expect(askedWhen).toEqual(new Set(['listing', 'under the lock']));
     expect(summary).toMatchObject({ ran: 1, outcomes: { unchanged: 1, complete: 0 } });
@@ -177,7 +245,11 @@ describe('runner pass: what changed between listing and the session lock', () =>
 });
 
 describe('pipeline branches', () => {
-  const withLock = async <T>(sessionId: string, work: (lock: HeldLock) => Promise<T>, io: Io = world.io): Promise<T> => {
+  const withLock = async <T>(
+    sessionId: string,
+    work: (lock: HeldLock) => Promise<T>,
+    io: Io = world.io,
+  ): Promise<T> => {
     const locked = await withSessionLock(io, world.config, sessionId, {}, work);
     if (!locked.acquired) throw new Error('lock');
     return locked.value;
@@ -191,34 +263,67 @@ describe('pipeline branches', () => {
     const damages: [string, () => Promise<void>, string][] = [
       ['missing draft', () => unlink(join(jobDir('a'), 'draft.md')), 'draft'],
       ['damaged export', () => writeFile(join(jobDir('a'), 'export.html'), 'torn'), 'export'],
-      ['same-size damage to the export', async () => {
-        const bytesNow = await readFile(join(jobDir('a'), 'export.html'));
-        bytesNow[bytesNow.length - 2] = bytesNow[bytesNow.length - 2]! ^ 1;
-        await writeFile(join(jobDir('a'), 'export.html'), bytesNow);
-      }, 'export'],
-      ['symlinked draft', async () => { await unlink(join(jobDir('a'), 'draft.md')); await symlink(outside, join(jobDir('a'), 'draft.md')); }, 'draft'],
-      ['empty session transcript', () => writeFile(join(world.config.root, 'sessions', 's1', 'transcript.txt'), ''), 'transcribe'],
-      ['no session transcript', () => unlink(join(world.config.root, 'sessions', 's1', 'transcript.txt')), 'transcribe'],
+      [
+        'same-size damage to the export',
+        async () => {
+          const bytesNow = await readFile(join(jobDir('a'), 'export.html'));
+          bytesNow[bytesNow.length - 2] = bytesNow[bytesNow.length - 2]! ^ 1;
+          await writeFile(join(jobDir('a'), 'export.html'), bytesNow);
+        },
+        'export',
+      ],
+      [
+        'symlinked draft',
+        async () => {
+          await unlink(join(jobDir('a'), 'draft.md'));
+          await symlink(outside, join(jobDir('a'), 'draft.md'));
+        },
+        'draft',
+      ],
+      [
+        'empty session transcript',
+        () => writeFile(join(world.config.root, 'sessions', 's1', 'transcript.txt'), ''),
+        'transcribe',
+      ],
+      [
+        'no session transcript',
+        () => unlink(join(world.config.root, 'sessions', 's1', 'transcript.txt')),
+        'transcribe',
+      ],
     ];
     for (const [label, damage, redone] of damages) {
       await damage();
       world.events.length = 0;
       const outcome = await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')));
       expect(outcome, label).toBe('complete');
-      expect(named('stage.start').map((e) => e.stage), label).toEqual([redone]);
+      expect(
+        named('stage.start').map((e) => e.stage),
+        label,
+      ).toEqual([redone]);
     }
     expect(await readFile(outside, 'utf8')).toBe('not ours');
     world.events.length = 0;
-    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe('unchanged');
-    expect(named('stage.skipped').map((e) => [e.stage, e.reason])).toEqual([['transcribe', 'output valid'], ['draft', 'output valid'], ['export', 'output valid']]);
+    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe(
+      'unchanged',
+    );
+    expect(named('stage.skipped').map((e) => [e.stage, e.reason])).toEqual([
+      ['transcribe', 'output valid'],
+      ['draft', 'output valid'],
+      ['export', 'output valid'],
+    ]);
     // A complete state that lacks an artifact record (hand-edited) is not "unchanged": the stage runs.
     const done = await stateOf('a');
     const { export: _export, ...rest } = done.artifacts;
     await setState('a', { artifacts: rest });
     world.events.length = 0;
-    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe('complete');
+    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe(
+      'complete',
+    );
     expect(named('stage.start').map((e) => e.stage)).toEqual(['export']);
-    expect(named('stage.skipped').map((e) => [e.stage, e.reason])).toEqual([['transcribe', 'output valid'], ['draft', 'output valid']]);
+    expect(named('stage.skipped').map((e) => [e.stage, e.reason])).toEqual([
+      ['transcribe', 'output valid'],
+      ['draft', 'output valid'],
+    ]);
   });
 
   it('a running job without an artifact record for a stage runs that stage', async () => {
@@ -228,7 +333,9 @@ describe('pipeline branches', () => {
     const { draft: _draft, ...withoutDraft } = done.artifacts;
     await setState('a', { status: 'running', stage: 'draft', artifacts: withoutDraft });
     world.events.length = 0;
-    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe('complete');
+    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe(
+      'complete',
+    );
     expect(named('stage.start').map((e) => e.stage)).toEqual(['draft']);
   });
 
@@ -240,7 +347,11 @@ describe('pipeline branches', () => {
     const outcome = await withLock('s1', (lock) => runJob(world.io, world.config, lock, failed));
     expect(outcome).toBe('failed');
     expect(named('stage.start')).toEqual([]);
-    expect((await stateOf('a')).error).toMatchObject({ name: 'AssertionError', kind: 'permanent', message: 'runJob called on a failed job' });
+    expect((await stateOf('a')).error).toMatchObject({
+      name: 'AssertionError',
+      kind: 'permanent',
+      message: 'runJob called on a failed job',
+    });
   });
 
   it('an attempt interrupted maxAttempts times fails as exhausted, naming the stage', async () => {
@@ -249,7 +360,9 @@ describe('pipeline branches', () => {
     const outcome = await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')));
     expect(outcome).toBe('failed');
     expect((await stateOf('a')).error).toEqual({
-      name: 'AttemptsExhausted', kind: 'transient', stage: 'draft',
+      name: 'AttemptsExhausted',
+      kind: 'transient',
+      stage: 'draft',
       message: `attempts exhausted after ${world.config.maxAttempts} attempts; last error: attempt ${world.config.maxAttempts} was interrupted during draft (the runner stopped)`,
     });
   });
@@ -257,7 +370,9 @@ describe('pipeline branches', () => {
   it('a permanent failure on the last attempt keeps its own name (exhaustion is for transient errors)', async () => {
     await add('a', 's1', 'song.mp3', 'ID3');
     await setState('a', { attempts: world.config.maxAttempts - 1 });
-    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe('failed');
+    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe(
+      'failed',
+    );
     expect((await stateOf('a')).error).toMatchObject({ name: 'InvalidInputError', kind: 'permanent' });
     expect((await stateOf('a')).attempts).toBe(world.config.maxAttempts);
   });
@@ -275,21 +390,42 @@ describe('pipeline branches', () => {
     });
     expect(lost).toBe('aborted');
     // The first commit's tmp file cannot even be opened: the taker renamed the work directory away.
-    expect(named('job.aborted')[0]).toMatchObject({ jobId: 'a', reason: 'lock lost', error: expect.stringMatching(/^open .*\.tmp-work-[0-9a-f]+\/\.tmp-[0-9a-f]+ failed: ENOENT$/) });
+    expect(named('job.aborted')[0]).toMatchObject({
+      jobId: 'a',
+      reason: 'lock lost',
+      error: expect.stringMatching(/^open .*\.tmp-work-[0-9a-f]+\/\.tmp-[0-9a-f]+ failed: ENOENT$/),
+    });
     await writeTombstone(world.io, jobDir('a'));
-    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe('deleted');
-    expect(named('job.aborted')[1]).toEqual({ event: 'job.aborted', jobId: 'a', sessionId: 's1', stage: 'init', reason: 'deleted', error: 'job a was deleted', pid: 1000 });
+    expect(await withLock('s1', async (lock) => runJob(world.io, world.config, lock, await stateOf('a')))).toBe(
+      'deleted',
+    );
+    expect(named('job.aborted')[1]).toEqual({
+      event: 'job.aborted',
+      jobId: 'a',
+      sessionId: 's1',
+      stage: 'init',
+      reason: 'deleted',
+      error: 'job a was deleted',
+      pid: 1000,
+    });
   });
 
   it('when recording a failure fails too, the outcome still says what happened (state stays running on disk)', async () => {
     await add('a', 's1', 'song.mp3', 'ID3');
     let stateWrites = 0;
     const failSecondStateRename = recordingFs(nodeFileSystem, {
-      fail: (call) => (call.op === 'rename' && call.to?.endsWith('state.json') && stateWrites++ === 1 ? errno('EIO', 'rename') : undefined),
+      fail: (call) =>
+        call.op === 'rename' && call.to?.endsWith('state.json') && stateWrites++ === 1
+          ? errno('EIO', 'rename')
+          : undefined,
     });
     const io: Io = { ...world.io, fs: failSecondStateRename.fs };
     expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('failed');
-    expect(named('job.failed').at(-1)).toMatchObject({ durable: false, stateWriteError: expect.stringContaining('EIO'), error: { name: 'InvalidInputError' } });
+    expect(named('job.failed').at(-1)).toMatchObject({
+      durable: false,
+      stateWriteError: expect.stringContaining('EIO'),
+      error: { name: 'InvalidInputError' },
+    });
     expect((await stateOf('a')).status).toBe('running');
   });
 
@@ -297,11 +433,21 @@ describe('pipeline branches', () => {
     await add('a', 's1');
     let stateWrites = 0;
     const failing = recordingFs(nodeFileSystem, {
-      fail: (call) => (call.op === 'rename' && call.to?.endsWith('state.json') && stateWrites++ === 1 ? errno('EIO', 'rename') : undefined),
+      fail: (call) =>
+        call.op === 'rename' && call.to?.endsWith('state.json') && stateWrites++ === 1
+          ? errno('EIO', 'rename')
+          : undefined,
     });
-    const handlers: StageHandlers = { ...defaultHandlers, transcribe: async () => { throw errno('EAGAIN', 'read'); } };
+    const handlers: StageHandlers = {
+      ...defaultHandlers,
+      transcribe: async () => {
+        throw errno('EAGAIN', 'read');
+      },
+    };
     const io: Io = { ...world.io, fs: failing.fs, handlers };
-    expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('retry_scheduled');
+    expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe(
+      'retry_scheduled',
+    );
     expect(named('job.retry_scheduled').at(-1)).toMatchObject({ durable: false });
   });
 
@@ -311,14 +457,17 @@ describe('pipeline branches', () => {
     const { LockLostError } = await import('../../src/errors.ts');
     const io: Io = world.io;
     // The lock is taken over at the third commit check: the fence (assertHeld) fails from then on.
-    const losingAt = (lock: HeldLock): HeldLock => Object.assign(Object.create(lock) as HeldLock, {
-      assertHeld: async () => {
-        if (commits++ >= 2) throw new LockLostError('taken over at the commit');
-        await lock.assertHeld();
-      },
-    });
+    const losingAt = (lock: HeldLock): HeldLock =>
+      Object.assign(Object.create(lock) as HeldLock, {
+        assertHeld: async () => {
+          if (commits++ >= 2) throw new LockLostError('taken over at the commit');
+          await lock.assertHeld();
+        },
+      });
     // Commits 0 and 1 (the running state, the check before transcribe) pass; the failed state's does not.
-    expect(await withLock('s1', async (lock) => runJob(io, world.config, losingAt(lock), await stateOf('a')), io)).toBe('aborted');
+    expect(await withLock('s1', async (lock) => runJob(io, world.config, losingAt(lock), await stateOf('a')), io)).toBe(
+      'aborted',
+    );
     // The failed state was never written: the job stays as the last commit that passed left it.
     expect((await stateOf('a')).status).toBe('running');
     expect(named('job.failed').at(-1)).toMatchObject({ durable: false, stateWriteError: 'taken over at the commit' });
@@ -327,9 +476,17 @@ describe('pipeline branches', () => {
 
   it('a failure whose state write finds the job deleted finishes the deletion', async () => {
     await add('a', 's1', 'song.mp3', 'ID3');
-    const handlers: StageHandlers = { ...defaultHandlers, transcribe: async () => { await writeTombstone(world.io, jobDir('a')); throw errno('EIO', 'read'); } };
+    const handlers: StageHandlers = {
+      ...defaultHandlers,
+      transcribe: async () => {
+        await writeTombstone(world.io, jobDir('a'));
+        throw errno('EIO', 'read');
+      },
+    };
     const io: Io = { ...world.io, handlers };
-    expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('deleted');
+    expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe(
+      'deleted',
+    );
     expect((await stateOf('a')).status).toBe('deleted');
   });
 
@@ -353,39 +510,55 @@ describe('pipeline branches', () => {
 
   it('an input that cannot be read (not ENOENT) fails with the step and path named; an unreadable output likewise', async () => {
     await add('a', 's1');
-    const denied = recordingFs(nodeFileSystem, { fail: (call) => (call.op === 'readFile' && call.path.endsWith('input.srt') ? errno('EACCES', 'open') : undefined) });
+    const denied = recordingFs(nodeFileSystem, {
+      fail: (call) => (call.op === 'readFile' && call.path.endsWith('input.srt') ? errno('EACCES', 'open') : undefined),
+    });
     const io: Io = { ...world.io, fs: denied.fs };
     expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('failed');
-    expect((await stateOf('a')).error).toMatchObject({ name: 'FileError', kind: 'permanent', message: `read ${join(jobDir('a'), 'input.srt')} failed: EACCES` });
+    expect((await stateOf('a')).error).toMatchObject({
+      name: 'FileError',
+      kind: 'permanent',
+      message: `read ${join(jobDir('a'), 'input.srt')} failed: EACCES`,
+    });
     await add('b', 's2');
     await runPass(world.io, world.config);
-    const lstatDenied = recordingFs(nodeFileSystem, { fail: (call) => (call.op === 'lstat' && call.path.endsWith('b/draft.md') ? errno('EIO', 'lstat') : undefined) });
+    const lstatDenied = recordingFs(nodeFileSystem, {
+      fail: (call) => (call.op === 'lstat' && call.path.endsWith('b/draft.md') ? errno('EIO', 'lstat') : undefined),
+    });
     const io2: Io = { ...world.io, fs: lstatDenied.fs };
     await setState('b', { status: 'running', stage: 'draft' });
-    expect(await withLock('s2', async (lock) => runJob(io2, world.config, lock, await stateOf('b')), io2)).toBe('retry_scheduled');
-    expect((await stateOf('b')).error).toMatchObject({ name: 'FileError', message: `read ${join(jobDir('b'), 'draft.md')} failed: EIO` });
+    expect(await withLock('s2', async (lock) => runJob(io2, world.config, lock, await stateOf('b')), io2)).toBe(
+      'retry_scheduled',
+    );
+    expect((await stateOf('b')).error).toMatchObject({
+      name: 'FileError',
+      message: `read ${join(jobDir('b'), 'draft.md')} failed: EIO`,
+    });
   });
-
 });
 
 describe('what runPass adds around runDueJobs', () => {
   it('logs pass.start once it holds runner.lock, before its purge', async () => {
     await add('a', 's1');
     await runPass(world.io, world.config);
-    const order = world.events.map((e) => e.event).filter((e) => e === 'pass.start' || e === 'purge.done' || e === 'pass.done');
+    const order = world.events
+      .map((e) => e.event)
+      .filter((e) => e === 'pass.start' || e === 'purge.done' || e === 'pass.done');
     expect(order).toEqual(['pass.start', 'purge.done', 'pass.done']);
   });
 
   it('counts the deadline from the start of the pass: a purge that used it all leaves no time for jobs', async () => {
     await add('a', 's1');
     let advanced = false;
-    const slowPurge = recordingFs(nodeFileSystem, { before: (call) => {
-      // purge lists sessions/ once; let that take the whole pass deadline.
-      if (!advanced && call.op === 'readdir' && call.path === join(world.config.root, 'sessions')) {
-        advanced = true;
-        world.clock.advance(world.config.passDeadlineMs);
-      }
-    } });
+    const slowPurge = recordingFs(nodeFileSystem, {
+      before: (call) => {
+        // purge lists sessions/ once; let that take the whole pass deadline.
+        if (!advanced && call.op === 'readdir' && call.path === join(world.config.root, 'sessions')) {
+          advanced = true;
+          world.clock.advance(world.config.passDeadlineMs);
+        }
+      },
+    });
     const summary = await runPass({ ...world.io, fs: slowPurge.fs }, world.config);
     expect(advanced).toBe(true);
     expect(summary).toMatchObject({ deadlineReached: true, ran: 0 });
@@ -397,14 +570,16 @@ describe('what runPass adds around runDueJobs', () => {
     await add('b', 's2');
     const root = world.config.root;
     let taken = false;
-    const takeover = recordingFs(nodeFileSystem, { before: async (call) => {
-      // Job a's session lock is being released: now another runner retires this pass's runner.lock.
-      if (taken || call.op !== 'rmdir' || !call.path.includes(join('sessions', 's1', '.tmp-reap-'))) return;
-      taken = true;
-      const { readdir, rename } = await import('node:fs/promises');
-      const work = (await readdir(root)).find((n) => n.startsWith('.tmp-work-'))!;
-      await rename(join(root, work), join(root, `.tmp-reap-${work.slice('.tmp-work-'.length)}-by-00000000deadbeef`));
-    } });
+    const takeover = recordingFs(nodeFileSystem, {
+      before: async (call) => {
+        // Job a's session lock is being released: now another runner retires this pass's runner.lock.
+        if (taken || call.op !== 'rmdir' || !call.path.includes(join('sessions', 's1', '.tmp-reap-'))) return;
+        taken = true;
+        const { readdir, rename } = await import('node:fs/promises');
+        const work = (await readdir(root)).find((n) => n.startsWith('.tmp-work-'))!;
+        await rename(join(root, work), join(root, `.tmp-reap-${work.slice('.tmp-work-'.length)}-by-00000000deadbeef`));
+      },
+    });
     const { LockLostError } = await import('../../src/errors.ts');
     await expect(runPass({ ...world.io, fs: takeover.fs }, world.config)).rejects.toBeInstanceOf(LockLostError);
     expect(taken).toBe(true);
@@ -412,7 +587,7 @@ describe('what runPass adds around runDueJobs', () => {
     expect((await stateOf('b')).status).toBe('queued');
   });
 
-  it('a deletion that lands while a stage runs is seen at that stage\'s commit: aborted with the reason, then deleted', async () => {
+  it("a deletion that lands while a stage runs is seen at that stage's commit: aborted with the reason, then deleted", async () => {
     await add('a', 's1');
     const deletingDraft: StageHandlers = {
       ...defaultHandlers,
@@ -423,7 +598,17 @@ describe('what runPass adds around runDueJobs', () => {
     };
     const summary = await runPass({ ...world.io, handlers: deletingDraft }, world.config);
     expect(summary.outcomes).toMatchObject({ deleted: 1, complete: 0 });
-    expect(named('job.aborted')).toEqual([{ event: 'job.aborted', jobId: 'a', sessionId: 's1', stage: 'draft', reason: 'deleted', error: 'job a was deleted', pid: 1000 }]);
+    expect(named('job.aborted')).toEqual([
+      {
+        event: 'job.aborted',
+        jobId: 'a',
+        sessionId: 's1',
+        stage: 'draft',
+        reason: 'deleted',
+        error: 'job a was deleted',
+        pid: 1000,
+      },
+    ]);
     expect((await stateOf('a')).status).toBe('deleted');
   });
 });

@@ -49,11 +49,19 @@ describe('writeFileAtomic', () => {
 
   it('treats a write that makes no progress as an error instead of spinning', async () => {
     const { fs } = recordingFs(nodeFileSystem, { maxWriteBytes: 0 });
-    await expect(writeFileAtomic({ fs, random: cryptoRandom }, join(dir, 'out.txt'), 'x')).rejects.toMatchObject({ code: 'EIO', step: 'write' });
+    await expect(writeFileAtomic({ fs, random: cryptoRandom }, join(dir, 'out.txt'), 'x')).rejects.toMatchObject({
+      code: 'EIO',
+      step: 'write',
+    });
     expect(await readdir(dir)).toEqual([]);
   });
 
-  for (const [op, code] of [['write', 'ENOSPC'], ['fsync', 'EIO'], ['rename', 'EACCES'], ['close', 'EIO']] as const) {
+  for (const [op, code] of [
+    ['write', 'ENOSPC'],
+    ['fsync', 'EIO'],
+    ['rename', 'EACCES'],
+    ['close', 'EIO'],
+  ] as const) {
     it(`removes the tmp file and leaves the target untouched when ${op} fails with ${code}`, async () => {
       const target = join(dir, 'out.txt');
       await writeFile(target, 'previous');
@@ -67,15 +75,24 @@ describe('writeFileAtomic', () => {
   }
 
   it('does not report success when the directory fsync fails after the rename', async () => {
-    const { fs } = recordingFs(nodeFileSystem, { fail: (call) => (call.op === 'fsyncDir' ? errno('EIO', 'fsync') : undefined) });
-    await expect(writeFileAtomic({ fs, random: cryptoRandom }, join(dir, 'out.txt'), 'x')).rejects.toMatchObject({ code: 'EIO', step: 'fsync directory' });
+    const { fs } = recordingFs(nodeFileSystem, {
+      fail: (call) => (call.op === 'fsyncDir' ? errno('EIO', 'fsync') : undefined),
+    });
+    await expect(writeFileAtomic({ fs, random: cryptoRandom }, join(dir, 'out.txt'), 'x')).rejects.toMatchObject({
+      code: 'EIO',
+      step: 'fsync directory',
+    });
   });
 
   it('aborts before the rename when beforeCommit throws, leaving no tmp and no target', async () => {
     const target = join(dir, 'out.txt');
-    await expect(writeFileAtomic({ fs: nodeFileSystem, random: cryptoRandom }, target, 'x', {
-      beforeCommit: async () => { throw new Error('fenced'); },
-    })).rejects.toThrow('fenced');
+    await expect(
+      writeFileAtomic({ fs: nodeFileSystem, random: cryptoRandom }, target, 'x', {
+        beforeCommit: async () => {
+          throw new Error('fenced');
+        },
+      }),
+    ).rejects.toThrow('fenced');
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -85,8 +102,11 @@ describe('writeFileAtomic', () => {
     const { fs, calls } = recordingFs(nodeFileSystem);
     await writeFileAtomic({ fs, random: cryptoRandom }, join(dir, 'a.txt'), 'a', { tmpDir: work });
     expect(calls[0]!.path.startsWith(`${work}/.tmp-`)).toBe(true);
-    await expect(writeFileAtomic({ fs: nodeFileSystem, random: cryptoRandom }, join(dir, 'b.txt'), 'b', { tmpDir: join(world.root, 'gone') }))
-      .rejects.toMatchObject({ code: 'ENOENT', step: 'open' });
+    await expect(
+      writeFileAtomic({ fs: nodeFileSystem, random: cryptoRandom }, join(dir, 'b.txt'), 'b', {
+        tmpDir: join(world.root, 'gone'),
+      }),
+    ).rejects.toMatchObject({ code: 'ENOENT', step: 'open' });
     expect((await readdir(dir)).sort()).toEqual(['a.txt']);
   });
 });

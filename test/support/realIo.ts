@@ -19,7 +19,10 @@ export interface LoggedEvent extends LogFields {
 }
 
 export class ManualClock implements Clock {
-  constructor(public wallMs = 1_800_000_000_000, public monoMs = 0) {}
+  constructor(
+    public wallMs = 1_800_000_000_000,
+    public monoMs = 0,
+  ) {}
   nowMs(): number {
     return this.wallMs;
   }
@@ -68,7 +71,14 @@ export async function makeRealWorld(overrides: Partial<RuntimeConfig> = {}): Pro
     io: build(1000),
     clock,
     events,
-    config: makeConfig({ root: join(root, 'data'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000, backoffBaseMs: 1_000, backoffCapMs: 60_000, ...overrides }),
+    config: makeConfig({
+      root: join(root, 'data'),
+      staleAfterMs: 60_000,
+      heartbeatEveryMs: 10_000,
+      backoffBaseMs: 1_000,
+      backoffCapMs: 60_000,
+      ...overrides,
+    }),
     dead,
     withPid: build,
     cleanup: () => rm(root, { recursive: true, force: true }),
@@ -87,12 +97,22 @@ export async function stampTree(path: string, atMs: number): Promise<void> {
   await utimes(path, new Date(atMs), new Date(atMs));
 }
 
-export const SRT = '1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\n2\n00:00:03,000 --> 00:00:04,000\nGeneral <i>Kenobi</i>.\n';
+export const SRT =
+  '1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\n2\n00:00:03,000 --> 00:00:04,000\nGeneral <i>Kenobi</i>.\n';
 export const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** A session lock directory `s` under a fresh real world, with the lock options the lock tests use. */
 export async function sessionLockDir(world: TestWorld): Promise<{ dir: string; options: LockOptions }> {
   const dir = join(world.root, 's');
   await mkdir(dir);
-  return { dir, options: { name: 'session', path: join(dir, 'session.lock'), staleAfterMs: 60_000, heartbeatEveryMs: 10_000, logFields: { sessionId: 's' } } };
+  return {
+    dir,
+    options: {
+      name: 'session',
+      path: join(dir, 'session.lock'),
+      staleAfterMs: 60_000,
+      heartbeatEveryMs: 10_000,
+      logFields: { sessionId: 's' },
+    },
+  };
 }

@@ -17,8 +17,14 @@ export interface RunnerProcess {
   readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-export function startRunner(args: string[], onEvent?: (event: RunnerEvent, runner: RunnerProcess) => void): RunnerProcess {
-  const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), `${REPO_ROOT}src/cli.ts`, ...args, '--log', 'json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startRunner(
+  args: string[],
+  onEvent?: (event: RunnerEvent, runner: RunnerProcess) => void,
+): RunnerProcess {
+  const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), `${REPO_ROOT}src/cli.ts`, ...args, '--log', 'json'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const events: RunnerEvent[] = [];
   let stdout = '';
   let stderr = '';
@@ -49,7 +55,10 @@ export function startRunner(args: string[], onEvent?: (event: RunnerEvent, runne
 }
 
 /** Intervals during which each lock token was held, from acquired to released/lost (or to the end, if killed). */
-export function lockIntervals(events: readonly RunnerEvent[], lock: 'runner' | 'session'): { key: string; token: string; pid: number; from: bigint; to: bigint }[] {
+export function lockIntervals(
+  events: readonly RunnerEvent[],
+  lock: 'runner' | 'session',
+): { key: string; token: string; pid: number; from: bigint; to: bigint }[] {
   const open = new Map<string, { key: string; token: string; pid: number; from: bigint }>();
   const out: { key: string; token: string; pid: number; from: bigint; to: bigint }[] = [];
   const sorted = [...events].sort((a, b) => (BigInt(a.monoNs) < BigInt(b.monoNs) ? -1 : 1));
@@ -72,7 +81,8 @@ export function overlaps(intervals: ReturnType<typeof lockIntervals>): string[] 
   const found: string[] = [];
   for (const [i, a] of intervals.entries()) {
     for (const b of intervals.slice(i + 1)) {
-      if (a.key === b.key && a.token !== b.token && a.from < b.to && b.from < a.to) found.push(`${a.key}: pid ${a.pid} and pid ${b.pid} held it at once`);
+      if (a.key === b.key && a.token !== b.token && a.from < b.to && b.from < a.to)
+        found.push(`${a.key}: pid ${a.pid} and pid ${b.pid} held it at once`);
     }
   }
   return found;

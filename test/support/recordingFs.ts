@@ -22,7 +22,10 @@ export function errno(code: string, syscall = 'write'): NodeJS.ErrnoException {
 
 export type BeforeRule = (call: FsCall) => Promise<void> | void;
 
-export function recordingFs(inner: FileSystem, options: { fail?: FailRule; before?: BeforeRule; maxWriteBytes?: number } = {}): { fs: FileSystem; calls: FsCall[] } {
+export function recordingFs(
+  inner: FileSystem,
+  options: { fail?: FailRule; before?: BeforeRule; maxWriteBytes?: number } = {},
+): { fs: FileSystem; calls: FsCall[] } {
   const calls: FsCall[] = [];
   const recorded = aroundEveryCall(inner, async (call, next) => {
     const noted = fsCallOf(call);
@@ -35,7 +38,9 @@ export function recordingFs(inner: FileSystem, options: { fail?: FailRule; befor
   const maxBytes = options.maxWriteBytes;
   if (maxBytes === undefined) return { fs: recorded, calls };
   // Writes are cut before they are recorded: a call records the bytes that reach the disk.
-  const fs = decorateFileSystem(recorded, { handle: (handle) => ({ write: (data, position) => handle.write(data.subarray(0, maxBytes), position) }) });
+  const fs = decorateFileSystem(recorded, {
+    handle: (handle) => ({ write: (data, position) => handle.write(data.subarray(0, maxBytes), position) }),
+  });
   return { fs, calls };
 }
 
@@ -59,7 +64,11 @@ export function firstCall(rule: (call: FsCall) => boolean): (call: FsCall) => bo
 }
 
 /** An Io for `pid` on the real filesystem whose calls meet a rival (`before`) or a real error (`fail`). */
-export function racingIo(world: { withPid(pid: number, fs?: FileSystem): Io }, pid: number, rules: { before?: BeforeRule; fail?: FailRule }): { io: Io; calls: FsCall[] } {
+export function racingIo(
+  world: { withPid(pid: number, fs?: FileSystem): Io },
+  pid: number,
+  rules: { before?: BeforeRule; fail?: FailRule },
+): { io: Io; calls: FsCall[] } {
   const recorded = recordingFs(nodeFileSystem, rules);
   return { io: world.withPid(pid, recorded.fs), calls: recorded.calls };
 }

@@ -2,7 +2,10 @@
 import type { Io } from '../../src/ports/io.ts';
 import { World } from '../../harness/world/world.ts';
 
-export async function inWorld<T>(body: (io: Io, world: World) => Promise<T>, seed = 1): Promise<{ value: T; world: World }> {
+export async function inWorld<T>(
+  body: (io: Io, world: World) => Promise<T>,
+  seed = 1,
+): Promise<{ value: T; world: World }> {
   const world = new World({ seed });
   const process = world.spawn('test', (io) => body(io, world));
   await world.run();

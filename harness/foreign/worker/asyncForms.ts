@@ -41,23 +41,48 @@ export function fileHandle(surface: SyncSurface, fd: number, path: string): Reco
   const run = <T>(work: () => T): Promise<T> => promiseForm(work as AnyFn)() as Promise<T>;
   const handle: Record<string | symbol, unknown> = {
     fd,
-    read: (buffer?: unknown, offset?: unknown, length?: unknown, position?: unknown) => run(() => {
-      const target = buffer instanceof Uint8Array ? buffer : Buffer.alloc(16 * 1024);
-      const options = buffer !== undefined && !(buffer instanceof Uint8Array) ? (buffer as { offset?: number; length?: number; position?: number | null }) : undefined;
-      const bytesRead = options !== undefined
-        ? surface.readSync(fd, target, { offset: options.offset ?? 0, length: options.length ?? target.length, position: options.position ?? null })
-        : surface.readSync(fd, target, offset ?? 0, length ?? target.length - Number(offset ?? 0), position ?? null);
-      return { bytesRead, buffer: target };
-    }),
-    write: (data: unknown, a?: unknown, b?: unknown, c?: unknown) => run(() => ({ bytesWritten: surface.writeSync(fd, data, a, b, c), buffer: data })),
-    writev: (buffers: Uint8Array[], position?: number) => run(() => {
-      let written = 0;
-      for (const buffer of buffers) written += surface.writeSync(fd, buffer, 0, buffer.length, position === undefined ? undefined : position + written);
-      return { bytesWritten: written, buffers };
-    }),
+    read: (buffer?: unknown, offset?: unknown, length?: unknown, position?: unknown) =>
+      run(() => {
+        const target = buffer instanceof Uint8Array ? buffer : Buffer.alloc(16 * 1024);
+        const options =
+          buffer !== undefined && !(buffer instanceof Uint8Array)
+            ? (buffer as { offset?: number; length?: number; position?: number | null })
+            : undefined;
+        const bytesRead =
+          options !== undefined
+            ? surface.readSync(fd, target, {
+                offset: options.offset ?? 0,
+                length: options.length ?? target.length,
+                position: options.position ?? null,
+              })
+            : surface.readSync(
+                fd,
+                target,
+                offset ?? 0,
+                length ?? target.length - Number(offset ?? 0),
+                position ?? null,
+              );
+        return { bytesRead, buffer: target };
+      }),
+    write: (data: unknown, a?: unknown, b?: unknown, c?: unknown) =>
+      run(() => ({ bytesWritten: surface.writeSync(fd, data, a, b, c), buffer: data })),
+    writev: (buffers: Uint8Array[], position?: number) =>
+      run(() => {
+        let written = 0;
+        for (const buffer of buffers)
+          written += surface.writeSync(
+            fd,
+            buffer,
+            0,
+            buffer.length,
+            position === undefined ? undefined : position + written,
+          );
+        return { bytesWritten: written, buffers };
+      }),
     readFile: (options?: unknown) => run(() => surface.readFileSync(fd, options)),
     writeFile: (data: unknown, options?: unknown) => run(() => surface.writeFileSync(fd, data, options)),
-    appendFile: (data: unknown, options?: unknown) => run(() => surface.writeSync(fd, toBytes(data, encodingOf(options)))),
+    appendFile: (data: unknown, options?: unknown) =>
+      run(() => surface.writeSync(fd, toBytes(data, encodingOf(options)))),
     truncate: (length?: number) => run(() => surface.ftruncateSync(fd, length ?? 0)),
     sync: () => run(() => surface.fsyncSync(fd)),
     datasync: () => run(() => surface.fdatasyncSync(fd)),

@@ -23,13 +23,16 @@ const kernel = new SyncKernel(data.port, data.flag, clock, data.monoNowMs, data.
 installSimulatedEntropy(kernel, data.seed, data.processIndex);
 let phase: Phase = 'load';
 installSimulatedFs({
-  kernel, mount: data.mount, phase: () => phase,
+  kernel,
+  mount: data.mount,
+  phase: () => phase,
   refused: (call, detail) => void kernel.call({ kind: 'event', name: 'durable-jobs:refused', data: { call, detail } }),
 });
 
-const errorData = (error: unknown) => (error instanceof Error
-  ? { name: error.name, message: error.message, ...(error.stack !== undefined ? { stack: error.stack } : {}) }
-  : { name: 'Error', message: `non-Error thrown: ${String(error)}` });
+const errorData = (error: unknown) =>
+  error instanceof Error
+    ? { name: error.name, message: error.message, ...(error.stack !== undefined ? { stack: error.stack } : {}) }
+    : { name: 'Error', message: `non-Error thrown: ${String(error)}` };
 
 async function runWorkload(): Promise<unknown> {
   const loaded = (await import(pathToFileURL(data.module).href)) as { default?: ForeignWorkload };
@@ -37,13 +40,23 @@ async function runWorkload(): Promise<unknown> {
   if (typeof workload?.run !== 'function') throw new Error(`${data.module}: its default export has no run function`);
   phase = 'run';
   const context: ForeignContext = {
-    mount: data.mount, processIndex: data.processIndex, processCount: data.processCount,
+    mount: data.mount,
+    processIndex: data.processIndex,
+    processCount: data.processCount,
     ack: (label) => void kernel.call({ kind: 'ack', label }),
     event: (name, eventData) => void kernel.call({ kind: 'event', name, data: eventData ?? null }),
   };
   let settled = false;
   let failure: unknown;
-  workload.run(context).then(() => { settled = true; }, (error: unknown) => { settled = true; failure = error ?? new Error('rejected with nothing'); });
+  workload.run(context).then(
+    () => {
+      settled = true;
+    },
+    (error: unknown) => {
+      settled = true;
+      failure = error ?? new Error('rejected with nothing');
+    },
+  );
   for (;;) {
     await new Promise<void>((resolve) => realSetImmediate(resolve));
     if (settled) return failure;
@@ -52,7 +65,12 @@ async function runWorkload(): Promise<unknown> {
     if (nextMs === undefined) {
       await new Promise<void>((resolve) => realSetImmediate(resolve));
       if (settled) return failure;
-      return Object.assign(new Error('hang: the workload waits on something outside the simulation (no fs call, no timer pending: a real timer, a socket, a worker, or a promise nobody resolves)'), { name: 'WorkloadHang' });
+      return Object.assign(
+        new Error(
+          'hang: the workload waits on something outside the simulation (no fs call, no timer pending: a real timer, a socket, a worker, or a promise nobody resolves)',
+        ),
+        { name: 'WorkloadHang' },
+      );
     }
     if (nextMs > 0) kernel.call({ kind: 'sleep', forMs: nextMs });
     kernel.fireDueTimers();

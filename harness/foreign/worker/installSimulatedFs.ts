@@ -18,18 +18,89 @@ export type Phase = 'load' | 'run';
 
 /** Which arguments are paths (`p`), descriptors (`fd`) or a symlink target (`t`), by sync name. */
 const SIGNATURES: Record<string, readonly ('p' | 'fd' | 't' | 'pfd')[]> = {
-  openSync: ['p'], readFileSync: ['pfd'], writeFileSync: ['pfd'], appendFileSync: ['pfd'], unlinkSync: ['p'], mkdirSync: ['p'],
-  rmdirSync: ['p'], rmSync: ['p'], readdirSync: ['p'], statSync: ['p'], lstatSync: ['p'], existsSync: ['p'], accessSync: ['p'],
-  realpathSync: ['p'], truncateSync: ['p'], utimesSync: ['p'], lutimesSync: ['p'], chmodSync: ['p'], lchmodSync: ['p'],
-  chownSync: ['p'], lchownSync: ['p'], readlinkSync: ['p'], mkdtempSync: ['p'], opendirSync: ['p'],
-  renameSync: ['p', 'p'], linkSync: ['p', 'p'], copyFileSync: ['p', 'p'], symlinkSync: ['t', 'p'],
-  closeSync: ['fd'], fsyncSync: ['fd'], fdatasyncSync: ['fd'], ftruncateSync: ['fd'], fstatSync: ['fd'], readSync: ['fd'],
-  writeSync: ['fd'], futimesSync: ['fd'], fchmodSync: ['fd'], fchownSync: ['fd'],
+  openSync: ['p'],
+  readFileSync: ['pfd'],
+  writeFileSync: ['pfd'],
+  appendFileSync: ['pfd'],
+  unlinkSync: ['p'],
+  mkdirSync: ['p'],
+  rmdirSync: ['p'],
+  rmSync: ['p'],
+  readdirSync: ['p'],
+  statSync: ['p'],
+  lstatSync: ['p'],
+  existsSync: ['p'],
+  accessSync: ['p'],
+  realpathSync: ['p'],
+  truncateSync: ['p'],
+  utimesSync: ['p'],
+  lutimesSync: ['p'],
+  chmodSync: ['p'],
+  lchmodSync: ['p'],
+  chownSync: ['p'],
+  lchownSync: ['p'],
+  readlinkSync: ['p'],
+  mkdtempSync: ['p'],
+  opendirSync: ['p'],
+  renameSync: ['p', 'p'],
+  linkSync: ['p', 'p'],
+  copyFileSync: ['p', 'p'],
+  symlinkSync: ['t', 'p'],
+  closeSync: ['fd'],
+  fsyncSync: ['fd'],
+  fdatasyncSync: ['fd'],
+  ftruncateSync: ['fd'],
+  fstatSync: ['fd'],
+  readSync: ['fd'],
+  writeSync: ['fd'],
+  futimesSync: ['fd'],
+  fchmodSync: ['fd'],
+  fchownSync: ['fd'],
 };
-const READ_ONLY = new Set(['openSync', 'readFileSync', 'readdirSync', 'statSync', 'lstatSync', 'existsSync', 'accessSync', 'realpathSync',
-  'readlinkSync', 'closeSync', 'fstatSync', 'readSync', 'opendirSync']);
-const PROMISE_NAMES = ['open', 'readFile', 'writeFile', 'appendFile', 'rename', 'link', 'symlink', 'readlink', 'unlink', 'mkdir', 'rmdir', 'rm',
-  'readdir', 'stat', 'lstat', 'access', 'realpath', 'truncate', 'utimes', 'lutimes', 'chmod', 'lchmod', 'chown', 'lchown', 'copyFile', 'mkdtemp', 'opendir'];
+const READ_ONLY = new Set([
+  'openSync',
+  'readFileSync',
+  'readdirSync',
+  'statSync',
+  'lstatSync',
+  'existsSync',
+  'accessSync',
+  'realpathSync',
+  'readlinkSync',
+  'closeSync',
+  'fstatSync',
+  'readSync',
+  'opendirSync',
+]);
+const PROMISE_NAMES = [
+  'open',
+  'readFile',
+  'writeFile',
+  'appendFile',
+  'rename',
+  'link',
+  'symlink',
+  'readlink',
+  'unlink',
+  'mkdir',
+  'rmdir',
+  'rm',
+  'readdir',
+  'stat',
+  'lstat',
+  'access',
+  'realpath',
+  'truncate',
+  'utimes',
+  'lutimes',
+  'chmod',
+  'lchmod',
+  'chown',
+  'lchown',
+  'copyFile',
+  'mkdtemp',
+  'opendir',
+];
 
 export interface ShimContext {
   readonly kernel: SyncKernel;
@@ -49,7 +120,11 @@ function pathText(value: unknown): string | undefined {
 type Route = (name: string, args: unknown[]) => unknown[] | 'real';
 
 /** Maps one call's arguments into the simulation; 'real' if the real fs may serve it, never returns for a refusal. */
-function routerFor(context: ShimContext, toSim: (value: unknown) => string | undefined, refuse: (call: string, detail: string) => never): Route {
+function routerFor(
+  context: ShimContext,
+  toSim: (value: unknown) => string | undefined,
+  refuse: (call: string, detail: string) => never,
+): Route {
   return (name, args) => {
     const signature = SIGNATURES[name] ?? [];
     const mapped = [...args];
@@ -72,7 +147,12 @@ function routerFor(context: ShimContext, toSim: (value: unknown) => string | und
     });
     if (real === 0) return mapped;
     if (sim === 0 && context.phase() === 'load' && READ_ONLY.has(name)) return 'real';
-    return refuse(name, sim > 0 ? `between a simulated and a real path (${args.map((a) => pathText(a) ?? String(a)).join(', ')})` : `${pathText(args[0]) ?? String(args[0])} is outside the simulated mount ${context.mount}`);
+    return refuse(
+      name,
+      sim > 0
+        ? `between a simulated and a real path (${args.map((a) => pathText(a) ?? String(a)).join(', ')})`
+        : `${pathText(args[0]) ?? String(args[0])} is outside the simulated mount ${context.mount}`,
+    );
   };
 }
 
@@ -91,11 +171,16 @@ export function installSimulatedFs(context: ShimContext): void {
   const originals = new Map<string, AnyFn>();
   for (const [name, value] of Object.entries(fs)) if (typeof value === 'function') originals.set(name, value as AnyFn);
   const route = routerFor(context, toSim, refuse);
-  const syncOf = (name: string, impl: AnyFn): AnyFn => (...args: unknown[]) => {
-    const mapped = route(name, args);
-    return mapped === 'real' ? originals.get(name)!(...args) : impl(...mapped);
-  };
-  const impls = { ...surface, opendirSync: (path: string) => openDir(surface, path, mount) } as unknown as Record<string, AnyFn>;
+  const syncOf =
+    (name: string, impl: AnyFn): AnyFn =>
+    (...args: unknown[]) => {
+      const mapped = route(name, args);
+      return mapped === 'real' ? originals.get(name)!(...args) : impl(...mapped);
+    };
+  const impls = { ...surface, opendirSync: (path: string) => openDir(surface, path, mount) } as unknown as Record<
+    string,
+    AnyFn
+  >;
   const patched = new Map<string, AnyFn>();
   for (const name of Object.keys(SIGNATURES)) patched.set(name, syncOf(name, impls[name]!));
   for (const [name, sync] of [...patched]) {
@@ -108,7 +193,9 @@ export function installSimulatedFs(context: ShimContext): void {
     });
   }
   patched.set('exists', (path: unknown, cb: unknown) => callbackForm('exists', patched.get('existsSync')!)(path, cb));
-  patched.set('createWriteStream', (path: unknown, options?: unknown) => createWriteStream(surface, streamPath('createWriteStream', path), pathText(path) ?? '', options));
+  patched.set('createWriteStream', (path: unknown, options?: unknown) =>
+    createWriteStream(surface, streamPath('createWriteStream', path), pathText(path) ?? '', options),
+  );
   patched.set('createReadStream', (path: unknown, options?: unknown) => {
     const simPath = toSim(path);
     if (simPath === undefined && context.phase() === 'load') return originals.get('createReadStream')!(path, options);
@@ -127,7 +214,13 @@ export function installSimulatedFs(context: ShimContext): void {
 }
 
 /** Every other function of node:fs: refused on a simulated path or descriptor, and on any path while the workload runs. */
-function refuseTheRest(originals: Map<string, AnyFn>, patched: Map<string, AnyFn>, context: ShimContext, toSim: (v: unknown) => string | undefined, refuse: (c: string, d: string) => never): void {
+function refuseTheRest(
+  originals: Map<string, AnyFn>,
+  patched: Map<string, AnyFn>,
+  context: ShimContext,
+  toSim: (v: unknown) => string | undefined,
+  refuse: (c: string, d: string) => never,
+): void {
   for (const [name, original] of originals) {
     if (patched.has(name) || !/^[a-z]/.test(name)) continue;
     patched.set(name, (...args: unknown[]) => {
@@ -142,9 +235,11 @@ function installPromises(patched: Map<string, AnyFn>, surface: SyncSurface): voi
   const promises = fs.promises as unknown as Record<string, unknown>;
   for (const name of PROMISE_NAMES) {
     const sync = patched.get(`${name}Sync`)!;
-    promises[name] = name === 'open'
-      ? (path: unknown, flags?: unknown) => promiseForm(() => fileHandle(surface, sync(path, flags ?? 'r') as number, String(path)))()
-      : promiseForm(sync);
+    promises[name] =
+      name === 'open'
+        ? (path: unknown, flags?: unknown) =>
+            promiseForm(() => fileHandle(surface, sync(path, flags ?? 'r') as number, String(path)))()
+        : promiseForm(sync);
   }
   // The rest of fs.promises (watch, cp, statfs, glob) is refused like its node:fs twin.
   for (const name of ['watch', 'cp', 'statfs', 'glob']) {
@@ -160,7 +255,8 @@ function openDir(surface: SyncSurface, simPath: string, mount: string): unknown 
   return {
     path: `${mount}${simPath}`,
     readSync: next,
-    read: (cb?: (error: unknown, entry: unknown) => void) => (cb ? process.nextTick(cb, null, next()) : Promise.resolve(next())),
+    read: (cb?: (error: unknown, entry: unknown) => void) =>
+      cb ? process.nextTick(cb, null, next()) : Promise.resolve(next()),
     closeSync: () => undefined,
     close: (cb?: (error: unknown) => void) => (cb ? process.nextTick(cb, null) : Promise.resolve()),
     async *[Symbol.asyncIterator]() {

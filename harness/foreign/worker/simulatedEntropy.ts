@@ -30,7 +30,8 @@ export function installSimulatedEntropy(kernel: SyncKernel, seed: number, proces
     for (const [key, value] of Object.entries(values)) {
       const own = Object.getOwnPropertyDescriptor(target, key);
       // A frozen binding (node:crypto's getRandomValues) stays as it is; the web Crypto object's is replaced.
-      if (own === undefined || own.configurable === true) Object.defineProperty(target, key, { value, configurable: true, writable: true });
+      if (own === undefined || own.configurable === true)
+        Object.defineProperty(target, key, { value, configurable: true, writable: true });
     }
   };
   replace(crypto, {

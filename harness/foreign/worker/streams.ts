@@ -53,9 +53,15 @@ function descriptorOf(surface: SyncSurface, simPath: string, options: StreamOpti
   return { fd, closeFd };
 }
 
-const optionsOf = (options: unknown): StreamOptions => (typeof options === 'string' ? { encoding: options as BufferEncoding } : ((options ?? {}) as StreamOptions));
+const optionsOf = (options: unknown): StreamOptions =>
+  typeof options === 'string' ? { encoding: options as BufferEncoding } : ((options ?? {}) as StreamOptions);
 
-export function createWriteStream(surface: SyncSurface, simPath: string, shownPath: string, rawOptions: unknown): Writable {
+export function createWriteStream(
+  surface: SyncSurface,
+  simPath: string,
+  shownPath: string,
+  rawOptions: unknown,
+): Writable {
   const options = optionsOf(rawOptions);
   const { fd, closeFd } = descriptorOf(surface, simPath, options, 'w');
   let position = options.start ?? null;
@@ -84,7 +90,13 @@ export function createWriteStream(surface: SyncSurface, simPath: string, shownPa
     },
     destroy: destroyClosing(closeFd),
   });
-  Object.assign(stream, { fd, path: shownPath, bytesWritten: 0, pending: false, close: closeStream(stream, () => stream.end()) });
+  Object.assign(stream, {
+    fd,
+    path: shownPath,
+    bytesWritten: 0,
+    pending: false,
+    close: closeStream(stream, () => stream.end()),
+  });
   process.nextTick(() => {
     stream.emit('open', fd);
     stream.emit('ready');
@@ -92,7 +104,12 @@ export function createWriteStream(surface: SyncSurface, simPath: string, shownPa
   return stream;
 }
 
-export function createReadStream(surface: SyncSurface, simPath: string, shownPath: string, rawOptions: unknown): Readable {
+export function createReadStream(
+  surface: SyncSurface,
+  simPath: string,
+  shownPath: string,
+  rawOptions: unknown,
+): Readable {
   const options = optionsOf(rawOptions);
   const { fd, closeFd } = descriptorOf(surface, simPath, options, 'r');
   let position = options.start ?? 0;
@@ -114,7 +131,13 @@ export function createReadStream(surface: SyncSurface, simPath: string, shownPat
     },
     destroy: destroyClosing(closeFd),
   });
-  Object.assign(stream, { fd, path: shownPath, bytesRead: 0, pending: false, close: closeStream(stream, () => stream.destroy()) });
+  Object.assign(stream, {
+    fd,
+    path: shownPath,
+    bytesRead: 0,
+    pending: false,
+    close: closeStream(stream, () => stream.destroy()),
+  });
   stream.on('end', () => stream.destroy());
   process.nextTick(() => {
     stream.emit('open', fd);

@@ -75,7 +75,9 @@ export class SyncKernel {
     const heap = (this.clock as unknown as { timerHeap?: { peek(): { callAt: number } | undefined } }).timerHeap;
     if (heap === undefined && this.clock.countTimers() === 0) return undefined; // the heap is made with the first timer
     if (heap === undefined || typeof heap.peek !== 'function') {
-      throw new Error('durable-jobs foreign kernel: @sinonjs/fake-timers has no timerHeap (the installed version changed)');
+      throw new Error(
+        'durable-jobs foreign kernel: @sinonjs/fake-timers has no timerHeap (the installed version changed)',
+      );
     }
     const first = heap.peek();
     return first === undefined ? undefined : Math.max(0, first.callAt - this.clock.now);
@@ -84,7 +86,8 @@ export class SyncKernel {
   private errorOf(answer: KernelAnswer): Error {
     const detail = answer.error ?? { message: 'unknown kernel error' };
     const shownPath = detail.path === undefined ? undefined : `${this.mount}${detail.path}`;
-    const message = detail.path === undefined ? detail.message : detail.message.split(`'${detail.path}'`).join(`'${shownPath}'`);
+    const message =
+      detail.path === undefined ? detail.message : detail.message.split(`'${detail.path}'`).join(`'${shownPath}'`);
     const error = new Error(message) as NodeJS.ErrnoException;
     if (detail.code !== undefined) error.code = detail.code;
     if (detail.syscall !== undefined) error.syscall = detail.syscall;

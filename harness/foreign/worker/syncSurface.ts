@@ -16,7 +16,12 @@ type Encoding = BufferEncoding | undefined;
 
 export function encodingOf(options: unknown): Encoding {
   if (typeof options === 'string') return options as BufferEncoding;
-  if (typeof options === 'object' && options !== null && typeof (options as { encoding?: unknown }).encoding === 'string') return (options as { encoding: BufferEncoding }).encoding;
+  if (
+    typeof options === 'object' &&
+    options !== null &&
+    typeof (options as { encoding?: unknown }).encoding === 'string'
+  )
+    return (options as { encoding: BufferEncoding }).encoding;
   return undefined;
 }
 
@@ -28,7 +33,9 @@ export function flagOf(options: unknown, fallback: string): string {
 export function toBytes(data: unknown, encoding: Encoding): Bytes {
   if (typeof data === 'string') return Buffer.from(data, encoding ?? 'utf8');
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`The "data" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${typeof data}`);
+  throw new TypeError(
+    `The "data" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${typeof data}`,
+  );
 }
 
 const decode = (bytes: Bytes, encoding: Encoding): Buffer | string => {
@@ -36,7 +43,11 @@ const decode = (bytes: Bytes, encoding: Encoding): Buffer | string => {
   return encoding === undefined || encoding === ('buffer' as BufferEncoding) ? buffer : buffer.toString(encoding);
 };
 
-type FsOp = Parameters<SyncKernel['call']>[0] extends infer R ? (R extends { kind: 'fs'; op: infer O } ? O : never) : never;
+type FsOp = Parameters<SyncKernel['call']>[0] extends infer R
+  ? R extends { kind: 'fs'; op: infer O }
+    ? O
+    : never
+  : never;
 
 /** What every group of calls is made of: the kernel's fs primitives and the mount the paths live under. */
 interface Surface {
@@ -62,10 +73,18 @@ function descriptorCalls({ fs }: Surface) {
     ftruncateSync: (fd: number, length = 0) => void fs('ftruncate', fd, length),
     fstatSync: (fd: number) => toStats(fs('fstat', fd) as StatsData),
     readSync: (fd: number, buffer: Uint8Array, a?: unknown, b?: unknown, c?: unknown) => {
-      const options = typeof a === 'object' && a !== null ? (a as { offset?: number; length?: number; position?: number | null }) : undefined;
+      const options =
+        typeof a === 'object' && a !== null
+          ? (a as { offset?: number; length?: number; position?: number | null })
+          : undefined;
       const offset = options?.offset ?? (typeof a === 'number' ? a : 0);
       const length = options?.length ?? (typeof b === 'number' ? b : buffer.byteLength - offset);
-      const position = options !== undefined ? options.position ?? null : typeof c === 'number' || typeof c === 'bigint' ? Number(c) : null;
+      const position =
+        options !== undefined
+          ? (options.position ?? null)
+          : typeof c === 'number' || typeof c === 'bigint'
+            ? Number(c)
+            : null;
       const bytes = fs('read', fd, length, position) as Bytes;
       buffer.set(bytes, offset);
       return bytes.length;
@@ -73,7 +92,12 @@ function descriptorCalls({ fs }: Surface) {
     writeSync: (fd: number, data: unknown, a?: unknown, b?: unknown, c?: unknown) => {
       if (typeof data === 'string') {
         const position = typeof a === 'number' ? a : null;
-        return fs('write', fd, toBytes(data, typeof b === 'string' ? (b as BufferEncoding) : undefined), position) as number;
+        return fs(
+          'write',
+          fd,
+          toBytes(data, typeof b === 'string' ? (b as BufferEncoding) : undefined),
+          position,
+        ) as number;
       }
       const bytes = toBytes(data, undefined);
       const offset = typeof a === 'number' ? a : 0;
@@ -92,8 +116,10 @@ function fileCalls(s: Surface) {
       return decode(bytes, encodingOf(options));
     },
     writeFileSync: (path: string | number, data: unknown, options?: unknown) => writeWhole(s, path, data, options, 'w'),
-    appendFileSync: (path: string | number, data: unknown, options?: unknown) => writeWhole(s, path, data, options, 'a'),
-    copyFileSync: (from: string, to: string, mode = 0) => writeWhole(s, to, fs('readFile', from) as Bytes, undefined, (mode & 1) === 1 ? 'wx' : 'w'),
+    appendFileSync: (path: string | number, data: unknown, options?: unknown) =>
+      writeWhole(s, path, data, options, 'a'),
+    copyFileSync: (from: string, to: string, mode = 0) =>
+      writeWhole(s, to, fs('readFile', from) as Bytes, undefined, (mode & 1) === 1 ? 'wx' : 'w'),
     truncateSync: (path: string, length = 0) => void fs('truncate', path, length),
     renameSync: (from: string, to: string) => void fs('rename', from, to),
     linkSync: (existing: string, path: string) => void fs('link', existing, path),
@@ -112,14 +138,17 @@ function directoryCalls(s: Surface) {
   const { fs, mount } = s;
   return {
     mkdirSync: (path: string, options?: unknown) => {
-      const recursive = typeof options === 'object' && options !== null && (options as { recursive?: boolean }).recursive === true;
+      const recursive =
+        typeof options === 'object' && options !== null && (options as { recursive?: boolean }).recursive === true;
       return recursive ? mkdirRecursive(s, path, 0) : void fs('mkdir', path, false);
     },
     rmdirSync: (path: string, options?: unknown) => {
-      if ((options as { recursive?: boolean } | undefined)?.recursive === true) return remove(s, path, { recursive: true, force: true });
+      if ((options as { recursive?: boolean } | undefined)?.recursive === true)
+        return remove(s, path, { recursive: true, force: true });
       fs('rmdir', path);
     },
-    rmSync: (path: string, options?: unknown) => remove(s, path, options as { recursive?: boolean; force?: boolean } | undefined),
+    rmSync: (path: string, options?: unknown) =>
+      remove(s, path, options as { recursive?: boolean; force?: boolean } | undefined),
     readdirSync: (path: string, options?: unknown) => readdir(s, path, options),
     mkdtempSync: (prefix: string) => {
       for (;;) {
@@ -222,13 +251,19 @@ function remove(s: Surface, path: string, options: { recursive?: boolean; force?
   }
   if (stats === undefined) return;
   if (!stats.isDirectory()) return void s.fs('unlink', path);
-  if (options?.recursive !== true) throw Object.assign(new Error(`ERR_FS_EISDIR: Path is a directory: rm returned EISDIR (is a directory) ${s.mount}${path}`), { code: 'ERR_FS_EISDIR' });
-  for (const name of s.fs('readdir', path, false) as string[]) remove(s, `${path === '/' ? '' : path}/${name}`, options);
+  if (options?.recursive !== true)
+    throw Object.assign(
+      new Error(`ERR_FS_EISDIR: Path is a directory: rm returned EISDIR (is a directory) ${s.mount}${path}`),
+      { code: 'ERR_FS_EISDIR' },
+    );
+  for (const name of s.fs('readdir', path, false) as string[])
+    remove(s, `${path === '/' ? '' : path}/${name}`, options);
   s.fs('rmdir', path);
 }
 
 function readdir(s: Surface, path: string, options: unknown) {
-  const withFileTypes = typeof options === 'object' && options !== null && (options as { withFileTypes?: boolean }).withFileTypes === true;
+  const withFileTypes =
+    typeof options === 'object' && options !== null && (options as { withFileTypes?: boolean }).withFileTypes === true;
   if (!withFileTypes) {
     const names = s.fs('readdir', path, false) as string[];
     return encodingOf(options) === ('buffer' as BufferEncoding) ? names.map((n) => Buffer.from(n)) : names;
@@ -241,7 +276,11 @@ function optionalStat(s: Surface, op: 'stat' | 'lstat', path: string, options: u
   try {
     return toStats(s.fs(op, path) as StatsData);
   } catch (error) {
-    if ((options as { throwIfNoEntry?: boolean } | undefined)?.throwIfNoEntry === false && (error as ErrnoLike).code === 'ENOENT') return undefined;
+    if (
+      (options as { throwIfNoEntry?: boolean } | undefined)?.throwIfNoEntry === false &&
+      (error as ErrnoLike).code === 'ENOENT'
+    )
+      return undefined;
     throw error;
   }
 }
@@ -263,7 +302,10 @@ function realpath(s: Surface, path: string): string {
       resolved = candidate;
       continue;
     }
-    if (++hops > MAX_SYMLINK_HOPS) throw Object.assign(new Error(`ELOOP: too many symbolic links encountered, realpath '${s.mount}${path}'`), { code: 'ELOOP' });
+    if (++hops > MAX_SYMLINK_HOPS)
+      throw Object.assign(new Error(`ELOOP: too many symbolic links encountered, realpath '${s.mount}${path}'`), {
+        code: 'ELOOP',
+      });
     const target = s.fs('readlink', candidate) as string;
     if (target.startsWith('/')) resolved = '';
     pending = [...target.split('/').filter(Boolean), ...pending];

@@ -7,6 +7,10 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 const { io } = systemIo(process.env, { log: (line) => process.stderr.write(line) });
-const handler = jobsHandler({ io, config: makeConfig({ root: process.env.JOBS_ROOT ?? './data' }), secret: process.env.CRON_SECRET });
+const handler = jobsHandler({
+  io,
+  config: makeConfig({ root: process.env.JOBS_ROOT ?? './data' }),
+  secret: process.env.CRON_SECRET,
+});
 
 export { handler as GET, handler as HEAD, handler as POST, handler as DELETE };
