@@ -325,6 +325,13 @@ async function runnerScaling(quick: boolean): Promise<void> {
     '\n## Runner pass scaling (real disk)\n\n| jobs | kind | ms per pass | µs per job | peak RSS MiB | peak heap growth MiB |\n|---|---|---|---|---|---|',
   );
   const sizes = quick ? [100, 1_000] : [100, 1_000, 10_000];
+  await idleScaling(sizes);
+  await queuedScaling(quick ? [50, 200] : sizes);
+  await purgeScaling(quick ? [10_000] : [10_000, 100_000]);
+}
+
+/** A pass over n complete jobs: the cost of looking at work that is done. */
+async function idleScaling(sizes: readonly number[]): Promise<void> {
   for (const n of sizes) {
     const config = await idleTree(n);
     const t = performance.now();
@@ -336,7 +343,11 @@ async function runnerScaling(quick: boolean): Promise<void> {
     results[`scaling.idle${n}`] = { ms, usPerJob: (ms * 1000) / n, peakRssMiB, peakHeapGrowthMiB };
     await rm(join(config.root, '..'), { recursive: true, force: true });
   }
-  for (const n of quick ? [50, 200] : sizes) {
+}
+
+/** A pass over n queued jobs, each through the whole pipeline. */
+async function queuedScaling(sizes: readonly number[]): Promise<void> {
+  for (const n of sizes) {
     const dir = await mkdtemp(join(tmpdir(), 'bench-queued-'));
     const config = makeConfig({
       root: join(dir, 'data'),
@@ -362,8 +373,12 @@ async function runnerScaling(quick: boolean): Promise<void> {
     results[`scaling.queued${n}`] = { ms, usPerJob: (ms * 1000) / n, peakRssMiB, peakHeapGrowthMiB };
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Purge over a tree of expired jobs holding `files` files. */
+async function purgeScaling(counts: readonly number[]): Promise<void> {
   say('\n| purge | files | jobs (sessions) | ms | µs per file | peak heap growth MiB |\n|---|---|---|---|---|---|');
-  for (const files of quick ? [10_000] : [10_000, 100_000]) {
+  for (const files of counts) {
     const dir = await mkdtemp(join(tmpdir(), 'bench-purge-'));
     const config = makeConfig({ root: join(dir, 'data'), ttlMs: 1 });
     await mkdir(join(config.root, 'jobs'), { recursive: true });

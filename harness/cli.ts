@@ -26,7 +26,7 @@ import { OPERATION_WORKLOADS } from './explorer/operationWorkloads.ts';
 import { exploreFaultsThenCrash } from './explorer/exploreFaults.ts';
 import { exploreInWorkers } from './parallel/exploreInWorkers.ts';
 import { exploreCrashCycles } from './explorer/crashCycles.ts';
-import { runCampaign, replayCommand } from './chaos/campaign.ts';
+import { runCampaign, replayCommand, type CampaignFailure } from './chaos/campaign.ts';
 import { runChaosPlan } from './chaos/runChaosPlan.ts';
 import { failureFileSchema, type FailureFile } from './chaos/chaosPlan.ts';
 import { simConfig } from './workload/simConfig.ts';
@@ -339,62 +339,40 @@ async function runChaos(
   report.runs += result.runs;
   report.crashStates += result.crashes;
   report.invariantChecks += result.invariantChecks;
-  if (result.failure !== undefined) {
-    const f = result.failure;
-    const where = `chaos:seed=${f.seed} path=${f.path}`;
-    for (const v of f.result.violations)
-      report.violations.push({
-        invariant: v.invariant,
-        message: v.message,
-        where,
-        ...(v.path ? { path: v.path } : {}),
-      });
-    const command = replayCommand(f.seed, f.path);
-    const file: FailureFile = failureFileSchema.parse({
-      version: 1,
-      kind: 'chaos-failure',
-      seed: f.seed,
-      path: f.path,
-      plan: f.plan,
-      violations: f.result.violations.map((v) => ({
-        invariant: v.invariant,
-        message: v.message,
-        ...(v.path ? { path: v.path } : {}),
-      })),
-      traceHash: f.result.traceHash,
-      replay: command,
-    });
-    report.replay.push(command);
-    report.failureFiles.push(
-      await writeOut(
-        args.out,
-        'failures',
-        `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.json`,
-        `${JSON.stringify(file, null, 2)}\n`,
-      ),
-    );
-    report.traceFiles.push(
-      await writeOut(
-        args.out,
-        'traces',
-        `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.trace.txt`,
-        f.result.trace,
-      ),
-    );
-    report.traceFiles.push(
-      await writeOut(
-        args.out,
-        'traces',
-        `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}.html`,
-        renderTraceHtml({
-          title: `chaos seed ${f.seed} path ${f.path}`,
-          trace: f.result.trace,
-          violations: f.result.violations,
-          replay: command,
-        }),
-      ),
-    );
-  }
+  if (result.failure !== undefined) await reportChaosFailure(args, report, result.failure);
+}
+
+/** A chaos failure in the report: its violations, its replay command, a failure file and two traces. */
+async function reportChaosFailure(args: HarnessArgs, report: RunReport, f: CampaignFailure): Promise<void> {
+  const where = `chaos:seed=${f.seed} path=${f.path}`;
+  const violations = f.result.violations.map((v) => ({
+    invariant: v.invariant,
+    message: v.message,
+    ...(v.path ? { path: v.path } : {}),
+  }));
+  for (const v of violations) report.violations.push({ ...v, where });
+  const command = replayCommand(f.seed, f.path);
+  const file: FailureFile = failureFileSchema.parse({
+    version: 1,
+    kind: 'chaos-failure',
+    seed: f.seed,
+    path: f.path,
+    plan: f.plan,
+    violations,
+    traceHash: f.result.traceHash,
+    replay: command,
+  });
+  report.replay.push(command);
+  const name = `chaos-seed${f.seed}-${f.result.traceHash.slice(0, 12)}`;
+  report.failureFiles.push(await writeOut(args.out, 'failures', `${name}.json`, `${JSON.stringify(file, null, 2)}\n`));
+  report.traceFiles.push(await writeOut(args.out, 'traces', `${name}.trace.txt`, f.result.trace));
+  const html = renderTraceHtml({
+    title: `chaos seed ${f.seed} path ${f.path}`,
+    trace: f.result.trace,
+    violations: f.result.violations,
+    replay: command,
+  });
+  report.traceFiles.push(await writeOut(args.out, 'traces', `${name}.html`, html));
 }
 
 async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<number> {
@@ -466,84 +444,8 @@ async function runForeign(args: HarnessArgs, streams: HarnessStreams): Promise<n
   }
   const started = performance.now();
   const report = emptyReport(args.seed);
-  const explored = await exploreForeign(args.file!, {
-    seed: args.seed,
-    models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'],
-  });
-  report.crashStates += explored.crashStates;
-  report.runs += explored.crashStates;
-  report.invariantChecks += explored.crashStates;
-  report.explore = {
-    crashPoints: explored.calls + 1,
-    crashStates: explored.crashStates,
-    elapsedMs: performance.now() - started,
-    crashStatesPerSecond: explored.crashStates / ((performance.now() - started) / 1000),
-  };
-  // A run that threw, hung, was refused a call or failed its checkRun is a failure, never OK.
-  if (explored.workloadError !== undefined)
-    report.violations.push({ invariant: 'run', message: explored.workloadError, where: 'explore:run' });
-  const first = explored.findings[0];
-  for (const f of explored.findings.slice(0, 50))
-    report.violations.push({ invariant: 'check', message: f.message, where: `explore:${f.model}@${f.crashPoint}` });
-  if (first !== undefined) {
-    report.traceFiles.push(
-      await writeOut(
-        args.out,
-        'traces',
-        'foreign-explore.html',
-        renderTraceHtml({
-          title: `${workload.name}: ${first.model} crash before call ${first.crashPoint}`,
-          trace: first.trace,
-          violations: [{ invariant: 'check', message: first.message }],
-        }),
-      ),
-    );
-    report.replay.push(`${chaosCommand()} foreign ${args.file} --seed ${args.seed}`);
-  }
-  const t = performance.now();
-  const campaign = await campaignForeign(args.file!, {
-    runs: args.runs,
-    seed: args.seed,
-    ...(args.path !== undefined ? { path: args.path } : {}),
-  });
-  report.chaos = { runs: campaign.runs, crashes: campaign.runs, elapsedMs: performance.now() - t };
-  report.runs += campaign.runs;
-  if (campaign.failure !== undefined) {
-    const f = campaign.failure;
-    // The shrunk plan (faults, crash point and model, interleaving, pauses, clock steps) in text.
-    for (const message of f.messages)
-      report.violations.push({
-        invariant: 'check',
-        message,
-        where: `chaos:seed=${f.seed} path=${f.path} plan=${JSON.stringify(f.plan)}`,
-      });
-    report.replay.push(f.replay);
-    const file = foreignFailureFileSchema.parse({
-      version: 1,
-      kind: 'foreign-failure',
-      module: args.file!,
-      seed: f.seed,
-      path: f.path,
-      plan: f.plan,
-      messages: f.messages,
-      replay: f.replay,
-    });
-    report.failureFiles.push(
-      await writeOut(args.out, 'failures', `foreign-seed${f.seed}.json`, `${JSON.stringify(file, null, 2)}\n`),
-    );
-    report.traceFiles.push(
-      await writeOut(
-        args.out,
-        'traces',
-        `foreign-chaos-seed${f.seed}.html`,
-        renderTraceHtml({
-          title: `${workload.name}: ${JSON.stringify(f.plan)}`,
-          trace: f.trace,
-          violations: f.messages.map((message) => ({ invariant: 'check', message })),
-        }),
-      ),
-    );
-  }
+  await exploreForeignInto(args, workload, report);
+  await campaignForeignInto(args, workload, report);
   report.ok = report.violations.length === 0;
   report.elapsedMs = performance.now() - started;
   if (args.junit !== undefined) await writeFile(args.junit, renderJunit(report));
@@ -551,6 +453,76 @@ async function runForeign(args: HarnessArgs, streams: HarnessStreams): Promise<n
     args.json ? `${JSON.stringify(report)}\n` : renderHuman(report, colour((streams.tty ?? false) && !args.json)),
   );
   return report.ok ? 0 : 1;
+}
+
+/** The foreign workload's crash exploration, into the report (its first finding as a picture). */
+async function exploreForeignInto(args: HarnessArgs, workload: ForeignWorkload, report: RunReport): Promise<void> {
+  const started = performance.now();
+  const explored = await exploreForeign(args.file!, {
+    seed: args.seed,
+    models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'],
+  });
+  report.crashStates += explored.crashStates;
+  report.runs += explored.crashStates;
+  report.invariantChecks += explored.crashStates;
+  const elapsedMs = performance.now() - started;
+  report.explore = {
+    crashPoints: explored.calls + 1,
+    crashStates: explored.crashStates,
+    elapsedMs,
+    crashStatesPerSecond: explored.crashStates / (elapsedMs / 1000),
+  };
+  // A run that threw, hung, was refused a call or failed its checkRun is a failure, never OK.
+  if (explored.workloadError !== undefined)
+    report.violations.push({ invariant: 'run', message: explored.workloadError, where: 'explore:run' });
+  for (const f of explored.findings.slice(0, 50))
+    report.violations.push({ invariant: 'check', message: f.message, where: `explore:${f.model}@${f.crashPoint}` });
+  const first = explored.findings[0];
+  if (first === undefined) return;
+  const html = renderTraceHtml({
+    title: `${workload.name}: ${first.model} crash before call ${first.crashPoint}`,
+    trace: first.trace,
+    violations: [{ invariant: 'check', message: first.message }],
+  });
+  report.traceFiles.push(await writeOut(args.out, 'traces', 'foreign-explore.html', html));
+  report.replay.push(`${chaosCommand()} foreign ${args.file} --seed ${args.seed}`);
+}
+
+/** The foreign workload's campaign, into the report (a failure as a file to replay and a picture). */
+async function campaignForeignInto(args: HarnessArgs, workload: ForeignWorkload, report: RunReport): Promise<void> {
+  const started = performance.now();
+  const campaign = await campaignForeign(args.file!, {
+    runs: args.runs,
+    seed: args.seed,
+    ...(args.path !== undefined ? { path: args.path } : {}),
+  });
+  report.chaos = { runs: campaign.runs, crashes: campaign.runs, elapsedMs: performance.now() - started };
+  report.runs += campaign.runs;
+  const f = campaign.failure;
+  if (f === undefined) return;
+  // The shrunk plan (faults, crash point and model, interleaving, pauses, clock steps) in text.
+  const where = `chaos:seed=${f.seed} path=${f.path} plan=${JSON.stringify(f.plan)}`;
+  for (const message of f.messages) report.violations.push({ invariant: 'check', message, where });
+  report.replay.push(f.replay);
+  const file = foreignFailureFileSchema.parse({
+    version: 1,
+    kind: 'foreign-failure',
+    module: args.file!,
+    seed: f.seed,
+    path: f.path,
+    plan: f.plan,
+    messages: f.messages,
+    replay: f.replay,
+  });
+  report.failureFiles.push(
+    await writeOut(args.out, 'failures', `foreign-seed${f.seed}.json`, `${JSON.stringify(file, null, 2)}\n`),
+  );
+  const html = renderTraceHtml({
+    title: `${workload.name}: ${JSON.stringify(f.plan)}`,
+    trace: f.trace,
+    violations: f.messages.map((message) => ({ invariant: 'check', message })),
+  });
+  report.traceFiles.push(await writeOut(args.out, 'traces', `foreign-chaos-seed${f.seed}.html`, html));
 }
 
 async function writeOut(out: string, kind: 'failures' | 'traces', name: string, content: string): Promise<string> {

@@ -53,59 +53,70 @@ export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, init
       for (const stage of STAGES) io.log.emit('stage.skipped', { ...fields, stage, reason: 'output valid' });
       return 'unchanged';
     }
-    assert(state.status !== 'deleted' && state.status !== 'failed', `runJob called on a ${state.status} job`);
-    if (state.status === 'running' && state.attempts >= config.maxAttempts) {
-      // Every earlier attempt died mid-run (a poison job that kills its runner): stop here.
-      throw new TransientError(`attempt ${state.attempts} was interrupted during ${state.stage} (the runner stopped)`);
-    }
-    state = {
-      ...state,
-      status: 'running',
-      stage: state.stage === 'init' ? 'transcribe' : state.stage,
-      attempts: state.attempts + 1,
-      nextAttemptAt: null,
-      updatedAt: io.clock.nowMs(),
-    };
-    await writeJobState(io, jobDir, state, ctx.commit);
-    io.log.emit('job.started', { ...fields, attempt: state.attempts });
-    for (const [index, stage] of STAGES.entries()) {
-      await ctx.commit.beforeCommit?.();
-      let artifact = state.artifacts[stage];
-      let bytes: Uint8Array | undefined;
-      if (artifact !== undefined && (await stageOutputValid(ctx, state, stage))) {
-        io.log.emit('stage.skipped', { ...fields, stage, reason: 'output valid' });
-      } else {
-        io.log.emit('stage.start', { ...fields, stage });
-        bytes = await produce(ctx, state, stage);
-        artifact = { sizeBytes: bytes.length, crc32: crc32(bytes) };
-      }
-      const next = STAGES[index + 1];
-      const last = next === undefined;
-      const nextState: JobState = {
-        ...state,
-        status: last ? 'complete' : 'running',
-        stage: last ? stage : next,
-        artifacts: { ...state.artifacts, [stage]: artifact },
-        error: last ? null : state.error,
-        updatedAt: io.clock.nowMs(),
-      };
-      const commit: StageCommit = {
-        io,
-        jobDir,
-        outputs: outputPaths(ctx, state, stage),
-        bytes: bytes ?? new Uint8Array(0),
-        produced: bytes !== undefined,
-        next: nextState,
-        commit: ctx.commit,
-        stage,
-      };
-      await commitStage(commit);
-      state = nextState;
-    }
+    state = await startAttempt(ctx, state);
+    for (const [index, stage] of STAGES.entries()) state = await runStage(ctx, state, index, stage);
     return 'complete';
   } catch (error) {
     return await settleFailure(ctx, state, error);
   }
+}
+
+/** A new attempt, recorded (running, attempts + 1) before any stage runs. */
+async function startAttempt(ctx: JobContext, state: JobState): Promise<JobState> {
+  const { io, config, jobDir } = ctx;
+  assert(state.status !== 'deleted' && state.status !== 'failed', `runJob called on a ${state.status} job`);
+  if (state.status === 'running' && state.attempts >= config.maxAttempts) {
+    // Every earlier attempt died mid-run (a poison job that kills its runner): stop here.
+    throw new TransientError(`attempt ${state.attempts} was interrupted during ${state.stage} (the runner stopped)`);
+  }
+  const started: JobState = {
+    ...state,
+    status: 'running',
+    stage: state.stage === 'init' ? 'transcribe' : state.stage,
+    attempts: state.attempts + 1,
+    nextAttemptAt: null,
+    updatedAt: io.clock.nowMs(),
+  };
+  await writeJobState(io, jobDir, started, ctx.commit);
+  io.log.emit('job.started', { jobId: state.jobId, sessionId: state.sessionId, attempt: started.attempts });
+  return started;
+}
+
+/** One stage: skipped when its output is valid, else produced; then committed. The state after it. */
+async function runStage(ctx: JobContext, state: JobState, index: number, stage: Stage): Promise<JobState> {
+  const { io, jobDir } = ctx;
+  const fields = { jobId: state.jobId, sessionId: state.sessionId };
+  await ctx.commit.beforeCommit?.();
+  let artifact = state.artifacts[stage];
+  let bytes: Uint8Array | undefined;
+  if (artifact !== undefined && (await stageOutputValid(ctx, state, stage))) {
+    io.log.emit('stage.skipped', { ...fields, stage, reason: 'output valid' });
+  } else {
+    io.log.emit('stage.start', { ...fields, stage });
+    bytes = await produce(ctx, state, stage);
+    artifact = { sizeBytes: bytes.length, crc32: crc32(bytes) };
+  }
+  const next = STAGES[index + 1];
+  const last = next === undefined;
+  const nextState: JobState = {
+    ...state,
+    status: last ? 'complete' : 'running',
+    stage: last ? stage : next,
+    artifacts: { ...state.artifacts, [stage]: artifact },
+    error: last ? null : state.error,
+    updatedAt: io.clock.nowMs(),
+  };
+  await commitStage({
+    io,
+    jobDir,
+    outputs: outputPaths(ctx, state, stage),
+    bytes: bytes ?? new Uint8Array(0),
+    produced: bytes !== undefined,
+    next: nextState,
+    commit: ctx.commit,
+    stage,
+  });
+  return nextState;
 }
 
 /** What the pipeline commits when a stage is done: its outputs, then the state that records them. */
@@ -158,34 +169,7 @@ async function settleFailure(ctx: JobContext, state: JobState, error: unknown): 
     await finishDeletion(io, config, lock, state);
     return 'deleted';
   }
-  const classified = io.policy.classifyError(error);
-  const exhausted = classified.kind === 'transient' && io.policy.isExhausted(state.attempts, config.maxAttempts);
-  const nowMs = io.clock.nowMs();
-  const recorded = {
-    name: exhausted ? 'AttemptsExhausted' : classified.name,
-    message: exhausted
-      ? `attempts exhausted after ${state.attempts} attempts; last error: ${classified.message}`
-      : classified.message,
-    kind: classified.kind,
-    stage: state.stage,
-  };
-  const failed = classified.kind === 'permanent' || exhausted;
-  const delayMs = failed
-    ? 0
-    : io.policy.retryDelayMs(
-        io.random,
-        state.attempts,
-        config.backoffBaseMs,
-        config.backoffCapMs,
-        classified.retryAfterMs,
-      );
-  const next: JobState = {
-    ...state,
-    status: failed ? 'failed' : 'queued',
-    error: recorded,
-    nextAttemptAt: failed ? null : nowMs + delayMs,
-    updatedAt: nowMs,
-  };
+  const { next, recorded, failed, delayMs } = decideAfterFailure(ctx, state, error);
   try {
     await writeJobState(io, ctx.jobDir, next, ctx.commit);
   } catch (writeError) {
@@ -215,6 +199,40 @@ async function settleFailure(ctx: JobContext, state: JobState, error: unknown): 
     delayMs,
   });
   return 'retry_scheduled';
+}
+
+/** What a failed attempt leaves: failed for good (permanent, or attempts spent), or queued after a delay. */
+function decideAfterFailure(ctx: JobContext, state: JobState, error: unknown) {
+  const { io, config } = ctx;
+  const classified = io.policy.classifyError(error);
+  const exhausted = classified.kind === 'transient' && io.policy.isExhausted(state.attempts, config.maxAttempts);
+  const nowMs = io.clock.nowMs();
+  const recorded = {
+    name: exhausted ? 'AttemptsExhausted' : classified.name,
+    message: exhausted
+      ? `attempts exhausted after ${state.attempts} attempts; last error: ${classified.message}`
+      : classified.message,
+    kind: classified.kind,
+    stage: state.stage,
+  };
+  const failed = classified.kind === 'permanent' || exhausted;
+  const delayMs = failed
+    ? 0
+    : io.policy.retryDelayMs(
+        io.random,
+        state.attempts,
+        config.backoffBaseMs,
+        config.backoffCapMs,
+        classified.retryAfterMs,
+      );
+  const next: JobState = {
+    ...state,
+    status: failed ? 'failed' : 'queued',
+    error: recorded,
+    nextAttemptAt: failed ? null : nowMs + delayMs,
+    updatedAt: nowMs,
+  };
+  return { next, recorded, failed, delayMs };
 }
 
 async function allStagesValid(ctx: JobContext, state: JobState): Promise<boolean> {

@@ -12,7 +12,7 @@ import { SMALL_JOBS } from '../workload/jobSpec.ts';
 import type { Violation } from '../invariants/violation.ts';
 import type { ZooBug } from './zooBug.ts';
 import { startStopwatch } from '../report/stopwatch.ts';
-import { loadVariant, policyOf, spawnWith } from './runtimeVariant.ts';
+import { loadVariant, policyOf, spawnWith, type RuntimeVariant } from './runtimeVariant.ts';
 import { OPERATION_WORKLOADS } from '../explorer/operationWorkloads.ts';
 import { exploreOperation } from '../explorer/exploreOperation.ts';
 import { exploreFaultsThenCrash } from '../explorer/exploreFaults.ts';
@@ -41,86 +41,132 @@ function pick(violations: readonly Violation[]): Violation | undefined {
   return violations.find((v) => v.invariant !== 'expect') ?? violations[0];
 }
 
-export async function huntBug(
-  bug: ZooBug,
-  options: { seed: number; chaosRuns: number; config: RuntimeConfig },
-): Promise<HuntResult> {
-  const elapsedMs = startStopwatch();
-  const variant = await loadVariant(bug.variant);
+type HuntOptions = { seed: number; chaosRuns: number; config: RuntimeConfig };
+/** One way of hunting: how many runs (or crash states) it took, and its first finding. */
+type Hunt = (
+  variant: RuntimeVariant,
+  options: HuntOptions,
+) => Promise<{ runs: number; by?: string; violation?: Violation }>;
+const MODELS = ['process-kill', 'lazyfs', 'pessimistic', 'subset'] as const;
+
+const huntScenarios: Hunt = async (variant, options) => {
   let runs = 0;
-  const found = (by: string, v: Violation): HuntResult => ({
-    id: bug.id,
-    title: bug.title,
-    caught: true,
-    invariant: v.invariant,
-    by,
-    message: v.message,
-    runsToDetect: runs,
-    elapsedMs: elapsedMs(),
-  });
   for (const scenario of [...SCENARIOS, ...EXTRA_SCENARIOS]) {
     const result = await runScenario(scenario, { seed: options.seed, config: options.config, variant });
     runs += result.runs;
-    const v = pick(result.violations);
-    if (v !== undefined) return found(`scenario ${scenario.id}`, v);
+    const violation = pick(result.violations);
+    if (violation !== undefined) return { runs, by: `scenario ${scenario.id}`, violation };
   }
-  // Races show up only in some interleavings: the concurrency scenarios get more seeds.
+  return { runs };
+};
+
+/** Races show up only in some interleavings: the concurrency scenarios get more seeds. */
+const huntRaces: Hunt = async (variant, options) => {
+  let runs = 0;
   for (let seed = options.seed + 1; seed <= options.seed + RACE_SEEDS; seed++) {
     for (const scenario of SCENARIOS.filter((s) => RACE_SCENARIOS.has(s.id))) {
       const result = await runScenario(scenario, { seed, config: options.config, variant });
       runs += result.runs;
-      const v = pick(result.violations);
-      if (v !== undefined) return found(`scenario ${scenario.id} --seed ${seed}`, v);
+      const violation = pick(result.violations);
+      if (violation !== undefined) return { runs, by: `scenario ${scenario.id} --seed ${seed}`, violation };
     }
   }
+  return { runs };
+};
+
+/** The variant as the explorers take it: policy, runtime, decorators and handlers. */
+function exploreOptionsOf(variant: RuntimeVariant) {
   const spawn = spawnWith(variant);
   const policy = policyOf(variant);
-  const broken = {
+  return {
     ...(policy !== undefined ? { policy } : {}),
     ...(variant.runtime !== undefined ? { runtime: variant.runtime } : {}),
     ...(variant.decorate !== undefined ? { decorate: variant.decorate } : {}),
     ...(variant.wrapHandlers !== undefined && spawn.handlers !== undefined ? { handlers: spawn.handlers } : {}),
   };
+}
+
+const huntExplore: Hunt = async (variant, { config, seed }) => {
   const explored = await explore({
     jobs: SMALL_JOBS,
-    config: options.config,
-    seed: options.seed,
-    models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'],
-    ...broken,
+    config,
+    seed,
+    models: MODELS,
+    ...exploreOptionsOf(variant),
     stopAtFirst: true,
   });
-  runs += explored.crashStates;
-  const ev = explored.violations[0];
-  if (ev !== undefined) return found(`explore ${ev.crashPoint}`, ev);
+  const violation = explored.violations[0];
+  return {
+    runs: explored.crashStates,
+    ...(violation !== undefined ? { by: `explore ${violation.crashPoint}`, violation } : {}),
+  };
+};
+
+const huntOperations: Hunt = async (variant, { config, seed }) => {
+  let runs = 0;
   for (const workload of OPERATION_WORKLOADS) {
     const operation = await exploreOperation(workload, {
-      config: options.config,
-      seed: options.seed,
-      models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'],
-      spawn,
+      config,
+      seed,
+      models: MODELS,
+      spawn: spawnWith(variant),
       stopAtFirst: true,
     });
     runs += operation.crashStates;
-    const ov = operation.violations[0];
-    if (ov !== undefined) return found(`explore operation ${ov.crashPoint}`, ov);
+    const violation = operation.violations[0];
+    if (violation !== undefined) return { runs, by: `explore operation ${violation.crashPoint}`, violation };
   }
+  return { runs };
+};
+
+const huntFaults: Hunt = async (variant, { config, seed }) => {
   const faulted = await exploreFaultsThenCrash({
     jobs: SMALL_JOBS,
-    config: options.config,
-    seed: options.seed,
-    models: ['process-kill', 'lazyfs', 'pessimistic', 'subset'],
+    config,
+    seed,
+    models: MODELS,
     perKind: 2,
     stopAtFirst: true,
-    ...broken,
+    ...exploreOptionsOf(variant),
   });
-  runs += faulted.crashStates;
-  const fv = faulted.violations[0];
-  if (fv !== undefined) return found(`fault, then crash ${fv.crashPoint}`, fv);
+  const violation = faulted.violations[0];
+  return {
+    runs: faulted.crashStates,
+    ...(violation !== undefined ? { by: `fault, then crash ${violation.crashPoint}`, violation } : {}),
+  };
+};
+
+const huntChaos: Hunt = async (variant, options) => {
   const campaign = await runCampaign({ runs: options.chaosRuns, seed: options.seed, config: options.config, variant });
-  runs += campaign.runs;
   const failure = campaign.failure;
-  const cv = failure === undefined ? undefined : pick(failure.result.violations);
-  if (failure !== undefined && cv !== undefined) return found(replayCommand(failure.seed, failure.path), cv);
+  const violation = failure === undefined ? undefined : pick(failure.result.violations);
+  if (failure === undefined || violation === undefined) return { runs: campaign.runs };
+  return { runs: campaign.runs, by: replayCommand(failure.seed, failure.path), violation };
+};
+
+/** Cheapest first; the first finding ends the hunt. */
+const HUNTS: readonly Hunt[] = [huntScenarios, huntRaces, huntExplore, huntOperations, huntFaults, huntChaos];
+
+export async function huntBug(bug: ZooBug, options: HuntOptions): Promise<HuntResult> {
+  const elapsedMs = startStopwatch();
+  const variant = await loadVariant(bug.variant);
+  let runs = 0;
+  for (const hunt of HUNTS) {
+    const result = await hunt(variant, options);
+    runs += result.runs;
+    if (result.violation === undefined) continue;
+    const { invariant, message } = result.violation;
+    return {
+      id: bug.id,
+      title: bug.title,
+      caught: true,
+      invariant,
+      by: result.by ?? null,
+      message,
+      runsToDetect: runs,
+      elapsedMs: elapsedMs(),
+    };
+  }
   return {
     id: bug.id,
     title: bug.title,

@@ -11,7 +11,7 @@ import { loadVariant, spawnWith, type RuntimeVariant } from '../bugs/runtimeVari
 import { listedChoices, seededChoices } from '../world/choiceSource.ts';
 import { mixSeed } from '../seededRandom.ts';
 import { crashState } from '../simFs/crashStates.ts';
-import { buildSetup, cloneCore } from '../workload/setup.ts';
+import { buildSetup, cloneCore, type Setup } from '../workload/setup.ts';
 import { computeGolden, type Golden } from '../oracle/golden.ts';
 import { readCoreState, tmpPaths, lockPaths } from '../oracle/coreFiles.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
@@ -238,15 +238,7 @@ export async function runChaosPlan(
   const variant = await loadVariant(unloaded);
   const config = planConfig(plan, baseConfig);
   const { setup, golden } = await goldenFor(plan, config, seed);
-  const worldSeed = plan.worldSeed ?? seed;
-  const after = plan.worldSeed === undefined ? undefined : seededChoices(mixSeed(plan.worldSeed, 7));
-  const world = new World({
-    seed: worldSeed,
-    core: cloneCore(setup.core),
-    startMs: setup.atMs + 1_000,
-    choices: listedChoices(plan.choices, after),
-    opLatencyMs: plan.config?.opLatencyMs ?? 1,
-  });
+  const world = planWorld(plan, setup, seed);
   const monitor = new ConcurrencyMonitor(config, new Map(plan.jobs.map((j) => [j.jobId, j.sessionId])));
   monitor.attach(world);
   const jobLife = new JobLifeWatch(config);
@@ -254,14 +246,7 @@ export async function runChaosPlan(
   const violations: Violation[] = [];
   const run = armProcesses(world, plan, config, variant);
   armPowerLoss(world, plan, config, golden, run, jobLife, violations);
-  for (const step of plan.clockSteps) {
-    world.at(step.atMs, 'clock step', () => {
-      world.stepWallClock(step.deltaMs);
-      // A forward step ages every lease and every half-made file at once: what a live process holds
-      // may then look stale to others and be taken over, which is a fault that reached it.
-      if (step.deltaMs > 0) for (const { process } of run.operations) if (process.alive) run.witness.mark(process.pid);
-    });
-  }
+  armClockSteps(world, plan, run);
   await world.run();
   // Timestamps written before a backward clock step look younger by the step: recovery waits that
   // much longer, so "past the stale bound" holds for everything on disk. A finished job may then be
@@ -296,6 +281,50 @@ export async function runChaosPlan(
       wallSteps: world.wallSteps,
     }),
   );
+  violations.push(...checkHonesty(world, recovered, run, golden, config));
+  const checks = (plan.powerLoss === undefined ? 0 : 2) + 10 + monitor.commitsChecked;
+  const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;
+  return {
+    violations,
+    traceHash: world.trace.hash(),
+    trace,
+    crashes: run.crashes,
+    invariantChecks: checks,
+    ops: world.seq + recovered.seq,
+  };
+}
+
+/** The world a plan runs in: its seed, its listed interleaving choices, its call latency. */
+function planWorld(plan: ChaosPlan, setup: Setup, seed: number): World {
+  const after = plan.worldSeed === undefined ? undefined : seededChoices(mixSeed(plan.worldSeed, 7));
+  return new World({
+    seed: plan.worldSeed ?? seed,
+    core: cloneCore(setup.core),
+    startMs: setup.atMs + 1_000,
+    choices: listedChoices(plan.choices, after),
+    opLatencyMs: plan.config?.opLatencyMs ?? 1,
+  });
+}
+
+function armClockSteps(world: World, plan: ChaosPlan, run: ArmedRun): void {
+  for (const step of plan.clockSteps) {
+    world.at(step.atMs, 'clock step', () => {
+      world.stepWallClock(step.deltaMs);
+      // A forward step ages every lease and every half-made file at once: what a live process holds
+      // may then look stale to others and be taken over, which is a fault that reached it.
+      if (step.deltaMs > 0) for (const { process } of run.operations) if (process.alive) run.witness.mark(process.pid);
+    });
+  }
+}
+
+/** I8: every operation's result and every job error, judged by what reached each process. */
+function checkHonesty(
+  world: World,
+  recovered: World,
+  run: ArmedRun,
+  golden: Golden,
+  config: RuntimeConfig,
+): Violation[] {
   const disturbed = (pid: number) => run.witness.has(pid);
   const operations = run.operations.map(({ spec, process }) => ({
     name: spec.name,
@@ -311,21 +340,11 @@ export async function runChaosPlan(
     result: process.result,
     ...(process.exitedAtMs === undefined ? {} : { lifeMs: process.exitedAtMs - process.spawnedAtMs }),
   }));
-  violations.push(
+  return [
     ...checkOperationResults(operations, disturbed, config.passDeadlineMs),
     ...checkJobErrors(world.events, golden, disturbed),
     ...checkJobErrors(recovered.events, golden, () => false),
-  );
-  const checks = (plan.powerLoss === undefined ? 0 : 2) + 10 + monitor.commitsChecked;
-  const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;
-  return {
-    violations,
-    traceHash: world.trace.hash(),
-    trace,
-    crashes: run.crashes,
-    invariantChecks: checks,
-    ops: world.seq + recovered.seq,
-  };
+  ];
 }
 
 function checkOutcomes(

@@ -148,18 +148,7 @@ export async function recordForeign(
   await world.run();
   await Promise.allSettled(log.terminations);
   keep();
-  const harnessFailures: string[] = [];
-  const thrown: string[] = [];
-  for (const p of processes) {
-    const isHarness = p.error instanceof Error && HARNESS_ERRORS.has(p.error.name);
-    if (p.error !== undefined) (isHarness ? harnessFailures : thrown).push(`process ${p.name}: ${errorText(p.error)}`);
-    else if (p.status !== 'exited') harnessFailures.push(`process ${p.name}: ${p.status}`);
-  }
-  harnessFailures.push(...log.refusals.map((r) => `refused: ${r}`));
-  if (harnessFailures.length === 0)
-    harnessFailures.push(
-      ...(workload.checkRun?.(log.events, crashView(world.core)) ?? []).map((m) => `checkRun: ${m}`),
-    );
+  const { harnessFailures, thrown } = runFailures(world, processes, log, workload);
   const all = [...harnessFailures, ...thrown];
   return {
     workload,
@@ -173,6 +162,33 @@ export async function recordForeign(
     thrown,
     workloadError: all.length === 0 ? undefined : all.join('\n'),
   };
+}
+
+/**
+ * What went wrong in a run: the harness's own failures (a refused call, a hang, a process that did not
+ * exit; then the workload's checkRun, only when the run itself was sound) apart from what the
+ * workload's processes threw.
+ */
+function runFailures(
+  world: World,
+  processes: readonly SimProcess[],
+  log: ForeignRunLog,
+  workload: ForeignWorkload,
+): { harnessFailures: string[]; thrown: string[] } {
+  const harnessFailures: string[] = [];
+  const thrown: string[] = [];
+  for (const p of processes) {
+    const isHarness = p.error instanceof Error && HARNESS_ERRORS.has(p.error.name);
+    if (p.error !== undefined) (isHarness ? harnessFailures : thrown).push(`process ${p.name}: ${errorText(p.error)}`);
+    else if (p.status !== 'exited') harnessFailures.push(`process ${p.name}: ${p.status}`);
+  }
+  harnessFailures.push(...log.refusals.map((r) => `refused: ${r}`));
+  if (harnessFailures.length === 0) {
+    harnessFailures.push(
+      ...(workload.checkRun?.(log.events, crashView(world.core)) ?? []).map((m) => `checkRun: ${m}`),
+    );
+  }
+  return { harnessFailures, thrown };
 }
 
 function stopAll(world: World, processes: readonly SimProcess[], reason: string): void {

@@ -46,22 +46,7 @@ export function renderHuman(report: RunReport, paint: Paint = plain): string {
   lines.push(
     `invariant checks: ${report.invariantChecks}; crash states: ${report.crashStates}; trace hash: ${report.traceHash.slice(0, 16)}`,
   );
-  lines.push('violations by invariant:');
-  const others = [...new Set(report.violations.map((v) => v.invariant))].filter(
-    (id) => !(id in INVARIANT_TITLES) && id !== 'expect',
-  );
-  for (const id of [...(Object.keys(INVARIANT_TITLES) as InvariantId[]), 'expect', ...others]) {
-    const count = report.violations.filter((v) => v.invariant === id).length;
-    const title =
-      id === 'expect'
-        ? 'scenario expectations'
-        : id in INVARIANT_TITLES
-          ? INVARIANT_TITLES[id as InvariantId]
-          : "the workload's own check";
-    lines.push(
-      `  ${count === 0 ? paint.ok(String(count).padStart(3)) : paint.bad(String(count).padStart(3))}  ${id.padEnd(6)} ${paint.dim(title)}`,
-    );
-  }
+  lines.push('violations by invariant:', ...violationCounts(report, paint));
   if (report.violations.length === 0) {
     lines.push(paint.ok(`OK: no violation (seed ${report.seed}, ${(report.elapsedMs / 1000).toFixed(1)} s)`));
   } else {
@@ -75,4 +60,22 @@ export function renderHuman(report: RunReport, paint: Paint = plain): string {
     for (const file of report.traceFiles) lines.push(`trace: ${file}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** One line per invariant (then scenario expectations and workload checks): how many violations. */
+function violationCounts(report: RunReport, paint: Paint): string[] {
+  const others = [...new Set(report.violations.map((v) => v.invariant))].filter(
+    (id) => !(id in INVARIANT_TITLES) && id !== 'expect',
+  );
+  return [...(Object.keys(INVARIANT_TITLES) as InvariantId[]), 'expect', ...others].map((id) => {
+    const count = report.violations.filter((v) => v.invariant === id).length;
+    const title =
+      id === 'expect'
+        ? 'scenario expectations'
+        : id in INVARIANT_TITLES
+          ? INVARIANT_TITLES[id as InvariantId]
+          : "the workload's own check";
+    const shown = String(count).padStart(3);
+    return `  ${count === 0 ? paint.ok(shown) : paint.bad(shown)}  ${id.padEnd(6)} ${paint.dim(title)}`;
+  });
 }

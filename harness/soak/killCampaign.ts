@@ -114,12 +114,22 @@ function stageAtDeath(events: readonly Event[]): string {
   return last === undefined ? 'startup' : `after ${last.event}`;
 }
 
-export async function runKillCampaign(options: SoakOptions): Promise<SoakReport> {
-  const started = performance.now();
-  const dir = await mkdtemp(join(tmpdir(), 'durable-jobs-soak-'));
-  const root = join(dir, 'data');
-  const random = new SeededRandom(options.seed);
-  const config = makeConfig({ root });
+/** What a campaign has done so far. */
+interface Soak {
+  readonly root: string;
+  readonly random: SeededRandom;
+  readonly jobs: JobSpec[];
+  readonly events: Event[];
+  readonly killsByStage: Record<string, number>;
+  kills: number;
+  starts: number;
+}
+
+const INPUTS: readonly InputName[] = ['large.txt', 'notes.txt', 'talk.srt', 'captions.vtt', 'song.mp3'];
+
+/** Six more jobs over three sessions, with seeded inputs (some of which must fail). */
+async function addBatch(soak: Soak): Promise<void> {
+  const config = makeConfig({ root: soak.root });
   const io = {
     fs: nodeFileSystem,
     clock: systemClock,
@@ -129,73 +139,83 @@ export async function runKillCampaign(options: SoakOptions): Promise<SoakReport>
     handlers: defaultHandlers,
     policy: defaultPolicy,
   };
-  const jobs: JobSpec[] = [];
-  const inputs: InputName[] = ['large.txt', 'notes.txt', 'talk.srt', 'captions.vtt', 'song.mp3'];
-  const addBatch = async () => {
-    for (let i = 0; i < 6; i++) {
-      const spec: JobSpec = {
-        jobId: `j${jobs.length}`,
-        sessionId: `s${jobs.length % 3}`,
-        input: inputs[random.int(inputs.length)]!,
-      };
-      await enqueue(io, config, {
-        jobId: spec.jobId,
-        sessionId: spec.sessionId,
-        inputName: spec.input,
-        inputBytes: inputBytes(spec.input),
-      });
-      jobs.push(spec);
-    }
+  for (let i = 0; i < 6; i++) {
+    const spec: JobSpec = {
+      jobId: `j${soak.jobs.length}`,
+      sessionId: `s${soak.jobs.length % 3}`,
+      input: INPUTS[soak.random.int(INPUTS.length)]!,
+    };
+    await enqueue(io, config, {
+      jobId: spec.jobId,
+      sessionId: spec.sessionId,
+      inputName: spec.input,
+      inputBytes: inputBytes(spec.input),
+    });
+    soak.jobs.push(spec);
+  }
+}
+
+/** Runners started together, each SIGKILLed at a seeded moment after its pass started (or let finish). */
+async function killRound(soak: Soak, runnersPerRound: number): Promise<void> {
+  // A job killed maxAttempts times fails on purpose (a poison job must not kill runners forever);
+  // at this kill rate that would be most jobs, so the campaign allows many attempts.
+  const runners = Array.from({ length: runnersPerRound }, () => startRunner(soak.root, ['--max-attempts', '100']));
+  soak.starts += runners.length;
+  await Promise.all(
+    runners.map(async (runner) => {
+      const delayMs = soak.random.int(200);
+      const waitedMs = await waitForPassStart(runner.events, 15_000);
+      if (waitedMs >= 0) await new Promise((r) => setTimeout(r, delayMs));
+      if (!runner.exited()) {
+        runner.kill();
+        soak.kills += 1;
+        const stage = stageAtDeath(runner.events);
+        soak.killsByStage[stage] = (soak.killsByStage[stage] ?? 0) + 1;
+      }
+      await runner.done;
+      soak.events.push(...runner.events);
+    }),
+  );
+}
+
+export async function runKillCampaign(options: SoakOptions): Promise<SoakReport> {
+  const started = performance.now();
+  const dir = await mkdtemp(join(tmpdir(), 'durable-jobs-soak-'));
+  const root = join(dir, 'data');
+  const soak: Soak = {
+    root,
+    random: new SeededRandom(options.seed),
+    jobs: [],
+    events: [],
+    killsByStage: {},
+    kills: 0,
+    starts: 0,
   };
-  const events: Event[] = [];
-  const killsByStage: Record<string, number> = {};
-  let kills = 0;
-  let starts = 0;
   try {
-    await addBatch();
-    for (let round = 0; kills < options.kills; round++) {
+    await addBatch(soak);
+    for (let round = 0; soak.kills < options.kills; round++) {
       if (round > options.kills * 4)
-        throw new Error(`only ${kills} of ${options.kills} kills landed in ${round} rounds`);
-      // A job killed maxAttempts times fails on purpose (a poison job must not kill runners forever);
-      // at this kill rate that would be most jobs, so the campaign allows many attempts.
-      const runners = Array.from({ length: options.runnersPerRound }, () =>
-        startRunner(root, ['--max-attempts', '100']),
-      );
-      starts += runners.length;
-      // Kill each runner at a seeded moment after its pass started (or let it finish).
-      await Promise.all(
-        runners.map(async (runner) => {
-          const delayMs = random.int(200);
-          const waitedMs = await waitForPassStart(runner.events, 15_000);
-          if (waitedMs >= 0) await new Promise((r) => setTimeout(r, delayMs));
-          if (!runner.exited()) {
-            runner.kill();
-            kills += 1;
-            const stage = stageAtDeath(runner.events);
-            killsByStage[stage] = (killsByStage[stage] ?? 0) + 1;
-          }
-          await runner.done;
-          events.push(...runner.events);
-        }),
-      );
-      options.onProgress?.(`[soak] round ${round + 1}: ${kills}/${options.kills} kills\n`);
-      if (await allSettled(root, jobs)) await addBatch();
+        throw new Error(`only ${soak.kills} of ${options.kills} kills landed in ${round} rounds`);
+      await killRound(soak, options.runnersPerRound);
+      options.onProgress?.(`[soak] round ${round + 1}: ${soak.kills}/${options.kills} kills\n`);
+      if (await allSettled(root, soak.jobs)) await addBatch(soak);
     }
     // Clean passes until quiescent. The simulation moves its clock past the stale bound before
     // recovery; here time really passes: wait, then run with a stale bound shorter than the wait.
     await new Promise((r) => setTimeout(r, 2_500));
-    for (let pass = 0; pass < 10 && (pass === 0 || !(await allSettled(root, jobs))); pass++) {
+    for (let pass = 0; pass < 10 && (pass === 0 || !(await allSettled(root, soak.jobs))); pass++) {
       const runner = startRunner(root, ['--max-attempts', '100', '--stale-after-ms', '2000']);
       await runner.done;
-      events.push(...runner.events);
+      soak.events.push(...runner.events);
     }
-    const violations = await checkTree(root, jobs);
-    violations.push(...sessionOverlaps(events));
+    const violations = await checkTree(root, soak.jobs);
+    violations.push(...sessionOverlaps(soak.events));
+    const { kills, killsByStage, starts } = soak;
     return {
       kills,
       killsByStage,
       runnerStarts: starts,
-      jobs: jobs.length,
+      jobs: soak.jobs.length,
       violations,
       elapsedMs: performance.now() - started,
     };

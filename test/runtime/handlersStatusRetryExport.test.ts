@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { transcribeText, renderDraft, renderExport, extensionOf, defaultHandlers } from '../../src/defaultHandlers.ts';
-import { statusReport, renderStatusTable } from '../../src/statusReport.ts';
+import { statusReport, renderStatusTable, type JobStatusRow } from '../../src/statusReport.ts';
 import { retryJob, JobBusyError, JobNotFailedError } from '../../src/retryJob.ts';
 import { enqueue } from '../../src/enqueue.ts';
 import { runPass } from '../../src/runnerPass.ts';
@@ -171,29 +171,7 @@ describe('status and retry', () => {
 
   it('status rows: complete, failed with its error, deleting, enqueuing, unreadable; and the table', async () => {
     const { io, config } = world;
-    const done = await enqueue(io, config, {
-      jobId: 'a-done',
-      sessionId: 's1',
-      inputName: 'talk.srt',
-      inputBytes: bytes(SRT),
-    });
-    const failed = await enqueue(io, config, {
-      jobId: 'b-failed',
-      sessionId: 's2',
-      inputName: 'song.mp3',
-      inputBytes: bytes('ID3'),
-    });
-    await runPass(io, config);
-    const deleting = await enqueue(io, config, {
-      jobId: 'c-deleting',
-      sessionId: 's3',
-      inputName: 'talk.srt',
-      inputBytes: bytes(SRT),
-    });
-    await writeTombstone(io, join(config.root, 'jobs', deleting));
-    await mkdir(join(config.root, 'jobs', 'd-enqueuing'));
-    await mkdir(join(config.root, 'jobs', 'e-unreadable'));
-    await writeFile(join(config.root, 'jobs', 'e-unreadable', 'state.json'), '{');
+    const { done, failed, deleting } = await jobsOfEveryStatus(world);
     const rows = await statusReport(io, config);
     expect(rows).toEqual([
       {
@@ -248,12 +226,41 @@ describe('status and retry', () => {
     ]);
     expect(await statusReport(io, config, failed)).toEqual([rows[1]]);
     await expect(statusReport(io, config, 'nope')).rejects.toThrow(new UsageError('unknown job nope'));
-    // Aligned columns (two spaces apart), UTC times, the error last.
-    const table = renderStatusTable([
-      { ...rows[0]!, jobId: 'done' },
-      { ...rows[1]!, jobId: 'failed', nextAttemptAt: null },
-      { ...rows[3]! },
-    ]);
+  });
+
+  it('the status table: aligned columns two spaces apart, UTC times, the error last', () => {
+    const complete: JobStatusRow = {
+      jobId: 'done',
+      sessionId: 's1',
+      status: 'complete',
+      stage: 'export',
+      attempts: 1,
+      nextAttemptAt: null,
+      error: null,
+    };
+    const failedRow: JobStatusRow = {
+      ...complete,
+      jobId: 'failed',
+      sessionId: 's2',
+      status: 'failed',
+      stage: 'transcribe',
+      error: {
+        name: 'InvalidInputError',
+        message: 'invalid audio: unsupported input type ".mp3" (expected .txt, .srt or .vtt)',
+        kind: 'permanent',
+      },
+    };
+    const enqueuing: JobStatusRow = {
+      jobId: 'd-enqueuing',
+      sessionId: null,
+      status: 'enqueuing',
+      stage: null,
+      attempts: null,
+      nextAttemptAt: null,
+      error: null,
+    };
+    const rows = [complete, failedRow, enqueuing];
+    const table = renderStatusTable([rows[0]!, rows[1]!, rows[2]!]);
     expect(table).toBe(
       [
         'job          session  status     stage       attempts  next attempt  error',
@@ -351,3 +358,32 @@ describe('status and retry', () => {
     ]);
   });
 });
+
+/** A data root with a complete, a failed, a deleting, an enqueuing and an unreadable job. */
+async function jobsOfEveryStatus(world: TestWorld): Promise<{ done: string; failed: string; deleting: string }> {
+  const { io, config } = world;
+  const done = await enqueue(io, config, {
+    jobId: 'a-done',
+    sessionId: 's1',
+    inputName: 'talk.srt',
+    inputBytes: bytes(SRT),
+  });
+  const failed = await enqueue(io, config, {
+    jobId: 'b-failed',
+    sessionId: 's2',
+    inputName: 'song.mp3',
+    inputBytes: bytes('ID3'),
+  });
+  await runPass(io, config);
+  const deleting = await enqueue(io, config, {
+    jobId: 'c-deleting',
+    sessionId: 's3',
+    inputName: 'talk.srt',
+    inputBytes: bytes(SRT),
+  });
+  await writeTombstone(io, join(config.root, 'jobs', deleting));
+  await mkdir(join(config.root, 'jobs', 'd-enqueuing'));
+  await mkdir(join(config.root, 'jobs', 'e-unreadable'));
+  await writeFile(join(config.root, 'jobs', 'e-unreadable', 'state.json'), '{');
+  return { done, failed, deleting };
+}
