@@ -38,7 +38,8 @@ import { entryArgs, processStreams, type EntryStreams } from '../harness/entryAr
 export const BENCH_PROGRAM = program({
   name: 'npm run bench --',
   summary:
-    'Measures speed and memory side by side in one run, reported as ratios: a Markdown table on stdout, the figures in reports/bench.json.',
+    'Measures speed and memory side by side in one run, reported as ratios: a Markdown ' +
+    'table on stdout, the figures in reports/bench.json.',
   options: {
     quick: flag('fewer repeats and smaller sizes (about a minute), and no CI cost'),
   },
@@ -74,7 +75,12 @@ const jobsOf = (n: number): JobSpec[] =>
 async function explorerThroughput(quick: boolean): Promise<void> {
   progress('explorer throughput');
   say(
-    '\n## Explorer throughput (single process, one core)\n\nEvery crash state is checked for I2 and I6; each distinct one (by fingerprint) is also recovered and checked for I1, I3, I4, I5, I7, and repeats share its verdict; the rerun and purge checks after recovery run once per configuration that recoveries end in. Median (min–max) of the repeats.\n\n| workload | model | crash points | crash states | distinct (recovered) | rerun+purge runs | seconds | crash states/s | recovered states/s |\n|---|---|---|---|---|---|---|---|---|',
+    '\n## Explorer throughput (single process, one core)\n\nEvery crash state is checked for I2 ' +
+      'and I6; each distinct one (by fingerprint) is also recovered and checked for I1, I3, I4, I5, ' +
+      'I7, and repeats share its verdict; the rerun and purge checks after recovery run once per ' +
+      'configuration that recoveries end in. Median (min–max) of the repeats.\n\n| workload | model ' +
+      '| crash points | crash states | distinct (recovered) | rerun+purge runs | seconds | crash ' +
+      'states/s | recovered states/s |\n|---|---|---|---|---|---|---|---|---|',
   );
   const repeats = quick ? 1 : 3;
   for (const [label, models] of [
@@ -89,7 +95,9 @@ async function explorerThroughput(quick: boolean): Promise<void> {
     const perSecond = spread(runs.map((run) => run.crashStates / (run.elapsedMs / 1000)));
     const recoveredPerSecond = spread(runs.map((run) => run.distinctStates / (run.elapsedMs / 1000)));
     say(
-      `| standard (4 jobs) | ${label} | ${r.crashPoints} | ${r.crashStates} | ${r.distinctStates} | ${r.afterRecoveryRuns} | ${fmtSpread(seconds)} | ${fmtSpread(perSecond, 0)} | ${fmtSpread(recoveredPerSecond, 0)} |`,
+      `| standard (4 jobs) | ${label} | ${r.crashPoints} | ${r.crashStates} | ${r.distinctStates} ` +
+        `| ${r.afterRecoveryRuns} | ${fmtSpread(seconds)} | ${fmtSpread(perSecond, 0)} | ` +
+        `${fmtSpread(recoveredPerSecond, 0)} |`,
     );
     results[`explore.${label}`] = {
       crashPoints: r.crashPoints,
@@ -104,7 +112,9 @@ async function explorerThroughput(quick: boolean): Promise<void> {
   for (const n of quick ? [1, 3] : [1, 3, 10]) {
     const r = await explore({ jobs: jobsOf(n), config: simConfig(), seed: 1, models: ['process-kill'] });
     say(
-      `| ${n} job(s) | process-kill | ${r.crashPoints} | ${r.crashStates} | ${r.distinctStates} | ${r.afterRecoveryRuns} | ${(r.elapsedMs / 1000).toFixed(2)} | ${(r.crashStates / (r.elapsedMs / 1000)).toFixed(0)} | ${(r.distinctStates / (r.elapsedMs / 1000)).toFixed(0)} |`,
+      `| ${n} job(s) | process-kill | ${r.crashPoints} | ${r.crashStates} | ${r.distinctStates} | ` +
+        `${r.afterRecoveryRuns} | ${(r.elapsedMs / 1000).toFixed(2)} | ${(r.crashStates / (r.elapsedMs / 1000)).toFixed(0)} ` +
+        `| ${(r.distinctStates / (r.elapsedMs / 1000)).toFixed(0)} |`,
     );
     results[`explore.jobs${n}`] = {
       crashPoints: r.crashPoints,
@@ -120,7 +130,10 @@ async function explorerThroughput(quick: boolean): Promise<void> {
 async function chaosWorkers(quick: boolean): Promise<void> {
   progress('chaos on worker threads');
   say(
-    '\n## Chaos on worker threads\n\nThe same campaign (seed 1) on 1 and 2 worker threads, alternated; its verdicts, counts and trace hashes are identical (test/harness/parallelCampaign.test.ts). Median (min–max).\n\n| workers | runs | crash states | seconds | runs/s | crash states/s |\n|---|---|---|---|---|---|',
+    '\n## Chaos on worker threads\n\nThe same campaign (seed 1) on 1 and 2 worker threads, alternated; ' +
+      'its verdicts, counts and trace hashes are identical (test/harness/parallelCampaign.test.ts). ' +
+      'Median (min–max).\n\n| workers | runs | crash states | seconds | runs/s | crash ' +
+      'states/s |\n|---|---|---|---|---|---|',
   );
   const runs = quick ? 150 : 600;
   const repeats = quick ? 1 : 3;
@@ -139,7 +152,8 @@ async function chaosWorkers(quick: boolean): Promise<void> {
     const seconds = spread(list.map((x) => x.seconds));
     const crashes = list[0]!.crashes;
     say(
-      `| ${workers} | ${runs} | ${crashes} | ${fmtSpread(seconds)} | ${fmtSpread(spread(list.map((x) => runs / x.seconds)), 0)} | ${fmtSpread(spread(list.map((x) => crashes / x.seconds)), 0)} |`,
+      `| ${workers} | ${runs} | ${crashes} | ${fmtSpread(seconds)} | ${fmtSpread(spread(list.map((x) => runs / x.seconds)), 0)} ` +
+        `| ${fmtSpread(spread(list.map((x) => crashes / x.seconds)), 0)} |`,
     );
     results[`chaos.workers${workers}`] = { runs, crashes, seconds };
   }
@@ -202,7 +216,11 @@ async function simVersusReal(quick: boolean): Promise<void> {
   const real = await timeIt(quick ? 3 : 5, () => realTrial(dir, n++, jobs, golden));
   await rm(dir, { recursive: true, force: true });
   say(
-    `\n## Simulation versus a real kill (2 jobs)\n\n| trial | ms per trial | real / simulated |\n|---|---|---|\n| real: spawn the tsx runner, SIGKILL it, recover, check | ${fmtSpread(real)} | |\n| simulated crash state, checked (repeats share a recovery) | ${fmtSpread(perState, 3)} | **${(real.median / perState.median).toFixed(0)}×** |\n| simulated crash state, recovered and checked, rerun and purge included (no verdict shared) | ${fmtSpread(perRecovery, 3)} | **${(real.median / perRecovery.median).toFixed(0)}×** |`,
+    `\n## Simulation versus a real kill (2 jobs)\n\n| trial | ms per trial | real / simulated |\n|---|---|---|\n| ` +
+      `real: spawn the tsx runner, SIGKILL it, recover, check | ${fmtSpread(real)} | |\n| simulated ` +
+      `crash state, checked (repeats share a recovery) | ${fmtSpread(perState, 3)} | **${(real.median / perState.median).toFixed(0)}×** ` +
+      `|\n| simulated crash state, recovered and checked, rerun and purge included (no verdict shared) ` +
+      `| ${fmtSpread(perRecovery, 3)} | **${(real.median / perRecovery.median).toFixed(0)}×** |`,
   );
   results.simVersusReal = {
     simMsPerState: perState,
@@ -218,7 +236,9 @@ async function writeCost(quick: boolean): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-write-'));
   const io = { fs: nodeFileSystem, random: cryptoRandom };
   say(
-    '\n## Durable write cost on the real disk (ms per write, median (min–max))\n\n| size | writeFileAtomic (fsync file + dir) | write-file-atomic@7.0.1 (fsync file, no dir) | fs.writeFile (no fsync) | ours / write-file-atomic |\n|---|---|---|---|---|',
+    '\n## Durable write cost on the real disk (ms per write, median (min–max))\n\n| size | writeFileAtomic ' +
+      '(fsync file + dir) | write-file-atomic@7.0.1 (fsync file, no dir) | fs.writeFile (no fsync) ' +
+      '| ours / write-file-atomic |\n|---|---|---|---|---|',
   );
   for (const [label, size] of [
     ['4 KiB', 4096],
@@ -248,7 +268,9 @@ const PEER_WRITE_PATCHES: readonly SourcePatch[] = [
     file: 'writeFileAtomic.ts',
     find: "  const bytes = typeof content === 'string' ? encoder.encode(content) : content;\n  const targetDir",
     replace:
-      "  if (targetPath !== '') return void (await peerWrite(targetPath, typeof content === 'string' ? content : Buffer.from(content)));\n  const bytes = typeof content === 'string' ? encoder.encode(content) : content;\n  const targetDir",
+      "  if (targetPath !== '') return void (await peerWrite(targetPath, typeof content === 'string' " +
+      "? content : Buffer.from(content)));\n  const bytes = typeof content === 'string' ? encoder.encode(content) " +
+      ': content;\n  const targetDir',
   },
 ];
 
@@ -283,7 +305,10 @@ async function pipelineCost(quick: boolean): Promise<void> {
   const o = spread(ours);
   const p = spread(peer);
   say(
-    `\n## Whole pipeline, per job (ms, ${jobs} jobs per pass, alternating runs)\n\n| pipeline | ms per job | durable? |\n|---|---|---|\n| durable-jobs (every artifact and state write: fsync file + fsync dir) | ${fmtSpread(o)} | yes, under power loss (I6) |\n| same runtime with write-file-atomic | ${fmtSpread(p)} | no: renames can be lost on power loss |\n| **ratio** | **${(o.median / p.median).toFixed(2)}×** | |`,
+    `\n## Whole pipeline, per job (ms, ${jobs} jobs per pass, alternating runs)\n\n| pipeline | ` +
+      `ms per job | durable? |\n|---|---|---|\n| durable-jobs (every artifact and state write: fsync ` +
+      `file + fsync dir) | ${fmtSpread(o)} | yes, under power loss (I6) |\n| same runtime with write-file-atomic ` +
+      `| ${fmtSpread(p)} | no: renames can be lost on power loss |\n| **ratio** | **${(o.median / p.median).toFixed(2)}×** | |`,
   );
   results.pipeline = { ours: o, peer: p, ratio: o.median / p.median };
 }
@@ -322,7 +347,8 @@ async function idleTree(n: number): Promise<ReturnType<typeof makeConfig>> {
 async function runnerScaling(quick: boolean): Promise<void> {
   progress('runner scaling');
   say(
-    '\n## Runner pass scaling (real disk)\n\n| jobs | kind | ms per pass | µs per job | peak RSS MiB | peak heap growth MiB |\n|---|---|---|---|---|---|',
+    '\n## Runner pass scaling (real disk)\n\n| jobs | kind | ms per pass | µs per job ' +
+      '| peak RSS MiB | peak heap growth MiB |\n|---|---|---|---|---|---|',
   );
   const sizes = quick ? [100, 1_000] : [100, 1_000, 10_000];
   await idleScaling(sizes);
@@ -338,7 +364,8 @@ async function idleScaling(sizes: readonly number[]): Promise<void> {
     const { peakRssMiB, peakHeapGrowthMiB } = await withPeakMemory(() => runPass(realIo(), config));
     const ms = performance.now() - t;
     say(
-      `| ${n} | all idle (complete) | ${fmt(ms)} | ${((ms * 1000) / n).toFixed(0)} | ${peakRssMiB.toFixed(0)} | ${peakHeapGrowthMiB.toFixed(1)} |`,
+      `| ${n} | all idle (complete) | ${fmt(ms)} | ${((ms * 1000) / n).toFixed(0)} | ${peakRssMiB.toFixed(0)} ` +
+        `| ${peakHeapGrowthMiB.toFixed(1)} |`,
     );
     results[`scaling.idle${n}`] = { ms, usPerJob: (ms * 1000) / n, peakRssMiB, peakHeapGrowthMiB };
     await rm(join(config.root, '..'), { recursive: true, force: true });
@@ -368,7 +395,8 @@ async function queuedScaling(sizes: readonly number[]): Promise<void> {
     if (summary.outcomes.complete !== n)
       throw new Error(`queued pass completed ${summary.outcomes.complete} of ${n} jobs`);
     say(
-      `| ${n} | all queued (full pipeline, --concurrency 4) | ${fmt(ms)} | ${((ms * 1000) / n).toFixed(0)} | ${peakRssMiB.toFixed(0)} | ${peakHeapGrowthMiB.toFixed(1)} |`,
+      `| ${n} | all queued (full pipeline, --concurrency 4) | ${fmt(ms)} | ${((ms * 1000) / n).toFixed(0)} ` +
+        `| ${peakRssMiB.toFixed(0)} | ${peakHeapGrowthMiB.toFixed(1)} |`,
     );
     results[`scaling.queued${n}`] = { ms, usPerJob: (ms * 1000) / n, peakRssMiB, peakHeapGrowthMiB };
     await rm(dir, { recursive: true, force: true });
@@ -395,7 +423,8 @@ async function purgeScaling(counts: readonly number[]): Promise<void> {
     const ms = performance.now() - t;
     if (report.files !== files) throw new Error(`purge removed ${report.files} of ${files} files`);
     say(
-      `| over ${files} files | ${report.files} | ${report.jobs} (50) | ${fmt(ms)} | ${((ms * 1000) / report.files).toFixed(0)} | ${peakHeapGrowthMiB.toFixed(1)} |`,
+      `| over ${files} files | ${report.files} | ${report.jobs} (50) | ${fmt(ms)} | ${((ms * 1000) / report.files).toFixed(0)} ` +
+        `| ${peakHeapGrowthMiB.toFixed(1)} |`,
     );
     results[`purge${files}`] = {
       files: report.files,
@@ -419,7 +448,8 @@ function ciCost(quick: boolean): void {
   const check = time(['run', '-s', 'check']);
   const chaos = time(['run', '-s', 'chaos']);
   say(
-    `\n## CI cost\n\n| command | seconds | exit |\n|---|---|---|\n| npm run check | ${check.seconds.toFixed(0)} | ${check.code} |\n| npm run chaos (default budget) | ${chaos.seconds.toFixed(0)} | ${chaos.code} |`,
+    `\n## CI cost\n\n| command | seconds | exit |\n|---|---|---|\n| npm run check | ${check.seconds.toFixed(0)} ` +
+      `| ${check.code} |\n| npm run chaos (default budget) | ${chaos.seconds.toFixed(0)} | ${chaos.code} |`,
   );
   results.ci = { check, chaos };
 }

@@ -411,7 +411,8 @@ async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<numbe
     );
   } else {
     streams.stdout(
-      `${trace}\n\n${violations.length === 0 ? 'no violation' : violations.map((v) => `[${v.invariant}] ${v.message}`).join('\n')}\ntrace hash: ${traceHash}\n`,
+      `${trace}\n\n${violations.length === 0 ? 'no violation' : violations.map((v) => `[${v.invariant}] ${v.message}`).join('\n')}\ntrace ` +
+        `hash: ${traceHash}\n`,
     );
   }
   return violations.length === 0 ? 0 : 1;

@@ -10,7 +10,8 @@ import { entryArgs, processStreams, type EntryStreams } from './entryArgs.ts';
 export const SOAK_PROGRAM = program({
   name: 'npm run soak --',
   summary:
-    'The real SIGKILL campaign: real runner processes on a real data root, killed at seeded moments, then recovered and checked.',
+    'The real SIGKILL campaign: real runner processes on a real data root, killed at ' +
+    'seeded moments, then recovered and checked.',
   options: {
     kills: option('N', wholeNumber({ min: 1 }), 'SIGKILLs to land', { default: 200 }),
     seed: seedOption,
@@ -48,7 +49,10 @@ function renderReport(report: SoakReport): string {
     report.violations.length === 0
       ? 'OK: no invariant violation\n'
       : `FAILED:\n${report.violations.map((v) => `  [${v.invariant}] ${v.message}`).join('\n')}\n`;
-  return `kills landed: ${report.kills} (of ${report.runnerStarts} runner starts), jobs: ${report.jobs}, ${(report.elapsedMs / 1000).toFixed(1)} s\n${stages.join('')}${verdict}`;
+  return (
+    `kills landed: ${report.kills} (of ${report.runnerStarts} runner starts), jobs: ${report.jobs}, ` +
+    `${(report.elapsedMs / 1000).toFixed(1)} s\n${stages.join('')}${verdict}`
+  );
 }
 
 const isEntry = isEntryModule(import.meta.url);

@@ -110,7 +110,8 @@ async function runOne(campaign: Campaign): Promise<Outcome> {
   const detail =
     failure === undefined
       ? `${result.runs} runs, ${result.crashes} crashes`
-      : `${failure.result.violations.map((v) => `[${v.invariant}] ${v.message}`).join('; ')} — ${replayCommand(failure.seed, failure.path)}`;
+      : `${failure.result.violations.map((v) => `[${v.invariant}] ${v.message}`).join('; ')} ` +
+        `— ${replayCommand(failure.seed, failure.path)}`;
   return { ...campaign, ok: failure === undefined, detail, elapsedMs: performance.now() - started };
 }
 
@@ -156,7 +157,8 @@ async function runAll(campaigns: readonly Campaign[], jobs: number, streams: Ent
       runChild(share, (outcome) => {
         outcomes.push(outcome);
         streams.stderr(
-          `${outcome.ok ? 'ok    ' : 'FAILED'} seed ${outcome.seed} × ${outcome.runs} runs (${(outcome.elapsedMs / 1000).toFixed(1)} s): ${outcome.detail}\n`,
+          `${outcome.ok ? 'ok    ' : 'FAILED'} seed ${outcome.seed} × ${outcome.runs} runs ` +
+            `(${(outcome.elapsedMs / 1000).toFixed(1)} s): ${outcome.detail}\n`,
         );
       }),
     ),
@@ -165,7 +167,8 @@ async function runAll(campaigns: readonly Campaign[], jobs: number, streams: Ent
   const missing = campaigns.length - outcomes.length;
   const runs = outcomes.reduce((sum, o) => sum + o.runs, 0);
   streams.stdout(
-    `soundness: ${outcomes.length} campaigns, ${runs} chaos runs of the correct runtime, ${failed.length} with a false alarm, in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+    `soundness: ${outcomes.length} campaigns, ${runs} chaos runs of the correct runtime, ${failed.length} ` +
+      `with a false alarm, in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
   );
   for (const o of failed) streams.stdout(`  seed ${o.seed} × ${o.runs}: ${o.detail}\n`);
   if (missing > 0 || codes.some((code) => code !== 0))

@@ -23,7 +23,8 @@ const ZOO_OPTIONS = {
 export const ZOO_PROGRAM = program({
   name: 'npm run zoo --',
   summary:
-    'Runs the harness against every bug of the zoo: which invariant caught each, by which scenario or seed/path, after how many runs.',
+    'Runs the harness against every bug of the zoo: which invariant caught each, by which ' +
+    'scenario or seed/path, after how many runs.',
   options: ZOO_OPTIONS,
   defaultCommand: 'hunt',
   commands: {

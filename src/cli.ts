@@ -217,7 +217,8 @@ async function purgeCommand({ io, config, print }: Command): Promise<void> {
   try {
     const report = await purge(io, config, locked.lock.token);
     print(
-      `purged ${report.jobs} job(s), ${report.files} file(s), ${report.bytes} bytes, ${report.tmp} tmp, ${report.locks} lock(s)\n`,
+      `purged ${report.jobs} job(s), ${report.files} file(s), ${report.bytes} bytes, ${report.tmp} ` +
+        `tmp, ${report.locks} lock(s)\n`,
       report,
     );
   } finally {

@@ -55,7 +55,8 @@ const COMMON = [
 export const JOBS_PROGRAM = program({
   name: 'jobs',
   summary:
-    'The durable-jobs runtime: npm run jobs -- <command>, or npx durable-jobs <command> where the package is installed.',
+    'The durable-jobs runtime: npm run jobs -- <command>, or npx durable-jobs <command> ' +
+    'where the package is installed.',
   options: JOBS_OPTIONS,
   commands: {
     init: { summary: 'creates the data root (the other commands refuse a missing one)', options: [...COMMON] },
@@ -92,7 +93,8 @@ export const JOBS_PROGRAM = program({
   },
   notes: [
     'Exit codes: 0 done, 1 the command itself failed, 2 bad arguments, a bad setting, or an unknown or invalid id.',
-    'Environment: JOBS_ROOT, JOBS_UPSTREAM_URL, JOBS_UPSTREAM_TOKEN, JOBS_UPSTREAM_TIMEOUT_MS, CRON_SECRET (see docs/runtime.md).',
+    'Environment: JOBS_ROOT, JOBS_UPSTREAM_URL, JOBS_UPSTREAM_TOKEN, JOBS_UPSTREAM_TIMEOUT_MS, ' +
+      'CRON_SECRET (see docs/runtime.md).',
   ],
 });
 

@@ -33,6 +33,7 @@ export async function allowRootCreation(fs: FileSystem, root: string): Promise<v
   const parent = dirName(root);
   if ((await kindOf(fs, parent)) !== 'dir')
     throw new UsageError(
-      `cannot create data root ${root}: ${parent} does not exist (is the path right? jobs init --root creates the whole path)`,
+      `cannot create data root ${root}: ${parent} does not exist (is the path right? jobs ` +
+        `init --root creates the whole path)`,
     );
 }

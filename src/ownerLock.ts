@@ -414,7 +414,8 @@ export class HeldLock {
 
   lostError(): LockLostError {
     return new LockLostError(
-      `${this.options.name} lock ${baseName(this.options.path)} was taken over (token ${this.token}); this owner commits nothing more`,
+      `${this.options.name} lock ${baseName(this.options.path)} was taken over (token ${this.token}); ` +
+        `this owner commits nothing more`,
     );
   }
 

@@ -143,7 +143,8 @@ export async function commitStage(c: StageCommit): Promise<void> {
   const recorded = c.next.artifacts[c.stage];
   assert(
     !c.produced || (recorded?.sizeBytes === c.bytes.length && recorded.crc32 === crc32(c.bytes)),
-    `stage ${c.stage} of ${c.next.jobId}: the state records ${JSON.stringify(recorded)}, not the ${c.bytes.length} bytes produced`,
+    `stage ${c.stage} of ${c.next.jobId}: the state records ${JSON.stringify(recorded)}, ` +
+      `not the ${c.bytes.length} bytes produced`,
   );
   if (c.produced) {
     for (const path of c.outputs) await writeFileAtomic(c.io, path, c.bytes, c.commit);

@@ -58,7 +58,8 @@ function applyPatches(file: string, text: string, patches: readonly SourcePatch[
     const count = out.split(patch.find).length - 1;
     if (count !== 1) {
       throw new Error(
-        `zoo patch of src/${file} no longer applies: its text occurs ${count} times (must be once): ${JSON.stringify(patch.find.slice(0, 80))}`,
+        `zoo patch of src/${file} no longer applies: its text occurs ${count} times (must ` +
+          `be once): ${JSON.stringify(patch.find.slice(0, 80))}`,
       );
     }
     out = out.replace(patch.find, () => patch.replace);

@@ -99,7 +99,8 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
         patch(
           'pipeline.ts',
           '  if (c.produced) {\n    for (const path of c.outputs)',
-          '  await writeJobState(c.io, c.jobDir, c.next, c.commit);\n  if (c.produced) {\n    for (const path of c.outputs)',
+          '  await writeJobState(c.io, c.jobDir, c.next, c.commit);\n  if (c.produced) {\n ' +
+            '   for (const path of c.outputs)',
         ),
       ],
     },
@@ -113,8 +114,10 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
       patches: [
         patch(
           'pipeline.ts',
-          "  await writeJobState(c.io, c.jobDir, c.next, c.commit);\n  if (c.next.status === 'complete') c.io.log.emit('job.complete', { ...fields, attempts: c.next.attempts });",
-          "  if (c.next.status === 'complete') c.io.log.emit('job.complete', { ...fields, attempts: c.next.attempts });\n  await writeJobState(c.io, c.jobDir, c.next, c.commit);",
+          "  await writeJobState(c.io, c.jobDir, c.next, c.commit);\n  if (c.next.status === 'complete') " +
+            "c.io.log.emit('job.complete', { ...fields, attempts: c.next.attempts });",
+          "  if (c.next.status === 'complete') c.io.log.emit('job.complete', { ...fields, attempts: c.next.attempts " +
+            '});\n  await writeJobState(c.io, c.jobDir, c.next, c.commit);',
         ),
       ],
     },
@@ -135,7 +138,9 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
           'ownerLock.ts',
           '      await io.fs.link(recordPath, options.path);\n',
           [
-            "      if ((await io.fs.stat(options.path).catch(() => undefined)) !== undefined) throw Object.assign(new Error('lock exists'), { code: 'EEXIST' });",
+            '      if ((await io.fs.stat(options.path).catch(() => undefined)) !== undefined) ' +
+              'throw Object.assign(new ' +
+              "Error('lock exists'), { code: 'EEXIST' });",
             "      const created = await io.fs.open(options.path, 'w', 0o644);",
             '      await writeAll(created, new TextEncoder().encode(`${JSON.stringify(record)}\\n`));',
             '      await created.close();',
@@ -186,12 +191,14 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
       patches: [
         patch(
           'sessionLock.ts',
-          '  try {\n    return { acquired: true, value: await work(result.lock) };\n  } finally {\n    await result.lock.release();\n  }',
+          '  try {\n    return { acquired: true, value: await work(result.lock) };\n  } finally ' +
+            '{\n    await result.lock.release();\n  }',
           [
             '  // Released on the success path only: release() after the work instead of in finally,',
             "  // with the job's failure outcomes taking an early return.",
             '  const value = await work(result.lock);',
-            "  if ((value as unknown) === 'failed' || (value as unknown) === 'retry_scheduled') return { acquired: true, value };",
+            "  if ((value as unknown) === 'failed' || (value as unknown) === 'retry_scheduled') " +
+              'return { acquired: true, value };',
             '  await result.lock.release();',
             '  return { acquired: true, value };',
           ].join('\n'),
@@ -263,7 +270,8 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
           '  for (const name of await io.fs.readdir(jobDir)) {\n    if (KEEP.has(name)) continue;',
           [
             "  if (jobDir !== '') {",
-            "    await writeJobState(io, jobDir, { ...state, status: 'deleted', updatedAt: io.clock.nowMs() }, { tmpDir: lock.workDir });",
+            "    await writeJobState(io, jobDir, { ...state, status: 'deleted', updatedAt: io.clock.nowMs() " +
+              '}, { tmpDir: lock.workDir });',
             "    io.log.emit('job.deleted', { jobId: state.jobId, sessionId: state.sessionId });",
             '    return;',
             '  }',

@@ -214,8 +214,10 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
     variant: {
       patches: [
         inAtomicWrite(
-          "    step = 'rename';\n    await io.fs.rename(tmpPath, targetPath);\n    step = 'fsync directory';\n    await io.fs.syncDir(targetDir);",
-          "    step = 'fsync directory';\n    await io.fs.syncDir(targetDir);\n    step = 'rename';\n    await io.fs.rename(tmpPath, targetPath);",
+          "    step = 'rename';\n    await io.fs.rename(tmpPath, targetPath);\n    step = 'fsync " +
+            "directory';\n    await io.fs.syncDir(targetDir);",
+          "    step = 'fsync directory';\n    await io.fs.syncDir(targetDir);\n    step = 'rename';\n " +
+            '   await io.fs.rename(tmpPath, targetPath);',
         ),
       ],
     },

@@ -394,7 +394,9 @@ function checkOutcomes(
       else if (!explained)
         out.push({
           invariant: 'I7',
-          message: `job ${jobId} failed with ${state.error.name}: ${state.error.message}, though the plan injected no permanent fault and attempts remain`,
+          message:
+            `job ${jobId} failed with ${state.error.name}: ${state.error.message}, though the ` +
+            `plan injected no permanent fault and attempts remain`,
         });
     } else if (expected.status === 'failed') {
       out.push({ invariant: 'I3', message: `job ${jobId} completed, but its input must fail` });

@@ -70,7 +70,9 @@ export class ConcurrencyMonitor {
       this.pending.set(process, {
         invariant: 'I4',
         path: change.target,
-        message: `p${process.pid} (${process.name}) ${change.verb} ${change.target} while the session ${session} lock is held by ${holderPid === undefined ? 'nobody' : `p${holderPid}`}`,
+        message:
+          `p${process.pid} (${process.name}) ${change.verb} ${change.target} while the session ${session} ` +
+          `lock is held by ${holderPid === undefined ? 'nobody' : `p${holderPid}`}`,
       });
     }
   }

@@ -92,7 +92,9 @@ export class LockProtocolMonitor {
       verdict: {
         invariant: 'I4',
         path: lockPath,
-        message: `p${process.pid} (${process.name}) unlinked ${lockPath} of owner ${token}, which ${retirer === undefined ? 'nobody' : `p${retirer.pid}`} retired`,
+        message:
+          `p${process.pid} (${process.name}) unlinked ${lockPath} of owner ${token}, which ` +
+          `${retirer === undefined ? 'nobody' : `p${retirer.pid}`} retired`,
       },
     };
   }
@@ -132,7 +134,9 @@ export class LockProtocolMonitor {
       verdict: {
         invariant: 'I4',
         path: from,
-        message: `p${process.pid} (${process.name}) retired the live owner p${owner.pid} of ${from} ${how} (stale bound ${this.staleAfterMs} ms)`,
+        message:
+          `p${process.pid} (${process.name}) retired the live owner p${owner.pid} of ${from} ` +
+          `${how} (stale bound ${this.staleAfterMs} ms)`,
       },
     };
   }

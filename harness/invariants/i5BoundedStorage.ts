@@ -58,7 +58,9 @@ export function checkNoGrowth(cycles: readonly CycleLeftovers[]): Violation[] {
     if (survivors.length > 0) {
       out.push({
         invariant: 'I5',
-        message: `tmp files and locks survived a purge across crash/recover cycles (cycle ${i}): ${survivors.map((e) => e.split('\u0000')[0]).join(', ')}; counts ${cycles.map((c) => c.entries.size).join(' → ')}`,
+        message:
+          `tmp files and locks survived a purge across crash/recover cycles (cycle ${i}): ${survivors.map((e) => e.split('\u0000')[0]).join(', ')}; ` +
+          `counts ${cycles.map((c) => c.entries.size).join(' → ')}`,
       });
     }
   }

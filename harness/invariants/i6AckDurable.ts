@@ -28,7 +28,8 @@ export function checkAckDurable(
     if (status !== 'complete') {
       violations.push({
         invariant: 'I6',
-        message: `job ${jobId} was acknowledged complete, but after a ${model} crash its state is ${status ?? 'missing'}`,
+        message:
+          `job ${jobId} was acknowledged complete, but after a ${model} crash its state is ` + `${status ?? 'missing'}`,
       });
       continue;
     }

@@ -75,7 +75,9 @@ const RULES: Readonly<Record<string, EventRule>> = {
     if (from !== undefined && from >= 0 && at < from)
       judge.out.push({
         invariant: 'I7',
-        message: `job ${jobId} was put back at ${STAGES[from]} but produced ${STAGES[at]} again (a completed stage redone)`,
+        message:
+          `job ${jobId} was put back at ${STAGES[from]} but produced ${STAGES[at]} again (a ` +
+          `completed stage redone)`,
       });
   },
   'job.complete': (judge, _e, jobId) => void judge.resumeAt.delete(jobId),
@@ -157,7 +159,9 @@ function checkScheduled(
   if (!(delayMs >= 0 && delayMs <= highMs)) {
     out.push({
       invariant: 'I7',
-      message: `${what}: delay ${delayMs} ms is outside [0, ${highMs}] ms (backoff base ${config.backoffBaseMs}, cap ${config.backoffCapMs}${retryAfterMs === undefined ? '' : `, Retry-After ${retryAfterMs}`})`,
+      message:
+        `${what}: delay ${delayMs} ms is outside [0, ${highMs}] ms (backoff base ${config.backoffBaseMs}, ` +
+        `cap ${config.backoffCapMs}${retryAfterMs === undefined ? '' : `, Retry-After ${retryAfterMs}`})`,
     });
   }
   const decidedAtMs = nextAttemptAt - delayMs;
@@ -169,13 +173,17 @@ function checkScheduled(
     if (nextAttemptAt < earliestAt)
       out.push({
         invariant: 'I7',
-        message: `${what}: next attempt at ${nextAttemptAt}, ${earliestAt - nextAttemptAt} ms sooner than the upstream's Retry-After ${asked.retryAfterMs} ms allows (cap ${config.backoffCapMs})`,
+        message:
+          `${what}: next attempt at ${nextAttemptAt}, ${earliestAt - nextAttemptAt} ms sooner than the ` +
+          `upstream's Retry-After ${asked.retryAfterMs} ms allows (cap ${config.backoffCapMs})`,
       });
   }
   if (startedAtMs !== undefined && !(decidedAtMs >= startedAtMs && decidedAtMs <= e.timeMs)) {
     out.push({
       invariant: 'I7',
-      message: `${what}: nextAttemptAt ${nextAttemptAt} is not counted from the decision (between ${startedAtMs} and ${e.timeMs})`,
+      message:
+        `${what}: nextAttemptAt ${nextAttemptAt} is not counted from the decision (between ` +
+        `${startedAtMs} and ${e.timeMs})`,
     });
   }
   return out;

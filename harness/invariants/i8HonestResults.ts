@@ -77,7 +77,9 @@ export function checkOperationResults(
     if (report.deadlineReached && op.lifeMs !== undefined && op.lifeMs < passDeadlineMs) {
       out.push({
         invariant: 'I8',
-        message: `${who} stopped at its deadline after ${op.lifeMs} ms of monotonic time, short of passDeadlineMs ${passDeadlineMs}`,
+        message:
+          `${who} stopped at its deadline after ${op.lifeMs} ms of monotonic time, short of ` +
+          `passDeadlineMs ${passDeadlineMs}`,
       });
     }
     const complaints = [
@@ -121,7 +123,9 @@ export function checkJobErrors(
     if (e.event !== 'job.failed' && e.event !== 'job.retry_scheduled') continue;
     const jobId = String(e.fields.jobId);
     const error = (e.fields.error ?? {}) as { name?: string; message?: string };
-    const what = `job ${jobId} ${e.event === 'job.failed' ? 'failed' : 'was put back for retry'} with ${error.name ?? '?'}: ${error.message ?? ''}`;
+    const what =
+      `job ${jobId} ${e.event === 'job.failed' ? 'failed' : 'was put back for retry'} with ` +
+      `${error.name ?? '?'}: ${error.message ?? ''}`;
     if (BUG_CLASSES.has(error.name ?? '')) {
       out.push({ invariant: 'I8', message: `${what} (a programming error recorded as a job failure)` });
       continue;
@@ -156,7 +160,9 @@ export function checkNoProgrammingErrors(
     if ((e.event === 'job.failed' || e.event === 'job.retry_scheduled') && BUG_CLASSES.has(error.name ?? '')) {
       out.push({
         invariant: 'I8',
-        message: `job ${String(e.fields.jobId)} ${e.event === 'job.failed' ? 'failed' : 'was put back for retry'} with ${error.name ?? '?'}: ${error.message ?? ''} (a programming error recorded as a job failure)`,
+        message:
+          `job ${String(e.fields.jobId)} ${e.event === 'job.failed' ? 'failed' : 'was put back for retry'} ` +
+          `with ${error.name ?? '?'}: ${error.message ?? ''} (a programming error recorded as a job failure)`,
       });
     }
   }

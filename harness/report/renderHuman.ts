@@ -12,39 +12,46 @@ export function renderHuman(report: RunReport, paint: Paint = plain): string {
     lines.push(`scenarios: ${passed}/${report.scenarios.length} passed`);
     for (const s of report.scenarios)
       lines.push(
-        `  ${s.ok ? paint.ok('ok  ') : paint.bad('FAIL')} ${s.id.padEnd(28)} ${String(s.runs).padStart(4)} run(s) ${paint.dim(`${Math.round(s.elapsedMs)} ms`)}`,
+        `  ${s.ok ? paint.ok('ok  ') : paint.bad('FAIL')} ${s.id.padEnd(28)} ${String(s.runs).padStart(4)} ` +
+          `run(s) ${paint.dim(`${Math.round(s.elapsedMs)} ms`)}`,
       );
   }
   if (report.explore !== undefined) {
     const e = report.explore;
     lines.push(
-      `explore: ${e.crashPoints} crash points, ${e.crashStates} crash states recovered and checked in ${(e.elapsedMs / 1000).toFixed(1)} s (${Math.round(e.crashStatesPerSecond)}/s)`,
+      `explore: ${e.crashPoints} crash points, ${e.crashStates} crash states recovered and checked ` +
+        `in ${(e.elapsedMs / 1000).toFixed(1)} s (${Math.round(e.crashStatesPerSecond)}/s)`,
     );
   }
   if (report.operations !== undefined) {
     const o = report.operations;
     lines.push(
-      `operations: ${o.workloads.length} workloads (${o.workloads.join(', ')}), ${o.crashPoints} crash points, ${o.crashStates} crash states checked in ${(o.elapsedMs / 1000).toFixed(1)} s`,
+      `operations: ${o.workloads.length} workloads (${o.workloads.join(', ')}), ${o.crashPoints} ` +
+        `crash points, ${o.crashStates} crash states checked in ${(o.elapsedMs / 1000).toFixed(1)} s`,
     );
   }
   if (report.faults !== undefined) {
     const f = report.faults;
     lines.push(
-      `fault, then crash: ${f.faultPoints} fault points (EIO, ENOSPC, fsync EIO, short write), ${f.crashStates} later crash states checked in ${(f.elapsedMs / 1000).toFixed(1)} s`,
+      `fault, then crash: ${f.faultPoints} fault points (EIO, ENOSPC, fsync EIO, short write), ${f.crashStates} ` +
+        `later crash states checked in ${(f.elapsedMs / 1000).toFixed(1)} s`,
     );
   }
   if (report.crashCycles !== undefined) {
     const c = report.crashCycles;
     lines.push(
-      `crash cycles: ${c.sequences} sequences, ${c.crashes} passes killed one after another, in ${(c.elapsedMs / 1000).toFixed(1)} s`,
+      `crash cycles: ${c.sequences} sequences, ${c.crashes} passes killed one after another, ` +
+        `in ${(c.elapsedMs / 1000).toFixed(1)} s`,
     );
   }
   if (report.chaos !== undefined)
     lines.push(
-      `chaos: ${report.chaos.runs} randomized runs, ${report.chaos.crashes} crashes injected, ${(report.chaos.elapsedMs / 1000).toFixed(1)} s`,
+      `chaos: ${report.chaos.runs} randomized runs, ${report.chaos.crashes} crashes injected, ` +
+        `${(report.chaos.elapsedMs / 1000).toFixed(1)} s`,
     );
   lines.push(
-    `invariant checks: ${report.invariantChecks}; crash states: ${report.crashStates}; trace hash: ${report.traceHash.slice(0, 16)}`,
+    `invariant checks: ${report.invariantChecks}; crash states: ${report.crashStates}; ` +
+      `trace hash: ${report.traceHash.slice(0, 16)}`,
   );
   lines.push('violations by invariant:', ...violationCounts(report, paint));
   if (report.violations.length === 0) {

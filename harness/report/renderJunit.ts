@@ -47,5 +47,9 @@ export function renderJunit(report: RunReport): string {
   if (report.explore !== undefined) testCase('explore', report.explore.elapsedMs / 1000, 'explore:');
   if (report.chaos !== undefined) testCase('chaos', report.chaos.elapsedMs / 1000, 'chaos:');
   const failed = cases.filter((c) => c.includes('<failure')).length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="durable-jobs chaos" tests="${cases.length}" failures="${failed}" time="${(report.elapsedMs / 1000).toFixed(3)}">\n  <testsuite name="durable-jobs" tests="${cases.length}" failures="${failed}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="durable-jobs chaos" tests="${cases.length}" ` +
+    `failures="${failed}" time="${(report.elapsedMs / 1000).toFixed(3)}">\n  <testsuite name="durable-jobs" ` +
+    `tests="${cases.length}" failures="${failed}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`
+  );
 }

@@ -57,7 +57,10 @@ function markOf(item: TraceItem, x: number, laneY: (lane: string) => number, hei
     const tall = item.op === 'fsync' || item.op === 'fsyncDir';
     const failed = item.result !== 'ok' && !/^\d+$/.test(item.result);
     const fill = failed ? `${FAILED}" stroke="#000` : (COLORS[item.op] ?? '#999');
-    return `<rect class="op${failed ? ' failed' : ''}" x="${at}" y="${tall ? y - 4 : y}" width="${STEP - 1}" height="${tall ? 26 : 18}" fill="${fill}"><title>${esc(item.text)}</title></rect>`;
+    return (
+      `<rect class="op${failed ? ' failed' : ''}" x="${at}" y="${tall ? y - 4 : y}" width="${STEP - 1}" ` +
+      `height="${tall ? 26 : 18}" fill="${fill}"><title>${esc(item.text)}</title></rect>`
+    );
   }
   if (item.kind === 'process' && (item.what === 'killed' || item.what === 'paused' || item.what === 'fault')) {
     const y = laneY(item.lane) + 4;
@@ -66,10 +69,16 @@ function markOf(item: TraceItem, x: number, laneY: (lane: string) => number, hei
   }
   if (item.kind === 'world' && /power loss|clock step|wall-clock|crash here/.test(item.text)) {
     const colour = /power|crash/.test(item.text) ? '#000' : '#1565c0';
-    return `<line class="world" x1="${at + STEP}" y1="0" x2="${at + STEP}" y2="${height}" stroke="${colour}" stroke-width="3"><title>${esc(item.text)}</title></line>`;
+    return (
+      `<line class="world" x1="${at + STEP}" y1="0" x2="${at + STEP}" y2="${height}" stroke="${colour}" ` +
+      `stroke-width="3"><title>${esc(item.text)}</title></line>`
+    );
   }
   if (item.kind === 'log' && OUTCOMES.test(item.event)) {
-    return `<circle class="event" cx="${at + STEP / 2}" cy="${laneY(item.lane) + 30}" r="3" fill="#333"><title>${esc(item.text)}</title></circle>`;
+    return (
+      `<circle class="event" cx="${at + STEP / 2}" cy="${laneY(item.lane) + 30}" r="3" ` +
+      `fill="#333"><title>${esc(item.text)}</title></circle>`
+    );
   }
   return undefined;
 }
@@ -90,7 +99,10 @@ export function renderTraceHtml(picture: TracePicture): string {
   const lanes = keys.map((lane, i) => {
     const [world, pid] = lane.split(':');
     const label = `p${pid} ${names.get(lane) ?? ''}${world === 'run' ? '' : ` (${world})`}`;
-    return `<text x="4" y="${i * LANE + 22}" class="lane">${esc(label)}</text><line x1="${LEFT}" y1="${i * LANE + 17}" x2="${width}" y2="${i * LANE + 17}" stroke="#eee"/>`;
+    return (
+      `<text x="4" y="${i * LANE + 22}" class="lane">${esc(label)}</text><line x1="${LEFT}" y1="${i * LANE + 17}" ` +
+      `x2="${width}" y2="${i * LANE + 17}" stroke="#eee"/>`
+    );
   });
   const files = [...new Set(picture.violations.flatMap((v) => (v.path ? [v.path] : [])))];
   const legend = [...Object.entries(COLORS), ['failed call', FAILED] as const]

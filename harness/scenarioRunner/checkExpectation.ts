@@ -98,7 +98,8 @@ const checkFiles: Check<'files'> = (ctx, files) =>
     if (text === want) return [];
     return [
       expected(
-        `${path} is ${text === null ? 'absent' : JSON.stringify(text.slice(0, 60))}, expected ${want === null ? 'absent' : JSON.stringify(want.slice(0, 60))}`,
+        `${path} is ${text === null ? 'absent' : JSON.stringify(text.slice(0, 60))}, expected ` +
+          `${want === null ? 'absent' : JSON.stringify(want.slice(0, 60))}`,
         path,
       ),
     ];

@@ -7,9 +7,11 @@ const lines = (count: number, width: number) =>
 
 export const INPUTS = {
   'talk.srt':
-    '1\n00:00:01,000 --> 00:00:02,500\nWelcome to the durability talk.\n\n2\n00:00:03,000 --> 00:00:05,000\nToday: <b>crash safety</b>.\n',
+    '1\n00:00:01,000 --> 00:00:02,500\nWelcome to the durability talk.\n\n2\n00:00:03,000 ' +
+    '--> 00:00:05,000\nToday: <b>crash safety</b>.\n',
   'captions.vtt':
-    'WEBVTT\n\nNOTE recorded live\n\n00:00.000 --> 00:02.000\nFirst caption line.\n\n00:02.000 --> 00:04.000\nSecond caption line.\n',
+    'WEBVTT\n\nNOTE recorded live\n\n00:00.000 --> 00:02.000\nFirst caption line.\n\n00:02.000 ' +
+    '--> 00:04.000\nSecond caption line.\n',
   'notes.txt': `${lines(120, 3)}\n`,
   'short.txt': 'Just a few words.\n',
   /** Large enough (~600 KiB) that the real runner spends measurable time in each stage. */

@@ -14,7 +14,8 @@ const retryPass = (name: string) => [
 export default scenario({
   id: 'attempts-exhausted-exactly',
   title:
-    'A job failing transiently on every attempt is retried maxAttempts times with bounded backoff, then fails as exhausted',
+    'A job failing transiently on every attempt is retried maxAttempts times with bounded ' +
+    'backoff, then fails as exhausted',
   proves: 'Phase 2: transient → nextAttemptAt by exponential backoff with full jitter; after maxAttempts → failed',
   jobs: [{ jobId: 'j1', sessionId: 's1', input: 'talk.srt' }],
   steps: [

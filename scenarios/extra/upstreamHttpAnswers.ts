@@ -9,7 +9,8 @@ export default scenario({
   title:
     'HTTP answers of a transcription service, through the real adapter: transient ones retried, permanent ones failed',
   proves:
-    'Phase 2: network errors, timeouts, 408/425/429/5xx are transient (Retry-After honoured); other 4xx and an empty answer are permanent',
+    'Phase 2: network errors, timeouts, 408/425/429/5xx are transient (Retry-After honoured); ' +
+    'other 4xx and an empty answer are permanent',
   jobs: [
     { jobId: 'j408', sessionId: 's1', input: 'talk.srt' },
     { jobId: 'j503', sessionId: 's2', input: 'notes.txt' },

@@ -67,7 +67,8 @@ async function runWorkload(): Promise<unknown> {
       if (settled) return failure;
       return Object.assign(
         new Error(
-          'hang: the workload waits on something outside the simulation (no fs call, no timer pending: a real timer, a socket, a worker, or a promise nobody resolves)',
+          'hang: the workload waits on something outside the simulation (no fs call, no timer pending: ' +
+            'a real timer, a socket, a worker, or a promise nobody resolves)',
         ),
         { name: 'WorkloadHang' },
       );

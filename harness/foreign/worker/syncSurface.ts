@@ -34,7 +34,8 @@ export function toBytes(data: unknown, encoding: Encoding): Bytes {
   if (typeof data === 'string') return Buffer.from(data, encoding ?? 'utf8');
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   throw new TypeError(
-    `The "data" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${typeof data}`,
+    `The "data" argument must be of type string or an instance of Buffer, TypedArray, ` +
+      `or DataView. Received ${typeof data}`,
   );
 }
 
