@@ -11,7 +11,12 @@ export default defineConfig({
       // Every end-to-end test runs a child process (or a packed install), which never runs the mutant.
       'test/e2e/**',
       'test/harness/traceRender.test.ts',
+      // These load zoo bugs written as source patches of src/, which cannot apply to the instrumented
+      // src/ of a mutation run (the text they patch is rewritten by the mutation switches).
       'test/harness/zoo.test.ts',
+      'test/harness/patchedBugsCaught.test.ts',
+      'test/harness/patchedRuntime.test.ts',
+      'test/harness/exploreSharing.test.ts',
     ],
     testTimeout: 120_000,
     hookTimeout: 60_000,

@@ -5,9 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseFaultPoints, exploreFaultsThenCrash, POINT_FAULTS } from '../../harness/explorer/exploreFaults.ts';
 import { simConfig } from '../../harness/workload/simConfig.ts';
 import { SMALL_JOBS } from '../../harness/workload/jobSpec.ts';
-import { ZOO } from '../../harness/bugs/zoo.ts';
 import type { OpName } from '../../harness/simFs/simFs.ts';
-import { loadVariant } from '../../harness/bugs/runtimeVariant.ts';
 
 const config = simConfig();
 const ALL_MODELS = ['process-kill', 'lazyfs', 'pessimistic', 'subset'] as const;
@@ -35,22 +33,5 @@ describe('fault, then crash', () => {
     expect(result.violations).toEqual([]);
     expect(new Set(result.faultPoints.map((p) => p.kind))).toEqual(new Set(POINT_FAULTS));
     expect(result.crashStates).toBeGreaterThan(1_000);
-  });
-
-  it('catches fsync EIO retried and the second success trusted: the page cache dropped the data', async () => {
-    const bug = ZOO.find((b) => b.id === 'fsync-eio-retried')!;
-    const result = await exploreFaultsThenCrash({
-      jobs: SMALL_JOBS,
-      config,
-      seed: 1,
-      models: ['lazyfs'],
-      perKind: 3,
-      runtime: (await loadVariant(bug.variant)).runtime!,
-      stopAtFirst: true,
-    });
-    expect(result.violations[0]).toMatchObject({
-      invariant: expect.stringMatching(/^I[126]$/),
-      crashPoint: expect.stringMatching(/^fsync-eio#fsync\d+\+lazyfs@\d+/),
-    });
   });
 });

@@ -7,9 +7,9 @@ import type { ChaosPlan } from '../../harness/chaos/chaosPlan.ts';
 import { checkOperationResults } from '../../harness/invariants/i8HonestResults.ts';
 import { simConfig } from '../../harness/workload/simConfig.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
+import { decorateFileSystem } from '../../harness/faults/decorateFileSystem.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
 import { TransientError } from '../../src/errors.ts';
-import { patch } from '../../harness/bugs/zooPatch.ts';
 
 const config = simConfig();
 const plan = (processes: ChaosPlan['processes']): ChaosPlan => ({
@@ -87,15 +87,10 @@ describe('I8 honest results', () => {
   });
 
   it('catches an operation that never finishes', async () => {
-    const result = await runChaosPlan(plan([pass('p0')]), config, 1, {
-      patches: [
-        patch(
-          'ownerLock.ts',
-          '  for (let start = 1; ; start++) {',
-          '  await new Promise<never>(() => undefined);\n  for (let start = 1; ; start++) {',
-        ),
-      ],
-    });
+    // The link that would take runner.lock never returns (a hung NFS server, a deadlocked FUSE daemon).
+    const hangingLink = (fs: FileSystem): FileSystem =>
+      decorateFileSystem(fs, { calls: { link: () => new Promise<never>(() => undefined) } });
+    const result = await runChaosPlan(plan([pass('p0')]), config, 1, { decorate: [hangingLink] });
     expect(i8(result.violations)).toContainEqual(
       'p0 (pass) never finished: it was still waiting when the world had nothing left to run',
     );
