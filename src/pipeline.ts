@@ -53,7 +53,10 @@ export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, init
       for (const stage of STAGES) io.log.emit('stage.skipped', { ...fields, stage, reason: 'output valid' });
       return 'unchanged';
     }
-    state = await startAttempt(ctx, state);
+    state = newAttempt(ctx, state);
+    // Assigned before the write: a failed write is settled as a failure of this attempt.
+    await writeJobState(io, jobDir, state, ctx.commit);
+    io.log.emit('job.started', { ...fields, attempt: state.attempts });
     for (const [index, stage] of STAGES.entries()) state = await runStage(ctx, state, index, stage);
     return 'complete';
   } catch (error) {
@@ -61,25 +64,21 @@ export async function runJob(io: Io, config: RuntimeConfig, lock: HeldLock, init
   }
 }
 
-/** A new attempt, recorded (running, attempts + 1) before any stage runs. */
-async function startAttempt(ctx: JobContext, state: JobState): Promise<JobState> {
-  const { io, config, jobDir } = ctx;
+/** The state of a new attempt (running, attempts + 1), to be recorded before any stage runs. */
+function newAttempt(ctx: JobContext, state: JobState): JobState {
   assert(state.status !== 'deleted' && state.status !== 'failed', `runJob called on a ${state.status} job`);
-  if (state.status === 'running' && state.attempts >= config.maxAttempts) {
+  if (state.status === 'running' && state.attempts >= ctx.config.maxAttempts) {
     // Every earlier attempt died mid-run (a poison job that kills its runner): stop here.
     throw new TransientError(`attempt ${state.attempts} was interrupted during ${state.stage} (the runner stopped)`);
   }
-  const started: JobState = {
+  return {
     ...state,
     status: 'running',
     stage: state.stage === 'init' ? 'transcribe' : state.stage,
     attempts: state.attempts + 1,
     nextAttemptAt: null,
-    updatedAt: io.clock.nowMs(),
+    updatedAt: ctx.io.clock.nowMs(),
   };
-  await writeJobState(io, jobDir, started, ctx.commit);
-  io.log.emit('job.started', { jobId: state.jobId, sessionId: state.sessionId, attempt: started.attempts });
-  return started;
 }
 
 /** One stage: skipped when its output is valid, else produced; then committed. The state after it. */
@@ -265,7 +264,7 @@ async function stageOutputValid(ctx: JobContext, state: JobState, stage: Stage):
   return outputsValid(ctx.io, jobOutput!, sessionOutput, expected);
 }
 
-export async function outputsValid(
+async function outputsValid(
   io: Io,
   jobOutput: string,
   sessionOutput: string | undefined,
@@ -279,7 +278,7 @@ export async function outputsValid(
 }
 
 /** An output that is missing, or is a symlink planted in its place (never followed): undefined. */
-export async function readOptional(io: Io, path: string): Promise<Uint8Array | undefined> {
+async function readOptional(io: Io, path: string): Promise<Uint8Array | undefined> {
   try {
     if ((await io.fs.lstat(path)).isSymbolicLink) return undefined;
     return await io.fs.readFile(path);

@@ -21,8 +21,6 @@ import { FileError, JobsError } from './errors.ts';
 import { writeAll } from './writeAll.ts';
 import { TMP_PREFIX, dirName, joinPath } from './layout.ts';
 
-export { writeAll };
-
 export interface AtomicWriteOptions {
   /**
    * Where the tmp file is created; it must be on the target's filesystem. Defaults to the target's

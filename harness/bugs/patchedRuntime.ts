@@ -1,14 +1,17 @@
 // A zoo bug as a source patch: a copy of src/ with a few edits, loaded as its own modules, so a broken
 // runtime is written the way a maintainer would slip the bug into src/ and src/ carries no switch for
 // it. Only the patched files and the files that import them (transitively) are copied; every other
-// import of the copy points back at the real module, so errors, schemas and ports stay the real ones
-// (an `instanceof` in the oracle still holds). Copies are content-addressed under .zoo/ in the
+// import of the copy points back at the real module, so what those define (errors.ts, the ports, the
+// job-state schema) stays the real one and an `instanceof` in the oracle still holds. A class defined
+// in a copied file (say, HeldLock in ownerLock.ts) is the copy's own; the oracle never tests those by
+// class, only by name. Copies are content-addressed under .zoo/ in the
 // package, written once (tmp + rename), and a patch whose text no longer occurs exactly once in its
 // file fails loudly: the zoo never runs a bug that silently stopped applying.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, posix, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import { ENTRY_MODULES, realRuntime, type RuntimeEntries } from '../world/runtimeEntries.ts';
 
 export interface SourcePatch {
@@ -82,7 +85,8 @@ async function writeOnce(path: string, text: string): Promise<void> {
   const existing = await readFile(path, 'utf8').catch(() => undefined);
   if (existing === text) return;
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
+  // pid and thread: worker threads of one process may write the same copy at once.
+  const tmp = `${path}.tmp-${process.pid}-${threadId}`;
   await writeFile(tmp, text);
   await rename(tmp, path);
 }

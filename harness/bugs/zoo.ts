@@ -132,7 +132,7 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
         patch(
           'ownerLock.ts',
           "import { writeNewFile } from './writeFileAtomic.ts';",
-          "import { writeAll, writeNewFile } from './writeFileAtomic.ts';",
+          "import { writeNewFile } from './writeFileAtomic.ts';\nimport { writeAll } from './writeAll.ts';",
         ),
         patch(
           'ownerLock.ts',

@@ -4,7 +4,8 @@
 // Each case names the exact error, so a weakened bound or a swallowed error fails here.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { writeAll, writeFileAtomic, wrapFileError } from '../../src/writeFileAtomic.ts';
+import { writeFileAtomic, wrapFileError } from '../../src/writeFileAtomic.ts';
+import { writeAll } from '../../src/writeAll.ts';
 import { ensureDir } from '../../src/ensureDir.ts';
 import { removeTree } from '../../src/removeTree.ts';
 import { parseJsonBytes } from '../../src/jsonFile.ts';

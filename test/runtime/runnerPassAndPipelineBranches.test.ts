@@ -410,6 +410,24 @@ describe('pipeline branches', () => {
     });
   });
 
+  it('a failed write of the running state is a failure of the new attempt: attempts and stage count it', async () => {
+    await add('a', 's1');
+    let stateWrites = 0;
+    const failFirstStateRename = recordingFs(nodeFileSystem, {
+      fail: (call) =>
+        call.op === 'rename' && call.to?.endsWith('state.json') && stateWrites++ === 0
+          ? errno('EIO', 'rename')
+          : undefined,
+    });
+    const io: Io = { ...world.io, fs: failFirstStateRename.fs };
+    expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe(
+      'retry_scheduled',
+    );
+    const state = await stateOf('a');
+    expect(state).toMatchObject({ status: 'queued', attempts: 1, error: { kind: 'transient', stage: 'transcribe' } });
+    expect(named('job.retry_scheduled').at(-1)).toMatchObject({ attempts: 1, stage: 'transcribe' });
+  });
+
   it('when recording a failure fails too, the outcome still says what happened (state stays running on disk)', async () => {
     await add('a', 's1', 'song.mp3', 'ID3');
     let stateWrites = 0;
