@@ -16,7 +16,7 @@ export default defineConfig({
       'test/harness/zoo.test.ts',
       'test/harness/patchedBugsCaught.test.ts',
       'test/harness/patchedRuntime.test.ts',
-      'test/harness/exploreSharing.test.ts',
+      'test/harness/exploreSharingOnBugs.test.ts',
     ],
     testTimeout: 120_000,
     hookTimeout: 60_000,
