@@ -33,7 +33,7 @@ import { simConfig } from './workload/simConfig.ts';
 import { SMALL_JOBS, STANDARD_JOBS } from './workload/jobSpec.ts';
 import { harnessArgs, parseHarnessCommandLine, type HarnessArgs } from './cliArgs.ts';
 import { renderUsageError } from '../src/cliHelp.ts';
-import { emptyReport, type RunReport } from './report/runReport.ts';
+import { addExploreViolations, emptyReport, type RunReport } from './report/runReport.ts';
 import { renderHuman } from './report/renderHuman.ts';
 import { renderJunit } from './report/renderJunit.ts';
 import { renderTraceHtml } from './report/renderTraceHtml.ts';
@@ -197,13 +197,7 @@ async function runExplore(
   report.crashStates += result.crashStates;
   report.runs += result.crashStates;
   report.invariantChecks += result.invariantChecks;
-  for (const v of result.violations)
-    report.violations.push({
-      invariant: v.invariant,
-      message: v.message,
-      where: `explore:${v.crashPoint}`,
-      ...(v.path ? { path: v.path } : {}),
-    });
+  addExploreViolations(report, result.violations);
   if (result.violations.length > 0)
     report.replay.push(
       `${chaosCommand()} explore --model ${args.model} --workload ${args.workload} --seed ${args.seed}`,
@@ -232,13 +226,10 @@ async function runCrashCycles(
   hash.update(`cycles:${result.crashes}:${result.violations.length}`);
   report.crashCycles = { sequences: CRASH_CYCLE_SEQUENCES, crashes: result.crashes, elapsedMs: performance.now() - t };
   report.crashStates += result.crashes;
-  for (const v of result.violations)
-    report.violations.push({
-      invariant: v.invariant,
-      message: v.message,
-      where: 'explore:crash-cycles',
-      ...(v.path ? { path: v.path } : {}),
-    });
+  addExploreViolations(
+    report,
+    result.violations.map((v) => ({ ...v, crashPoint: 'crash-cycles' })),
+  );
   if (result.violations.length > 0) report.replay.push(`${chaosCommand()} explore --seed ${args.seed}`);
 }
 
@@ -269,13 +260,7 @@ async function runFaultsThenCrash(
   };
   report.crashStates += result.crashStates;
   report.runs += result.crashStates;
-  for (const v of result.violations)
-    report.violations.push({
-      invariant: v.invariant,
-      message: v.message,
-      where: `explore:${v.crashPoint}`,
-      ...(v.path ? { path: v.path } : {}),
-    });
+  addExploreViolations(report, result.violations);
   if (result.violations.length > 0)
     report.replay.push(`${chaosCommand()} explore --model ${args.model} --seed ${args.seed}`);
 }
@@ -297,13 +282,7 @@ async function runOperations(
     summary.workloads.push(workload.name);
     summary.crashPoints += result.crashPoints;
     summary.crashStates += result.crashStates;
-    for (const v of result.violations)
-      report.violations.push({
-        invariant: v.invariant,
-        message: v.message,
-        where: `explore:${v.crashPoint}`,
-        ...(v.path ? { path: v.path } : {}),
-      });
+    addExploreViolations(report, result.violations);
     failed ||= result.violations.length > 0;
   }
   summary.elapsedMs = performance.now() - t;

@@ -56,3 +56,17 @@ export function emptyReport(seed: number): RunReport {
     elapsedMs: 0,
   };
 }
+
+/** Adds explorer violations to the report, each found at `explore:<crash point>`. */
+export function addExploreViolations(
+  report: RunReport,
+  violations: readonly { invariant: string; message: string; crashPoint: string; path?: string }[],
+): void {
+  for (const v of violations)
+    report.violations.push({
+      invariant: v.invariant,
+      message: v.message,
+      where: `explore:${v.crashPoint}`,
+      ...(v.path ? { path: v.path } : {}),
+    });
+}
