@@ -1,11 +1,11 @@
 // The harness CLI: `npm run chaos -- <command>` (tsx harness/cli.ts). The commands and their options
 // are declared in cliArgs.ts; `--help` and `<command> --help` print them, generated from there.
-//   list [--json]                              scenario ids and titles
-//   scenarios [--only id,...] [--seed S]       run scripted scenarios
-//   explore [--model process-kill|power-loss|all] [--workload standard|small] [--seed S]
+//   list [--json]                              scenario ids and titles (the catalog, then the extra ones)
+//   scenarios [--only id,...] [--seed S] [--shard I/N]   run scripted scenarios
+//   explore [--model process-kill|power-loss|all] [--workload standard|small] [--seed S] [--workers W]
 //                                              every crash point of the workload, recovered and checked
-//   chaos [--runs N] [--seed S] [--workers W]  randomized campaign (fast-check, swarm faults, shrinking),
-//                                              its runs on W worker threads (default 1)
+//   chaos [--runs N] [--seed S] [--workers W] [--shard I/N]   randomized campaign (fast-check, swarm
+//                                              faults, shrinking), its runs on W worker threads (default 1)
 //   replay --seed S --path P | replay <file>   exact re-run of a failure, printing its trace
 //   foreign <module>                           explore and campaign your own code
 //   (no command)                               scenarios + explore + a bounded chaos campaign
@@ -84,7 +84,11 @@ function listScenarios(args: HarnessArgs, streams: HarnessStreams): number {
   });
   if (args.json)
     streams.stdout(`${JSON.stringify({ scenarios: SCENARIOS.map(describe), extra: EXTRA_SCENARIOS.map(describe) })}\n`);
-  else streams.stdout(SCENARIOS.map((s) => `${s.id.padEnd(28)} ${s.title}\n`).join(''));
+  else {
+    const lines = (list: readonly { id: string; title: string }[]) =>
+      list.map((s) => `${s.id.padEnd(28)} ${s.title}\n`).join('');
+    streams.stdout(`${lines(SCENARIOS)}\nextra (run by \`scenarios\` and \`all\` too):\n${lines(EXTRA_SCENARIOS)}`);
+  }
   return 0;
 }
 

@@ -22,11 +22,12 @@ afterAll(async () => {
 });
 
 describe('npm run chaos', () => {
-  it('list --json lists the 22 catalog scenarios with titles', async () => {
+  it('list --json lists the 22 catalog scenarios and the 10 extra ones, with titles', async () => {
     const { code, stdout } = await run(['list', '--json']);
     expect(code).toBe(0);
-    const parsed = JSON.parse(stdout) as { scenarios: { id: string; title: string }[] };
+    const parsed = JSON.parse(stdout) as { scenarios: { id: string; title: string }[]; extra: unknown[] };
     expect(parsed.scenarios).toHaveLength(22);
+    expect(parsed.extra).toHaveLength(10);
     expect(parsed.scenarios[0]).toMatchObject({ id: 'crash-during-stage', title: expect.any(String) });
   });
 
@@ -142,7 +143,13 @@ describe('npm run chaos', () => {
       child.on('close', (code) => resolve({ code, stdout }));
     });
     expect(result.code).toBe(0);
-    expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(22);
+    const [catalog, extra] = result.stdout.split('\n\n');
+    expect(catalog!.split('\n')).toHaveLength(22);
+    expect(catalog).toMatch(/^crash-during-stage +\S/);
+    const extraLines = extra!.split('\n').filter(Boolean);
+    expect(extraLines[0]).toBe('extra (run by `scenarios` and `all` too):');
+    expect(extraLines.slice(1)).toHaveLength(10);
+    expect(extra).toMatch(/\nupstream-http-answers +\S/);
   });
 });
 
