@@ -1,4 +1,4 @@
-// The scenario catalog (DESIGN §4): every row of the plan's failure-mode table and every acceptance
+// The scenario catalog: every row of the plan's failure-mode table and every acceptance
 // check is one scenario, one file each; ids are fixed. Saved regressions live in ./regressions.
 import type { Scenario } from '../harness/scenarioRunner/scenarioTypes.ts';
 import crashDuringStage from './crashDuringStage.ts';

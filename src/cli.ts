@@ -1,9 +1,11 @@
 // The runtime CLI and production composition root: `npm run jobs -- <command>` (tsx src/cli.ts).
 // The commands and their options are declared in cliArgs.ts; `jobs --help` and `jobs <command> --help`
 // print them, generated from those declarations.
-//   init · enqueue --session <id> --input <file> · run · status [--job <id>] · retry --job <id>
-//   delete --job <id> · purge · serve [--port N] [--host H]
-// Common flags: --root <dir> (default $JOBS_ROOT, else ./data), --json, --log json (events on stderr).
+//   init · enqueue --session <id> --input <file> [--job <id>] · run · status [--job <id>]
+//   retry --job <id> · delete --job <id> · purge · serve [--port N] [--host H]
+// Common flags: --root <dir> (default $JOBS_ROOT, else ./data), --json, --log json (events on stderr),
+// and the settings (--concurrency, --deadline-ms, --max-attempts, --backoff-base-ms, --stale-after-ms,
+// --ttl-ms; docs/runtime.md, "Configuration").
 // Exit codes: 0 done, 1 the command itself failed, 2 bad arguments or an unknown or invalid id.
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';

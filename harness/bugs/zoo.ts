@@ -1,6 +1,7 @@
 // The bug zoo: durability bugs that real systems ship, each written the way a maintainer would slip
 // it into src/: a source patch of the one function it breaks (a copy of the runtime with that edit,
-// harness/bugs/patchedRuntime.ts), a decision swapped in the Policy port, or a FileSystem view.
+// harness/bugs/patchedRuntime.ts), a decision swapped in the Policy port, a FileSystem or clock view,
+// or a stage handler with a bug.
 // `npm run zoo` shows that the harness catches every one of them, and with what.
 import { errorText, inAtomicWrite, outputsValidFirst, patch, retireFirst } from './zooPatch.ts';
 import type { ZooBug } from './zooBug.ts';

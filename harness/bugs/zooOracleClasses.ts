@@ -3,7 +3,7 @@
 // protocol (I4 on every call), every user-facing operation (the operation explorer), error paths
 // (fault, then crash), swarmed options, and time (clock steps). Each is written the way a maintainer
 // would slip it into src/: a policy swapped for a plausible wrong one, a source patch of one function,
-// a FileSystem view that drops one call, or a stage handler with a bug; `expect` names the invariants
+// a FileSystem view that drops one call, a clock view, or a stage handler with a bug; `expect` names the invariants
 // that must catch it.
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';

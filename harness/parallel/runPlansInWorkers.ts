@@ -1,4 +1,4 @@
-// Runs chaos plans on worker threads (one per core by default) and returns their results in plan
+// Runs chaos plans on `workers` worker threads (`--workers`, default 1) and returns their results in plan
 // order, so that what a campaign reports (verdicts, counts, the trace hash fed in run order) is the
 // same for 1 and N workers. Plans are dealt round-robin; a worker that dies fails the whole call
 // loudly. The runtime is the correct one, or a zoo bug named by id (a variant holds functions, which

@@ -1,5 +1,5 @@
 // Crash states of a SimFsCore, each returned as a new core whose contents count as durable (the
-// machine after reboot, or the processes after a kill). DESIGN §4 crash models:
+// machine after reboot, or the processes after a kill). The crash models (docs/design.md, "The harness"):
 //   process-kill  everything completed is visible, fsynced or not (the OS survives);
 //   lazyfs        power loss that keeps every metadata op but drops unsynced data (the ext4 2009
 //                 state: a rename survived, the data it pointed to did not);

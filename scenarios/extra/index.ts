@@ -1,7 +1,8 @@
-// Scenarios beyond the DESIGN §4 catalog: environment faults and hostile states that the bug zoo
-// needs to show specific bugs (short writes, fsync EIO, a full disk at delete time, corrupted
-// artifacts, a lost session transcript, planted symlinks) and the time and retry-policy edges that
-// its second wave needs (a retry or a held lock across a backward clock step, attempts to the limit). They run with the catalog everywhere.
+// Scenarios beyond the catalog (scenarios/index.ts): environment faults and hostile states that the
+// bug zoo needs to show specific bugs (short writes, fsync EIO, a full disk at delete time, corrupted
+// artifacts, a lost session transcript, planted symlinks), the time and retry-policy edges that its
+// second wave needs (a retry or a held lock across a backward clock step, attempts to the limit) and
+// a transcription service's HTTP answers through the real adapter. They run with the catalog everywhere.
 import type { Scenario } from '../../harness/scenarioRunner/scenarioTypes.ts';
 import shortWrites from './shortWrites.ts';
 import fsyncEio from './fsyncEio.ts';

@@ -1,5 +1,6 @@
-// The one `io` object every runtime function takes first. Composition roots (src/cli.ts for
-// production, harness/world for simulation) build it; nothing else binds an implementation.
+// The one `io` object every runtime function takes first. Composition roots build it:
+// src/adapters/systemIo.ts for production (the CLI, the HTTP server and the Next.js route use it; a
+// user may bind their own Policy on top) and harness/world for simulation.
 import type { Clock } from './clock.ts';
 import type { FileSystem } from './fileSystem.ts';
 import type { Log } from './log.ts';

@@ -14,7 +14,7 @@ function code(run: () => void): string | undefined {
   }
 }
 
-describe('memfs deviations that SimFs closes (DESIGN §2)', () => {
+describe('memfs deviations that SimFs closes', () => {
   it.each([
     [
       'renames a directory over a non-empty one',

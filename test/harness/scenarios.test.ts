@@ -1,4 +1,4 @@
-// Every scenario of the catalog passes against the runtime, and the catalog matches DESIGN §4.
+// Every scenario of the catalog passes against the runtime, and the catalog holds exactly the ids the design names.
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { runScenario } from '../../harness/scenarioRunner/runScenario.ts';
@@ -29,7 +29,7 @@ const DESIGN_IDS = [
 ];
 
 describe('scenario catalog', () => {
-  it('has exactly the ids of DESIGN §4, each once', () => {
+  it("has exactly the ids of the design's catalog, each once", () => {
     expect(SCENARIOS.map((s) => s.id).sort()).toEqual([...DESIGN_IDS].sort());
   });
 

@@ -2,7 +2,7 @@
 // calls, each made of the kernel's primitives (kernelProtocol.ts) the way libc makes them of syscalls
 // (realpath walks with lstat and readlink; writeFile is open, write until done, close). The callback
 // and promise forms (asyncForms.ts) are built on these. Paths arrive already mapped into the
-// simulation (paths.ts); a descriptor is a kernel descriptor (at least FD_BASE).
+// simulation (installSimulatedFs.ts routes them); a descriptor is a kernel descriptor (at least FD_BASE).
 import { writeAllSync } from '../../../src/writeAll.ts';
 import type { StatsData } from '../kernelProtocol.ts';
 import type { SyncKernel } from './syncKernel.ts';
