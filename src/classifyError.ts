@@ -24,7 +24,7 @@ export interface Classified {
   readonly basis: string;
 }
 
-const TRANSIENT_CODES = new Set([
+const TRANSIENT_CODES = [
   'ENOSPC',
   'EDQUOT',
   'EIO',
@@ -45,9 +45,9 @@ const TRANSIENT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
-]);
+];
 const PROGRAMMING_ERRORS = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'AssertionError']);
-const PERMANENT_CODES = new Set([
+const PERMANENT_CODES = [
   'EACCES',
   'EPERM',
   'EROFS',
@@ -59,6 +59,11 @@ const PERMANENT_CODES = new Set([
   'ENOENT',
   'EEXIST',
   'EXDEV',
+];
+/** The errno codes whose kind is known; any other code is classified like an error with none. */
+const ERRNO_KINDS: ReadonlyMap<string, ErrorKind> = new Map([
+  ...TRANSIENT_CODES.map((code) => [code, 'transient'] as const),
+  ...PERMANENT_CODES.map((code) => [code, 'permanent'] as const),
 ]);
 
 /** HTTP: 408 Request Timeout, 425 Too Early, 429 Too Many Requests and 5xx are worth retrying. */
@@ -96,8 +101,8 @@ export function classifyError(error: unknown): Classified {
     error instanceof FileError
       ? error.code
       : (errorCode(error) ?? errorCode(error instanceof Error ? error.cause : undefined));
-  if (code !== undefined && PERMANENT_CODES.has(code)) return result('permanent', `errno ${code}`);
-  if (code !== undefined && TRANSIENT_CODES.has(code)) return result('transient', `errno ${code}`);
+  const errnoKind = ERRNO_KINDS.get(code ?? '');
+  if (errnoKind !== undefined) return result(errnoKind, `errno ${code}`);
   if (PROGRAMMING_ERRORS.has(name)) return result('permanent', 'programming error');
   return result('transient', 'unknown error');
 }

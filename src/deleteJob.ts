@@ -15,7 +15,8 @@ import { LockLostError } from './errors.ts';
 import { withSessionLock } from './sessionLock.ts';
 import { listJobs, readJobForCommand } from './listJobs.ts';
 
-const KEEP = new Set<string>([FILE.state, FILE.tombstone]);
+/** What deletion keeps of a job: its state (which comes to say deleted) and its tombstone. */
+const isKept = (name: string): boolean => name === FILE.state || name === FILE.tombstone;
 
 /** Runs under the job's session lock: removes everything of the job but its state and tombstone. */
 export async function finishDeletion(io: Io, config: RuntimeConfig, lock: HeldLock, state: JobState): Promise<void> {
@@ -23,7 +24,7 @@ export async function finishDeletion(io: Io, config: RuntimeConfig, lock: HeldLo
   const jobDir = layout.jobDir(state.jobId);
   const removed = { files: 0, bytes: 0 };
   for (const name of await io.fs.readdir(jobDir)) {
-    if (KEEP.has(name)) continue;
+    if (isKept(name)) continue;
     const counts = await removeAsHolder(io, lock, joinPath(jobDir, name));
     removed.files += counts.files;
     removed.bytes += counts.bytes;

@@ -9,6 +9,7 @@
 // - A job put back to queued (by a scheduled retry or a manual retry) resumes at its recorded stage:
 //   no earlier stage is produced again while its output is valid (nothing here corrupts outputs).
 import type { RuntimeConfig } from '../../src/config.ts';
+import type { LogEventName } from '../../src/ports/log.ts';
 import { STAGES } from '../../src/jobState.ts';
 import type { LoggedEvent, WallStep } from '../world/world.ts';
 import type { LedgerEntry } from './i7ErrorContract.ts';
@@ -39,7 +40,7 @@ type EventRule = (judge: Judge, e: LoggedEvent, jobId: string, index: number) =>
 
 const stageIndex = (e: LoggedEvent): number => STAGES.indexOf(e.fields.stage as never);
 
-const RULES: Readonly<Record<string, EventRule>> = {
+const RULES: Readonly<Partial<Record<LogEventName, EventRule>>> = {
   'job.started': (judge, e, jobId) => {
     if (!judge.options.clockStepped) judge.startedAtMs.set(`${e.pid}/${jobId}`, e.timeMs);
     const attempt = Number(e.fields.attempt);
@@ -94,7 +95,7 @@ export function checkRetryPolicy(
   for (const [index, e] of events.entries()) {
     if (options.diskChangedAt?.includes(index) === true) judge.resumeAt.clear();
     const jobId = typeof e.fields.jobId === 'string' ? e.fields.jobId : undefined;
-    if (jobId !== undefined) RULES[e.event]?.(judge, e, jobId, index);
+    if (jobId !== undefined && Object.hasOwn(RULES, e.event)) RULES[e.event]?.(judge, e, jobId, index);
   }
   return judge.out;
 }

@@ -9,7 +9,9 @@ import { runPass } from '../../src/runnerPass.ts';
 import { deleteJob } from '../../src/deleteJob.ts';
 import { purge } from '../../src/purge.ts';
 import { UsageError } from '../../src/errors.ts';
-import { makeRealWorld, SRT, bytes, stampTree, type TestWorld } from '../support/realIo.ts';
+import { crc32 } from '../../src/checksum.ts';
+import { withCrc32 } from '../support/crc32Collision.ts';
+import { holdSessionLock, makeRealWorld, SRT, bytes, stampTree, type TestWorld } from '../support/realIo.ts';
 
 let world: TestWorld;
 beforeEach(async () => {
@@ -92,6 +94,17 @@ describe('deletion', () => {
       removedFiles: 5,
       removedBytes: jobFiles.reduce((sum, s) => sum + s.size, 0) + transcriptBytes,
     });
+  });
+
+  it("a session transcript with the job's CRC but another length is not the deleted job's: it stays", async () => {
+    await add('a', 's1');
+    await runPass(world.io, world.config);
+    const own = await readFile(sessionTranscript('s1'));
+    const other = withCrc32(Buffer.from('a rewritten transcript of the session\n'), crc32(own));
+    expect(other.length).not.toBe(own.length);
+    await writeFile(sessionTranscript('s1'), other);
+    expect(await deleteJob(world.io, world.config, 'a')).toBe('deleted');
+    expect(await readFile(sessionTranscript('s1'))).toEqual(other);
   });
 
   it('a deleter whose session lock is taken over before it writes the deleted state commits nothing (fenced) and reports pending', async () => {
@@ -255,17 +268,10 @@ describe('purge under the session lock', () => {
     await runPass(world.io, world.config);
     await expireAll();
     await mkdir(join(root(), 'sessions', 'not a session'));
-    const { acquireLock } = await import('../../src/ownerLock.ts');
-    const holder = await acquireLock(world.withPid(5), {
-      name: 'session',
-      path: join(root(), 'sessions', 's1', 'session.lock'),
-      staleAfterMs: 60_000,
-      heartbeatEveryMs: 10_000,
-    });
-    expect(holder.acquired).toBe(true);
+    const holder = await holdSessionLock(world, 's1', 5);
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 0, sessions: 0, files: 0 });
     expect(await exists(sessionTranscript('s1'))).toBe(true);
-    if (holder.acquired) await holder.lock.release();
+    await holder.release();
     expect(await purge(world.io, world.config, undefined)).toMatchObject({ jobs: 1, sessions: 1 });
     expect((await readdir(join(root(), 'sessions'))).sort()).toEqual(['not a session']);
   });

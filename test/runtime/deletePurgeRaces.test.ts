@@ -12,8 +12,7 @@ import { deleteJob } from '../../src/deleteJob.ts';
 import { purge } from '../../src/purge.ts';
 import { retryJob } from '../../src/retryJob.ts';
 import { UsageError } from '../../src/errors.ts';
-import { acquireLock } from '../../src/ownerLock.ts';
-import { makeRealWorld, SRT, bytes, stampTree, type TestWorld } from '../support/realIo.ts';
+import { holdSessionLock, makeRealWorld, SRT, bytes, stampTree, type TestWorld } from '../support/realIo.ts';
 import { errno, firstCall, racingIo, type FsCall } from '../support/recordingFs.ts';
 
 let world: TestWorld;
@@ -66,6 +65,21 @@ describe('two deleters at once', () => {
     expect((await readdir(jobDir('a'))).filter((n) => n === 'deleted')).toEqual([]);
   });
 
+  it('a removal under the lock that fails with a real error (not a takeover) is thrown, not reported pending; the tombstone stays and the next pass finishes', async () => {
+    await add('a');
+    await runPass(world.io, world.config);
+    const input = join(jobDir('a'), 'input.srt');
+    const { io } = racingIo(world, 2, {
+      fail: (call) => (call.op === 'rename' && call.path === input ? errno('EACCES', 'rename') : undefined),
+    });
+    await expect(deleteJob(io, world.config, 'a')).rejects.toMatchObject({ code: 'EACCES' });
+    expect((await stateOf('a')).status).toBe('complete');
+    expect(await readdir(jobDir('a'))).toContain('deleted');
+    await runPass(world.io, world.config);
+    expect((await stateOf('a')).status).toBe('deleted');
+    expect((await readdir(jobDir('a'))).sort()).toEqual(['deleted', 'state.json']);
+  });
+
   it('the other deleter finishes while we wait for the session lock: already deleted, nothing done twice', async () => {
     await add('a');
     await runPass(world.io, world.config);
@@ -95,21 +109,21 @@ describe('two deleters at once', () => {
 
   it('a session held by a live runner: the tombstone is written and the deletion is left to that runner (pending)', async () => {
     await add('a');
-    await mkdir(join(root(), 'sessions', 's1'), { recursive: true });
-    const holder = await acquireLock(world.withPid(5), {
-      name: 'session',
-      path: join(root(), 'sessions', 's1', 'session.lock'),
-      staleAfterMs: 60_000,
-      heartbeatEveryMs: 10_000,
-    });
-    expect(holder.acquired).toBe(true);
+    const holder = await holdSessionLock(world, 's1', 5);
     expect(await deleteJob(world.io, world.config, 'a')).toBe('pending');
     expect((await stateOf('a')).status).toBe('queued');
     expect((await readdir(jobDir('a'))).sort()).toEqual(['deleted', 'input.srt', 'state.json']);
-    if (holder.acquired) await holder.lock.release();
+    await holder.release();
     // The next runner pass finishes it.
     await runPass(world.io, world.config);
     expect((await stateOf('a')).status).toBe('deleted');
+  });
+  it('a job already deleted is reported so at once, even while a live runner holds its session', async () => {
+    await add('a');
+    expect(await deleteJob(world.io, world.config, 'a')).toBe('deleted');
+    const holder = await holdSessionLock(world, 's1', 5);
+    expect(await deleteJob(world.io, world.config, 'a')).toBe('already-deleted');
+    await holder.release();
   });
 });
 

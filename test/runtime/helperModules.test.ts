@@ -167,26 +167,26 @@ describe('backoff and Retry-After, at the boundaries', () => {
 });
 
 describe('classifyError details', () => {
-  it('keeps names and Retry-After exactly, and only where they apply', () => {
-    expect(classifyError('boom')).toEqual({
+  it('keeps names and Retry-After exactly, and only where they apply (no retryAfterMs key otherwise)', () => {
+    expect(classifyError('boom')).toStrictEqual({
       kind: 'transient',
       name: 'Error',
       message: 'boom',
       basis: 'unknown error',
     });
-    expect(classifyError(new TransientError('t'))).toEqual({
+    expect(classifyError(new TransientError('t'))).toStrictEqual({
       kind: 'transient',
       name: 'TransientError',
       message: 't',
       basis: 'TransientError',
     });
-    expect(classifyError(new HttpStatusError(503, 'down'))).toEqual({
+    expect(classifyError(new HttpStatusError(503, 'down'))).toStrictEqual({
       kind: 'transient',
       name: 'HttpStatusError',
       message: 'down',
       basis: 'HTTP 503',
     });
-    expect(classifyError(new HttpStatusError(400, 'bad', 5_000))).toEqual({
+    expect(classifyError(new HttpStatusError(400, 'bad', 5_000))).toStrictEqual({
       kind: 'permanent',
       name: 'HttpStatusError',
       message: 'bad',
@@ -211,6 +211,12 @@ describe('classifyError details', () => {
     expect(classifyError(Object.assign(new Error('ro'), { code: 'EROFS' }))).toMatchObject({
       kind: 'permanent',
       basis: 'errno EROFS',
+    });
+    expect(classifyError(new TypeError('x is not a function'))).toStrictEqual({
+      kind: 'permanent',
+      name: 'TypeError',
+      message: 'x is not a function',
+      basis: 'programming error',
     });
     const zodError = z.string().safeParse(1).error;
     expect(classifyError(zodError)).toMatchObject({

@@ -9,7 +9,7 @@ import type { Io } from '../../src/ports/io.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import type { LogEventName, LogFields } from '../../src/ports/log.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
-import type { LockOptions } from '../../src/ownerLock.ts';
+import { acquireLock, type HeldLock, type LockOptions } from '../../src/ownerLock.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { makeConfig, type RuntimeConfig } from '../../src/config.ts';
 import { defaultPolicy } from '../../src/defaultPolicy.ts';
@@ -115,4 +115,18 @@ export async function sessionLockDir(world: TestWorld): Promise<{ dir: string; o
       logFields: { sessionId: 's' },
     },
   };
+}
+
+/** A live runner (process `pid`) holding session `sessionId`'s lock; release it when the test is done. */
+export async function holdSessionLock(world: TestWorld, sessionId: string, pid: number): Promise<HeldLock> {
+  const sessionDir = join(world.config.root, 'sessions', sessionId);
+  await mkdir(sessionDir, { recursive: true });
+  const holder = await acquireLock(world.withPid(pid), {
+    name: 'session',
+    path: join(sessionDir, 'session.lock'),
+    staleAfterMs: 60_000,
+    heartbeatEveryMs: 10_000,
+  });
+  if (!holder.acquired) throw new Error(`holdSessionLock: session ${sessionId} is already held`);
+  return holder.lock;
 }
