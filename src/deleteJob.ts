@@ -16,7 +16,9 @@ import { withSessionLock } from './sessionLock.ts';
 import { listJobs, readJobForCommand } from './listJobs.ts';
 
 /** What deletion keeps of a job: its state (which comes to say deleted) and its tombstone. */
-const isKept = (name: string): boolean => name === FILE.state || name === FILE.tombstone;
+function isKept(name: string): boolean {
+  return name === FILE.state || name === FILE.tombstone;
+}
 
 /** Runs under the job's session lock: removes everything of the job but its state and tombstone. */
 export async function finishDeletion(io: Io, config: RuntimeConfig, lock: HeldLock, state: JobState): Promise<void> {

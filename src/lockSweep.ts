@@ -66,7 +66,8 @@ export async function sweepLockDirectory(
     const path = joinPath(dir, name);
     if (name.startsWith(WORK_PREFIX)) {
       const token = name.slice(WORK_PREFIX.length);
-      if (token === keepToken || token === current?.token || token === sweeperToken) continue;
+      // Our own work directory is never listed: asRecordedRetirer makes it and removes it around each retirement.
+      if (token === keepToken || token === current?.token) continue;
       if (await retireIfStale(io, options, path, token, sweeperToken, counts)) counts.tmp += 1;
       continue;
     }
