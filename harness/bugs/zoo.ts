@@ -268,7 +268,7 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
       patches: [
         patch(
           'deleteJob.ts',
-          '  for (const name of await io.fs.readdir(jobDir)) {\n    if (KEEP.has(name)) continue;',
+          '  for (const name of await io.fs.readdir(jobDir)) {\n    if (isKept(name)) continue;',
           [
             "  if (jobDir !== '') {",
             "    await writeJobState(io, jobDir, { ...state, status: 'deleted', updatedAt: io.clock.nowMs() " +
