@@ -1,4 +1,5 @@
-// The data root layout (docs/runtime.md, "Data layout"). Every path the runtime touches is built here, from validated ids.
+// The data root layout (docs/runtime.md, "Data layout"). Every path the runtime touches is built
+// here, from validated ids.
 //   <root>/runner.lock
 //   <root>/sessions/<sessionId>/session.lock, transcript.txt
 //   <root>/jobs/<jobId>/state.json, input.<ext>, transcript.txt, draft.md, export.html, deleted

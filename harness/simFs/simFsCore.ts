@@ -7,9 +7,9 @@
 // assembled from these two layers (crashStates.ts). State present when the core is built counts as
 // durable, like a disk after a clean boot.
 //
-// Semantics follow Linux where memfs does not (the gaps are tested in test/harness/memfsGaps.test.ts): rename of a directory over a non-empty
-// one fails ENOTEMPTY, into its own subtree EINVAL, a file over a directory EISDIR, a directory over
-// a file ENOTDIR; unlink of a directory is EISDIR; link of a directory is EPERM; O_EXCL never follows
+// Semantics follow Linux where memfs does not (test/harness/memfsGaps.test.ts tests each gap): rename
+// of a directory over a non-empty one fails ENOTEMPTY, into its own subtree EINVAL, a file over a
+// directory EISDIR, a directory over a file ENOTDIR; unlink of a directory is EISDIR; link of a directory is EPERM; O_EXCL never follows
 // a symlink; mtimes come from the simulated clock. This module does no scheduling or fault injection:
 // simFs.ts wraps it for that.
 import { simError } from './simErrors.ts';
