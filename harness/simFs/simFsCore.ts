@@ -9,9 +9,9 @@
 //
 // Semantics follow Linux where memfs does not (test/harness/memfsGaps.test.ts tests each gap): rename
 // of a directory over a non-empty one fails ENOTEMPTY, into its own subtree EINVAL, a file over a
-// directory EISDIR, a directory over a file ENOTDIR; unlink of a directory is EISDIR; link of a directory is EPERM; O_EXCL never follows
-// a symlink; mtimes come from the simulated clock. This module does no scheduling or fault injection:
-// simFs.ts wraps it for that.
+// directory EISDIR, a directory over a file ENOTDIR; unlink of a directory is EISDIR; link of a
+// directory is EPERM; O_EXCL never follows a symlink; mtimes come from the simulated clock. This
+// module does no scheduling or fault injection: simFs.ts wraps it for that.
 import { simError } from './simErrors.ts';
 import type { FileStats, OpenFlags } from '../../src/ports/fileSystem.ts';
 
