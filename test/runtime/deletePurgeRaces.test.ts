@@ -118,6 +118,7 @@ describe('two deleters at once', () => {
     await runPass(world.io, world.config);
     expect((await stateOf('a')).status).toBe('deleted');
   });
+
   it('a job already deleted is reported so at once, even while a live runner holds its session', async () => {
     await add('a');
     expect(await deleteJob(world.io, world.config, 'a')).toBe('deleted');
