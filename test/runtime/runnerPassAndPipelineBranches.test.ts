@@ -15,6 +15,7 @@ import { renderJobState, jobStateSchema, type JobState } from '../../src/jobStat
 import { writeTombstone } from '../../src/tombstone.ts';
 import { nodeFileSystem } from '../../src/adapters/nodeFileSystem.ts';
 import type { Io } from '../../src/ports/io.ts';
+import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
 import { makeRealWorld, SRT, bytes, type TestWorld } from '../support/realIo.ts';
@@ -35,6 +36,16 @@ const stateOf = async (id: string): Promise<JobState> =>
 const setState = async (id: string, change: Partial<JobState>) =>
   writeFile(join(jobDir(id), 'state.json'), renderJobState({ ...(await stateOf(id)), ...change }));
 const named = (event: string) => world.events.filter((e) => e.event === event);
+/** The real disk, but the `failAt`-th rename onto a state.json (0: the first) fails with EIO. */
+const failingStateWrite = (failAt: number): FileSystem => {
+  let stateWrites = 0;
+  return recordingFs(nodeFileSystem, {
+    fail: (call) =>
+      call.op === 'rename' && call.to?.endsWith('state.json') && stateWrites++ === failAt
+        ? errno('EIO', 'rename')
+        : undefined,
+  }).fs;
+};
 const add = (id: string, sessionId: string, input = 'talk.srt', text = SRT) =>
   enqueue(world.io, world.config, { jobId: id, sessionId, inputName: input, inputBytes: bytes(text) });
 
@@ -412,14 +423,7 @@ describe('pipeline branches', () => {
 
   it('a failed write of the running state is a failure of the new attempt: attempts and stage count it', async () => {
     await add('a', 's1');
-    let stateWrites = 0;
-    const failFirstStateRename = recordingFs(nodeFileSystem, {
-      fail: (call) =>
-        call.op === 'rename' && call.to?.endsWith('state.json') && stateWrites++ === 0
-          ? errno('EIO', 'rename')
-          : undefined,
-    });
-    const io: Io = { ...world.io, fs: failFirstStateRename.fs };
+    const io: Io = { ...world.io, fs: failingStateWrite(0) };
     expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe(
       'retry_scheduled',
     );
@@ -430,14 +434,7 @@ describe('pipeline branches', () => {
 
   it('when recording a failure fails too, the outcome still says what happened (state stays running on disk)', async () => {
     await add('a', 's1', 'song.mp3', 'ID3');
-    let stateWrites = 0;
-    const failSecondStateRename = recordingFs(nodeFileSystem, {
-      fail: (call) =>
-        call.op === 'rename' && call.to?.endsWith('state.json') && stateWrites++ === 1
-          ? errno('EIO', 'rename')
-          : undefined,
-    });
-    const io: Io = { ...world.io, fs: failSecondStateRename.fs };
+    const io: Io = { ...world.io, fs: failingStateWrite(1) };
     expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe('failed');
     expect(named('job.failed').at(-1)).toMatchObject({
       durable: false,
@@ -449,20 +446,13 @@ describe('pipeline branches', () => {
 
   it('a transient failure whose state write fails is still reported as a scheduled retry', async () => {
     await add('a', 's1');
-    let stateWrites = 0;
-    const failing = recordingFs(nodeFileSystem, {
-      fail: (call) =>
-        call.op === 'rename' && call.to?.endsWith('state.json') && stateWrites++ === 1
-          ? errno('EIO', 'rename')
-          : undefined,
-    });
     const handlers: StageHandlers = {
       ...defaultHandlers,
       transcribe: async () => {
         throw errno('EAGAIN', 'read');
       },
     };
-    const io: Io = { ...world.io, fs: failing.fs, handlers };
+    const io: Io = { ...world.io, fs: failingStateWrite(1), handlers };
     expect(await withLock('s1', async (lock) => runJob(io, world.config, lock, await stateOf('a')), io)).toBe(
       'retry_scheduled',
     );
