@@ -7,7 +7,6 @@
 // and the settings (--concurrency, --deadline-ms, --max-attempts, --backoff-base-ms, --stale-after-ms,
 // --ttl-ms; docs/runtime.md, "Configuration").
 // Exit codes: 0 done, 1 the command itself failed, 2 bad arguments or an unknown or invalid id.
-import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { DEFAULT_CONFIG, makeConfig, type RuntimeConfig } from './config.ts';
 import { UsageError, errorMessage } from './errors.ts';
@@ -17,12 +16,10 @@ import type { SystemEnv } from './adapters/systemEnv.ts';
 import type { Io } from './ports/io.ts';
 import { checkId } from './ids.ts';
 import { enqueue, MAX_INPUT_BYTES } from './enqueue.ts';
-import { runPass } from './runnerPass.ts';
+import { purgePass, runPass } from './runnerPass.ts';
 import { statusReport, renderStatusTable } from './statusReport.ts';
 import { retryJob } from './retryJob.ts';
 import { deleteJob } from './deleteJob.ts';
-import { purge } from './purge.ts';
-import { acquireLock } from './ownerLock.ts';
 import { Layout } from './layout.ts';
 import { ensureDir, ensureRoot } from './ensureDir.ts';
 import { allowRootCreation, requireDataRoot } from './dataRoot.ts';
@@ -31,6 +28,7 @@ import { renderUsageError, usageHint } from './cliHelp.ts';
 import { serveFetchHandler } from './adapters/httpServer.ts';
 import { jobsHandler } from './http/jobsHandler.ts';
 import { isEntryModule } from './adapters/isEntryModule.ts';
+import { nodePlatform, type Platform } from './adapters/platform.ts';
 
 /** The CLI flag behind each setting, so a bad value is reported by the name the user typed. */
 const FLAG_NAMES: Readonly<Record<string, string>> = {
@@ -47,8 +45,8 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
  * A path the user typed, resolved where they typed it: `npm --prefix /srv/app run jobs` runs in the
  * package's directory, and npm passes the caller's directory as INIT_CWD.
  */
-function userPath(path: string, env: Record<string, string | undefined>): string {
-  return isAbsolute(path) ? path : resolvePath(env.INIT_CWD ?? process.cwd(), path);
+function userPath(path: string, env: Record<string, string | undefined>, platform: Platform): string {
+  return isAbsolute(path) ? path : resolvePath(env.INIT_CWD ?? platform.cwd(), path);
 }
 
 export interface CliStreams {
@@ -63,6 +61,7 @@ interface Command {
   readonly io: Io;
   readonly settings: SystemEnv;
   readonly env: Record<string, string | undefined>;
+  readonly platform: Platform;
   readonly streams: CliStreams;
   /** Prints the human text, or the JSON value with --json. */
   print(human: string, json: unknown): void;
@@ -72,11 +71,12 @@ function configOf(
   { values: v }: ParsedArgs,
   settings: SystemEnv,
   env: Record<string, string | undefined>,
+  platform: Platform,
 ): RuntimeConfig {
   const staleAfterMs = v['stale-after-ms'];
   const backoffBaseMs = v['backoff-base-ms'];
   return makeConfig({
-    root: v.root === undefined ? (settings.JOBS_ROOT ?? './data') : userPath(v.root, env),
+    root: v.root === undefined ? (settings.JOBS_ROOT ?? './data') : userPath(v.root, env, platform),
     ...(v['deadline-ms'] !== undefined ? { passDeadlineMs: v['deadline-ms'] } : {}),
     ...(v.concurrency !== undefined ? { concurrency: v.concurrency } : {}),
     ...(staleAfterMs !== undefined
@@ -90,10 +90,15 @@ function configOf(
   });
 }
 
+/**
+ * One command, as `jobs <argv>` runs it; the exit code is returned. `platform` is what the production
+ * adapters stand on: Node itself, or the harness's simulated machine.
+ */
 export async function main(
   argv: string[],
   env: Record<string, string | undefined>,
   streams: CliStreams,
+  platform: Platform = nodePlatform,
 ): Promise<number> {
   const parsed = parseJobsArgs(argv);
   if (parsed.kind === 'help') {
@@ -107,10 +112,14 @@ export async function main(
   let command: Command;
   try {
     const args: ParsedArgs = { command: parsed.command, values: parsed.values };
-    const { io, settings } = systemIo(env, args.values.log === 'json' ? { log: streams.stderr } : {});
+    const { io, settings } = systemIo(env, {
+      platform,
+      ...(args.values.log === 'json' ? { log: streams.stderr } : {}),
+    });
     const print = (human: string, json: unknown) =>
       streams.stdout(args.values.json ? `${JSON.stringify(json)}\n` : human);
-    command = { args, config: configOf(args, settings, env), io, settings, env, streams, print };
+    const config = configOf(args, settings, env, platform);
+    command = { args, config, io, settings, env, platform, streams, print };
   } catch (error) {
     // One line per bad field (a setting or an environment variable); the usage closes the last one.
     streams.stderr(renderUsageError('jobs', describeError(error, FLAG_NAMES), usageHint(JOBS_PROGRAM, parsed.command)));
@@ -179,15 +188,15 @@ const COMMANDS: Readonly<Record<JobsCommand, (command: Command) => Promise<void>
   serve: serveCommand,
 };
 
-async function enqueueCommand({ args, io, config, env, print }: Command): Promise<void> {
+async function enqueueCommand({ args, io, config, env, platform, print }: Command): Promise<void> {
   const sessionId = checkId('session', required(args, 'session'));
-  const inputPath = userPath(required(args, 'input'), env);
+  const inputPath = userPath(required(args, 'input'), env, platform);
   let inputBytes: Uint8Array;
   try {
-    const size = (await stat(inputPath)).size;
+    const size = (await platform.fs.stat(inputPath)).size;
     if (size > MAX_INPUT_BYTES)
       throw new UsageError(`--input ${inputPath} is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
-    inputBytes = new Uint8Array(await readFile(inputPath));
+    inputBytes = new Uint8Array(await platform.fs.readFile(inputPath));
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(
@@ -204,28 +213,16 @@ async function enqueueCommand({ args, io, config, env, print }: Command): Promis
 }
 
 async function purgeCommand({ io, config, print }: Command): Promise<void> {
-  const layout = new Layout(config.root);
-  await ensureRoot(io.fs, layout.root);
-  const locked = await acquireLock(io, {
-    name: 'runner',
-    path: layout.runnerLock,
-    staleAfterMs: config.staleAfterMs,
-    heartbeatEveryMs: config.heartbeatEveryMs,
-  });
-  if (!locked.acquired) {
+  const report = await purgePass(io, config);
+  if (report === undefined) {
     print('a runner pass holds runner.lock; it purges on its own schedule\n', { busy: true });
     return;
   }
-  try {
-    const report = await purge(io, config, locked.lock.token);
-    print(
-      `purged ${report.jobs} job(s), ${report.files} file(s), ${report.bytes} bytes, ${report.tmp} ` +
-        `tmp, ${report.locks} lock(s)\n`,
-      report,
-    );
-  } finally {
-    await locked.lock.release();
-  }
+  print(
+    `purged ${report.jobs} job(s), ${report.files} file(s), ${report.bytes} bytes, ${report.tmp} ` +
+      `tmp, ${report.locks} lock(s)\n`,
+    report,
+  );
 }
 
 async function serveCommand({ args, io, config, settings, streams }: Command): Promise<void> {

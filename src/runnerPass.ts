@@ -1,12 +1,12 @@
 // One runner pass, as cron starts it every 15 minutes: take runner.lock (a second pass at the same
 // time finds it busy and exits cleanly), purge, then run due jobs one by one, each under its session
-// lock, until the deadline. A job that cannot be read, or whose session is busy, is reported and
+// lock, until the deadline. A purge on its own (purgePass) takes runner.lock the same way. A job that cannot be read, or whose session is busy, is reported and
 // skipped; it never stops the pass. Every exit path that can run releases runner.lock.
 import type { Io } from './ports/io.ts';
 import type { RuntimeConfig } from './config.ts';
 import { Layout } from './layout.ts';
 import { ensureDir, ensureRoot } from './ensureDir.ts';
-import { acquireLock } from './ownerLock.ts';
+import { acquireLock, type LockOptions } from './ownerLock.ts';
 import { listJobs } from './listJobs.ts';
 import { readJobState, type JobState } from './jobState.ts';
 import { withSessionLock } from './sessionLock.ts';
@@ -47,18 +47,23 @@ export function emptySummary(busy: boolean): PassSummary {
   };
 }
 
+/** runner.lock's options: one home for how a pass or a purge takes it. */
+function runnerLockOptions(layout: Layout, config: RuntimeConfig): LockOptions {
+  return {
+    name: 'runner',
+    path: layout.runnerLock,
+    staleAfterMs: config.staleAfterMs,
+    heartbeatEveryMs: config.heartbeatEveryMs,
+  };
+}
+
 export async function runPass(io: Io, config: RuntimeConfig): Promise<PassSummary> {
   const layout = new Layout(config.root);
   const startedMs = io.clock.monotonicMs();
   await ensureRoot(io.fs, layout.root);
   await ensureDir(io.fs, layout.jobsDir, layout.root);
   await ensureDir(io.fs, layout.sessionsDir, layout.root);
-  const acquired = await acquireLock(io, {
-    name: 'runner',
-    path: layout.runnerLock,
-    staleAfterMs: config.staleAfterMs,
-    heartbeatEveryMs: config.heartbeatEveryMs,
-  });
+  const acquired = await acquireLock(io, runnerLockOptions(layout, config));
   if (!acquired.acquired) return emptySummary(true);
   const runnerLock = acquired.lock;
   const summary = emptySummary(false);
@@ -75,6 +80,22 @@ export async function runPass(io: Io, config: RuntimeConfig): Promise<PassSummar
     });
   }
   return summary;
+}
+
+/**
+ * A purge on its own (`jobs purge`), as a pass runs it: under runner.lock, so it never races a pass.
+ * Undefined when another pass or purge holds the lock (it purges on its own schedule).
+ */
+export async function purgePass(io: Io, config: RuntimeConfig): Promise<PurgeReport | undefined> {
+  const layout = new Layout(config.root);
+  await ensureRoot(io.fs, layout.root);
+  const locked = await acquireLock(io, runnerLockOptions(layout, config));
+  if (!locked.acquired) return undefined;
+  try {
+    return await purge(io, config, locked.lock.token);
+  } finally {
+    await locked.lock.release();
+  }
 }
 
 /**

@@ -21,7 +21,7 @@ import type { Golden } from '../oracle/golden.ts';
 import { JobView, jobView } from '../oracle/jobView.ts';
 import type { Violation } from '../invariants/violation.ts';
 import { checkAckDurable } from '../invariants/i6AckDurable.ts';
-import { purgeUnderRunnerLock, type RuntimeEntries } from '../world/runtimeEntries.ts';
+import type { RuntimeEntries } from '../world/runtimeEntries.ts';
 
 export interface StartTree {
   readonly core: SimFsCore;
@@ -202,8 +202,7 @@ export const OPERATION_WORKLOADS: readonly OperationWorkload[] = [
     othersExpire: true,
     start: (config, seed) => settledTree(config, seed, { pastTtl: true }),
     run: async (io, config, runtime) => {
-      if ((await purgeUnderRunnerLock(runtime, io, config)) === undefined)
-        throw new Error('purge: runner.lock is busy');
+      if ((await runtime.purgePass(io, config)) === undefined) throw new Error('purge: runner.lock is busy');
     },
     checkCrash: (v, acked) =>
       acked && v.dirExists

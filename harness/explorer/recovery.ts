@@ -23,7 +23,6 @@ import { checkJobErrors } from '../invariants/i8HonestResults.ts';
 import type { Violation } from '../invariants/violation.ts';
 import { Fingerprinter } from '../simFs/fingerprint.ts';
 import type { JobLifeWatch } from '../oracle/jobLifeWatch.ts';
-import { purgeUnderRunnerLock } from '../world/runtimeEntries.ts';
 
 export const MAX_RECOVERY_PASSES = 8;
 
@@ -208,7 +207,7 @@ export async function purgeEverything(world: World, config: RuntimeConfig, spawn
   // Past every TTL, also for files made before a backward clock step (their mtimes are ahead).
   world.stepWallClock(config.ttlMs + config.staleAfterMs + 1 + Math.max(0, -world.wallOffsetMs));
   const before = snapshot(world.core);
-  const purger = world.spawn('purge', (io, runtime) => purgeUnderRunnerLock(runtime, io, config), spawn);
+  const purger = world.spawn('purge', (io, runtime) => runtime.purgePass(io, config), spawn);
   await world.run();
   if (purger.error !== undefined) return [{ invariant: 'I5', message: `purge failed: ${String(purger.error)}` }];
   const report = purger.result as PurgeReport | undefined;

@@ -7,10 +7,11 @@
 // ledger: 408, 425, 429, 5xx and connection faults are transient; other 4xx and an empty transcript
 // are permanent; a Retry-After is a floor on the next attempt.
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
-import { httpTranscribeHandlers } from '../../src/adapters/httpUpstream.ts';
+import { httpTranscribeHandlers, type HttpUpstreamOptions } from '../../src/adapters/httpUpstream.ts';
 import { upstreamErrorKind, type UpstreamFault, type UpstreamInjection } from './upstreamFault.ts';
 
 export const SIM_UPSTREAM_URL = 'http://upstream.sim/transcribe';
+export const SIM_UPSTREAM_TIMEOUT_MS = 30_000;
 
 /** The answer a fault gives: a response, or a network error as undici reports one. */
 function answer(fault: UpstreamFault, nowMs: number): { response?: Response; network?: string; retryAfterMs?: number } {
@@ -37,30 +38,42 @@ function answer(fault: UpstreamFault, nowMs: number): { response?: Response; net
   }
 }
 
+/** The input's file name a media type stands for (the service reads nothing else of the request's kind). */
+const NAME_BY_MEDIA_TYPE: Readonly<Record<string, string>> = {
+  'text/plain': 'input.txt',
+  'application/x-subrip': 'input.srt',
+  'text/vtt': 'input.vtt',
+};
+
 /**
- * Stage handlers whose transcribe goes through the real HTTP adapter to a simulated service: the
- * service transcribes with `base` (so results equal the fault-free golden run) unless a fault answers.
- * Draft and export faults stay thrown errors (no adapter exists for them).
+ * A simulated transcription service, as a `fetch`: it reads only the request (its body, its media
+ * type, its Idempotency-Key `<jobId>/transcribe`), transcribes with `base` (so results equal the
+ * fault-free golden run) unless a fault answers, and reports each fault it answers with to `onInject`.
+ * A request without a key it can read is answered 400: the adapter's contract includes the key.
  */
-export function simulatedUpstreamHandlers(
+export function simulatedService(
   base: StageHandlers,
   faults: readonly UpstreamFault[],
   nowMs: () => number,
   onInject?: (injection: UpstreamInjection) => void,
-): StageHandlers {
+): typeof fetch {
   const remaining = faults.filter((f) => f.stage === 'transcribe').map((fault) => ({ fault, left: fault.times ?? 1 }));
-  let current: { jobId: string; sessionId: string; inputName: string; inputBytes: Uint8Array } | undefined;
-  const simFetch = async (): Promise<Response> => {
-    const call = current!;
-    const active = remaining.find((r) => r.left > 0 && (r.fault.jobId === undefined || r.fault.jobId === call.jobId));
+  return async (_url, init) => {
+    const headers = new Headers(init?.headers);
+    const jobId = /^(.+)\/transcribe$/.exec(headers.get('idempotency-key') ?? '')?.[1];
+    if (jobId === undefined) return new Response('missing Idempotency-Key', { status: 400 });
+    const mediaType = (headers.get('content-type') ?? '').split(';')[0]!.trim();
+    const active = remaining.find((r) => r.left > 0 && (r.fault.jobId === undefined || r.fault.jobId === jobId));
     if (active === undefined) {
-      const text = await base.transcribe(call).catch(() => '');
+      const inputBytes = new Uint8Array(await new Response(init?.body).arrayBuffer());
+      const inputName = NAME_BY_MEDIA_TYPE[mediaType] ?? 'input.bin';
+      const text = await base.transcribe({ jobId, sessionId: '', inputName, inputBytes }).catch(() => '');
       return new Response(text, { status: text === '' ? 422 : 200 });
     }
     active.left -= 1;
     const reply = answer(active.fault, nowMs());
     onInject?.({
-      jobId: call.jobId,
+      jobId,
       stage: 'transcribe',
       kind: active.fault.kind,
       errorKind: upstreamErrorKind(active.fault.kind),
@@ -72,17 +85,24 @@ export function simulatedUpstreamHandlers(
       });
     return reply.response!;
   };
-  const http = httpTranscribeHandlers(base, {
+}
+
+/**
+ * Stage handlers whose transcribe goes through the real HTTP adapter to the simulated service, on the
+ * given timers. Draft and export faults stay thrown errors (no adapter exists for them).
+ */
+export function simulatedUpstreamHandlers(
+  base: StageHandlers,
+  faults: readonly UpstreamFault[],
+  nowMs: () => number,
+  onInject?: (injection: UpstreamInjection) => void,
+  timers?: HttpUpstreamOptions['timers'],
+): StageHandlers {
+  return httpTranscribeHandlers(base, {
     url: SIM_UPSTREAM_URL,
-    timeoutMs: 30_000,
+    timeoutMs: SIM_UPSTREAM_TIMEOUT_MS,
     nowMs,
-    fetch: simFetch as typeof fetch,
+    fetch: simulatedService(base, faults, nowMs, onInject),
+    ...(timers === undefined ? {} : { timers }),
   });
-  return {
-    ...base,
-    transcribe: async (input) => {
-      current = input;
-      return http.transcribe(input);
-    },
-  };
 }

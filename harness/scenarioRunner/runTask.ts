@@ -4,13 +4,13 @@ import type { RuntimeConfig } from '../../src/config.ts';
 import { Layout } from '../../src/layout.ts';
 import { readJobState } from '../../src/jobState.ts';
 import { UsageError } from '../../src/errors.ts';
-import { purgeUnderRunnerLock, type RuntimeEntries } from '../world/runtimeEntries.ts';
+import type { RuntimeEntries } from '../world/runtimeEntries.ts';
 import type { Task } from './scenarioTypes.ts';
 
 export async function runTask(io: Io, runtime: RuntimeEntries, config: RuntimeConfig, task: Task): Promise<unknown> {
   if (task === 'pass') return runtime.runPass(io, config);
   if (task === 'dueJobs') return runtime.runDueJobs(io, config);
-  if (task === 'purge') return (await purgeUnderRunnerLock(runtime, io, config)) ?? { busy: true };
+  if (task === 'purge') return (await runtime.purgePass(io, config)) ?? { busy: true };
   if ('delete' in task) return runtime.deleteJob(io, config, task.delete);
   if ('retry' in task) return runtime.retryJob(io, config, task.retry);
   const state = await readJobState(io.fs, new Layout(config.root).jobDir(task.rerun));

@@ -84,6 +84,14 @@ export class SimProcess<T = unknown> {
   }
 }
 
+/** The timers of one simulated process (see World.timersOf). */
+export interface ProcessTimers {
+  setTimeout(callback: () => void, delayMs: number): object;
+  clearTimeout(timer: unknown): void;
+  setInterval(callback: () => void, intervalMs: number): object;
+  clearInterval(timer: unknown): void;
+}
+
 export interface SpawnOptions {
   readonly handlers?: StageHandlers;
   /** Fault decorators over this process's FileSystem, innermost first. */
@@ -174,7 +182,7 @@ export class World {
 
   spawn<T>(
     name: string,
-    main: (io: Io, runtime: RuntimeEntries) => Promise<T>,
+    main: (io: Io, runtime: RuntimeEntries, process: SimProcess<T>) => Promise<T>,
     options: SpawnOptions = {},
   ): SimProcess<T> {
     const process = new SimProcess<T>(this.nextPid++, name);
@@ -193,7 +201,7 @@ export class World {
     };
     this.processes.push(process);
     this.trace.add(`t=${this.fake.now} p${process.pid} spawn ${name}`);
-    process.done = main(process.io, options.runtime ?? realRuntime).then(
+    process.done = main(process.io, options.runtime ?? realRuntime, process).then(
       (result) => this.exit(process, result, undefined),
       (error: unknown) => this.exit(process, undefined, error),
     );
@@ -300,7 +308,43 @@ export class World {
     };
   }
 
-  private logEvent(process: SimProcess, event: LogEventName, fields: LogFields): void {
+  /**
+   * Node's timers as `process` has them: a timeout due while it is paused fires when it resumes, an
+   * interval ticks only while it runs, and a kill drops both (the simulated machine's setTimeout).
+   */
+  timersOf(process: SimProcess): ProcessTimers {
+    const owned = (id: number) => {
+      process.timers.add(id);
+      return { id };
+    };
+    return {
+      setTimeout: (callback, delayMs) => {
+        const id = this.fake.setTimeout(() => {
+          process.timers.delete(id);
+          if (process.status === 'paused') process.dueWhilePaused.push(callback);
+          else if (process.alive) callback();
+        }, delayMs) as unknown as number;
+        return owned(id);
+      },
+      setInterval: (callback, intervalMs) =>
+        owned(
+          this.fake.setInterval(() => {
+            if (process.status === 'running') callback();
+          }, intervalMs) as unknown as number,
+        ),
+      clearTimeout: (timer) => {
+        this.fake.clearTimeout((timer as { id: number }).id);
+        process.timers.delete((timer as { id: number }).id);
+      },
+      clearInterval: (timer) => {
+        this.fake.clearInterval((timer as { id: number }).id);
+        process.timers.delete((timer as { id: number }).id);
+      },
+    };
+  }
+
+  /** Records an event `process` logged (through the Log port, or a line its log adapter wrote). */
+  logEvent(process: SimProcess, event: LogEventName, fields: LogFields): void {
     const logged = { seq: this.seq, pid: process.pid, timeMs: this.wallNowMs(), event, fields };
     this.events.push(logged);
     if (this.tracing) this.trace.add(`t=${this.fake.now} p${process.pid} log ${event} ${JSON.stringify(fields)}`);

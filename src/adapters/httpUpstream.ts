@@ -1,11 +1,12 @@
-// An HTTP upstream for the transcribe stage: POST the job's input to a transcription service and use
-// the response body as the transcript. Every failure becomes a classified error: network errors and
+// An HTTP upstream for the transcribe stage: POST the job's input to a transcription service (its media
+// type by extension, an Idempotency-Key of job and stage) and use the response body as the transcript. Every failure becomes a classified error: network errors and
 // timeouts are transient, HTTP statuses are classified by classifyHttpStatus (Retry-After honoured,
 // in seconds or as an HTTP-date), an empty answer is permanent "invalid audio". Draft and export keep
 // the given handlers. This is an adapter (it performs I/O), bound only by a composition root.
 import type { StageHandlers } from '../ports/stageHandlers.ts';
 import { HttpStatusError, InvalidInputError, TransientError, errorMessage } from '../errors.ts';
 import { parseRetryAfterMs } from '../retryAfter.ts';
+import { nodePlatform, type Platform } from './platform.ts';
 
 export interface HttpUpstreamOptions {
   readonly url: string;
@@ -14,20 +15,31 @@ export interface HttpUpstreamOptions {
   /** Wall clock for Retry-After dates. */
   readonly nowMs: () => number;
   readonly fetch?: typeof fetch;
+  /** The timers of the answer's deadline (default: Node's). */
+  readonly timers?: Pick<Platform, 'setTimeout' | 'clearTimeout'>;
   /** Bound on the answer's size: a runaway service cannot exhaust memory. */
   readonly maxResponseBytes?: number;
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
+/** The media type of an input, by its extension (a service may refuse what it cannot read). */
+export function inputMediaType(inputName: string): string {
+  if (inputName.endsWith('.txt')) return 'text/plain; charset=utf-8';
+  if (inputName.endsWith('.srt')) return 'application/x-subrip';
+  if (inputName.endsWith('.vtt')) return 'text/vtt';
+  return 'application/octet-stream';
+}
+
 export async function postToUpstream(
   options: HttpUpstreamOptions,
   body: Uint8Array,
-  contentType: string,
+  headers: Readonly<Record<string, string>>,
 ): Promise<string> {
   const doFetch = options.fetch ?? fetch;
+  const timers = options.timers ?? nodePlatform;
   const controller = new AbortController();
-  const timer = setTimeout(
+  const timer = timers.setTimeout(
     () => controller.abort(new Error(`no answer within ${options.timeoutMs} ms`)),
     options.timeoutMs,
   );
@@ -38,7 +50,7 @@ export async function postToUpstream(
       response = await doFetch(options.url, {
         method: 'POST',
         body: new Uint8Array(body),
-        headers: { 'content-type': contentType, ...options.headers },
+        headers: { ...headers, ...options.headers },
         signal: controller.signal,
       });
     } catch (error) {
@@ -77,7 +89,7 @@ export async function postToUpstream(
       throw new InvalidInputError(`invalid audio: upstream ${options.url} returned an empty transcript`);
     return text.endsWith('\n') ? text : `${text}\n`;
   } finally {
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
   }
 }
 
@@ -103,7 +115,12 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
 export function httpTranscribeHandlers(base: StageHandlers, options: HttpUpstreamOptions): StageHandlers {
   return {
     ...base,
-    transcribe: ({ inputBytes, inputName }) =>
-      postToUpstream(options, inputBytes, inputName.endsWith('.txt') ? 'text/plain' : 'application/octet-stream'),
+    // One key per job and stage: a service that deduplicates (the Idempotency-Key draft of the IETF)
+    // answers a retried request once, whatever the number of attempts.
+    transcribe: ({ jobId, inputBytes, inputName }) =>
+      postToUpstream(options, inputBytes, {
+        'content-type': inputMediaType(inputName),
+        'idempotency-key': `${jobId}/transcribe`,
+      }),
   };
 }

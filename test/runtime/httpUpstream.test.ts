@@ -72,7 +72,7 @@ const post = (path: string, options: { timeoutMs?: number; maxResponseBytes?: nu
       ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
     },
     new TextEncoder().encode('hello'),
-    'text/plain',
+    { 'content-type': 'text/plain' },
   );
 
 async function failure(path: string, options?: { timeoutMs?: number; maxResponseBytes?: number }) {
@@ -144,11 +144,9 @@ describe('HTTP upstream on loopback', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     await expect(
-      postToUpstream(
-        { url: `http://127.0.0.1:${port}/x`, timeoutMs: 1_000, nowMs: Date.now },
-        new Uint8Array(1),
-        'text/plain',
-      ),
+      postToUpstream({ url: `http://127.0.0.1:${port}/x`, timeoutMs: 1_000, nowMs: Date.now }, new Uint8Array(1), {
+        'content-type': 'text/plain',
+      }),
     ).rejects.toMatchObject({ name: 'TransientError', message: expect.stringMatching(/ECONNREFUSED/) });
   });
 });
