@@ -27,6 +27,7 @@ import { exploreFaultsThenCrash } from './explorer/exploreFaults.ts';
 import { exploreInWorkers } from './parallel/exploreInWorkers.ts';
 import { exploreCrashCycles } from './explorer/crashCycles.ts';
 import { runCampaign, replayCommand, type CampaignFailure } from './chaos/campaign.ts';
+import type { Entry } from './chaos/productionEntry.ts';
 import { runChaosPlan } from './chaos/runChaosPlan.ts';
 import { failureFileSchema, type FailureFile } from './chaos/chaosPlan.ts';
 import { simConfig } from './workload/simConfig.ts';
@@ -303,44 +304,67 @@ async function runChaos(
   hash: ReturnType<typeof createHash>,
   progress: Progress,
 ): Promise<void> {
-  const runs = args.runs;
   const t = performance.now();
-  progress.phase('chaos');
   // A shard runs its own seed: shards of one campaign explore different plans, each replayable alone.
   const seed = args.shard === undefined ? args.seed : (args.seed + args.shard.index - 1) >>> 0;
-  const result = await runCampaign({
-    runs,
-    seed,
-    config: simConfig(),
-    workers: args.workers,
-    onRun: (index, run) => {
-      hash.update(run.traceHash);
-      progress.update('chaos', index, runs, 'runs');
-    },
-  });
-  report.chaos = { runs: result.runs, crashes: result.crashes, elapsedMs: performance.now() - t };
-  report.runs += result.runs;
-  report.crashStates += result.crashes;
-  report.invariantChecks += result.invariantChecks;
-  if (result.failure !== undefined) await reportChaosFailure(args, report, result.failure);
+  let runs = 0;
+  let productionRuns = 0;
+  let crashes = 0;
+  // The in-process campaign, then the same generator through the production root (the jobs CLI).
+  for (const [entry, count] of [
+    ['in-process', args.runs],
+    ['production', args['production-runs']],
+  ] as const) {
+    if (count === 0) continue;
+    const phase = entry === 'production' ? 'chaos (jobs CLI)' : 'chaos';
+    progress.phase(phase);
+    const result = await runCampaign({
+      runs: count,
+      seed,
+      config: simConfig(),
+      workers: args.workers,
+      entry,
+      onRun: (index, run) => {
+        hash.update(run.traceHash);
+        progress.update(phase, index, count, 'runs');
+      },
+    });
+    runs += result.runs;
+    if (entry === 'production') productionRuns = result.runs;
+    crashes += result.crashes;
+    report.invariantChecks += result.invariantChecks;
+    if (result.failure !== undefined) {
+      await reportChaosFailure(args, report, result.failure, entry);
+      break;
+    }
+  }
+  report.chaos = { runs, productionRuns, crashes, elapsedMs: performance.now() - t };
+  report.runs += runs;
+  report.crashStates += crashes;
 }
 
 /** A chaos failure in the report: its violations, its replay command, a failure file and two traces. */
-async function reportChaosFailure(args: HarnessArgs, report: RunReport, f: CampaignFailure): Promise<void> {
-  const where = `chaos:seed=${f.seed} path=${f.path}`;
+async function reportChaosFailure(
+  args: HarnessArgs,
+  report: RunReport,
+  f: CampaignFailure,
+  entry: Entry,
+): Promise<void> {
+  const where = `chaos${entry === 'production' ? ' (jobs CLI)' : ''}:seed=${f.seed} path=${f.path}`;
   const violations = f.result.violations.map((v) => ({
     invariant: v.invariant,
     message: v.message,
     ...(v.path ? { path: v.path } : {}),
   }));
   for (const v of violations) report.violations.push({ ...v, where });
-  const command = replayCommand(f.seed, f.path);
+  const command = replayCommand(f.seed, f.path, entry);
   const file: FailureFile = failureFileSchema.parse({
     version: 1,
     kind: 'chaos-failure',
     seed: f.seed,
     path: f.path,
     plan: f.plan,
+    ...(entry === 'production' ? { entry } : {}),
     violations,
     traceHash: f.result.traceHash,
     replay: command,
@@ -374,10 +398,16 @@ async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<numbe
       streams.stderr(`chaos: ${args.file} is not a failure file: ${describeError(error).split('\n').join('; ')}\n`);
       return 2;
     }
-    const result = await runChaosPlan(parsed.plan, simConfig());
+    const result = await runChaosPlan(parsed.plan, simConfig(), 1, {}, parsed.entry ?? 'in-process');
     ({ violations, trace, traceHash } = result);
   } else {
-    const result = await runCampaign({ runs: 1, seed: args.seed, path: args.path, config: simConfig() });
+    const result = await runCampaign({
+      runs: 1,
+      seed: args.seed,
+      path: args.path,
+      config: simConfig(),
+      entry: args.entry,
+    });
     if (result.failure === undefined) {
       streams.stdout(
         args.json
@@ -480,7 +510,12 @@ async function campaignForeignInto(args: HarnessArgs, workload: ForeignWorkload,
     seed: args.seed,
     ...(args.path !== undefined ? { path: args.path } : {}),
   });
-  report.chaos = { runs: campaign.runs, crashes: campaign.runs, elapsedMs: performance.now() - started };
+  report.chaos = {
+    runs: campaign.runs,
+    productionRuns: 0,
+    crashes: campaign.runs,
+    elapsedMs: performance.now() - started,
+  };
   report.runs += campaign.runs;
   const f = campaign.failure;
   if (f === undefined) return;

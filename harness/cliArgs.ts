@@ -36,6 +36,18 @@ const CHAOS_OPTIONS = {
     default: 'standard',
   }),
   runs: option('N', wholeNumber({ min: 1 }), 'randomized runs of the campaign', { default: 300 }),
+  'production-runs': option(
+    'N',
+    wholeNumber({ min: 0 }),
+    'randomized runs through the production root: the jobs CLI over a simulated machine',
+    { default: 300 },
+  ),
+  entry: option(
+    'in-process|production',
+    choice(['in-process', 'production']),
+    'how the replayed run entered the runtime (the replay command a failure prints says)',
+    { default: 'in-process' },
+  ),
   seed: seedOption,
   path: option(
     'P',
@@ -62,7 +74,7 @@ export const CHAOS_PROGRAM = program({
   commands: {
     all: {
       summary: 'scenarios + explore + a bounded chaos campaign',
-      options: ['only', 'seed', 'model', 'workload', 'runs', 'workers', 'shard', ...REPORTS],
+      options: ['only', 'seed', 'model', 'workload', 'runs', 'production-runs', 'workers', 'shard', ...REPORTS],
     },
     list: { summary: 'the scenario catalog: ids and titles', options: ['json'] },
     scenarios: { summary: 'runs the scripted scenarios', options: ['only', 'seed', 'shard', ...REPORTS] },
@@ -72,11 +84,11 @@ export const CHAOS_PROGRAM = program({
     },
     chaos: {
       summary: 'a randomized campaign (fast-check, swarm faults, shrinking)',
-      options: ['runs', 'seed', 'workers', 'shard', ...REPORTS],
+      options: ['runs', 'production-runs', 'seed', 'workers', 'shard', ...REPORTS],
     },
     replay: {
       summary: 'exact re-run of a failure (--seed S --path P, or a failure file), printing its trace',
-      options: ['seed', 'path', 'json'],
+      options: ['seed', 'path', 'entry', 'json'],
       operand: { name: 'FILE', description: 'a failure file (.chaos/failures/*.json)' },
       check: (values, file) =>
         file === undefined && values.path === undefined

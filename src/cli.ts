@@ -4,8 +4,8 @@
 //   init · enqueue --session <id> --input <file> [--job <id>] · run · status [--job <id>]
 //   retry --job <id> · delete --job <id> · purge · serve [--port N] [--host H]
 // Common flags: --root <dir> (default $JOBS_ROOT, else ./data), --json, --log json (events on stderr),
-// and the settings (--concurrency, --deadline-ms, --max-attempts, --backoff-base-ms, --stale-after-ms,
-// --ttl-ms; docs/runtime.md, "Configuration").
+// and the settings (--concurrency, --deadline-ms, --max-attempts, --backoff-base-ms, --backoff-cap-ms,
+// --stale-after-ms, --heartbeat-ms, --ttl-ms; docs/runtime.md, "Configuration").
 // Exit codes: 0 done, 1 the command itself failed, 2 bad arguments or an unknown or invalid id.
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { DEFAULT_CONFIG, makeConfig, type RuntimeConfig } from './config.ts';
@@ -36,6 +36,8 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   passDeadlineMs: '--deadline-ms',
   concurrency: '--concurrency',
   staleAfterMs: '--stale-after-ms',
+  heartbeatEveryMs: '--heartbeat-ms',
+  backoffCapMs: '--backoff-cap-ms',
   ttlMs: '--ttl-ms',
   maxAttempts: '--max-attempts',
   backoffBaseMs: '--backoff-base-ms',
@@ -75,18 +77,23 @@ function configOf(
 ): RuntimeConfig {
   const staleAfterMs = v['stale-after-ms'];
   const backoffBaseMs = v['backoff-base-ms'];
+  // A stale bound alone heartbeats every quarter of it; a backoff base alone keeps the default cap
+  // unless the base is larger. An explicit --heartbeat-ms or --backoff-cap-ms wins.
+  const heartbeatEveryMs =
+    v['heartbeat-ms'] ?? (staleAfterMs !== undefined ? Math.max(1, Math.floor(staleAfterMs / 4)) : undefined);
+  const backoffCapMs =
+    v['backoff-cap-ms'] ??
+    (backoffBaseMs !== undefined ? Math.max(backoffBaseMs, DEFAULT_CONFIG.backoffCapMs) : undefined);
   return makeConfig({
     root: v.root === undefined ? (settings.JOBS_ROOT ?? './data') : userPath(v.root, env, platform),
     ...(v['deadline-ms'] !== undefined ? { passDeadlineMs: v['deadline-ms'] } : {}),
     ...(v.concurrency !== undefined ? { concurrency: v.concurrency } : {}),
-    ...(staleAfterMs !== undefined
-      ? { staleAfterMs, heartbeatEveryMs: Math.max(1, Math.floor(staleAfterMs / 4)) }
-      : {}),
+    ...(staleAfterMs !== undefined ? { staleAfterMs } : {}),
+    ...(heartbeatEveryMs !== undefined ? { heartbeatEveryMs } : {}),
     ...(v['ttl-ms'] !== undefined ? { ttlMs: v['ttl-ms'] } : {}),
     ...(v['max-attempts'] !== undefined ? { maxAttempts: v['max-attempts'] } : {}),
-    ...(backoffBaseMs !== undefined
-      ? { backoffBaseMs, backoffCapMs: Math.max(backoffBaseMs, DEFAULT_CONFIG.backoffCapMs) }
-      : {}),
+    ...(backoffBaseMs !== undefined ? { backoffBaseMs } : {}),
+    ...(backoffCapMs !== undefined ? { backoffCapMs } : {}),
   });
 }
 
@@ -133,7 +140,12 @@ export async function main(
     return 0;
   } catch (error) {
     const usage = error instanceof UsageError;
-    streams.stderr(`jobs: ${errorMessage(error).split('\n')[0]}\n`);
+    const message = errorMessage(error).split('\n')[0]!;
+    // With --json a script reads the failure as data: which error (its class) and what it says.
+    const name = error instanceof Error ? error.name : typeof error;
+    streams.stderr(
+      command.args.values.json ? `${JSON.stringify({ error: { name, message } })}\n` : `jobs: ${message}\n`,
+    );
     return usage ? 2 : 1;
   }
 }

@@ -19,11 +19,16 @@ const JOBS_OPTIONS = {
   'deadline-ms': option('MS', wholeNumber(), 'a pass starts no new job after this long', {
     shownDefault: String(DEFAULT_CONFIG.passDeadlineMs),
   }),
-  'stale-after-ms': option(
+  'stale-after-ms': option('MS', wholeNumber(), 'a lock whose owner is silent this long may be taken over', {
+    shownDefault: String(DEFAULT_CONFIG.staleAfterMs),
+  }),
+  'heartbeat-ms': option(
     'MS',
     wholeNumber(),
-    'a lock whose owner is silent this long may be taken over; heartbeats every quarter of it',
-    { shownDefault: String(DEFAULT_CONFIG.staleAfterMs) },
+    'how often a lock owner refreshes its heartbeat, at most half the stale bound',
+    {
+      shownDefault: `${DEFAULT_CONFIG.heartbeatEveryMs}, or a quarter of --stale-after-ms`,
+    },
   ),
   'ttl-ms': option('MS', wholeNumber(), 'finished jobs older than this are purged', {
     shownDefault: String(DEFAULT_CONFIG.ttlMs),
@@ -33,6 +38,9 @@ const JOBS_OPTIONS = {
   }),
   'backoff-base-ms': option('MS', wholeNumber(), 'the base of the jittered exponential backoff between attempts', {
     shownDefault: String(DEFAULT_CONFIG.backoffBaseMs),
+  }),
+  'backoff-cap-ms': option('MS', wholeNumber(), 'the longest wait between attempts', {
+    shownDefault: `${DEFAULT_CONFIG.backoffCapMs}, or --backoff-base-ms if larger`,
   }),
   concurrency: option('N', wholeNumber(), 'sessions a pass works on at once, 1..64', {
     shownDefault: String(DEFAULT_CONFIG.concurrency),
@@ -46,9 +54,11 @@ const COMMON = [
   'log',
   'deadline-ms',
   'stale-after-ms',
+  'heartbeat-ms',
   'ttl-ms',
   'max-attempts',
   'backoff-base-ms',
+  'backoff-cap-ms',
   'concurrency',
 ] as const;
 

@@ -9,6 +9,7 @@ import { runChaosPlan, type ChaosRunResult, type RuntimeVariant } from './runCha
 import type { ChaosPlan } from './chaosPlan.ts';
 import { runPlansInWorkers } from '../parallel/runPlansInWorkers.ts';
 import { chaosCommand } from '../report/chaosCommand.ts';
+import { toProductionPlan, type Entry } from './productionEntry.ts';
 
 export interface CampaignOptions {
   readonly runs: number;
@@ -22,6 +23,8 @@ export interface CampaignOptions {
   readonly workers?: number;
   /** With workers, a broken runtime must be a zoo bug, named here (and given as `variant` too). */
   readonly zooBugId?: string;
+  /** How the runs enter the runtime (default in-process); production runs go through the CLI. */
+  readonly entry?: Entry;
 }
 
 export interface CampaignFailure {
@@ -40,8 +43,13 @@ export interface CampaignResult {
   readonly failure: CampaignFailure | undefined;
 }
 
-export function replayCommand(seed: number, path: string): string {
-  return `${chaosCommand()} replay --seed ${seed} --path ${path}`;
+export function replayCommand(seed: number, path: string, entry: Entry = 'in-process'): string {
+  return `${chaosCommand()} replay --seed ${seed} --path ${path}${entry === 'production' ? ' --entry production' : ''}`;
+}
+
+/** The plans a campaign draws: the production root's form of each plan for a production campaign. */
+export function planArbFor(entry: Entry = 'in-process'): fc.Arbitrary<ChaosPlan> {
+  return entry === 'production' ? chaosPlanArb.map(toProductionPlan) : chaosPlanArb;
 }
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
@@ -61,8 +69,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
  * would have shrunk it, and the replayed run itself is not counted twice.
  */
 async function runCampaignInWorkers(options: CampaignOptions, workers: number): Promise<CampaignResult> {
-  const plans = fc.sample(chaosPlanArb, { seed: options.seed, numRuns: options.runs });
-  const results = await runPlansInWorkers(plans, options.config, workers, options.zooBugId);
+  const plans = fc.sample(planArbFor(options.entry), { seed: options.seed, numRuns: options.runs });
+  const results = await runPlansInWorkers(plans, options.config, workers, options.zooBugId, options.entry);
   let runs = 0;
   let crashes = 0;
   let invariantChecks = 0;
@@ -105,8 +113,8 @@ async function runCampaignHere(options: CampaignOptions): Promise<CampaignResult
   let invariantChecks = 0;
   let ops = 0;
   let last: { plan: ChaosPlan; result: ChaosRunResult } | undefined;
-  const property = fc.asyncProperty(chaosPlanArb, async (plan) => {
-    const result = await runChaosPlan(plan, options.config, 1, options.variant);
+  const property = fc.asyncProperty(planArbFor(options.entry), async (plan) => {
+    const result = await runChaosPlan(plan, options.config, 1, options.variant, options.entry);
     runs += 1;
     crashes += result.crashes;
     invariantChecks += result.invariantChecks;
@@ -132,7 +140,7 @@ async function runCampaignHere(options: CampaignOptions): Promise<CampaignResult
   const result =
     last !== undefined && last.plan === plan
       ? last.result
-      : await runChaosPlan(plan, options.config, 1, options.variant);
+      : await runChaosPlan(plan, options.config, 1, options.variant, options.entry);
   return {
     runs,
     crashes,

@@ -110,6 +110,8 @@ export const failureFileSchema = z.object({
   seed: z.number().int(),
   path: z.string(),
   plan: chaosPlanSchema,
+  /** How the plan entered the runtime (absent: in-process). */
+  entry: z.enum(['in-process', 'production']).optional(),
   violations: z.array(z.object({ invariant: z.string(), message: z.string(), path: z.string().optional() })),
   traceHash: z.string(),
   replay: z.string(),

@@ -6,7 +6,7 @@
 import { makeConfig, type RuntimeConfig } from '../../src/config.ts';
 import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContract.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
-import { World, type SimProcess } from '../world/world.ts';
+import { World, type SimProcess, type SpawnOptions } from '../world/world.ts';
 import { loadVariant, spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
 import { listedChoices, seededChoices } from '../world/choiceSource.ts';
 import { mixSeed } from '../seededRandom.ts';
@@ -23,7 +23,10 @@ import { recoverToQuiescence, rerunCompleteJobs, purgeEverything } from '../expl
 import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
 import { withUpstreamFaults, type UpstreamInjection } from '../faults/upstreamFault.ts';
-import { simulatedUpstreamHandlers } from '../faults/simulatedUpstream.ts';
+import { simulatedService, simulatedUpstreamHandlers } from '../faults/simulatedUpstream.ts';
+import { runCliProcess, isCliOutcome, cliResult } from '../world/cliProcess.ts';
+import { checkProductionVariant, cliRunFor, placeUserInputs, type Entry } from './productionEntry.ts';
+import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
 import { runTask } from '../scenarioRunner/runTask.ts';
 import { inputBytes } from '../workload/inputs.ts';
 import type { Io } from '../../src/ports/io.ts';
@@ -81,7 +84,13 @@ interface ArmedRun {
   crashes: number;
 }
 
-function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, variant: RuntimeVariant): ArmedRun {
+function armProcesses(
+  world: World,
+  plan: ChaosPlan,
+  config: RuntimeConfig,
+  variant: RuntimeVariant,
+  entry: Entry,
+): ArmedRun {
   // Every injected error is a line of the trace, so the fault behind a violation is in its text and picture.
   const traceFault = (pid: number, tag: InjectedTag) => {
     if (world.tracing) world.trace.add(`t=${world.fake.now} p${pid} fault ${tag.fault} on ${tag.op} ${tag.path}`);
@@ -124,19 +133,7 @@ function armProcesses(world: World, plan: ChaosPlan, config: RuntimeConfig, vari
           atMonotonicMs: world.fake.now,
         });
       };
-      // Transcription goes through the real HTTP adapter to a simulated service; draft and export
-      // faults are thrown by the stage (no adapter exists for them).
-      const viaHttp = simulatedUpstreamHandlers(defaultHandlers, spec.upstream, () => world.wallNowMs(), onInject);
-      const handlers = withUpstreamFaults(
-        viaHttp,
-        spec.upstream.filter((f) => f.stage !== 'transcribe'),
-        onInject,
-      );
-      const self = world.spawn(
-        spec.name,
-        (io, runtime) => runOperation(io, runtime, config, plan, spec.task),
-        spawnWith(variant, { decorate, handlers }),
-      );
+      const self = spawnPlanProcess(world, plan, spec, config, { variant, entry, decorate, onInject });
       ref.process = self;
       run.operations.push({ spec, process: self });
       // A slow call may outlast the stale bound: the process meets a fault whether or not it throws.
@@ -185,6 +182,73 @@ function armPowerLoss(
   });
 }
 
+/** Starts one process of the plan: the jobs CLI over a simulated machine, or the entry function in-process. */
+function spawnPlanProcess(
+  world: World,
+  plan: ChaosPlan,
+  spec: ChaosProcess,
+  config: RuntimeConfig,
+  how: {
+    variant: RuntimeVariant;
+    entry: Entry;
+    decorate: NonNullable<SpawnOptions['decorate']>;
+    onInject: (injection: UpstreamInjection) => void;
+  },
+): SimProcess {
+  const { variant, decorate, onInject } = how;
+  if (how.entry === 'in-process')
+    return world.spawn(
+      spec.name,
+      (io, runtime) => runOperation(io, runtime, config, plan, spec.task),
+      spawnWith(variant, { decorate, handlers: inProcessHandlers(world, spec, onInject) }),
+    );
+  const fetch = simulatedService(defaultHandlers, spec.upstream, () => world.wallNowMs(), onInject);
+  return world.spawn(
+    spec.name,
+    (_io, runtime, process) => runCliProcess(world, process, runtime, { ...cliRunFor(plan, spec, config), fetch }),
+    spawnWith(variant, { decorate }),
+  );
+}
+
+/**
+ * A production run's preparation: what the CLI cannot express is refused before the run (it must not
+ * turn into a process's failure), and the user's input files are put on the simulated disk.
+ */
+function prepareProductionEntry(world: World, plan: ChaosPlan, config: RuntimeConfig, variant: RuntimeVariant): void {
+  checkProductionVariant(variant);
+  for (const spec of plan.processes) cliRunFor(plan, spec, config);
+  placeUserInputs(
+    world.core,
+    plan.jobs.map((job) => job.input),
+  );
+}
+
+/**
+ * An in-process run's stage handlers: transcription through the real HTTP adapter to the simulated
+ * service; draft and export faults are thrown by the stage (no adapter exists for them).
+ */
+function inProcessHandlers(
+  world: World,
+  spec: ChaosProcess,
+  onInject: (injection: UpstreamInjection) => void,
+): StageHandlers {
+  const viaHttp = simulatedUpstreamHandlers(defaultHandlers, spec.upstream, () => world.wallNowMs(), onInject);
+  return withUpstreamFaults(
+    viaHttp,
+    spec.upstream.filter((f) => f.stage !== 'transcribe'),
+    onInject,
+  );
+}
+
+/** What an operation returned or threw; a CLI process's outcome read as the user sees it. */
+function outcomeOf(process: SimProcess): { result: unknown; error: unknown } {
+  if (process.status === 'exited' && isCliOutcome(process.result)) {
+    const { result, error } = cliResult(process.result);
+    return { result, error };
+  }
+  return { result: process.result, error: process.error };
+}
+
 /** A chaos process's operation: the runtime's entry points, as the CLI calls them. */
 function runOperation(
   io: Io,
@@ -212,7 +276,7 @@ function acknowledgedEnqueues(run: ArmedRun): string[] {
     typeof spec.task === 'object' &&
     'enqueue' in spec.task &&
     process.status === 'exited' &&
-    process.error === undefined
+    outcomeOf(process).error === undefined
       ? [spec.task.enqueue]
       : [],
   );
@@ -234,17 +298,19 @@ export async function runChaosPlan(
   baseConfig: RuntimeConfig,
   seed = 1,
   unloaded: RuntimeVariant = {},
+  entry: Entry = 'in-process',
 ): Promise<ChaosRunResult> {
   const variant = await loadVariant(unloaded);
   const config = planConfig(plan, baseConfig);
   const { setup, golden } = await goldenFor(plan, config, seed);
   const world = planWorld(plan, setup, seed);
+  if (entry === 'production') prepareProductionEntry(world, plan, config, variant);
   const monitor = new ConcurrencyMonitor(config, new Map(plan.jobs.map((j) => [j.jobId, j.sessionId])));
   monitor.attach(world);
   const jobLife = new JobLifeWatch(config);
   jobLife.attach(world);
   const violations: Violation[] = [];
-  const run = armProcesses(world, plan, config, variant);
+  const run = armProcesses(world, plan, config, variant, entry);
   armPowerLoss(world, plan, config, golden, run, jobLife, violations);
   armClockSteps(world, plan, run);
   await world.run();
@@ -336,8 +402,7 @@ function checkHonesty(
         : process.status === 'exited'
           ? ('exited' as const)
           : ('hung' as const),
-    error: process.error,
-    result: process.result,
+    ...outcomeOf(process),
     ...(process.exitedAtMs === undefined ? {} : { lifeMs: process.exitedAtMs - process.spawnedAtMs }),
   }));
   return [

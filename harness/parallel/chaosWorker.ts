@@ -6,10 +6,12 @@ import { runChaosPlan, type ChaosRunResult } from '../chaos/runChaosPlan.ts';
 import type { ChaosPlan } from '../chaos/chaosPlan.ts';
 import type { RuntimeConfig } from '../../src/config.ts';
 import { ZOO } from '../bugs/zoo.ts';
+import type { Entry } from '../chaos/productionEntry.ts';
 
 export interface ChaosJob {
   readonly index: number;
   readonly plan: ChaosPlan;
+  readonly entry: Entry;
 }
 
 export interface ChaosJobResult {
@@ -25,7 +27,7 @@ const port = parentPort!;
 port.on('message', (jobs: ChaosJob[]) => {
   void (async () => {
     for (const job of jobs) {
-      const { trace: _trace, ...result } = await runChaosPlan(job.plan, config, 1, variant);
+      const { trace: _trace, ...result } = await runChaosPlan(job.plan, config, 1, variant, job.entry);
       port.postMessage({ index: job.index, result } satisfies ChaosJobResult);
     }
     port.postMessage('done');

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { RuntimeConfig } from '../../src/config.ts';
 import type { ChaosPlan } from '../chaos/chaosPlan.ts';
 import type { ChaosJob, ChaosJobResult } from './chaosWorker.ts';
+import type { Entry } from '../chaos/productionEntry.ts';
 
 const BOOT = new URL('./workerBoot.mjs', import.meta.url);
 const ENTRY = new URL('./chaosWorker.ts', import.meta.url).href;
@@ -46,10 +47,11 @@ export async function runPlansInWorkers(
   config: RuntimeConfig,
   workers: number,
   zooBugId?: string,
+  entry: Entry = 'in-process',
 ): Promise<ChaosJobResult['result'][]> {
   const results: ChaosJobResult['result'][] = new Array(plans.length);
   const shares = Array.from({ length: workers }, (_, w) =>
-    plans.flatMap((plan, index) => (index % workers === w ? [{ index, plan }] : [])),
+    plans.flatMap((plan, index) => (index % workers === w ? [{ index, plan, entry }] : [])),
   );
   await Promise.all(
     shares.filter((share) => share.length > 0).map((share) => runShare(share, config, zooBugId, results)),

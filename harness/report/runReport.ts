@@ -33,7 +33,8 @@ export interface RunReport {
   faults?: { faultPoints: number; crashStates: number; elapsedMs: number };
   /** Repeated crash/recover cycles: passes killed one after another, leftovers judged (I5), then recovered. */
   crashCycles?: { sequences: number; crashes: number; elapsedMs: number };
-  chaos?: { runs: number; crashes: number; elapsedMs: number };
+  /** `productionRuns` of the runs went through the production root (the jobs CLI over a simulated machine). */
+  chaos?: { runs: number; productionRuns: number; crashes: number; elapsedMs: number };
   replay: string[];
   failureFiles: string[];
   traceFiles: string[];

@@ -9,6 +9,7 @@ import { enqueue } from '../../src/enqueue.ts';
 import { retryJob } from '../../src/retryJob.ts';
 import { deleteJob } from '../../src/deleteJob.ts';
 import { jobsHandler } from '../../src/http/jobsHandler.ts';
+import { main } from '../../src/cli.ts';
 
 export interface RuntimeEntries {
   readonly runPass: typeof runPass;
@@ -20,6 +21,8 @@ export interface RuntimeEntries {
   readonly retryJob: typeof retryJob;
   readonly deleteJob: typeof deleteJob;
   readonly jobsHandler: typeof jobsHandler;
+  /** The jobs CLI, as a user runs it (the production composition root). */
+  readonly main: typeof main;
 }
 
 /** The modules of src/ that hold the entry points, by file (a patched copy replaces them by file). */
@@ -33,6 +36,7 @@ export const ENTRY_MODULES: Readonly<Record<keyof RuntimeEntries, string>> = {
   retryJob: 'retryJob.ts',
   deleteJob: 'deleteJob.ts',
   jobsHandler: 'http/jobsHandler.ts',
+  main: 'cli.ts',
 };
 
 export const realRuntime: RuntimeEntries = {
@@ -45,4 +49,5 @@ export const realRuntime: RuntimeEntries = {
   retryJob,
   deleteJob,
   jobsHandler,
+  main,
 };
