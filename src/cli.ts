@@ -129,7 +129,12 @@ export async function main(
     command = { args, config, io, settings, env, platform, streams, print };
   } catch (error) {
     // One line per bad field (a setting or an environment variable); the usage closes the last one.
-    streams.stderr(renderUsageError('jobs', describeError(error, FLAG_NAMES), usageHint(JOBS_PROGRAM, parsed.command)));
+    const described = describeError(error, FLAG_NAMES);
+    streams.stderr(
+      parsed.values.json === true
+        ? jsonError('UsageError', described.split('\n').join('; '))
+        : renderUsageError('jobs', described, usageHint(JOBS_PROGRAM, parsed.command)),
+    );
     return 2;
   }
   try {
@@ -143,11 +148,14 @@ export async function main(
     const message = errorMessage(error).split('\n')[0]!;
     // With --json a script reads the failure as data: which error (its class) and what it says.
     const name = error instanceof Error ? error.name : typeof error;
-    streams.stderr(
-      command.args.values.json ? `${JSON.stringify({ error: { name, message } })}\n` : `jobs: ${message}\n`,
-    );
+    streams.stderr(command.args.values.json ? jsonError(name, message) : `jobs: ${message}\n`);
     return usage ? 2 : 1;
   }
+}
+
+/** A failure as --json reports it: one line on stderr naming the error and saying what went wrong. */
+function jsonError(name: string, message: string): string {
+  return `${JSON.stringify({ error: { name, message } })}\n`;
 }
 
 const COMMANDS: Readonly<Record<JobsCommand, (command: Command) => Promise<void>>> = {

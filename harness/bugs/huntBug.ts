@@ -41,7 +41,8 @@ function pick(violations: readonly Violation[]): Violation | undefined {
   return violations.find((v) => v.invariant !== 'expect') ?? violations[0];
 }
 
-type HuntOptions = { seed: number; chaosRuns: number; config: RuntimeConfig };
+/** `productionRuns`: the campaign through the jobs CLI (default 300, as the main job runs it). */
+type HuntOptions = { seed: number; chaosRuns: number; productionRuns?: number; config: RuntimeConfig };
 /** One way of hunting: how many runs (or crash states) it took, and its first finding. */
 type Hunt = (
   variant: RuntimeVariant,
@@ -144,8 +145,33 @@ const huntChaos: Hunt = async (variant, options) => {
   return { runs: campaign.runs, by: replayCommand(failure.seed, failure.path), violation };
 };
 
+/** The campaign through the jobs CLI, for a variant the production root can run (its code or its disk). */
+const huntProductionChaos: Hunt = async (variant, options) => {
+  if (variant.policy !== undefined || variant.wrapHandlers !== undefined || variant.wrapClock !== undefined)
+    return { runs: 0 };
+  const campaign = await runCampaign({
+    runs: options.productionRuns ?? 300,
+    seed: options.seed,
+    config: options.config,
+    variant,
+    entry: 'production',
+  });
+  const failure = campaign.failure;
+  const violation = failure === undefined ? undefined : pick(failure.result.violations);
+  if (failure === undefined || violation === undefined) return { runs: campaign.runs };
+  return { runs: campaign.runs, by: replayCommand(failure.seed, failure.path, 'production'), violation };
+};
+
 /** Cheapest first; the first finding ends the hunt. */
-const HUNTS: readonly Hunt[] = [huntScenarios, huntRaces, huntExplore, huntOperations, huntFaults, huntChaos];
+const HUNTS: readonly Hunt[] = [
+  huntScenarios,
+  huntRaces,
+  huntExplore,
+  huntOperations,
+  huntFaults,
+  huntChaos,
+  huntProductionChaos,
+];
 
 export async function huntBug(bug: ZooBug, options: HuntOptions): Promise<HuntResult> {
   const elapsedMs = startStopwatch();

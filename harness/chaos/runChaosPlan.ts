@@ -37,6 +37,7 @@ import { FaultWitness } from '../faults/faultWitness.ts';
 import type { InjectedTag } from '../faults/faultRule.ts';
 import { checkJobErrors, checkOperationResults } from '../invariants/i8HonestResults.ts';
 import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
+import { checkCliOutputs, type CliCommandRecord } from '../invariants/i8CliOutputs.ts';
 import type { RuntimeEntries } from '../world/runtimeEntries.ts';
 
 export interface ChaosRunResult {
@@ -240,6 +241,15 @@ function inProcessHandlers(
   );
 }
 
+/** The CLI processes of a run that exited, with the job each named. */
+function cliRecords(run: ArmedRun): CliCommandRecord[] {
+  return run.operations.flatMap(({ spec, process }) => {
+    if (process.status !== 'exited' || !isCliOutcome(process.result)) return [];
+    const jobId = typeof spec.task === 'object' ? Object.values(spec.task)[0] : undefined;
+    return [{ name: spec.name, pid: process.pid, outcome: process.result, ...(jobId === undefined ? {} : { jobId }) }];
+  });
+}
+
 /** What an operation returned or threw; a CLI process's outcome read as the user sees it. */
 function outcomeOf(process: SimProcess): { result: unknown; error: unknown } {
   if (process.status === 'exited' && isCliOutcome(process.result)) {
@@ -348,7 +358,8 @@ export async function runChaosPlan(
     }),
   );
   violations.push(...checkHonesty(world, recovered, run, golden, config));
-  const checks = (plan.powerLoss === undefined ? 0 : 2) + 10 + monitor.commitsChecked;
+  // One check per checker call below, one per call I4 judged, one per CLI answer judged.
+  const checks = (plan.powerLoss === undefined ? 0 : 2) + 10 + monitor.commitsChecked + cliRecords(run).length;
   const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;
   return {
     violations,
@@ -407,6 +418,7 @@ function checkHonesty(
   }));
   return [
     ...checkOperationResults(operations, disturbed, config.passDeadlineMs),
+    ...checkCliOutputs(cliRecords(run)),
     ...checkJobErrors(world.events, golden, disturbed),
     ...checkJobErrors(recovered.events, golden, () => false),
   ];
