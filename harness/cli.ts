@@ -207,9 +207,42 @@ async function runExplore(
     report.replay.push(
       `${chaosCommand()} explore --model ${args.model} --workload ${args.workload} --seed ${args.seed}`,
     );
+  await runProductionExplore(options, report, hash, progress);
   await runOperations(args, report, hash, progress, models);
   await runFaultsThenCrash(args, report, hash, progress, models);
   await runCrashCycles(args, report, hash);
+}
+
+/**
+ * The same exploration with the pass entered as a user starts it, `jobs run` through the CLI over the
+ * simulated machine, so the production adapters' calls (the directory fsync among them) are crashed
+ * at too. One thread: it is the shorter of the two.
+ */
+async function runProductionExplore(
+  options: Parameters<typeof explore>[0],
+  report: RunReport,
+  hash: ReturnType<typeof createHash>,
+  progress: Progress,
+): Promise<void> {
+  progress.phase('explore (jobs CLI)');
+  const result = await explore({
+    ...options,
+    entry: 'production',
+    onProgress: (done, total) => progress.update('explore (jobs CLI)', done, total, 'crash states'),
+  });
+  hash.update(`production:${result.crashStates}:${result.violations.length}`);
+  report.productionExplore = {
+    crashPoints: result.crashPoints,
+    crashStates: result.crashStates,
+    elapsedMs: result.elapsedMs,
+  };
+  report.crashStates += result.crashStates;
+  report.runs += result.crashStates;
+  report.invariantChecks += result.invariantChecks;
+  addExploreViolations(
+    report,
+    result.violations.map((v) => ({ ...v, crashPoint: `jobs CLI ${v.crashPoint}` })),
+  );
 }
 
 const CRASH_CYCLE_SEQUENCES = 50;

@@ -145,10 +145,33 @@ const huntChaos: Hunt = async (variant, options) => {
   return { runs: campaign.runs, by: replayCommand(failure.seed, failure.path), violation };
 };
 
+/** The explorer with the pass run as `jobs run` through the CLI (adapter durability bugs show here). */
+const huntProductionExplore: Hunt = async (variant, { config, seed }) => {
+  if (!throughCli(variant)) return { runs: 0 };
+  const explored = await explore({
+    jobs: SMALL_JOBS,
+    config,
+    seed,
+    models: MODELS,
+    entry: 'production',
+    ...exploreOptionsOf(variant),
+    stopAtFirst: true,
+  });
+  const violation = explored.violations[0];
+  return {
+    runs: explored.crashStates,
+    ...(violation !== undefined ? { by: `explore (jobs CLI) ${violation.crashPoint}`, violation } : {}),
+  };
+};
+
+/** Whether the production root can run `variant`: its code or its disk, not decisions inside the process. */
+function throughCli(variant: RuntimeVariant): boolean {
+  return variant.policy === undefined && variant.wrapHandlers === undefined && variant.wrapClock === undefined;
+}
+
 /** The campaign through the jobs CLI, for a variant the production root can run (its code or its disk). */
 const huntProductionChaos: Hunt = async (variant, options) => {
-  if (variant.policy !== undefined || variant.wrapHandlers !== undefined || variant.wrapClock !== undefined)
-    return { runs: 0 };
+  if (!throughCli(variant)) return { runs: 0 };
   const campaign = await runCampaign({
     runs: options.productionRuns ?? 300,
     seed: options.seed,
@@ -170,6 +193,7 @@ const HUNTS: readonly Hunt[] = [
   huntOperations,
   huntFaults,
   huntChaos,
+  huntProductionExplore,
   huntProductionChaos,
 ];
 

@@ -59,6 +59,11 @@ export function cliRunFor(plan: ChaosPlan, spec: ChaosProcess, config: RuntimeCo
   };
 }
 
+/** `jobs run` with `config`'s settings and the embedded stage handlers (no upstream): the explorer's pass. */
+export function cliRunForPass(config: RuntimeConfig): CliRun {
+  return { argv: ['run', ...settingFlags(config), '--json', '--log', 'json'], env: {}, cwd: USER_HOME };
+}
+
 /** Refuses a variant the production root cannot run (it would be silently dropped there). */
 export function checkProductionVariant(variant: RuntimeVariant): void {
   const inside = (['wrapHandlers', 'wrapClock', 'policy'] as const).filter((k) => variant[k] !== undefined);

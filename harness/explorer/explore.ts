@@ -15,6 +15,8 @@
 // many end in the same configuration; the rerun (I1) and purge (I5) checks then run once for it
 // (AfterRecoveryMemo). test/harness/exploreSharing.test.ts shows the shared verdicts equal the unshared ones.
 import type { RuntimeConfig } from '../../src/config.ts';
+import { cliRunForPass, type Entry } from '../chaos/productionEntry.ts';
+import { cliResult, isCliOutcome, runCliProcess } from '../world/cliProcess.ts';
 import { World } from '../world/world.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
@@ -60,6 +62,8 @@ export interface ExploreOptions {
    * configuration (default true; see AfterRecoveryMemo). Off only to cross-check that sharing.
    */
   readonly shareAfterRecovery?: boolean;
+  /** How the pass under test is entered (default in-process); production runs `jobs run` through the CLI. */
+  readonly entry?: Entry;
   /** Stop at the first violating crash state. */
   readonly stopAtFirst?: boolean;
   /** Crash only at points from this call of the pass on (after an injected fault: the points before it are the fault-free run's). */
@@ -117,11 +121,7 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
   const calls: OpDesc[] = [];
   const acked = new Set<string>();
   let seenEvents = 0;
-  const victim = world.spawn(
-    'runner',
-    (io, runtime) => runtime.runPass(io, options.config),
-    victimSpawn(options, world),
-  );
+  const victim = spawnVictim(world, options);
   world.observers.push((process, op) => {
     if (process !== victim) return;
     for (; seenEvents < world.events.length; seenEvents++) {
@@ -140,7 +140,8 @@ async function record(setup: Setup, options: ExploreOptions, monitor: Concurrenc
   }
   states.push(cloneCoreExact(world.core));
   ackedBefore.push(new Set(acked));
-  if (victim.error !== undefined && options.victimMayFail !== true) throw victim.error;
+  const failure = victimFailure(victim);
+  if (failure !== undefined && options.victimMayFail !== true) throw failure;
   return { states, calls, ackedBefore, writes, startMs: world.fake.now };
 }
 
@@ -157,11 +158,7 @@ async function tornState(
     startMs: setup.atMs + 1_000,
     trace: false,
   });
-  const victim = world.spawn(
-    'runner',
-    (io, runtime) => runtime.runPass(io, options.config),
-    victimSpawn(options, world),
-  );
+  const victim = spawnVictim(world, options);
   world.interceptor = (process) =>
     process === victim && process.opCount === k ? { kind: 'partial-write', keepBytes } : { kind: 'proceed' };
   await world.run();
@@ -357,6 +354,25 @@ function runtimeSpawn(options: ExploreOptions): SpawnOptions {
     ...(options.policy !== undefined ? { policy: options.policy } : {}),
     ...(options.runtime !== undefined ? { runtime: options.runtime } : {}),
   };
+}
+
+/** The pass under test: runPass in-process, or `jobs run` through the CLI over the simulated machine. */
+function spawnVictim(world: World, options: ExploreOptions): SimProcess {
+  if (options.entry !== 'production')
+    return world.spawn('runner', (io, runtime) => runtime.runPass(io, options.config), victimSpawn(options, world));
+  if (options.handlers !== undefined || options.policy !== undefined)
+    throw new Error('production entry: stage handlers and policies are bound by systemIo, not by the harness');
+  return world.spawn(
+    'runner',
+    (_io, runtime, process) => runCliProcess(world, process, runtime, cliRunForPass(options.config)),
+    victimSpawn(options, world),
+  );
+}
+
+/** What the pass under test failed with: its error, or a CLI run's error line and exit code. */
+function victimFailure(victim: SimProcess): unknown {
+  if (victim.status === 'exited' && isCliOutcome(victim.result)) return cliResult(victim.result).error;
+  return victim.error;
 }
 
 function victimSpawn(options: ExploreOptions, world: World): SpawnOptions {

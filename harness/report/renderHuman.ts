@@ -5,22 +5,33 @@ import { INVARIANT_TITLES, type InvariantId } from '../invariants/violation.ts';
 type Paint = { ok: (s: string) => string; bad: (s: string) => string; dim: (s: string) => string };
 const plain: Paint = { ok: (s) => s, bad: (s) => s, dim: (s) => s };
 
-export function renderHuman(report: RunReport, paint: Paint = plain): string {
-  const lines: string[] = [];
-  if (report.scenarios.length > 0) {
-    const passed = report.scenarios.filter((s) => s.ok).length;
-    lines.push(`scenarios: ${passed}/${report.scenarios.length} passed`);
-    for (const s of report.scenarios)
-      lines.push(
+function scenarioLines(report: RunReport, paint: Paint): string[] {
+  if (report.scenarios.length === 0) return [];
+  const passed = report.scenarios.filter((s) => s.ok).length;
+  return [
+    `scenarios: ${passed}/${report.scenarios.length} passed`,
+    ...report.scenarios.map(
+      (s) =>
         `  ${s.ok ? paint.ok('ok  ') : paint.bad('FAIL')} ${s.id.padEnd(28)} ${String(s.runs).padStart(4)} ` +
-          `run(s) ${paint.dim(`${Math.round(s.elapsedMs)} ms`)}`,
-      );
-  }
+        `run(s) ${paint.dim(`${Math.round(s.elapsedMs)} ms`)}`,
+    ),
+  ];
+}
+
+export function renderHuman(report: RunReport, paint: Paint = plain): string {
+  const lines: string[] = scenarioLines(report, paint);
   if (report.explore !== undefined) {
     const e = report.explore;
     lines.push(
       `explore: ${e.crashPoints} crash points, ${e.crashStates} crash states recovered and checked ` +
         `in ${(e.elapsedMs / 1000).toFixed(1)} s (${Math.round(e.crashStatesPerSecond)}/s)`,
+    );
+  }
+  if (report.productionExplore !== undefined) {
+    const p = report.productionExplore;
+    lines.push(
+      `explore through the jobs CLI: ${p.crashPoints} crash points, ${p.crashStates} crash states in ` +
+        `${(p.elapsedMs / 1000).toFixed(1)} s`,
     );
   }
   if (report.operations !== undefined) {

@@ -27,6 +27,8 @@ export interface RunReport {
   traceHash: string;
   scenarios: ScenarioSummary[];
   explore?: { crashPoints: number; crashStates: number; elapsedMs: number; crashStatesPerSecond: number };
+  /** The same exploration with the pass run as `jobs run` through the CLI (the production root). */
+  productionExplore?: { crashPoints: number; crashStates: number; elapsedMs: number };
   /** The user-facing operations (enqueue, retry, delete, purge, HTTP routes), each crash-explored. */
   operations?: { workloads: string[]; crashPoints: number; crashStates: number; elapsedMs: number };
   /** Fault, then crash: fault points injected into the pass, each followed by every later crash point. */

@@ -7,6 +7,7 @@ import { simConfig } from '../../harness/workload/simConfig.ts';
 import { SMALL_JOBS } from '../../harness/workload/jobSpec.ts';
 import { ZOO } from '../../harness/bugs/zoo.ts';
 import { loadVariant } from '../../harness/bugs/runtimeVariant.ts';
+import { explore } from '../../harness/explorer/explore.ts';
 
 const config = simConfig();
 
@@ -26,5 +27,15 @@ describe('fault, then crash, on a patched runtime', () => {
       invariant: expect.stringMatching(/^I[126]$/),
       crashPoint: expect.stringMatching(/^fsync-eio#fsync\d+\+lazyfs@\d+/),
     });
+  });
+});
+
+describe('the explorer through the jobs CLI, on a patched adapter', () => {
+  it('catches the node:fs adapter skipping the directory fsync, which the in-process explorer cannot see', async () => {
+    const { runtime } = await loadVariant(ZOO.find((b) => b.id === 'adapter-dir-fsync-skipped')!.variant);
+    const options = { jobs: SMALL_JOBS, config, seed: 1, models: ['pessimistic'] as const, runtime: runtime! };
+    expect((await explore({ ...options, entry: 'in-process' })).violations).toEqual([]);
+    const production = await explore({ ...options, entry: 'production', stopAtFirst: true });
+    expect(production.violations[0]).toMatchObject({ invariant: 'I6', message: expect.stringMatching(/acknowledged/) });
   });
 });

@@ -8,6 +8,8 @@ import { runChaosPlan } from '../../harness/chaos/runChaosPlan.ts';
 import { toProductionPlan } from '../../harness/chaos/productionEntry.ts';
 import { simConfig } from '../../harness/workload/simConfig.ts';
 import type { ChaosPlan } from '../../harness/chaos/chaosPlan.ts';
+import { explore } from '../../harness/explorer/explore.ts';
+import { SMALL_JOBS } from '../../harness/workload/jobSpec.ts';
 
 const config = simConfig();
 const plans = fc.sample(chaosPlanArb, { seed: 2026, numRuns: 60 }).map(toProductionPlan);
@@ -20,6 +22,18 @@ describe('production entry', () => {
       expect(production.violations).toEqual(inProcess.violations);
       expect(production.violations).toEqual([]);
     }
+  });
+
+  it('the explorer through `jobs run` checks as many crash states, with no violation on the correct runtime', async () => {
+    const models = ['process-kill', 'lazyfs', 'pessimistic', 'subset'] as const;
+    const options = { jobs: SMALL_JOBS, config, seed: 1, models, subsetsPerPoint: 1 };
+    const inProcess = await explore({ ...options, entry: 'in-process' });
+    const production = await explore({ ...options, entry: 'production' });
+    expect(production.violations).toEqual([]);
+    expect(inProcess.violations).toEqual([]);
+    // The CLI adds its data-root checks before the pass: a few more crash points, never fewer.
+    expect(production.crashPoints).toBeGreaterThanOrEqual(inProcess.crashPoints);
+    expect(production.crashPoints - inProcess.crashPoints).toBeLessThanOrEqual(4);
   });
 
   it('an enqueue through the CLI reads the user file and its acknowledged job completes', async () => {
