@@ -2,7 +2,8 @@
 // campaign for many seeds and long budgets (by default `--runs 200` for seeds 1..100 and `--runs 5000`
 // for seeds 1..3); any violation is a false alarm to fix at its root, in the checker or the plan
 // generator. Campaigns are split over `--jobs` child processes (default 2: this machine's cores); each
-// campaign is exactly `npm run chaos -- chaos --runs R --seed S`, so a failure replays from its line.
+// campaign is exactly `npm run chaos -- chaos --runs R --production-runs R --seed S` (R runs in-process,
+// then R through the jobs CLI), so a failure replays from its line.
 //   npm run soundness [-- --seeds 1-100 --runs 200 --long-seeds 1-3 --long-runs 5000 --jobs 2]
 // Each child is this program again, with `--child --plan JSON` (the campaigns it runs). The options
 // are declared in SOUNDNESS_PROGRAM; `--help` is generated from it.
@@ -105,14 +106,22 @@ function campaignsOf(args: SoundnessArgs): Campaign[] {
 
 async function runOne(campaign: Campaign): Promise<Outcome> {
   const started = performance.now();
-  const result = await runCampaign({ runs: campaign.runs, seed: campaign.seed, config: simConfig() });
-  const failure = result.failure;
-  const detail =
-    failure === undefined
-      ? `${result.runs} runs, ${result.crashes} crashes`
-      : `${failure.result.violations.map((v) => `[${v.invariant}] ${v.message}`).join('; ')} ` +
-        `— ${replayCommand(failure.seed, failure.path)}`;
-  return { ...campaign, ok: failure === undefined, detail, elapsedMs: performance.now() - started };
+  let runs = 0;
+  let crashes = 0;
+  for (const entry of ['in-process', 'production'] as const) {
+    const result = await runCampaign({ runs: campaign.runs, seed: campaign.seed, config: simConfig(), entry });
+    runs += result.runs;
+    crashes += result.crashes;
+    const failure = result.failure;
+    if (failure !== undefined) {
+      const detail =
+        `${failure.result.violations.map((v) => `[${v.invariant}] ${v.message}`).join('; ')} ` +
+        `— ${replayCommand(failure.seed, failure.path, entry)}`;
+      return { ...campaign, ok: false, detail, elapsedMs: performance.now() - started };
+    }
+  }
+  const detail = `${runs} runs (half through the jobs CLI), ${crashes} crashes`;
+  return { ...campaign, ok: true, detail, elapsedMs: performance.now() - started };
 }
 
 /** A child runs the campaigns it is given and prints one JSON line per campaign. */

@@ -7,11 +7,13 @@ import { main } from '../../harness/soundnessCli.ts';
 
 describe('soundness sample', () => {
   for (const seed of [101, 102, 103, 104, 105, 106]) {
-    it(`chaos seed ${seed} × 60 runs: no violation on the correct runtime`, async () => {
-      const result = await runCampaign({ runs: 60, seed, config: simConfig() });
-      expect(result.failure?.result.violations).toBeUndefined();
-      expect(result.runs).toBe(60);
-    });
+    for (const entry of ['in-process', 'production'] as const) {
+      it(`chaos seed ${seed} × 60 runs (${entry}): no violation on the correct runtime`, async () => {
+        const result = await runCampaign({ runs: 60, seed, config: simConfig(), entry });
+        expect(result.failure?.result.violations).toBeUndefined();
+        expect(result.runs).toBe(60);
+      });
+    }
   }
 
   it('refuses a bad seed range with exit 2', async () => {
