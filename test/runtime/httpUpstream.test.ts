@@ -19,6 +19,9 @@ beforeAll(async () => {
         case '/ok':
           res.writeHead(200, { 'content-type': 'text/plain' }).end(`heard: ${body}`);
           break;
+        case '/echo-headers':
+          res.writeHead(200).end(`${req.headers['content-type']}|${req.headers['idempotency-key']}`);
+          break;
         case '/empty':
           res.writeHead(200).end('');
           break;
@@ -148,6 +151,26 @@ describe('HTTP upstream on loopback', () => {
         'content-type': 'text/plain',
       }),
     ).rejects.toMatchObject({ name: 'TransientError', message: expect.stringMatching(/ECONNREFUSED/) });
+  });
+});
+
+describe('the transcribe request', () => {
+  it('names the media type by extension and carries one Idempotency-Key per job and stage', async () => {
+    const { httpTranscribeHandlers } = await import('../../src/adapters/httpUpstream.ts');
+    const { defaultHandlers } = await import('../../src/defaultHandlers.ts');
+    const handlers = httpTranscribeHandlers(defaultHandlers, {
+      url: `${base}/echo-headers`,
+      timeoutMs: 1_000,
+      nowMs: () => NOW_MS,
+    });
+    const input = { jobId: 'j7', sessionId: 's1', inputBytes: new Uint8Array([49]) };
+    expect(await handlers.transcribe({ ...input, inputName: 'input.srt' })).toBe(
+      'application/x-subrip|j7/transcribe\n',
+    );
+    expect(await handlers.transcribe({ ...input, inputName: 'input.vtt' })).toBe('text/vtt|j7/transcribe\n');
+    expect(await handlers.transcribe({ ...input, inputName: 'input.txt' })).toBe(
+      'text/plain; charset=utf-8|j7/transcribe\n',
+    );
   });
 });
 
