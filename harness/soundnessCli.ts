@@ -176,8 +176,9 @@ async function runAll(campaigns: readonly Campaign[], jobs: number, streams: Ent
   const missing = campaigns.length - outcomes.length;
   const runs = outcomes.reduce((sum, o) => sum + o.runs, 0);
   streams.stdout(
-    `soundness: ${outcomes.length} campaigns, ${runs} chaos runs of the correct runtime, ${failed.length} ` +
-      `with a false alarm, in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+    `soundness: ${outcomes.length} campaigns, ${runs} in-process and ${runs} jobs-CLI chaos runs of the ` +
+      `correct runtime, ${failed.length} with a violation (a false alarm or a runtime bug: fix it at its ` +
+      `root), in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
   );
   for (const o of failed) streams.stdout(`  seed ${o.seed} × ${o.runs}: ${o.detail}\n`);
   if (missing > 0 || codes.some((code) => code !== 0))
