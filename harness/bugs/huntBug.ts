@@ -8,6 +8,7 @@ import { EXTRA_SCENARIOS } from '../../scenarios/extra/index.ts';
 import { runScenario } from '../scenarioRunner/runScenario.ts';
 import { explore } from '../explorer/explore.ts';
 import { runCampaign, replayCommand } from '../chaos/campaign.ts';
+import type { Entry } from '../chaos/productionEntry.ts';
 import { SMALL_JOBS } from '../workload/jobSpec.ts';
 import type { Violation } from '../invariants/violation.ts';
 import type { ZooBug } from './zooBug.ts';
@@ -137,13 +138,18 @@ const huntFaults: Hunt = async (variant, { config, seed }) => {
   };
 };
 
-const huntChaos: Hunt = async (variant, options) => {
-  const campaign = await runCampaign({ runs: options.chaosRuns, seed: options.seed, config: options.config, variant });
-  const failure = campaign.failure;
-  const violation = failure === undefined ? undefined : pick(failure.result.violations);
-  if (failure === undefined || violation === undefined) return { runs: campaign.runs };
-  return { runs: campaign.runs, by: replayCommand(failure.seed, failure.path), violation };
-};
+/** A chaos campaign entered in-process, or through the jobs CLI for a variant the production root can run. */
+const campaignHunt =
+  (entry: Entry): Hunt =>
+  async (variant, options) => {
+    if (entry === 'production' && !throughCli(variant)) return { runs: 0 };
+    const runs = entry === 'production' ? (options.productionRuns ?? 300) : options.chaosRuns;
+    const campaign = await runCampaign({ runs, seed: options.seed, config: options.config, variant, entry });
+    const failure = campaign.failure;
+    const violation = failure === undefined ? undefined : pick(failure.result.violations);
+    if (failure === undefined || violation === undefined) return { runs: campaign.runs };
+    return { runs: campaign.runs, by: replayCommand(failure.seed, failure.path, entry), violation };
+  };
 
 /** The explorer with the pass run as `jobs run` through the CLI (adapter durability bugs show here). */
 const huntProductionExplore: Hunt = async (variant, { config, seed }) => {
@@ -169,22 +175,6 @@ function throughCli(variant: RuntimeVariant): boolean {
   return variant.policy === undefined && variant.wrapHandlers === undefined && variant.wrapClock === undefined;
 }
 
-/** The campaign through the jobs CLI, for a variant the production root can run (its code or its disk). */
-const huntProductionChaos: Hunt = async (variant, options) => {
-  if (!throughCli(variant)) return { runs: 0 };
-  const campaign = await runCampaign({
-    runs: options.productionRuns ?? 300,
-    seed: options.seed,
-    config: options.config,
-    variant,
-    entry: 'production',
-  });
-  const failure = campaign.failure;
-  const violation = failure === undefined ? undefined : pick(failure.result.violations);
-  if (failure === undefined || violation === undefined) return { runs: campaign.runs };
-  return { runs: campaign.runs, by: replayCommand(failure.seed, failure.path, 'production'), violation };
-};
-
 /** Cheapest first; the first finding ends the hunt. */
 const HUNTS: readonly Hunt[] = [
   huntScenarios,
@@ -192,9 +182,9 @@ const HUNTS: readonly Hunt[] = [
   huntExplore,
   huntOperations,
   huntFaults,
-  huntChaos,
+  campaignHunt('in-process'),
   huntProductionExplore,
-  huntProductionChaos,
+  campaignHunt('production'),
 ];
 
 export async function huntBug(bug: ZooBug, options: HuntOptions): Promise<HuntResult> {
