@@ -279,31 +279,19 @@ export class World {
     process.timers.clear();
   }
 
+  /** The Clock port of `process`: the world's clocks, and its timers (World.timersOf). */
   private clockFor(process: SimProcess): Clock {
+    const timers = this.timersOf(process);
     return {
       nowMs: () => this.wallNowMs(),
       monotonicMs: () => this.fake.now,
       sleep: (durationMs) =>
         new Promise<void>((resolve) => {
-          if (!process.alive) return;
-          const id = this.fake.setTimeout(() => {
-            process.timers.delete(id);
-            if (process.status === 'paused') process.dueWhilePaused.push(resolve);
-            else if (process.alive) resolve();
-          }, durationMs) as unknown as number;
-          process.timers.add(id);
+          if (process.alive) timers.setTimeout(resolve, durationMs);
         }),
       every: (intervalMs, tick): Timer => {
-        const id = this.fake.setInterval(() => {
-          if (process.status === 'running') tick();
-        }, intervalMs) as unknown as number;
-        process.timers.add(id);
-        return {
-          cancel: () => {
-            this.fake.clearInterval(id);
-            process.timers.delete(id);
-          },
-        };
+        const timer = timers.setInterval(tick, intervalMs);
+        return { cancel: () => timers.clearInterval(timer) };
       },
     };
   }
@@ -333,12 +321,14 @@ export class World {
           }, intervalMs) as unknown as number,
         ),
       clearTimeout: (timer) => {
-        this.fake.clearTimeout((timer as { id: number }).id);
-        process.timers.delete((timer as { id: number }).id);
+        const { id } = timer as { id: number };
+        this.fake.clearTimeout(id);
+        process.timers.delete(id);
       },
       clearInterval: (timer) => {
-        this.fake.clearInterval((timer as { id: number }).id);
-        process.timers.delete((timer as { id: number }).id);
+        const { id } = timer as { id: number };
+        this.fake.clearInterval(id);
+        process.timers.delete(id);
       },
     };
   }
