@@ -1,10 +1,15 @@
-// Enqueue: a new job directory with its input and a queued state.json. The state is written last, so
-// a job becomes visible to runners only once its input is durable; a directory left without state by
-// a crash is an incomplete enqueue, which purge removes.
+// Enqueue: a new job directory with its input and a queued state.json. Both are written and made
+// durable in a private staging directory (`jobs/.tmp-enqueue-<jobId>.<hex>`), which one rename then
+// puts at the job's name. The rename is the commit: it fails if the name holds a job, so two enqueues
+// of one id can never write into one directory (even when a purge captured the first one's directory
+// mid-write and the second made a new one), and a runner never sees a job without its input. A
+// staging directory left by a crash is a stale `.tmp-` entry, which purge removes.
 import type { Io } from './ports/io.ts';
 import type { RuntimeConfig } from './config.ts';
 import { Layout } from './layout.ts';
 import { ensureDir, ensureRoot } from './ensureDir.ts';
+import { errorCode } from './ports/fileSystem.ts';
+import { ignoreNotFound, removeTree } from './removeTree.ts';
 import { checkId } from './ids.ts';
 import { writeFileAtomic } from './writeFileAtomic.ts';
 import { writeJobState, type JobState } from './jobState.ts';
@@ -36,18 +41,22 @@ export async function enqueue(io: Io, config: RuntimeConfig, request: EnqueueReq
   await ensureRoot(io.fs, layout.root);
   await ensureDir(io.fs, layout.jobsDir, layout.root);
   const jobDir = layout.jobDir(jobId);
-  try {
-    await io.fs.mkdir(jobDir);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'EEXIST') throw new UsageError(`job ${jobId} already exists`);
-    throw error;
-  }
-  // The new directory's entry in jobs/ must survive a power loss before anything inside it matters.
-  await io.fs.syncDir(layout.jobsDir);
+  // A cheap early refusal; the commit rename below is what decides.
+  if ((await ignoreNotFound(io.fs.lstat(jobDir))) !== undefined) throw new UsageError(`job ${jobId} already exists`);
+  const staging = layout.enqueueStaging(jobId, io.random.hex(4));
+  await io.fs.mkdir(staging);
   const input = storedInputName(request.inputName);
-  await writeFileAtomic(io, `${jobDir}/${input}`, request.inputBytes);
-  const nowMs = io.clock.nowMs();
-  const state: JobState = {
+  await writeFileAtomic(io, `${staging}/${input}`, request.inputBytes);
+  await writeJobState(io, staging, queuedState(jobId, sessionId, input, io.clock.nowMs()));
+  await commitStaging(io, staging, jobDir, jobId);
+  // The job's entry in jobs/ must survive a power loss before the enqueue is acknowledged.
+  await io.fs.syncDir(layout.jobsDir);
+  io.log.emit('job.enqueued', { jobId, sessionId, input, sizeBytes: request.inputBytes.length });
+  return jobId;
+}
+
+function queuedState(jobId: string, sessionId: string, input: string, nowMs: number): JobState {
+  return {
     version: 1,
     jobId,
     sessionId,
@@ -61,7 +70,16 @@ export async function enqueue(io: Io, config: RuntimeConfig, request: EnqueueReq
     error: null,
     artifacts: {},
   };
-  await writeJobState(io, jobDir, state);
-  io.log.emit('job.enqueued', { jobId, sessionId, input, sizeBytes: request.inputBytes.length });
-  return jobId;
+}
+
+/** Renames the staged job to its name; a name that holds a job refuses it (and the staging goes). */
+async function commitStaging(io: Io, staging: string, jobDir: string, jobId: string): Promise<void> {
+  try {
+    await io.fs.rename(staging, jobDir);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+    await removeTree(io.fs, staging);
+    throw new UsageError(`job ${jobId} already exists`);
+  }
 }

@@ -3,12 +3,14 @@
 //   <root>/runner.lock
 //   <root>/sessions/<sessionId>/session.lock, transcript.txt
 //   <root>/jobs/<jobId>/state.json, input.<ext>, transcript.txt, draft.md, export.html, deleted
+//   <root>/jobs/.tmp-enqueue-<jobId>.<hex>/ (an enqueue staging its job before the commit rename)
 // Names starting with `.tmp-` are temporary (tmp files, lock work directories, reaped locks) and
 // are always safe for recovery to remove once their owner is gone.
 import { checkId } from './ids.ts';
 
 export const TMP_PREFIX = '.tmp-';
 export const LOCK_SUFFIX = '.lock';
+export const ENQUEUE_PREFIX = `${TMP_PREFIX}enqueue-`;
 
 export const FILE = {
   runnerLock: 'runner.lock',
@@ -52,6 +54,10 @@ export class Layout {
   }
   jobDir(jobId: string): string {
     return joinPath(this.jobsDir, checkId('job', jobId));
+  }
+  /** Where an enqueue builds job `jobId` before its commit rename; `nonce` keeps two enqueues apart. */
+  enqueueStaging(jobId: string, nonce: string): string {
+    return joinPath(this.jobsDir, `${ENQUEUE_PREFIX}${checkId('job', jobId)}.${nonce}`);
   }
   jobFile(jobId: string, name: string): string {
     return joinPath(this.jobDir(jobId), name);

@@ -9,11 +9,11 @@
 import type { Io } from './ports/io.ts';
 import type { RuntimeConfig } from './config.ts';
 import { isNotFound } from './ports/fileSystem.ts';
-import { FILE, Layout, isTmpName, joinPath } from './layout.ts';
+import { FILE, Layout, TMP_PREFIX, isTmpName, joinPath } from './layout.ts';
 import { isValidId } from './ids.ts';
 import { listJobs } from './listJobs.ts';
 import { readJobState } from './jobState.ts';
-import { removeTree, type RemovedCounts } from './removeTree.ts';
+import { ignoreNotFound, removeTree, type RemovedCounts } from './removeTree.ts';
 import { moveIntoWorkDir, removeAsHolder } from './fencedRemoval.ts';
 import { UNBORN_PREFIX, purgeIncomplete, putBackIfCommitted } from './purgeIncomplete.ts';
 import { olderThan, sweepLockDirectory } from './lockSweep.ts';
@@ -230,12 +230,34 @@ async function sweepTmpFiles(
     if (name.startsWith(UNBORN_PREFIX) && dir === layout.jobsDir && (await putBackIfCommitted(io, layout, path)))
       continue;
     if (!(await olderThan(io, path, config.staleAfterMs))) continue;
-    const removed = await removeTree(io.fs, path);
+    const removed = await removeStaleTmp(io, dir, path);
+    if (removed === undefined) continue;
     report.tmp += 1;
     report.files += removed.files;
     report.bytes += removed.bytes;
   }
 }
+
+/**
+ * A stale tmp file is unlinked; a stale tmp directory (a staged enqueue, a capture) is first renamed
+ * to a fresh `.tmp-discard-` name, one atomic step, so a slow writer still working in it fails with
+ * ENOENT on its next call instead of committing a directory that is half removed.
+ */
+async function removeStaleTmp(io: Io, dir: string, path: string): Promise<RemovedCounts | undefined> {
+  const stats = await ignoreNotFound(io.fs.lstat(path));
+  if (stats === undefined) return undefined;
+  if (!stats.isDirectory || stats.isSymbolicLink) return removeTree(io.fs, path);
+  const capture = joinPath(dir, `${DISCARD_PREFIX}${io.random.hex(4)}`);
+  try {
+    await io.fs.rename(path, capture);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  return removeTree(io.fs, capture);
+}
+
+const DISCARD_PREFIX = `${TMP_PREFIX}discard-`;
 
 async function listSessionIds(io: Io, layout: Layout): Promise<string[]> {
   try {

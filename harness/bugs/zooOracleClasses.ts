@@ -11,6 +11,7 @@ import { retryDelayMs } from '../../src/backoff.ts';
 import { classifyError } from '../../src/classifyError.ts';
 import { HttpStatusError } from '../../src/errors.ts';
 import { baseName } from '../../src/layout.ts';
+import { isValidId } from '../../src/ids.ts';
 import { DOOMED_PREFIX } from '../../src/fencedRemoval.ts';
 import type { ZooBug } from './zooBug.ts';
 import { inAtomicWrite, outputsValidFirst, retireFirst } from './zooPatch.ts';
@@ -162,10 +163,12 @@ export const ORACLE_CLASS_BUGS: readonly ZooBug[] = [
   },
   {
     id: 'enqueue-dir-not-durable',
-    title: 'enqueue does not fsync jobs/ after creating the job directory: an acknowledged job can vanish',
-    seenIn: 'mkdir without a parent fsync (ext4 and XFS lose it on power loss)',
+    title: 'enqueue does not fsync jobs/ after renaming the job directory into place: an acknowledged job can vanish',
+    seenIn: 'a directory rename without a parent fsync (ext4 and XFS lose it on power loss)',
     expect: ['I6', 'I2'],
-    variant: { decorate: [forgetDirSyncAfter('/jobs', (op) => op === 'mkdir')] },
+    variant: {
+      decorate: [forgetDirSyncAfter('/jobs', (op, path) => op === 'rename' && isValidId(baseName(path)))],
+    },
   },
   {
     id: 'deletion-tombstone-lost',

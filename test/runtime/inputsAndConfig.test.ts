@@ -83,17 +83,17 @@ describe('enqueue', () => {
     expect(await readdir(join(world.config.root, 'jobs'))).toEqual([made]);
   });
 
-  it('a job directory that cannot be made for another reason than EEXIST is that error', async () => {
+  it('a commit rename that fails for another reason than a taken name is that error', async () => {
     await mkdir(join(world.config.root, 'jobs'), { recursive: true });
     await writeFile(join(world.config.root, 'jobs', 'blocker'), '');
-    const realMkdir = world.io.fs.mkdir.bind(world.io.fs);
+    const realRename = world.io.fs.rename.bind(world.io.fs);
     const io = {
       ...world.io,
       fs: {
         ...world.io.fs,
-        mkdir: async (path: string, options?: { recursive?: boolean }) => {
-          if (path.endsWith('/jobs/k')) throw Object.assign(new Error('EACCES: denied'), { code: 'EACCES' });
-          return realMkdir(path, options);
+        rename: async (from: string, to: string) => {
+          if (to.endsWith('/jobs/k')) throw Object.assign(new Error('EACCES: denied'), { code: 'EACCES' });
+          return realRename(from, to);
         },
       },
     };
