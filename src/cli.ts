@@ -25,7 +25,6 @@ import { ensureDir, ensureRoot } from './ensureDir.ts';
 import { allowRootCreation, requireDataRoot } from './dataRoot.ts';
 import { JOBS_PROGRAM, parseJobsArgs, required, type JobsCommand, type ParsedArgs } from './cliArgs.ts';
 import { renderUsageError, usageHint } from './cliHelp.ts';
-import { serveFetchHandler } from './adapters/httpServer.ts';
 import { jobsHandler } from './http/jobsHandler.ts';
 import { isEntryModule } from './adapters/isEntryModule.ts';
 import { nodePlatform, type Platform } from './adapters/platform.ts';
@@ -245,7 +244,7 @@ async function purgeCommand({ io, config, print }: Command): Promise<void> {
   );
 }
 
-async function serveCommand({ args, io, config, settings, streams }: Command): Promise<void> {
+async function serveCommand({ args, io, config, settings, streams, platform }: Command): Promise<void> {
   const secret = settings.CRON_SECRET;
   if (secret === undefined || secret.length < 16)
     throw new UsageError(
@@ -253,20 +252,10 @@ async function serveCommand({ args, io, config, settings, streams }: Command): P
     );
   await requireDataRoot(io.fs, config.root);
   const { port, host } = args.values;
-  const server = serveFetchHandler(jobsHandler({ io, config, secret }));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address();
-  streams.stdout(
-    `listening on http://${host}:${typeof address === 'object' && address !== null ? address.port : port}\n`,
-  );
-  await new Promise<void>((resolve) => {
-    const stop = () => server.close(() => resolve());
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  const server = await platform.listen(jobsHandler({ io, config, secret }), port, host);
+  streams.stdout(`listening on http://${host}:${server.port}\n`);
+  await new Promise<void>((resolve) => platform.onceTerminated(resolve));
+  await server.close();
 }
 
 const isEntry = isEntryModule(import.meta.url);

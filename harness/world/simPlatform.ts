@@ -1,11 +1,13 @@
 // The simulated machine under the production adapters: a Platform (src/adapters/platform.ts) for one
 // process of the world. Its file calls are the process's gated FileSystem (fault decorators
 // included), its clocks and timers the world's (a kill drops its timers, a pause defers them), its
-// entropy the process's seeded stream, its pid and host the world's process table, and its network
-// the given fetch (a simulated service). Nothing here reads real time, real randomness or the disk.
+// entropy the process's seeded stream, its pid and host the world's process table, its network
+// the given fetch (a simulated service) and the world's SimNetwork for a server it starts. Nothing
+// here reads real time, real randomness or the disk.
 import type { Platform } from '../../src/adapters/platform.ts';
 import { platformFsOver } from '../simFs/platformFs.ts';
 import { simError } from '../simFs/simErrors.ts';
+import type { SimNetwork } from './simNetwork.ts';
 import type { SimProcess, World } from './world.ts';
 
 export interface SimPlatformOptions {
@@ -15,6 +17,8 @@ export interface SimPlatformOptions {
   readonly cwd?: string;
   /** The host the process runs on (default the world's one host). */
   readonly host?: string;
+  /** Where a server the process starts listens and where its SIGTERM comes from (none: it cannot serve). */
+  readonly network?: SimNetwork;
 }
 
 const noNetwork: typeof fetch = (input) =>
@@ -47,5 +51,10 @@ export function simPlatform(world: World, process: SimProcess, options: SimPlatf
     },
     fetch: options.fetch ?? noNetwork,
     cwd: () => options.cwd ?? '/',
+    listen: (handler, port, host) =>
+      options.network === undefined
+        ? Promise.reject(Object.assign(new Error(`listen EACCES: no simulated network`), { code: 'EACCES' }))
+        : options.network.listen(process, handler, port, host),
+    onceTerminated: (listener) => options.network?.onceTerminated(process, listener),
   };
 }

@@ -1,5 +1,5 @@
 // The lowest layer the production adapters stand on: Node's file calls, clocks, timers, entropy,
-// process identity and network, as one object. `nodePlatform` binds the real ones; every production
+// process identity, network (outgoing fetch, a listening server) and signals, as one object. `nodePlatform` binds the real ones; every production
 // adapter (nodeFileSystem, systemClock, cryptoRandom, nodeProcesses, the HTTP upstream) is built over
 // a Platform, so a simulation that supplies another one runs those adapters, systemIo and the CLI
 // unchanged: only what the operating system would do is replaced.
@@ -7,6 +7,7 @@ import { constants, promises as fsp, readFileSync } from 'node:fs';
 import { randomBytes, randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { serveFetchHandler } from './httpServer.ts';
 
 /** The open(2) flag bits PlatformFs.open takes: this machine's O_* values. */
 export const OPEN_BITS = {
@@ -83,6 +84,33 @@ export interface Platform {
   readonly fetch: typeof fetch;
   /** The working directory relative paths resolve against. */
   cwd(): string;
+  /** Serves `handler` on host:port (0: any free port) until `close`; rejects if it cannot bind. */
+  listen(handler: FetchHandler, port: number, host: string): Promise<PlatformServer>;
+  /** Calls `listener` once, at the first SIGTERM or SIGINT the process receives. */
+  onceTerminated(listener: () => void): void;
+}
+
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+export interface PlatformServer {
+  /** The port it is bound to (the one chosen when 0 was asked for). */
+  readonly port: number;
+  /** Stops accepting, lets open requests finish, then resolves. */
+  close(): Promise<void>;
+}
+
+/** node:http around the handler, on a real socket. */
+async function listenNode(handler: FetchHandler, port: number, host: string): Promise<PlatformServer> {
+  const server = serveFetchHandler(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address !== null ? address.port : port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 export const nodePlatform: Platform = {
@@ -103,4 +131,15 @@ export const nodePlatform: Platform = {
   // Looked up at call time: a test or an instrumentation library may replace the global.
   fetch: (input, init) => fetch(input, init),
   cwd: () => process.cwd(),
+  listen: listenNode,
+  onceTerminated: (listener) => {
+    let called = false;
+    const once = () => {
+      if (called) return;
+      called = true;
+      listener();
+    };
+    process.once('SIGTERM', once);
+    process.once('SIGINT', once);
+  },
 };

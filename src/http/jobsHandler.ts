@@ -1,11 +1,11 @@
 // The HTTP face of the runtime, on the Fetch API: `(request: Request) => Promise<Response>`, so it
 // mounts as is in a Next.js route handler (app/api/jobs/[...path]/route.ts) or behind node:http.
-//   GET|POST /api/jobs/runner        one runner pass (the cron target), JSON summary
+//   GET|POST /api/jobs/runner        one runner pass (the cron target), JSON summary; HEAD → 405
 //   GET      /api/jobs/:id           the job's status
 //   POST     /api/jobs/:id/retry     failed → queued (409 if the job is not failed, or is busy)
 //   DELETE   /api/jobs/:id           delete (a running job is deleted at its next stage boundary)
 //   GET      /api/jobs/:id/export    the final artifact, as a download
-// HEAD is answered wherever GET is (same status and headers, no body). Every route needs
+// HEAD is answered wherever GET reads (same status and headers, no body); HEAD of the runner is 405. Every route needs
 // `Authorization: Bearer <secret>` (the scheme in any case), compared in constant time; with no
 // secret configured the handler answers 503 (and `serve` refuses to start). Bad ids → 400, unknown
 // → 404; `runner` is reserved and never a job id. A 500 names no absolute path (the runtime's errors
@@ -50,7 +50,7 @@ export function jobsHandler(options: JobsHandlerOptions): (request: Request) => 
   return async (request) => {
     const startedMs = options.io.clock.monotonicMs();
     const method = request.method.toUpperCase();
-    const { route, response } = await answer(options, request, method === 'HEAD' ? 'GET' : method);
+    const { route, response } = await answer(options, request, method);
     options.io.log.emit('http.request', {
       method,
       route,
@@ -71,13 +71,16 @@ async function answer(options: JobsHandlerOptions, request: Request, method: str
   const parts = new URL(request.url).pathname.replace(/\/+$/, '').split('/').slice(1);
   if (parts[0] !== 'api' || parts[1] !== 'jobs' || parts.length < 3 || parts.length > 4)
     return { route: 'unknown', response: json(404, { error: 'not found' }) };
+  // A runner pass is the one GET with an effect (Vercel's cron sends GET); HEAD, what `curl -I`
+  // sends, never starts one.
   if (parts.length === 3 && parts[2] === 'runner') {
     const response =
       method === 'GET' || method === 'POST'
         ? json(200, await runPass(options.io, options.config))
-        : notAllowed('GET, HEAD, POST');
+        : notAllowed('GET, POST');
     return { route: '/api/jobs/runner', response };
   }
+  if (method === 'HEAD') method = 'GET';
   const route = parts[3] === undefined ? '/api/jobs/:id' : `/api/jobs/:id/${parts[3]}`;
   try {
     const jobId = decodedId(parts[2]!);

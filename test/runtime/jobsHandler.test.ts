@@ -124,7 +124,12 @@ describe('jobsHandler', () => {
     });
   });
 
-  it('runner: GET and POST run a pass; other methods are 405 with Allow', async () => {
+  it('runner: GET and POST run a pass; HEAD (curl -I) and other methods are 405 with Allow', async () => {
+    const head = await request('HEAD', '/api/jobs/runner');
+    expect(head.status).toBe(405);
+    expect(head.headers.get('allow')).toBe('GET, POST');
+    expect((await request('GET', '/api/jobs/talk')).status).toBe(200);
+    expect(await body(await request('GET', '/api/jobs/talk'))).toMatchObject({ status: 'queued', attempts: 0 });
     const response = await request('POST', '/api/jobs/runner');
     expect(response.status).toBe(200);
     expect(await body(response)).toMatchObject({ busy: false, ran: 2, outcomes: { complete: 1, failed: 1 } });
@@ -133,7 +138,7 @@ describe('jobsHandler', () => {
       await request('DELETE', '/api/jobs/runner'),
       405,
       { error: 'method not allowed' },
-      { allow: 'GET, HEAD, POST' },
+      { allow: 'GET, POST' },
     );
   });
 
