@@ -30,6 +30,7 @@ import { runCampaign, replayCommand, type CampaignFailure } from './chaos/campai
 import type { Entry } from './chaos/productionEntry.ts';
 import { runChaosPlan } from './chaos/runChaosPlan.ts';
 import { failureFileSchema, type FailureFile } from './chaos/chaosPlan.ts';
+import { modelReplayCommand, runModelCampaign } from './model/modelCampaign.ts';
 import { simConfig } from './workload/simConfig.ts';
 import { SMALL_JOBS, STANDARD_JOBS } from './workload/jobSpec.ts';
 import { harnessArgs, parseHarnessCommandLine, type HarnessArgs } from './cliArgs.ts';
@@ -104,6 +105,8 @@ async function runChecks(args: HarnessArgs, streams: HarnessStreams): Promise<nu
   if ((args.command === 'all' && args.shard === undefined) || args.command === 'explore')
     await runExplore(args, report, hash, progress);
   if (args.command === 'all' || args.command === 'chaos') await runChaos(args, report, hash, progress);
+  if (args.command === 'all' || args.command === 'chaos' || args.command === 'model')
+    await runModel(args, report, hash, progress);
   report.traceHash = hash.digest('hex');
   report.ok = report.violations.length === 0;
   report.elapsedMs = performance.now() - started;
@@ -374,6 +377,49 @@ async function runChaos(
   report.chaos = { runs, productionRuns, crashes, elapsedMs: performance.now() - t };
   report.runs += runs;
   report.crashStates += crashes;
+}
+
+/** The model-based campaign: user sessions through the CLI and `jobs serve`, judged by I9. */
+async function runModel(
+  args: HarnessArgs,
+  report: RunReport,
+  hash: ReturnType<typeof createHash>,
+  progress: Progress,
+): Promise<void> {
+  const count = args.path === undefined ? args['model-runs'] : 1;
+  if (count === 0) return;
+  const t = performance.now();
+  const seed = args.shard === undefined ? args.seed : (args.seed + args.shard.index - 1) >>> 0;
+  progress.phase('model');
+  const result = await runModelCampaign({
+    runs: count,
+    seed,
+    config: simConfig(),
+    ...(args.path !== undefined ? { path: args.path } : {}),
+    onRun: (index, run) => {
+      hash.update(run.traceHash);
+      progress.update('model', index, count, 'sessions');
+    },
+  });
+  report.model = { runs: result.runs, steps: result.steps, checks: result.checks, elapsedMs: performance.now() - t };
+  report.runs += result.runs;
+  report.invariantChecks += result.checks;
+  const f = result.failure;
+  if (f === undefined) return;
+  const where = `model:seed=${f.seed} path=${f.path}`;
+  for (const v of f.result.violations) report.violations.push({ invariant: v.invariant, message: v.message, where });
+  report.replay.push(modelReplayCommand(f.seed, f.path));
+  const name = `model-seed${f.seed}-${f.result.traceHash.slice(0, 12)}`;
+  const file = {
+    version: 1,
+    kind: 'model-failure',
+    seed: f.seed,
+    path: f.path,
+    plan: f.plan,
+    violations: f.result.violations,
+  };
+  report.failureFiles.push(await writeOut(args.out, 'failures', `${name}.json`, `${JSON.stringify(file, null, 2)}\n`));
+  report.traceFiles.push(await writeOut(args.out, 'traces', `${name}.trace.txt`, f.result.trace));
 }
 
 /** A chaos failure in the report: its violations, its replay command, a failure file and two traces. */

@@ -42,6 +42,12 @@ const CHAOS_OPTIONS = {
     'randomized runs through the production root: the jobs CLI over a simulated machine',
     { default: 300 },
   ),
+  'model-runs': option(
+    'N',
+    wholeNumber({ min: 0 }),
+    'user sessions through the CLI and jobs serve, judged by the reference model (I9)',
+    { default: 300 },
+  ),
   entry: option(
     'in-process|production',
     choice(['in-process', 'production']),
@@ -74,7 +80,18 @@ export const CHAOS_PROGRAM = program({
   commands: {
     all: {
       summary: 'scenarios + explore + a bounded chaos campaign',
-      options: ['only', 'seed', 'model', 'workload', 'runs', 'production-runs', 'workers', 'shard', ...REPORTS],
+      options: [
+        'only',
+        'seed',
+        'model',
+        'workload',
+        'runs',
+        'production-runs',
+        'model-runs',
+        'workers',
+        'shard',
+        ...REPORTS,
+      ],
     },
     list: { summary: 'the scenario catalog: ids and titles', options: ['json'] },
     scenarios: { summary: 'runs the scripted scenarios', options: ['only', 'seed', 'shard', ...REPORTS] },
@@ -84,7 +101,11 @@ export const CHAOS_PROGRAM = program({
     },
     chaos: {
       summary: 'a randomized campaign (fast-check, swarm faults, shrinking)',
-      options: ['runs', 'production-runs', 'seed', 'workers', 'shard', ...REPORTS],
+      options: ['runs', 'production-runs', 'model-runs', 'seed', 'workers', 'shard', ...REPORTS],
+    },
+    model: {
+      summary: 'the model-based campaign alone: --model-runs sessions, or one replayed with --seed S --path P',
+      options: ['model-runs', 'seed', 'path', ...REPORTS],
     },
     replay: {
       summary: 'exact re-run of a failure (--seed S --path P, or a failure file), printing its trace',

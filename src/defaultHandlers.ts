@@ -79,7 +79,7 @@ function blocksOf(lines: readonly string[]): string[][] {
 export function renderDraft(sessionId: string, jobId: string, transcript: string): string {
   const lines = transcript.trimEnd().split('\n');
   const paragraphs: string[] = [];
-  for (let i = 0; i < lines.length; i += 4) paragraphs.push(lines.slice(i, i + 4).join(' '));
+  for (let i = 0; i < lines.length; i += 4) paragraphs.push(escapeLeadingMarkdown(lines.slice(i, i + 4).join(' ')));
   const words = transcript.split(/\s+/).filter((w) => w !== '').length;
   return [
     `# Draft: session ${sessionId}`,
@@ -91,15 +91,19 @@ export function renderDraft(sessionId: string, jobId: string, transcript: string
   ].join('\n');
 }
 
+/**
+ * The export of a draft: its first block is the title (`# ...`), its second the byline (`_..._`),
+ * every later block a paragraph of spoken text, rendered as text whatever it starts with.
+ */
 export function renderExport(sessionId: string, jobId: string, draft: string): string {
   const body = draft
     .trimEnd()
     .split('\n\n')
-    .map((block) => {
-      const html = escapeHtml(block);
-      if (block.startsWith('# ')) return `<h1>${escapeHtml(block.slice(2))}</h1>`;
-      if (block.startsWith('_') && block.endsWith('_')) return `<p><em>${escapeHtml(block.slice(1, -1))}</em></p>`;
-      return `<p>${html}</p>`;
+    .map((block, index) => {
+      if (index === 0 && block.startsWith('# ')) return `<h1>${escapeHtml(block.slice(2))}</h1>`;
+      if (index === 1 && block.startsWith('_') && block.endsWith('_'))
+        return `<p><em>${escapeHtml(block.slice(1, -1))}</em></p>`;
+      return `<p>${escapeHtml(block.startsWith('\\') ? block.slice(1) : block)}</p>`;
     });
   return [
     '<!doctype html>',
@@ -112,6 +116,11 @@ export function renderExport(sessionId: string, jobId: string, draft: string): s
     '</html>',
     '',
   ].join('\n');
+}
+
+/** A paragraph of spoken text that starts like Markdown syntax (`# `, `_`, `>`, a list mark) is escaped. */
+function escapeLeadingMarkdown(paragraph: string): string {
+  return /^[#_*>+\-\\]/.test(paragraph) ? `\\${paragraph}` : paragraph;
 }
 
 function escapeHtml(text: string): string {

@@ -1,6 +1,7 @@
 // Hunting one zoo bug with the whole harness, cheapest first: the scenarios (catalog and extra), the
 // concurrency scenarios under more interleavings, exhaustive crash exploration of the small workload,
-// of every user-facing operation, and of faults followed by crashes, then a chaos campaign. Stops at
+// of every user-facing operation, and of faults followed by crashes, then chaos campaigns (in-process
+// and through the jobs CLI), then the model-based campaign. Stops at
 // the first violation and reports which invariant caught it, where, and how many runs it took.
 import type { RuntimeConfig } from '../../src/config.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
@@ -17,6 +18,7 @@ import { loadVariant, policyOf, spawnWith, type RuntimeVariant } from './runtime
 import { OPERATION_WORKLOADS } from '../explorer/operationWorkloads.ts';
 import { exploreOperation } from '../explorer/exploreOperation.ts';
 import { exploreFaultsThenCrash } from '../explorer/exploreFaults.ts';
+import { modelReplayCommand, runModelCampaign } from '../model/modelCampaign.ts';
 
 const RACE_SCENARIOS = new Set([
   'p3-concurrent-runners',
@@ -170,6 +172,25 @@ const huntProductionExplore: Hunt = async (variant, { config, seed }) => {
   };
 };
 
+/** The model-based campaign (I9): user sessions through the CLI and `jobs serve`, judged by the reference model. */
+const huntModel: Hunt = async (variant, options) => {
+  if (!throughCli(variant)) return { runs: 0 };
+  const runs = options.productionRuns ?? 300;
+  const campaign = await runModelCampaign({
+    runs,
+    seed: options.seed,
+    config: options.config,
+    spawn: {
+      ...(variant.runtime !== undefined ? { runtime: variant.runtime } : {}),
+      ...(variant.decorate !== undefined ? { decorate: variant.decorate } : {}),
+    },
+  });
+  const failure = campaign.failure;
+  const violation = failure === undefined ? undefined : failure.result.violations[0];
+  if (failure === undefined || violation === undefined) return { runs: campaign.runs };
+  return { runs: campaign.runs, by: modelReplayCommand(failure.seed, failure.path), violation };
+};
+
 /** Whether the production root can run `variant`: its code or its disk, not decisions inside the process. */
 function throughCli(variant: RuntimeVariant): boolean {
   return variant.policy === undefined && variant.wrapHandlers === undefined && variant.wrapClock === undefined;
@@ -185,6 +206,7 @@ const HUNTS: readonly Hunt[] = [
   campaignHunt('in-process'),
   huntProductionExplore,
   campaignHunt('production'),
+  huntModel,
 ];
 
 export async function huntBug(bug: ZooBug, options: HuntOptions): Promise<HuntResult> {

@@ -5,6 +5,7 @@
 // `npm run zoo` shows that the harness catches every one of them, and with what.
 import { errorText, inAtomicWrite, outputsValidFirst, patch, retireFirst } from './zooPatch.ts';
 import { PRODUCTION_ROOT_BUGS } from './zooProductionRoot.ts';
+import { OBSERVABLE_BUGS } from './zooObservable.ts';
 import type { ZooBug } from './zooBug.ts';
 import { ORACLE_CLASS_BUGS } from './zooOracleClasses.ts';
 
@@ -339,4 +340,9 @@ const CRASH_CLASS_BUGS: readonly ZooBug[] = [
   },
 ];
 
-export const ZOO: readonly ZooBug[] = [...CRASH_CLASS_BUGS, ...ORACLE_CLASS_BUGS, ...PRODUCTION_ROOT_BUGS];
+export const ZOO: readonly ZooBug[] = [
+  ...CRASH_CLASS_BUGS,
+  ...ORACLE_CLASS_BUGS,
+  ...PRODUCTION_ROOT_BUGS,
+  ...OBSERVABLE_BUGS,
+];

@@ -21,7 +21,7 @@ export type Entry = 'in-process' | 'production';
 export const USER_HOME = '/home/user';
 
 /** The plan's configuration as the flags that set it. */
-function settingFlags(config: RuntimeConfig): string[] {
+export function settingFlags(config: RuntimeConfig): string[] {
   if (config.maxJobsPerPass !== DEFAULT_CONFIG.maxJobsPerPass)
     throw new Error(`production entry: maxJobsPerPass ${config.maxJobsPerPass} has no flag`);
   return [

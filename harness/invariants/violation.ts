@@ -1,6 +1,6 @@
 // What every invariant checker returns: zero or more violations, each naming the invariant, where
 // it was seen, and what is wrong, in words a user can act on.
-export type InvariantId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'I8';
+export type InvariantId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'I8' | 'I9';
 /** A violation names an invariant, or `expect` for a scenario's own expectation. */
 export type CheckId = InvariantId | 'expect';
 
@@ -19,4 +19,5 @@ export const INVARIANT_TITLES: Record<InvariantId, string> = {
   I6: 'acknowledged means durable: a job reported complete survives any later crash',
   I7: 'error contract: transient faults retried with backoff, permanent ones failed once',
   I8: 'honest results: no programming error escapes, no operation fails without a fault to explain it',
+  I9: 'reference model: every answer, status row and recorded state is what the documented product model predicts',
 };

@@ -61,6 +61,12 @@ export function renderHuman(report: RunReport, paint: Paint = plain): string {
         `${report.chaos.crashes} crashes injected, ` +
         `${(report.chaos.elapsedMs / 1000).toFixed(1)} s`,
     );
+  if (report.model !== undefined)
+    lines.push(
+      `model: ${report.model.runs} user sessions through the jobs CLI and jobs serve (${report.model.steps} steps), ` +
+        `${report.model.checks} answers and states judged against the reference model, ` +
+        `${(report.model.elapsedMs / 1000).toFixed(1)} s`,
+    );
   lines.push(
     `invariant checks: ${report.invariantChecks}; crash states: ${report.crashStates}; ` +
       `trace hash: ${report.traceHash.slice(0, 16)}`,

@@ -37,6 +37,8 @@ export interface RunReport {
   crashCycles?: { sequences: number; crashes: number; elapsedMs: number };
   /** `productionRuns` of the runs went through the production root (the jobs CLI over a simulated machine). */
   chaos?: { runs: number; productionRuns: number; crashes: number; elapsedMs: number };
+  /** The model-based campaign: user sessions, their steps, and the judgements I9 made of what they saw. */
+  model?: { runs: number; steps: number; checks: number; elapsedMs: number };
   replay: string[];
   failureFiles: string[];
   traceFiles: string[];

@@ -103,10 +103,14 @@ describe('stage handlers', () => {
     );
   });
 
-  it('export: only a block wrapped in underscores on both sides is emphasis', () => {
-    expect(renderExport('s', 'j', '_left only\n\nright only_\n\n_both_\n')).toContain(
-      '<p>_left only</p>\n<p>right only_</p>\n<p><em>both</em></p>',
+  it('export: the title and byline are markup by position; spoken text never is, whatever it starts with', () => {
+    expect(renderExport('s', 'j', '# T\n\n_both_\n\n_left only\n\nright only_\n\n_spoken_\n\n# spoken\n')).toContain(
+      '<h1>T</h1>\n<p><em>both</em></p>\n<p>_left only</p>\n<p>right only_</p>\n<p>_spoken_</p>\n<p># spoken</p>',
     );
+    const draft = renderDraft('s', 'j', '# not a heading\n');
+    expect(draft).toContain('\n\\# not a heading\n');
+    expect(renderExport('s', 'j', draft)).toContain('<p># not a heading</p>');
+    expect(renderExport('s', 'j', draft).match(/<h1>/g)).toHaveLength(1);
   });
 
   it('transcribe refuses an input over 64 MiB by its size alone', () => {
