@@ -6,32 +6,16 @@
 // input, session and job, and user text in it is text, never markup.
 import type { RuntimeConfig } from '../../src/config.ts';
 import type { SimFsCore } from '../simFs/simFsCore.ts';
-import { bytesEqual, type Snapshot } from '../simFs/snapshot.ts';
+import { bytesEqual } from '../simFs/snapshot.ts';
 import { readCoreState } from '../oracle/coreFiles.ts';
 import { ProductModel, type ModelJob } from '../model/productModel.ts';
 import { MODEL_JOB_IDS, type ModelStep } from '../model/modelPlan.ts';
 import { isAuthorized } from '../model/modelRequests.ts';
 import type { CliOutcome } from '../world/cliProcess.ts';
+import type { HttpAnswer, StepRecord } from '../model/stepRecord.ts';
 import type { Violation } from './violation.ts';
 import { exportMarkupProblem } from './exportMarkup.ts';
 import { expire, observedGone, predictPass, type PassUpstream } from '../model/predictPass.ts';
-
-export interface HttpAnswer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: Uint8Array;
-}
-
-export interface StepRecord {
-  readonly index: number;
-  readonly step: ModelStep;
-  readonly answer: CliOutcome | HttpAnswer | undefined;
-  /** The wall clock when the step began and when it ended. */
-  readonly window: readonly [number, number];
-  readonly before: Snapshot;
-  readonly after: Snapshot;
-  readonly core: SimFsCore;
-}
 
 const VALID_IDS: readonly string[] = MODEL_JOB_IDS;
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };

@@ -5,7 +5,7 @@
 // one of the two.
 import type { RuntimeConfig } from '../../src/config.ts';
 import { readCoreState } from '../oracle/coreFiles.ts';
-import type { StepRecord } from '../invariants/i9ReferenceModel.ts';
+import type { StepRecord } from './stepRecord.ts';
 import type { ProductModel } from './productModel.ts';
 import { EVERY_JOB, type UpstreamAnswer } from './modelPlan.ts';
 
