@@ -190,7 +190,9 @@ describe("the two CLIs' generated help", () => {
     expect(jobs.stdout).toMatch(/^usage: jobs enqueue --session ID --input FILE \[options\]\n/);
     const chaos = await runChaos(['--help']);
     expect(chaos).toMatchObject({ code: 0, stderr: '' });
-    expect(chaos.stdout).toMatch(/^usage: .* \[all\|list\|scenarios\|explore\|chaos\|model\|replay\|foreign\] \[options\]\n/);
+    expect(chaos.stdout).toMatch(
+      /^usage: .* \[all\|list\|scenarios\|explore\|chaos\|model\|replay\|foreign\] \[options\]\n/,
+    );
   });
 });
 
