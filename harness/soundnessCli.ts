@@ -3,7 +3,8 @@
 // for seeds 1..3); any violation is a false alarm to fix at its root, in the checker or the plan
 // generator. Campaigns are split over `--jobs` child processes (default 2: this machine's cores); each
 // campaign is exactly `npm run chaos -- chaos --runs R --production-runs R --seed S` (R runs in-process,
-// then R through the jobs CLI), so a failure replays from its line.
+// then R through the jobs CLI), then `npm run chaos -- model --model-runs R --seed S` (R model sessions),
+// so a failure replays from its line.
 //   npm run soundness [-- --seeds 1-100 --runs 200 --long-seeds 1-3 --long-runs 5000 --jobs 2]
 // Each child is this program again, with `--child --plan JSON` (the campaigns it runs). The options
 // are declared in SOUNDNESS_PROGRAM; `--help` is generated from it.
@@ -15,6 +16,7 @@ import { simConfig } from './workload/simConfig.ts';
 import { isEntryModule } from '../src/adapters/isEntryModule.ts';
 import { flag, option, program, type Values } from '../src/cliSpec.ts';
 import { wholeNumber } from '../src/cliValues.ts';
+import { modelReplayCommand, runModelCampaign } from './model/modelCampaign.ts';
 import { entryArgs, processStreams, type EntryStreams } from './entryArgs.ts';
 
 interface Campaign {
@@ -120,7 +122,14 @@ async function runOne(campaign: Campaign): Promise<Outcome> {
       return { ...campaign, ok: false, detail, elapsedMs: performance.now() - started };
     }
   }
-  const detail = `${runs} runs (half through the jobs CLI), ${crashes} crashes`;
+  const model = await runModelCampaign({ runs: campaign.runs, seed: campaign.seed, config: simConfig() });
+  if (model.failure !== undefined) {
+    const detail =
+      `${model.failure.result.violations.map((v) => `[${v.invariant}] ${v.message}`).join('; ')} ` +
+      `— ${modelReplayCommand(model.failure.seed, model.failure.path)}`;
+    return { ...campaign, ok: false, detail, elapsedMs: performance.now() - started };
+  }
+  const detail = `${runs} runs (half through the jobs CLI), ${crashes} crashes; ${model.runs} model sessions (${model.checks} judgements)`;
   return { ...campaign, ok: true, detail, elapsedMs: performance.now() - started };
 }
 

@@ -15,7 +15,7 @@ import { systemIo } from './adapters/systemIo.ts';
 import type { SystemEnv } from './adapters/systemEnv.ts';
 import type { Io } from './ports/io.ts';
 import { checkId } from './ids.ts';
-import { enqueue, MAX_INPUT_BYTES } from './enqueue.ts';
+import { enqueue } from './enqueue.ts';
 import { purgePass, runPass } from './runnerPass.ts';
 import { statusReport, renderStatusTable } from './statusReport.ts';
 import { retryJob } from './retryJob.ts';
@@ -213,8 +213,8 @@ async function enqueueCommand({ args, io, config, env, platform, print }: Comman
   let inputBytes: Uint8Array;
   try {
     const size = (await platform.fs.stat(inputPath)).size;
-    if (size > MAX_INPUT_BYTES)
-      throw new UsageError(`--input ${inputPath} is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
+    if (size > io.handlers.maxInputBytes)
+      throw new UsageError(`--input ${inputPath} is ${size} bytes; the limit is ${io.handlers.maxInputBytes}`);
     inputBytes = new Uint8Array(await platform.fs.readFile(inputPath));
   } catch (error) {
     if (error instanceof UsageError) throw error;

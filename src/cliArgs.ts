@@ -1,7 +1,7 @@
 // The jobs CLI's command line, declared once (cliSpec.ts): its options, its commands and which options
 // each takes. src/cli.ts parses argv with it (cliParser.ts), and `--help` is generated from it.
 import { DEFAULT_CONFIG } from './config.ts';
-import { MAX_INPUT_BYTES } from './enqueue.ts';
+import { MAX_INPUT_BYTES } from './defaultHandlers.ts';
 import { UsageError } from './errors.ts';
 import { parseCommandLine, type ParseResult } from './cliParser.ts';
 import { choice, text, wholeNumber } from './cliValues.ts';
@@ -9,7 +9,11 @@ import { flag, option, program, type Values } from './cliSpec.ts';
 
 const JOBS_OPTIONS = {
   session: option('ID', text, 'the session the job belongs to; a session runs one job at a time'),
-  input: option('FILE', text, `the input file, at most ${MAX_INPUT_BYTES} bytes`),
+  input: option(
+    'FILE',
+    text,
+    `the input: UTF-8 .txt, .srt or .vtt (or audio, with JOBS_UPSTREAM_URL), at most ${MAX_INPUT_BYTES} bytes`,
+  ),
   job: option('ID', text, 'the job'),
   port: option('PORT', wholeNumber({ max: 65535 }), 'the TCP port to listen on; 0 picks a free one', { default: 3000 }),
   host: option('HOST', text, 'the address to listen on', { default: '127.0.0.1' }),

@@ -6,7 +6,8 @@ import type { StageHandlers } from './ports/stageHandlers.ts';
 import { InvalidInputError } from './errors.ts';
 
 const SUPPORTED = ['txt', 'srt', 'vtt'] as const;
-const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+/** The one input size limit of the built-in handlers (64 MiB), checked at enqueue and at transcribe. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
@@ -24,7 +25,14 @@ export function transcribeText(inputName: string, bytes: Uint8Array): string {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new InvalidInputError('invalid input: input is not valid UTF-8 text');
+    throw new InvalidInputError('invalid input: input is not valid UTF-8 text (inputs must be UTF-8)');
+  }
+  const control = /[\u0000-\u0008\u000e-\u001f\u007f]/.exec(text);
+  if (control !== null) {
+    const code = control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase();
+    throw new InvalidInputError(
+      `invalid input: input is binary (control character U+${code} at character ${control.index})`,
+    );
   }
   // A leading byte-order mark is already gone: TextDecoder drops it (ignoreBOM is false).
   const lines = text.split(/\r\n|\r|\n/);
@@ -132,7 +140,30 @@ function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
+/** Whether the built-in reader reads this input (a text transcript or captions file). */
+export function isTextInput(inputName: string): boolean {
+  return (SUPPORTED as readonly string[]).includes(extensionOf(inputName));
+}
+
+/**
+ * The handlers for a deployment whose transcriber reads audio (an upstream service): text inputs are
+ * still judged at enqueue by the built-in reader (the service could not transcribe what it refuses),
+ * audio only for being empty, since only the service can judge the rest.
+ */
+export function acceptingAudio(base: StageHandlers): StageHandlers {
+  return {
+    ...base,
+    checkInput: (input) => {
+      if (input.inputBytes.length === 0) throw new InvalidInputError('invalid audio: input is empty');
+      if (isTextInput(input.inputName)) base.checkInput(input);
+    },
+  };
+}
+
 export const defaultHandlers: StageHandlers = {
+  maxInputBytes: MAX_INPUT_BYTES,
+  // Everything transcribe would refuse is known from the bytes: the same reader judges them at enqueue.
+  checkInput: ({ inputName, inputBytes }) => void transcribeText(inputName, inputBytes),
   transcribe: async ({ inputName, inputBytes }) => transcribeText(inputName, inputBytes),
   draft: async ({ sessionId, jobId, transcript }) => renderDraft(sessionId, jobId, transcript),
   export: async ({ sessionId, jobId, draft }) => renderExport(sessionId, jobId, draft),

@@ -3,7 +3,8 @@
 // puts at the job's name. The rename is the commit: it fails if the name holds a job, so two enqueues
 // of one id can never write into one directory (even when a purge captured the first one's directory
 // mid-write and the second made a new one), and a runner never sees a job without its input. A
-// staging directory left by a crash is a stale `.tmp-` entry, which purge removes.
+// staging directory left by a crash is a stale `.tmp-` entry, which purge removes. Before any of it,
+// the stage handlers judge the input (size, encoding, words): what they refuse is never stored.
 import type { Io } from './ports/io.ts';
 import type { RuntimeConfig } from './config.ts';
 import { Layout } from './layout.ts';
@@ -13,7 +14,7 @@ import { ignoreNotFound, removeTree } from './removeTree.ts';
 import { checkId } from './ids.ts';
 import { writeFileAtomic } from './writeFileAtomic.ts';
 import { writeJobState, type JobState } from './jobState.ts';
-import { UsageError } from './errors.ts';
+import { InvalidInputError, UsageError } from './errors.ts';
 import { extensionOf } from './defaultHandlers.ts';
 
 export interface EnqueueRequest {
@@ -25,8 +26,6 @@ export interface EnqueueRequest {
   readonly jobId?: string;
 }
 
-export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
-
 export function storedInputName(originalName: string): string {
   const ext = extensionOf(originalName);
   return /^[a-z0-9]{1,8}$/.test(ext) ? `input.${ext}` : 'input.bin';
@@ -35,8 +34,7 @@ export function storedInputName(originalName: string): string {
 export async function enqueue(io: Io, config: RuntimeConfig, request: EnqueueRequest): Promise<string> {
   const sessionId = checkId('session', request.sessionId);
   const jobId = checkId('job', request.jobId ?? `job-${io.random.hex(8)}`);
-  if (request.inputBytes.length > MAX_INPUT_BYTES)
-    throw new UsageError(`input is ${request.inputBytes.length} bytes; the limit is ${MAX_INPUT_BYTES}`);
+  checkOffered(io, request);
   const layout = new Layout(config.root);
   await ensureRoot(io.fs, layout.root);
   await ensureDir(io.fs, layout.jobsDir, layout.root);
@@ -53,6 +51,20 @@ export async function enqueue(io: Io, config: RuntimeConfig, request: EnqueueReq
   await io.fs.syncDir(layout.jobsDir);
   io.log.emit('job.enqueued', { jobId, sessionId, input, sizeBytes: request.inputBytes.length });
   return jobId;
+}
+
+/** Refuses an input over the handlers' limit, or one they say transcribe could never read. */
+function checkOffered(io: Io, request: EnqueueRequest): void {
+  const limit = io.handlers.maxInputBytes;
+  if (request.inputBytes.length > limit)
+    throw new UsageError(`input is ${request.inputBytes.length} bytes; the limit is ${limit}`);
+  try {
+    io.handlers.checkInput({ inputName: request.inputName, inputBytes: request.inputBytes });
+  } catch (error) {
+    if (error instanceof InvalidInputError)
+      throw new UsageError(`cannot enqueue ${request.inputName}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 function queuedState(jobId: string, sessionId: string, input: string, nowMs: number): JobState {

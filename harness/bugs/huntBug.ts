@@ -45,7 +45,14 @@ function pick(violations: readonly Violation[]): Violation | undefined {
 }
 
 /** `productionRuns`: the campaign through the jobs CLI (default 300, as the main job runs it). */
-type HuntOptions = { seed: number; chaosRuns: number; productionRuns?: number; config: RuntimeConfig };
+type HuntOptions = {
+  seed: number;
+  chaosRuns: number;
+  productionRuns?: number;
+  config: RuntimeConfig;
+  /** Hunt with the model campaign first (bugs only a user sees): the main job runs it too. */
+  modelFirst?: boolean;
+};
 /** One way of hunting: how many runs (or crash states) it took, and its first finding. */
 type Hunt = (
   variant: RuntimeVariant,
@@ -213,7 +220,8 @@ export async function huntBug(bug: ZooBug, options: HuntOptions): Promise<HuntRe
   const elapsedMs = startStopwatch();
   const variant = await loadVariant(bug.variant);
   let runs = 0;
-  for (const hunt of HUNTS) {
+  const hunts = options.modelFirst === true ? [huntModel, ...HUNTS.filter((h) => h !== huntModel)] : HUNTS;
+  for (const hunt of hunts) {
     const result = await hunt(variant, options);
     runs += result.runs;
     if (result.violation === undefined) continue;

@@ -8,7 +8,7 @@ import type { Clock } from '../../src/ports/clock.ts';
 import type { Policy } from '../../src/ports/policy.ts';
 import type { SpawnOptions } from '../world/world.ts';
 import type { RuntimeEntries } from '../world/runtimeEntries.ts';
-import { defaultHandlers } from '../../src/defaultHandlers.ts';
+import { STANDARD_HANDLERS } from '../workload/handlers.ts';
 import { defaultPolicy } from '../../src/defaultPolicy.ts';
 import { patchedRuntime, type SourcePatch } from './patchedRuntime.ts';
 
@@ -45,7 +45,7 @@ export function spawnWith(
   if (variant.patches !== undefined && variant.runtime === undefined) {
     throw new Error('a variant with source patches must be loaded first (loadVariant)');
   }
-  const handlers = extra.handlers ?? defaultHandlers;
+  const handlers = extra.handlers ?? STANDARD_HANDLERS;
   const policy = policyOf(variant);
   return {
     decorate: [...(variant.decorate ?? []), ...(extra.decorate ?? [])],

@@ -6,6 +6,7 @@
 import { errorText, inAtomicWrite, outputsValidFirst, patch, retireFirst } from './zooPatch.ts';
 import { PRODUCTION_ROOT_BUGS } from './zooProductionRoot.ts';
 import { OBSERVABLE_BUGS } from './zooObservable.ts';
+import { WORLD_BUGS } from './zooWorlds.ts';
 import type { ZooBug } from './zooBug.ts';
 import { ORACLE_CLASS_BUGS } from './zooOracleClasses.ts';
 
@@ -345,4 +346,5 @@ export const ZOO: readonly ZooBug[] = [
   ...ORACLE_CLASS_BUGS,
   ...PRODUCTION_ROOT_BUGS,
   ...OBSERVABLE_BUGS,
+  ...WORLD_BUGS,
 ];

@@ -169,4 +169,57 @@ export const OBSERVABLE_BUGS: readonly ZooBug[] = [
       ],
     },
   },
+  {
+    id: 'enqueue-skips-input-check',
+    title: 'enqueue stores whatever it is given: an input that can never be read is found out by the runner',
+    seenIn: 'upload endpoints that validate lazily, in the worker',
+    expect: ['I9'],
+    variant: { patches: [patch('enqueue.ts', '  checkOffered(io, request);\n', '')] },
+  },
+  {
+    id: 'decode-latin1-fallback',
+    title: 'text that is not UTF-8 is read as Latin-1 instead of refused: the export shows other words',
+    seenIn: '"be lenient" decoders (chardet fallbacks, Buffer.toString("latin1"))',
+    expect: ['I9'],
+    variant: {
+      patches: [
+        patch(
+          'defaultHandlers.ts',
+          "throw new InvalidInputError('invalid input: input is not valid UTF-8 text (inputs must be UTF-8)');",
+          "text = new TextDecoder('latin1').decode(bytes);",
+        ),
+      ],
+    },
+  },
+  {
+    id: 'control-characters-accepted',
+    title: 'a text input holding NUL and other control bytes is accepted as text',
+    seenIn: 'binary sniffing left out of text readers',
+    expect: ['I9'],
+    variant: {
+      patches: [patch('defaultHandlers.ts', 'if (control !== null) {', 'if (control !== null && bytes.length < 0) {')],
+    },
+  },
+  {
+    id: 'export-entities-not-reescaped',
+    title: 'the export escapes "&" only when it does not already start an entity: typed "&amp;" shows as "&"',
+    seenIn: '"do not double-escape" HTML escapers (PHP htmlspecialchars double_encode=false)',
+    expect: ['I9'],
+    variant: {
+      patches: [
+        patch(
+          'defaultHandlers.ts',
+          ".replace(/&/g, '&amp;')",
+          ".replace(/&(?![a-z]+;|#[0-9]+;|#x[0-9a-f]+;)/gi, '&amp;')",
+        ),
+      ],
+    },
+  },
+  {
+    id: 'cue-tags-stripped-greedily',
+    title: 'cue styling is removed with a greedy pattern: spoken words between two tags vanish',
+    seenIn: 'regexes written /<.*>/ instead of /<[^>]*>/',
+    expect: ['I9'],
+    variant: { patches: [patch('defaultHandlers.ts', ".replace(/<[^>]*>/g, '')", ".replace(/<.*>/g, '')")] },
+  },
 ];

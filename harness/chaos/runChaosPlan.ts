@@ -36,6 +36,7 @@ import type { ChaosPlan, ChaosProcess } from './chaosPlan.ts';
 import { FaultWitness } from '../faults/faultWitness.ts';
 import type { InjectedTag } from '../faults/faultRule.ts';
 import { checkJobErrors, checkOperationResults } from '../invariants/i8HonestResults.ts';
+import { checkOpenHandles } from '../invariants/i5OpenHandles.ts';
 import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
 import { checkCliOutputs, type CliCommandRecord } from '../invariants/i8CliOutputs.ts';
 import type { RuntimeEntries } from '../world/runtimeEntries.ts';
@@ -358,6 +359,7 @@ export async function runChaosPlan(
     }),
   );
   violations.push(...checkHonesty(world, recovered, run, golden, config));
+  violations.push(...checkOpenHandles(world), ...checkOpenHandles(recovered));
   // One check per checker call below, one per call I4 judged, one per CLI answer judged.
   const checks = (plan.powerLoss === undefined ? 0 : 2) + 10 + monitor.commitsChecked + cliRecords(run).length;
   const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;

@@ -10,7 +10,7 @@ import type { Io } from '../../src/ports/io.ts';
 import type { RuntimeConfig } from '../../src/config.ts';
 import { runPass } from '../../src/runnerPass.ts';
 import { withUpstreamFaults } from '../faults/upstreamFault.ts';
-import { defaultHandlers } from '../../src/defaultHandlers.ts';
+import { STANDARD_HANDLERS } from '../workload/handlers.ts';
 import { World } from '../world/world.ts';
 import { crashState } from '../simFs/crashStates.ts';
 import type { SimFsCore } from '../simFs/simFsCore.ts';
@@ -65,8 +65,8 @@ async function settledTree(
   const world = new World({ seed, core: cloneCore(setup.core), startMs: setup.atMs + 1_000, trace: false });
   const handlers =
     options.upstreamDraftFault === undefined
-      ? defaultHandlers
-      : withUpstreamFaults(defaultHandlers, [{ stage: 'draft', jobId: 'j1', kind: options.upstreamDraftFault }]);
+      ? STANDARD_HANDLERS
+      : withUpstreamFaults(STANDARD_HANDLERS, [{ stage: 'draft', jobId: 'j1', kind: options.upstreamDraftFault }]);
   const pass = world.spawn('setup-pass', (io) => runPass(io, config), { handlers });
   await world.run();
   if (pass.error !== undefined) throw pass.error;

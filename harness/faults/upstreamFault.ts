@@ -93,6 +93,7 @@ export function withUpstreamFaults(
       return call(input);
     };
   return {
+    ...handlers,
     transcribe: guard('transcribe', (i) => handlers.transcribe(i)),
     draft: guard('draft', (i) => handlers.draft(i)),
     export: guard('export', (i) => handlers.export(i)),

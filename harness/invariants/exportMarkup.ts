@@ -18,3 +18,22 @@ export function exportMarkupProblem(html: string): string | undefined {
   if (/&(?!(?:amp|lt|gt|quot|#39);)/.test(html)) return 'a raw "&" in the export (user text not escaped)';
   return undefined;
 }
+
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+
+/**
+ * The text a browser shows of an export's spoken paragraphs: the body after the title and the byline,
+ * tags removed, the five escapes decoded once, white space collapsed (as rendered HTML collapses it).
+ */
+export function spokenTextOf(html: string): string {
+  const body = /<body>([\s\S]*)<\/body>/.exec(html)?.[1] ?? '';
+  const blocks = [...body.matchAll(/<(h1|p)>([\s\S]*?)<\/\1>/g)].map((m) => m[2]!);
+  return blocks
+    .slice(2)
+    .map((block) =>
+      block.replace(/<[^>]*>/g, '').replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name]!),
+    )
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

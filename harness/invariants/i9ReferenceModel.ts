@@ -14,7 +14,8 @@ import { isAuthorized } from '../model/modelRequests.ts';
 import type { CliOutcome } from '../world/cliProcess.ts';
 import type { HttpAnswer, StepRecord } from '../model/stepRecord.ts';
 import type { Violation } from './violation.ts';
-import { exportMarkupProblem } from './exportMarkup.ts';
+import { exportMarkupProblem, spokenTextOf } from './exportMarkup.ts';
+import { MODEL_INPUT_SPECS } from '../model/modelInputs.ts';
 import { expire, observedGone, predictPass, type PassUpstream } from '../model/predictPass.ts';
 
 const VALID_IDS: readonly string[] = MODEL_JOB_IDS;
@@ -35,7 +36,11 @@ export class ModelJudge {
   private readonly exports = new Map<string, Uint8Array>();
   private where = 'setup';
 
-  constructor(readonly config: RuntimeConfig) {
+  /** `upstream`: the deployment has a transcription service (else audio is refused at enqueue). */
+  constructor(
+    readonly config: RuntimeConfig,
+    readonly upstream: boolean,
+  ) {
     this.model = new ProductModel(config);
   }
 
@@ -104,6 +109,11 @@ export class ModelJudge {
 
   private judgeEnqueue(record: StepRecord, cli: CliOutcome): Effect {
     const step = record.step as Extract<ModelStep, { kind: 'enqueue' }>;
+    const spec = MODEL_INPUT_SPECS[step.input];
+    if (step.jobId !== '' && (spec.refused || (spec.audio === true && !this.upstream))) {
+      this.expectCli(cli, 2, undefined, 'UsageError');
+      return 'none';
+    }
     if (!VALID_IDS.includes(step.jobId) || this.known(step.jobId) !== undefined) {
       this.expectCli(cli, 2, undefined, step.jobId === '' ? undefined : 'UsageError');
       return 'none';
@@ -152,7 +162,8 @@ export class ModelJudge {
 
   /** A runner pass's printed summary, as the model predicts it (fields the model does not predict left out). */
   private pass(record: StepRecord, upstream: PassUpstream): Record<string, unknown> {
-    return predictPass(this.model, this.config, record, upstream);
+    // Without a service nothing answers but the runtime's own reader: scripted answers never happen.
+    return predictPass(this.model, this.config, record, this.upstream ? upstream : []);
   }
 
   private judgeHttp(record: StepRecord, step: Extract<ModelStep, { kind: 'http' }>, answer: HttpAnswer): Effect {
@@ -234,6 +245,12 @@ export class ModelJudge {
     else this.expect(bytesEqual(earlier, answer.body), `the export of ${key} changed between two downloads`);
     const problem = exportMarkupProblem(text(answer.body));
     this.expect(problem === undefined, `export of ${job.jobId} (${job.input}): ${problem ?? ''}`);
+    const spoken = (MODEL_INPUT_SPECS[job.input].spoken ?? []).join(' ');
+    const shown = spokenTextOf(text(answer.body));
+    this.expect(
+      shown === spoken,
+      `export of ${job.jobId} (${job.input}) shows ${JSON.stringify(shown.slice(0, 200))}; the input says ${JSON.stringify(spoken.slice(0, 200))}`,
+    );
   }
 
   /** The status row the model predicts (what `status --json` and GET /api/jobs/:id show). */

@@ -15,7 +15,7 @@ export const INVARIANT_TITLES: Record<InvariantId, string> = {
   I2: 'atomicity: in every crash state every final file is absent or complete and valid',
   I3: 'crash safety: recovery converges, no orphan locks, no tmp files',
   I4: "concurrency safety: only the session lock holder commits a session's artifacts",
-  I5: 'bounded storage: purge removes what is past its TTL and reports exactly what it did',
+  I5: 'bounded storage: purge removes what is past its TTL and reports exactly what it did; no handle outlives its operation',
   I6: 'acknowledged means durable: a job reported complete survives any later crash',
   I7: 'error contract: transient faults retried with backoff, permanent ones failed once',
   I8: 'honest results: no programming error escapes, no operation fails without a fault to explain it',

@@ -2,10 +2,13 @@
 // input), passes with scripted service answers, status, retry, delete, purge, HTTP requests on every
 // route with every method and credential shape, and time passing (a few seconds up to past the TTL).
 import fc from 'fast-check';
+import { isTranscribable } from './modelInputs.ts';
 import {
   CREDENTIALS,
   EVERY_JOB,
   HOSTILE_JOB_IDS,
+  LOCALES,
+  TIME_ZONES,
   METHODS,
   MODEL_INPUTS,
   MODEL_JOB_IDS,
@@ -19,6 +22,11 @@ import {
 type UpstreamList = Extract<ModelStep, { kind: 'run' }>['upstream'];
 
 const validId = fc.constantFrom(...MODEL_JOB_IDS);
+/** Mostly text the service transcribes; sometimes audio it cannot read or text enqueue must refuse. */
+const enqueuedInput = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...MODEL_INPUTS.filter(isTranscribable)) },
+  { weight: 1, arbitrary: fc.constantFrom(...MODEL_INPUTS.filter((input) => !isTranscribable(input))) },
+);
 /** Mostly valid ids (so steps hit real jobs), sometimes a hostile one. */
 const anyId = fc.oneof(
   { weight: 9, arbitrary: validId },
@@ -52,7 +60,7 @@ const step: fc.Arbitrary<ModelStep> = fc.oneof(
       kind: fc.constant('enqueue' as const),
       jobId: anyId,
       sessionId: fc.constantFrom(...MODEL_SESSIONS),
-      input: fc.constantFrom(...MODEL_INPUTS),
+      input: enqueuedInput,
     }),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('run' as const), upstream }) },
@@ -61,7 +69,7 @@ const step: fc.Arbitrary<ModelStep> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('status' as const), jobId: anyId }, { requiredKeys: ['kind'] }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), jobId: anyId }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), jobId: anyId }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), jobId: anyId }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('purge' as const) }) },
   {
     weight: 7,
@@ -83,6 +91,28 @@ const step: fc.Arbitrary<ModelStep> = fc.oneof(
   },
 );
 
+/** What a user does end to end: enqueue a file, let a pass run, download the export. */
+const story: fc.Arbitrary<ModelStep[]> = fc
+  .record({ jobId: validId, sessionId: fc.constantFrom(...MODEL_SESSIONS), input: enqueuedInput })
+  .map(({ jobId, sessionId, input }) => [
+    { kind: 'enqueue', jobId, sessionId, input },
+    { kind: 'run', upstream: [] },
+    { kind: 'http', method: 'GET', route: 'export', jobId, credential: 'correct', upstream: [] },
+  ]);
+
+/** Where the session runs: with a transcription service or without, in a swarm of process environments. */
+const processEnvs = fc.array(fc.record({ TZ: fc.constantFrom(...TIME_ZONES), LANG: fc.constantFrom(...LOCALES) }), {
+  minLength: 1,
+  maxLength: 4,
+});
+
 export const modelPlanArb: fc.Arbitrary<ModelPlan> = fc.record({
-  steps: fc.array(step, { minLength: 4, maxLength: 30 }),
+  upstream: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  envs: processEnvs,
+  steps: fc
+    .array(fc.oneof({ weight: 5, arbitrary: step.map((one) => [one]) }, { weight: 1, arbitrary: story }), {
+      minLength: 3,
+      maxLength: 20,
+    })
+    .map((blocks) => blocks.flat().slice(0, 60)),
 });

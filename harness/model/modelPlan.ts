@@ -11,7 +11,22 @@ export const HOSTILE_JOB_IDS = ['runner', '../etc', 'a b', '.tmp-x', 'x'.repeat(
 export const MODEL_SESSIONS = ['s1', 's2'] as const;
 
 /** The user's files (harness/model/modelInputs.ts holds their bytes). */
-export const MODEL_INPUTS = ['talk.srt', 'notes.txt', 'captions.vtt', 'markup.txt', 'song.mp3', 'blank.txt'] as const;
+export const MODEL_INPUTS = [
+  'talk.srt',
+  'notes.txt',
+  'captions.vtt',
+  'markup.txt',
+  'entities.txt',
+  'unicode.txt',
+  'bom-crlf.txt',
+  'long.txt',
+  'song.mp3',
+  'noext',
+  'blank.txt',
+  'empty.txt',
+  'latin1.txt',
+  'nul.txt',
+] as const;
 export type ModelInput = (typeof MODEL_INPUTS)[number];
 
 /** How a request presents the secret: one right way, and the near misses a checker must refuse. */
@@ -38,7 +53,8 @@ export const ROUTES = ['runner', 'job', 'retry', 'export', 'unknown'] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** What the transcription service answers for one job's first request in a pass. */
-export const UPSTREAM_ANSWERS = ['unavailable', 'rate-limited', 'rejected'] as const;
+/** `rate-limited`: 429 with Retry-After in seconds; `rate-limited-date`: the same delay as an HTTP-date. */
+export const UPSTREAM_ANSWERS = ['unavailable', 'rate-limited', 'rate-limited-date', 'rejected'] as const;
 export type UpstreamAnswer = (typeof UPSTREAM_ANSWERS)[number];
 
 const jobId = z.string().max(80);
@@ -79,5 +95,22 @@ export const modelStepSchema = z.discriminatedUnion('kind', [
 ]);
 export type ModelStep = z.infer<typeof modelStepSchema>;
 
-export const modelPlanSchema = z.object({ steps: z.array(modelStepSchema).min(1).max(60) });
-export type ModelPlan = z.infer<typeof modelPlanSchema>;
+/** Time zones a simulated process may run in (half-hour, 45-minute and DST-observing offsets). */
+export const TIME_ZONES = ['UTC', 'America/Los_Angeles', 'Asia/Kolkata', 'Pacific/Chatham', 'Europe/Berlin'] as const;
+/** Locales a simulated process's environment may name (LANG and LC_ALL). */
+export const LOCALES = ['C', 'en_US.UTF-8', 'de_DE.UTF-8', 'tr_TR.UTF-8', 'ja_JP.UTF-8'] as const;
+const processEnv = z.object({ TZ: z.enum(TIME_ZONES), LANG: z.enum(LOCALES) });
+export type ProcessEnv = z.infer<typeof processEnv>;
+
+export const modelPlanSchema = z.object({
+  /** Whether the deployment has a transcription service (JOBS_UPSTREAM_URL), or transcribes text itself. */
+  upstream: z.boolean().default(true),
+  /** The environments processes start in: the k-th process started takes envs[k mod length]. */
+  envs: z
+    .array(processEnv)
+    .min(1)
+    .max(4)
+    .default([{ TZ: 'UTC', LANG: 'C' }]),
+  steps: z.array(modelStepSchema).min(1).max(60),
+});
+export type ModelPlan = z.output<typeof modelPlanSchema>;

@@ -93,7 +93,8 @@ export class ProductModel {
       return 'complete';
     }
     job.stage = 'transcribe';
-    const transient = answer === 'unavailable' || answer === 'rate-limited';
+    const limited = answer === 'rate-limited' || answer === 'rate-limited-date';
+    const transient = answer === 'unavailable' || limited;
     const exhausted = transient && job.attempts >= this.settings.maxAttempts;
     job.error = { kind: transient ? 'transient' : 'permanent', stage: 'transcribe', exhausted };
     if (!transient || exhausted) {
@@ -103,8 +104,10 @@ export class ProductModel {
     job.status = 'queued';
     const { backoffBaseMs, backoffCapMs } = this.settings;
     const ceilingMs = Math.min(backoffCapMs, backoffBaseMs * 2 ** Math.min(job.attempts - 1, 30));
-    const floorMs = answer === 'rate-limited' ? Math.min(backoffCapMs, RATE_LIMIT_RETRY_AFTER_MS) : 0;
-    job.nextAttemptBounds = [window[0] + floorMs, window[1] + Math.max(floorMs, ceilingMs)];
+    const floorMs = limited ? Math.min(backoffCapMs, RATE_LIMIT_RETRY_AFTER_MS) : 0;
+    // An HTTP-date has whole seconds: it names the first whole second at or past the delay.
+    const roundingMs = answer === 'rate-limited-date' ? 1000 : 0;
+    job.nextAttemptBounds = [window[0] + floorMs, window[1] + Math.max(floorMs + roundingMs, ceilingMs)];
     return 'retry_scheduled';
   }
 

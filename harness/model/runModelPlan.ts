@@ -15,8 +15,16 @@ import type { RuntimeEntries } from '../world/runtimeEntries.ts';
 import { snapshot } from '../simFs/snapshot.ts';
 import type { Violation } from '../invariants/violation.ts';
 import { ModelJudge } from '../invariants/i9ReferenceModel.ts';
+import { checkOpenHandles } from '../invariants/i5OpenHandles.ts';
 import type { HttpAnswer, StepRecord } from './stepRecord.ts';
-import { EVERY_JOB, MODEL_INPUTS, MODEL_JOB_IDS, type ModelPlan, type ModelStep } from './modelPlan.ts';
+import {
+  EVERY_JOB,
+  MODEL_INPUTS,
+  MODEL_JOB_IDS,
+  type ModelPlan,
+  type ModelStep,
+  type ProcessEnv,
+} from './modelPlan.ts';
 import { modelInputBytes } from './modelInputs.ts';
 import { httpRequestOf, SERVE_PORT, MODEL_SECRET } from './modelRequests.ts';
 
@@ -35,7 +43,8 @@ function serviceFor(world: World, upstream: readonly { jobId: string; answer: st
     (jobId === EVERY_JOB ? MODEL_JOB_IDS : [jobId]).map((id) => ({
       stage: 'transcribe' as const,
       jobId: id,
-      kind: answer === 'unavailable' ? 'transient' : answer === 'rate-limited' ? 'rate-limited' : 'permanent',
+      kind: answer === 'unavailable' ? 'transient' : answer.startsWith('rate-limited') ? 'rate-limited' : 'permanent',
+      ...(answer === 'rate-limited-date' ? { retryAfterForm: 'date' as const } : {}),
     })),
   );
   return simulatedService(defaultHandlers, faults, () => world.wallNowMs());
@@ -46,11 +55,15 @@ class ModelRun {
   readonly network = new SimNetwork();
   private upstream: typeof fetch;
   private server: SimProcess | undefined;
+  private serverEnv: ProcessEnv | undefined;
+  /** Processes started so far: the k-th takes the plan's envs[k mod length]. */
+  private started = 0;
 
   constructor(
     seed: number,
     readonly config: RuntimeConfig,
     readonly spawn: ModelSpawn,
+    readonly plan: ModelPlan,
   ) {
     this.world = new World({ seed });
     this.upstream = serviceFor(this.world, []);
@@ -67,18 +80,19 @@ class ModelRun {
   /** `jobs <argv>` as its own process, to its exit. */
   async cli(argv: readonly string[], upstream: readonly { jobId: string; answer: string }[]): Promise<CliOutcome> {
     const fetch = serviceFor(this.world, upstream);
+    const env = this.nextEnv();
     const process = this.world.spawn(
       `jobs ${argv[0] ?? ''}`,
       (_io, runtime, p) =>
         runCliProcess(this.world, p, runtime, {
           argv: [...argv, ...settingFlags(this.config), '--json', '--log', 'json'],
-          env: { JOBS_UPSTREAM_URL: SIM_UPSTREAM_URL, JOBS_UPSTREAM_TIMEOUT_MS: '30000' },
+          env: this.envOf(env),
           cwd: USER_HOME,
           fetch,
         }),
       this.spawn,
     );
-    await this.world.run();
+    await this.runAs(env);
     if (process.error !== undefined) throw process.error;
     if (process.result === undefined) throw new Error(`jobs ${argv.join(' ')} did not exit`);
     return process.result as CliOutcome;
@@ -86,19 +100,21 @@ class ModelRun {
 
   async startServer(): Promise<CliOutcome | undefined> {
     const argv = ['serve', '--port', String(SERVE_PORT), '--host', '127.0.0.1', ...settingFlags(this.config)];
+    const env = this.nextEnv();
+    this.serverEnv = env;
     this.server = this.world.spawn(
       'jobs serve',
       (_io, runtime, p) =>
         runCliProcess(this.world, p, runtime, {
           argv: [...argv, '--log', 'json'],
-          env: { CRON_SECRET: MODEL_SECRET, JOBS_UPSTREAM_URL: SIM_UPSTREAM_URL, JOBS_UPSTREAM_TIMEOUT_MS: '30000' },
+          env: { ...this.envOf(env), CRON_SECRET: MODEL_SECRET },
           cwd: USER_HOME,
           fetch: (input, init) => this.upstream(input, init),
           network: this.network,
         }),
       this.spawn,
     );
-    await this.world.run();
+    await this.runAs(env);
     return this.server.alive ? undefined : (this.server.result as CliOutcome | undefined);
   }
 
@@ -113,14 +129,35 @@ class ModelRun {
       }),
       (error: unknown) => ({ status: 0, headers: {}, body: new TextEncoder().encode(String(error)) }),
     );
-    await this.world.run();
+    await this.runAs(this.serverEnv);
     return await pending;
   }
 
   async stopServer(): Promise<CliOutcome | undefined> {
     if (this.server === undefined || !this.network.terminate(this.server)) return undefined;
-    await this.world.run();
+    await this.runAs(this.serverEnv);
     return this.server.result as CliOutcome | undefined;
+  }
+
+  private nextEnv(): ProcessEnv {
+    const env = this.plan.envs[this.started % this.plan.envs.length]!;
+    this.started += 1;
+    return env;
+  }
+
+  /** A process's environment: its locale and zone, and the service when the deployment has one. */
+  private envOf(env: ProcessEnv): Record<string, string> {
+    const service = { JOBS_UPSTREAM_URL: SIM_UPSTREAM_URL, JOBS_UPSTREAM_TIMEOUT_MS: '30000' };
+    return { TZ: env.TZ, LANG: env.LANG, LC_ALL: env.LANG, ...(this.plan.upstream ? service : {}) };
+  }
+
+  /**
+   * Runs the world with the host's zone set to the running process's: Date's local-time calls read
+   * process.env.TZ, so a runtime that formats or decides by local time meets every zone of the swarm.
+   */
+  private async runAs(env: ProcessEnv | undefined): Promise<void> {
+    process.env.TZ = env?.TZ ?? 'UTC';
+    await this.world.run();
   }
 }
 
@@ -155,8 +192,18 @@ export async function runModelPlan(
   seed: number,
   spawn: ModelSpawn = {},
 ): Promise<ModelRunResult> {
-  const run = new ModelRun(seed, config, spawn);
-  const judge = new ModelJudge(config);
+  const run = new ModelRun(seed, config, spawn, plan);
+  const judge = new ModelJudge(config, plan.upstream);
+  const hostZone = process.env.TZ;
+  try {
+    return await judgeSession(run, judge, plan);
+  } finally {
+    if (hostZone === undefined) delete process.env.TZ;
+    else process.env.TZ = hostZone;
+  }
+}
+
+async function judgeSession(run: ModelRun, judge: ModelJudge, plan: ModelPlan): Promise<ModelRunResult> {
   judge.judgeInit(await run.cli(['init'], []));
   const early = await run.startServer();
   judge.judgeServeStarted(early, run.network.addressOf.bind(run.network));
@@ -181,6 +228,7 @@ export async function runModelPlan(
     judge.judgeStep(record);
   }
   judge.judgeServeStopped(await run.stopServer());
+  judge.violations.push(...checkOpenHandles(run.world));
   const trace = run.world.trace.render();
   const traceHash = run.world.trace.hash();
   return { violations: judge.violations, checks: judge.checks, steps: plan.steps.length, trace, traceHash };

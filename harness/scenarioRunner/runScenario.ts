@@ -19,11 +19,13 @@ import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
 import { loadVariant, spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
+import { STANDARD_HANDLERS } from '../workload/handlers.ts';
 import { CallIndexRule, CallPointRule, type PointAction } from './callPoint.ts';
 import { checkExpectation, type ExpectationContext } from './checkExpectation.ts';
 import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContract.ts';
 import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
 import { checkNoProgrammingErrors } from '../invariants/i8HonestResults.ts';
+import { checkOpenHandles } from '../invariants/i5OpenHandles.ts';
 import { runTask } from './runTask.ts';
 import type { PausePoint, ProcessSpec, Scenario, Step } from './scenarioTypes.ts';
 import type { OpDesc } from '../simFs/simFs.ts';
@@ -140,7 +142,7 @@ function scenarioHandlers(
   onInject: (injection: UpstreamInjection) => void,
 ): StageHandlers {
   const faults = spec.upstream ?? [];
-  if (spec.upstreamViaHttp !== true) return withUpstreamFaults(defaultHandlers, faults, onInject);
+  if (spec.upstreamViaHttp !== true) return withUpstreamFaults(STANDARD_HANDLERS, faults, onInject);
   const viaHttp = simulatedUpstreamHandlers(defaultHandlers, faults, () => world.wallNowMs(), onInject);
   return withUpstreamFaults(
     viaHttp,
@@ -301,13 +303,14 @@ class ScenarioRun {
     };
   }
 
-  /** After the last step: processes' outcomes, I4's watch, I8, and I7 over the whole run. */
+  /** After the last step: processes' outcomes, I4's watch, open handles (I5), I8, and I7 over the whole run. */
   private finalChecks(): Violation[] {
     const { world, scenario, processes, ledger, config } = this;
     const clockStepped = scenario.steps.some((s) => 'stepWallClockMs' in s);
     return [
       ...checkProcessOutcomes(scenario, processes),
       ...this.monitor.violations,
+      ...checkOpenHandles(world),
       ...checkNoProgrammingErrors(
         world.events,
         [...processes].map(([name, process]) => ({ name, task: 'scenario process', error: process.error })),

@@ -18,6 +18,10 @@ function describe(op: OpDesc): string {
 }
 
 export class SimProcessFs implements FileSystem {
+  /** The process's open file handles (numbered in open order) and the path each was opened at. */
+  readonly openHandles = new Map<number, string>();
+  private handlesOpened = 0;
+
   constructor(private readonly kernel: ProcessKernel) {}
 
   /** One gated call: it waits for the scheduler, then runs and ends (see `end`). */
@@ -52,10 +56,12 @@ export class SimProcessFs implements FileSystem {
 
   async open(path: string, flags: OpenFlags): Promise<FileHandle> {
     const file = await this.run({ op: 'open', path, flags }, (core) => core.open(path, flags));
-    return this.handle(file);
+    const id = this.handlesOpened++;
+    this.openHandles.set(id, path);
+    return this.handle(file, id);
   }
 
-  private handle(file: OpenFile): FileHandle {
+  private handle(file: OpenFile, id: number): FileHandle {
     // A handle belongs to the machine it was opened on: after a power loss the world runs on another
     // core, where the same inode number may be another file. Using it there would be an escape.
     const core = this.kernel.core();
@@ -73,7 +79,12 @@ export class SimProcessFs implements FileSystem {
       // recorded interleaving: without this turn, saved failures and traces would replay differently.
       write: async (data, positionBytes) => await this.write(file, live, data, positionBytes),
       sync: () => this.run({ op: 'fsync', path: file.path }, () => live().fsync(file)),
-      close: () => this.run({ op: 'close', path: file.path }, () => live().close(file)),
+      // close(2) releases the descriptor even when it reports an error, so the count drops first.
+      close: () =>
+        this.run({ op: 'close', path: file.path }, () => {
+          this.openHandles.delete(id);
+          return live().close(file);
+        }),
     };
   }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFileSystem } from '../../src/adapters/nodeFileSystem.ts';
 import { cryptoRandom, nodeProcesses, systemClock } from '../../src/adapters/systemPorts.ts';
-import { defaultHandlers } from '../../src/defaultHandlers.ts';
+import { STANDARD_HANDLERS } from '../workload/handlers.ts';
 import { enqueue } from '../../src/enqueue.ts';
 import { makeConfig } from '../../src/config.ts';
 import { SeededRandom } from '../seededRandom.ts';
@@ -136,7 +136,7 @@ async function addBatch(soak: Soak): Promise<void> {
     random: cryptoRandom,
     processes: nodeProcesses,
     log: { emit: () => undefined },
-    handlers: defaultHandlers,
+    handlers: STANDARD_HANDLERS,
     policy: defaultPolicy,
   };
   for (let i = 0; i < 6; i++) {

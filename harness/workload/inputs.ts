@@ -1,5 +1,5 @@
 // Job inputs for workloads: each supported format, one large enough that a write spans several
-// 4 KiB blocks (so a kill mid-write can leave a torn prefix), and inputs the pipeline must refuse.
+// 4 KiB blocks (so a kill mid-write can leave a torn prefix), and audio the transcriber refuses.
 const lines = (count: number, width: number) =>
   Array.from({ length: count }, (_, i) => `Line ${i + 1}: ${'lorem ipsum dolor sit amet '.repeat(width).trim()}.`).join(
     '\n',
@@ -17,7 +17,6 @@ export const INPUTS = {
   /** Large enough (~600 KiB) that the real runner spends measurable time in each stage. */
   'large.txt': `${lines(6_000, 3)}\n`,
   'song.mp3': 'ID3\u0003\u0000\u0000not audio we can read',
-  'empty.txt': '   \n\n',
 } as const;
 
 export type InputName = keyof typeof INPUTS;

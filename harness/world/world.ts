@@ -12,7 +12,7 @@ import type { Clock, Timer } from '../../src/ports/clock.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import type { LogEventName, LogFields } from '../../src/ports/log.ts';
 import type { StageHandlers } from '../../src/ports/stageHandlers.ts';
-import { defaultHandlers } from '../../src/defaultHandlers.ts';
+import { STANDARD_HANDLERS } from '../workload/handlers.ts';
 import type { Policy } from '../../src/ports/policy.ts';
 import { defaultPolicy } from '../../src/defaultPolicy.ts';
 import { realRuntime, type RuntimeEntries } from './runtimeEntries.ts';
@@ -136,6 +136,8 @@ export class World {
   interceptor: Interceptor | undefined;
   /** Called for every logged event, as it is logged (scenarios start processes on events). */
   readonly eventListeners: ((event: LoggedEvent) => void)[] = [];
+  /** Processes that exited with file handles still open, and the paths those were opened at. */
+  readonly leakedHandles: { readonly pid: number; readonly name: string; readonly paths: readonly string[] }[] = [];
   /** Called after each call ran, with whether it succeeded (a monitor keeps only commits that happened). */
   readonly completions: ((process: SimProcess, op: OpDesc, ok: boolean) => void)[] = [];
   /** Called for every call the scheduler lets run, before it runs (invariant monitors). */
@@ -196,7 +198,7 @@ export class World {
       random: this.random.fork(),
       processes: { pid: process.pid, host: SIM_HOST, isAlive: (pid) => this.isAlive(pid) },
       log: { emit: (event, fields = {}) => this.logEvent(process, event, fields) },
-      handlers: options.handlers ?? defaultHandlers,
+      handlers: options.handlers ?? STANDARD_HANDLERS,
       policy: options.policy ?? defaultPolicy,
     };
     this.processes.push(process);
@@ -215,6 +217,8 @@ export class World {
     process.result = result;
     process.error = error;
     this.dropTimers(process);
+    if (process.simFs.openHandles.size > 0)
+      this.leakedHandles.push({ pid: process.pid, name: process.name, paths: [...process.simFs.openHandles.values()] });
     const how =
       error === undefined
         ? 'ok'

@@ -4,6 +4,7 @@
 // in seconds or as an HTTP-date), an empty answer is permanent "invalid audio". Draft and export keep
 // the given handlers. This is an adapter (it performs I/O), bound only by a composition root.
 import type { StageHandlers } from '../ports/stageHandlers.ts';
+import { acceptingAudio } from '../defaultHandlers.ts';
 import { HttpStatusError, InvalidInputError, TransientError, errorMessage } from '../errors.ts';
 import { parseRetryAfterMs } from '../retryAfter.ts';
 import { nodePlatform, type Platform } from './platform.ts';
@@ -111,10 +112,10 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
-/** Stage handlers whose transcribe calls the upstream; draft and export stay as given. */
+/** Stage handlers whose transcribe calls the upstream (so audio is accepted at enqueue); draft and export stay as given. */
 export function httpTranscribeHandlers(base: StageHandlers, options: HttpUpstreamOptions): StageHandlers {
   return {
-    ...base,
+    ...acceptingAudio(base),
     // One key per job and stage: a service that deduplicates (the Idempotency-Key draft of the IETF)
     // answers a retried request once, whatever the number of attempts.
     transcribe: ({ jobId, inputBytes, inputName }) =>

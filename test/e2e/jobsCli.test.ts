@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, TSX, runCli } from '../support/spawnCli.ts';
@@ -93,23 +95,23 @@ describe('jobs CLI', () => {
   });
 
   it('a failed job is job state, not a runner error (exit 0); retry and delete act on it', async () => {
+    // Audio goes to a transcription service; this one (a real server on loopback) cannot read it.
+    const service = createServer((_request, response) => void response.writeHead(400).end('unsupported media'));
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    const upstream = { JOBS_UPSTREAM_URL: `http://127.0.0.1:${(service.address() as AddressInfo).port}/` };
+    const refused = await runCli(['enqueue', '--root', root, '--session', 'music', '--input', join(dir, 'song.mp3')]);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/unsupported input type "\.mp3"/) });
     const jobId = (
-      await runCli([
-        'enqueue',
-        '--root',
-        root,
-        '--session',
-        'music',
-        '--input',
-        join(dir, 'song.mp3'),
-        '--job',
-        'bad-input',
-      ])
+      await runCli(
+        ['enqueue', '--root', root, '--session', 'music', '--input', join(dir, 'song.mp3'), '--job', 'bad-input'],
+        upstream,
+      )
     ).stdout.trim();
     expect(jobId).toBe('bad-input');
-    expect((await runCli(['run', '--root', root])).code).toBe(0);
+    expect((await runCli(['run', '--root', root], upstream)).code).toBe(0);
+    service.close();
     const status = JSON.parse((await runCli(['status', '--root', root, '--job', jobId, '--json'])).stdout);
-    expect(status.jobs[0]).toMatchObject({ status: 'failed', error: { name: 'InvalidInputError', kind: 'permanent' } });
+    expect(status.jobs[0]).toMatchObject({ status: 'failed', error: { name: 'HttpStatusError', kind: 'permanent' } });
     expect(await runCli(['retry', '--root', root, '--job', jobId])).toMatchObject({ code: 0 });
     const again = await runCli(['retry', '--root', root, '--job', jobId]);
     expect(again.code).toBe(2);

@@ -10,6 +10,8 @@ import { exportMarkupProblem } from '../../harness/invariants/exportMarkup.ts';
 import type { ModelPlan } from '../../harness/model/modelPlan.ts';
 
 const SESSION: ModelPlan = {
+  upstream: true,
+  envs: [{ TZ: 'UTC', LANG: 'C' }],
   steps: [
     { kind: 'enqueue', jobId: 'a', sessionId: 's1', input: 'markup.txt' },
     { kind: 'enqueue', jobId: 'a', sessionId: 's1', input: 'talk.srt' },

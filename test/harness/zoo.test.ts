@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZOO } from '../../harness/bugs/zoo.ts';
 import { OBSERVABLE_BUGS } from '../../harness/bugs/zooObservable.ts';
+import { WORLD_BUGS } from '../../harness/bugs/zooWorlds.ts';
 import { huntBug } from '../../harness/bugs/huntBug.ts';
 import { simConfig } from '../../harness/workload/simConfig.ts';
 
@@ -16,7 +17,7 @@ describe('bug zoo', () => {
   });
 
   // The bugs only a user sees are hunted in zooObservable.test.ts (a second file runs on the second core).
-  for (const bug of ZOO.filter((b) => !OBSERVABLE_BUGS.includes(b))) {
+  for (const bug of ZOO.filter((b) => !OBSERVABLE_BUGS.includes(b) && !WORLD_BUGS.includes(b))) {
     it(`catches ${bug.id}: ${bug.title}`, async () => {
       const result = await huntBug(bug, { seed: 1, chaosRuns: 100, config });
       expect(result.caught, `${bug.id} escaped after ${result.runsToDetect} runs`).toBe(true);

@@ -60,8 +60,13 @@ describe('stage handlers', () => {
     );
     expect(() => transcribeText('noext', enc('x'))).toThrow('unsupported input type "."');
     expect(() => transcribeText('a.txt', new Uint8Array([0xff, 0xfe]))).toThrow(
-      new InvalidInputError('invalid input: input is not valid UTF-8 text'),
+      new InvalidInputError('invalid input: input is not valid UTF-8 text (inputs must be UTF-8)'),
     );
+    expect(() => transcribeText('a.txt', enc('ok\u0007bell'))).toThrow(
+      new InvalidInputError('invalid input: input is binary (control character U+0007 at character 2)'),
+    );
+    // A BOM is not text, CRLF is a line break, a tab or form feed is white space.
+    expect(transcribeText('a.txt', enc('\uFEFFone\r\ntwo\f\tthree\r\n'))).toBe('one\ntwo three\n');
     expect(() => transcribeText('a.txt', enc(' \n\t\n'))).toThrow(
       new InvalidInputError('invalid input: input contains no words'),
     );

@@ -191,9 +191,30 @@ describe('foreign files', () => {
   it('a huge input is refused by size before it is read (exit 2)', async () => {
     const huge = join(world.root, 'huge.txt');
     await writeFile(huge, '');
-    await truncate(huge, 300 * 1024 * 1024);
+    await truncate(huge, 100 * 1024 * 1024);
     const result = await runCli(['enqueue', '--root', world.config.root, '--session', 's1', '--input', huge]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/is 314572800 bytes; the limit is 268435456/);
+    // One limit (the handlers'), the one transcribe would apply: refused here, never failed later.
+    expect(result.stderr).toMatch(/is 104857600 bytes; the limit is 67108864/);
+    // Refused before anything is stored: not even the data root is created.
+    await expect(readdir(world.config.root)).rejects.toThrow(/ENOENT/);
+  });
+
+  it.each([
+    ['latin1.txt', Buffer.from('Caf\xe9 cr\xe8me\n', 'latin1'), /not valid UTF-8 text \(inputs must be UTF-8\)/],
+    ['nul.txt', Buffer.from('abc\u0000def\n'), /input is binary \(control character U\+0000 at character 3\)/],
+    ['blank.srt', Buffer.from('  \n\n'), /input contains no words/],
+    ['empty.vtt', Buffer.alloc(0), /input contains no words/],
+    ['song.mp3', Buffer.from('ID3'), /unsupported input type "\.mp3"/],
+    ['noext', Buffer.from('words'), /unsupported input type "\."/],
+  ])('enqueue refuses %s before storing anything (exit 2, a clear reason)', async (name, content, reason) => {
+    const file = join(world.root, name);
+    await writeFile(file, content);
+    const result = await runCli(['enqueue', '--root', world.config.root, '--session', 's1', '--input', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(reason);
+    expect(result.stderr).toContain(`cannot enqueue ${file}`);
+    // Refused before anything is stored: not even the data root is created.
+    await expect(readdir(world.config.root)).rejects.toThrow(/ENOENT/);
   });
 });

@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { enqueue, storedInputName, MAX_INPUT_BYTES } from '../../src/enqueue.ts';
+import { enqueue, storedInputName } from '../../src/enqueue.ts';
+import { MAX_INPUT_BYTES } from '../../src/defaultHandlers.ts';
 import { makeConfig, DEFAULT_CONFIG } from '../../src/config.ts';
 import { Layout, baseName, dirName, isTmpName, joinPath } from '../../src/layout.ts';
 import { listJobIds, listJobs } from '../../src/listJobs.ts';
@@ -35,7 +36,7 @@ describe('enqueue', () => {
       jobId: 'j1',
       sessionId: 's1',
       inputName: 'Talk.SRT',
-      inputBytes: bytes('1\n'),
+      inputBytes: bytes('1\n00:00:01,000 --> 00:00:02,000\nHello.\n'),
     });
     expect(id).toBe('j1');
     const dir = join(world.config.root, 'jobs', 'j1');
@@ -55,7 +56,7 @@ describe('enqueue', () => {
       updatedAt: world.clock.wallMs,
     });
     expect(world.events).toEqual([
-      { event: 'job.enqueued', jobId: 'j1', sessionId: 's1', input: 'input.srt', sizeBytes: 2, pid: 1000 },
+      { event: 'job.enqueued', jobId: 'j1', sessionId: 's1', input: 'input.srt', sizeBytes: 39, pid: 1000 },
     ]);
     expect(storedInputName('a.b.c')).toBe('input.c');
     expect(storedInputName('weird.ext-with-dash')).toBe('input.bin');

@@ -10,7 +10,7 @@ import type { Clock } from '../../src/ports/clock.ts';
 import type { LogEventName, LogFields } from '../../src/ports/log.ts';
 import type { FileSystem } from '../../src/ports/fileSystem.ts';
 import { acquireLock, type HeldLock, type LockOptions } from '../../src/ownerLock.ts';
-import { defaultHandlers } from '../../src/defaultHandlers.ts';
+import { acceptingAudio, defaultHandlers } from '../../src/defaultHandlers.ts';
 import { makeConfig, type RuntimeConfig } from '../../src/config.ts';
 import { defaultPolicy } from '../../src/defaultPolicy.ts';
 
@@ -63,7 +63,8 @@ export async function makeRealWorld(overrides: Partial<RuntimeConfig> = {}): Pro
     random: cryptoRandom,
     processes: { pid, host: 'test-host', isAlive: (p) => !dead.has(p) },
     log: { emit: (event, fields = {}) => void events.push({ event, ...fields, pid }) },
-    handlers: defaultHandlers,
+    // A deployment whose transcriber takes audio, so a test can enqueue a job that fails in transcribe.
+    handlers: acceptingAudio(defaultHandlers),
     policy: defaultPolicy,
   });
   return {

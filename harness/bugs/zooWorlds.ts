@@ -1,0 +1,50 @@
+// Bugs that only another world shows: a process in another time zone, an operation that ends with a
+// descriptor still open on an error path. The model campaign's environment swarm (each process draws
+// TZ and LANG; sessions with and without a transcription service) and the kernel's handle count (I5)
+// catch them. Each is a source patch, as a maintainer would write it.
+import type { ZooBug } from './zooBug.ts';
+import { patch } from './zooPatch.ts';
+
+export const WORLD_BUGS: readonly ZooBug[] = [
+  {
+    id: 'retry-after-date-read-as-local-time',
+    title: 'a Retry-After HTTP-date is parsed with its GMT dropped: outside UTC the retry time is off by hours',
+    seenIn: 'hand-rolled HTTP-date parsers that strip the zone before Date.parse',
+    expect: ['I9'],
+    variant: {
+      patches: [
+        patch(
+          'retryAfter.ts',
+          'const atMs = Date.parse(value);',
+          "const atMs = Date.parse(value.replace(/ GMT$/, ''));",
+        ),
+      ],
+    },
+  },
+  {
+    id: 'atomic-write-leaks-handle-on-error',
+    title: 'a failed atomic write (disk full, EIO) removes its tmp file but never closes its handle',
+    seenIn: 'cleanup paths that unlink and forget close; EMFILE after weeks of a long-lived server',
+    expect: ['I5'],
+    variant: {
+      patches: [
+        patch('writeFileAtomic.ts', '    if (handle !== undefined) await handle.close().catch(() => undefined);\n', ''),
+      ],
+    },
+  },
+  {
+    id: 'lock-record-leaks-handle-on-error',
+    title: 'a lock record whose write fails is left with its handle open (close only on success)',
+    seenIn: 'try blocks that close inside the try instead of in finally',
+    expect: ['I5'],
+    variant: {
+      patches: [
+        patch(
+          'writeFileAtomic.ts',
+          '  try {\n    await writeAll(handle, bytes);\n  } finally {\n    await handle.close();\n  }',
+          '  await writeAll(handle, bytes);\n  await handle.close();',
+        ),
+      ],
+    },
+  },
+];
