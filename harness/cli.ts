@@ -43,6 +43,7 @@ import { Progress, colour } from './report/progress.ts';
 import { isEntryModule } from '../src/adapters/isEntryModule.ts';
 import { describeError } from '../src/zodIssues.ts';
 import { chaosCommand } from './report/chaosCommand.ts';
+import { checkCalls } from './invariants/checkCount.ts';
 
 export interface HarnessStreams {
   stdout: (text: string) => void;
@@ -131,12 +132,13 @@ async function runScenarios(
   for (const [index, scenario] of selected.entries()) {
     progress.update(`scenarios (${scenario.id})`, index, selected.length, 'scenarios');
     const t = performance.now();
+    const checksBefore = checkCalls();
     const result = await runScenario(scenario, { seed: args.seed });
     const elapsedMs = performance.now() - t;
     hash.update(result.traceHash);
     report.scenarios.push({ id: scenario.id, title: scenario.title, ok: result.ok, runs: result.runs, elapsedMs });
     report.runs += result.runs;
-    report.invariantChecks += result.runs;
+    report.invariantChecks += checkCalls() - checksBefore;
     for (const v of result.violations)
       report.violations.push({
         invariant: v.invariant,
@@ -323,6 +325,7 @@ async function runOperations(
     summary.workloads.push(workload.name);
     summary.crashPoints += result.crashPoints;
     summary.crashStates += result.crashStates;
+    report.invariantChecks += result.invariantChecks;
     addExploreViolations(report, result.violations);
     failed ||= result.violations.length > 0;
   }
@@ -330,7 +333,6 @@ async function runOperations(
   report.operations = summary;
   report.crashStates += summary.crashStates;
   report.runs += summary.crashStates;
-  report.invariantChecks += summary.crashStates * 4;
   if (failed) report.replay.push(`${chaosCommand()} explore --model ${args.model} --seed ${args.seed}`);
 }
 

@@ -4,7 +4,7 @@
 //   init · enqueue --session <id> --input <file> [--job <id>] · run · status [--job <id>]
 //   retry --job <id> · delete --job <id> · purge · serve [--port N] [--host H]
 // Common flags: --root <dir> (default $JOBS_ROOT, else ./data), --json, --log json (events on stderr),
-// and the settings (--concurrency, --deadline-ms, --max-attempts, --backoff-base-ms, --backoff-cap-ms,
+// and the settings (--concurrency, --max-jobs, --deadline-ms, --max-attempts, --backoff-base-ms, --backoff-cap-ms,
 // --stale-after-ms, --heartbeat-ms, --ttl-ms; docs/runtime.md, "Configuration").
 // Exit codes: 0 done, 1 the command itself failed, 2 bad arguments or an unknown or invalid id.
 import { isAbsolute, resolve as resolvePath } from 'node:path';
@@ -34,6 +34,7 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   root: '--root (or JOBS_ROOT)',
   passDeadlineMs: '--deadline-ms',
   concurrency: '--concurrency',
+  maxJobsPerPass: '--max-jobs',
   staleAfterMs: '--stale-after-ms',
   heartbeatEveryMs: '--heartbeat-ms',
   backoffCapMs: '--backoff-cap-ms',
@@ -87,6 +88,7 @@ function configOf(
     root: v.root === undefined ? (settings.JOBS_ROOT ?? './data') : userPath(v.root, env, platform),
     ...(v['deadline-ms'] !== undefined ? { passDeadlineMs: v['deadline-ms'] } : {}),
     ...(v.concurrency !== undefined ? { concurrency: v.concurrency } : {}),
+    ...(v['max-jobs'] !== undefined ? { maxJobsPerPass: v['max-jobs'] } : {}),
     ...(staleAfterMs !== undefined ? { staleAfterMs } : {}),
     ...(heartbeatEveryMs !== undefined ? { heartbeatEveryMs } : {}),
     ...(v['ttl-ms'] !== undefined ? { ttlMs: v['ttl-ms'] } : {}),

@@ -49,6 +49,9 @@ const JOBS_OPTIONS = {
   concurrency: option('N', wholeNumber(), 'sessions a pass works on at once, 1..64', {
     shownDefault: String(DEFAULT_CONFIG.concurrency),
   }),
+  'max-jobs': option('N', wholeNumber(), 'due jobs one pass takes, oldest first; the rest wait for the next pass', {
+    shownDefault: String(DEFAULT_CONFIG.maxJobsPerPass),
+  }),
 };
 
 /** Every command takes these: where the data is, how to print, and the runtime settings. */
@@ -64,6 +67,7 @@ const COMMON = [
   'backoff-base-ms',
   'backoff-cap-ms',
   'concurrency',
+  'max-jobs',
 ] as const;
 
 export const JOBS_PROGRAM = program({

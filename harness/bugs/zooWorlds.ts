@@ -1,7 +1,8 @@
 // Bugs that only another world shows: a process in another time zone, an operation that ends with a
-// descriptor still open on an error path. The model campaign's environment swarm (each process draws
-// TZ and LANG; sessions with and without a transcription service) and the kernel's handle count (I5)
-// catch them. Each is a source patch, as a maintainer would write it.
+// descriptor still open on an error path, a backlog larger than one pass takes. The model campaign's
+// swarm (each process draws TZ and LANG; sessions with and without a transcription service and with
+// a small --max-jobs) and the kernel's handle count (I5) catch them. Each is a source patch, as a
+// maintainer would write it.
 import type { ZooBug } from './zooBug.ts';
 import { patch } from './zooPatch.ts';
 
@@ -43,6 +44,36 @@ export const WORLD_BUGS: readonly ZooBug[] = [
           'writeFileAtomic.ts',
           '  try {\n    await writeAll(handle, bytes);\n  } finally {\n    await handle.close();\n  }',
           '  await writeAll(handle, bytes);\n  await handle.close();',
+        ),
+      ],
+    },
+  },
+  {
+    id: 'backlog-taken-by-name',
+    title: 'a pass over a backlog larger than --max-jobs takes due jobs in name order: job z starves',
+    seenIn: 'queues that list a directory and take the first N entries',
+    expect: ['I9'],
+    variant: {
+      patches: [
+        patch(
+          'runnerPass.ts',
+          'due.sort((a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1));',
+          'due.sort((a, b) => (a.jobId < b.jobId ? -1 : 1));',
+        ),
+      ],
+    },
+  },
+  {
+    id: 'backlog-newest-first',
+    title: 'a bounded pass takes the newest due jobs first: under steady arrivals old jobs never run',
+    seenIn: 'LIFO work lists (a stack where a queue was meant)',
+    expect: ['I9'],
+    variant: {
+      patches: [
+        patch(
+          'runnerPass.ts',
+          'due.sort((a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1));',
+          'due.sort((a, b) => b.createdAt - a.createdAt || (a.jobId < b.jobId ? -1 : 1));',
         ),
       ],
     },

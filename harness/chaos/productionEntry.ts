@@ -6,7 +6,6 @@
 // network stands behind those stages), a runtime variant that swaps decisions, handlers or clocks
 // inside the process rather than its code or its disk.
 import type { RuntimeConfig } from '../../src/config.ts';
-import { DEFAULT_CONFIG } from '../../src/config.ts';
 import type { SimFsCore } from '../simFs/simFsCore.ts';
 import { inputBytes, type InputName } from '../workload/inputs.ts';
 import { SIM_UPSTREAM_URL } from '../faults/simulatedUpstream.ts';
@@ -22,12 +21,11 @@ export const USER_HOME = '/home/user';
 
 /** The plan's configuration as the flags that set it. */
 export function settingFlags(config: RuntimeConfig): string[] {
-  if (config.maxJobsPerPass !== DEFAULT_CONFIG.maxJobsPerPass)
-    throw new Error(`production entry: maxJobsPerPass ${config.maxJobsPerPass} has no flag`);
   return [
     ['--root', config.root],
     ['--deadline-ms', config.passDeadlineMs],
     ['--concurrency', config.concurrency],
+    ['--max-jobs', config.maxJobsPerPass],
     ['--stale-after-ms', config.staleAfterMs],
     ['--heartbeat-ms', config.heartbeatEveryMs],
     ['--ttl-ms', config.ttlMs],

@@ -37,6 +37,7 @@ import { FaultWitness } from '../faults/faultWitness.ts';
 import type { InjectedTag } from '../faults/faultRule.ts';
 import { checkJobErrors, checkOperationResults } from '../invariants/i8HonestResults.ts';
 import { checkOpenHandles } from '../invariants/i5OpenHandles.ts';
+import { checkCalls } from '../invariants/checkCount.ts';
 import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
 import { checkCliOutputs, type CliCommandRecord } from '../invariants/i8CliOutputs.ts';
 import type { RuntimeEntries } from '../world/runtimeEntries.ts';
@@ -312,6 +313,7 @@ export async function runChaosPlan(
   entry: Entry = 'in-process',
 ): Promise<ChaosRunResult> {
   const variant = await loadVariant(unloaded);
+  const checksBefore = checkCalls();
   const config = planConfig(plan, baseConfig);
   const { setup, golden } = await goldenFor(plan, config, seed);
   const world = planWorld(plan, setup, seed);
@@ -360,8 +362,8 @@ export async function runChaosPlan(
   );
   violations.push(...checkHonesty(world, recovered, run, golden, config));
   violations.push(...checkOpenHandles(world), ...checkOpenHandles(recovered));
-  // One check per checker call below, one per call I4 judged, one per CLI answer judged.
-  const checks = (plan.powerLoss === undefined ? 0 : 2) + 10 + monitor.commitsChecked + cliRecords(run).length;
+  // The checker calls this run made, and one per call I4 judged.
+  const checks = checkCalls() - checksBefore + monitor.commitsChecked;
   const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;
   return {
     violations,

@@ -33,6 +33,7 @@ import { buildSetup, cloneCore, type Setup } from '../workload/setup.ts';
 import type { JobSpec } from '../workload/jobSpec.ts';
 import { computeGolden, type Golden } from '../oracle/golden.ts';
 import { checkAtomicity } from '../invariants/i2Atomicity.ts';
+import { checkCalls } from '../invariants/checkCount.ts';
 import { checkAckDurable } from '../invariants/i6AckDurable.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
 import type { Violation } from '../invariants/violation.ts';
@@ -232,6 +233,7 @@ async function checkTask(
   index: number,
 ): Promise<{ violations: ExploreViolation[]; invariantChecks: number } | undefined> {
   const { options } = ex;
+  const checksBefore = checkCalls();
   // Drawn for every task, owned or not, so that each share sees the draws a single run makes.
   const crashRecovery = ex.random.chance(options.recoveryCrashShare ?? 0) ? ex.random.int(200) : undefined;
   if (task.torn === true && !ex.mine(index)) return undefined;
@@ -245,6 +247,7 @@ async function checkTask(
     ...checkAtomicity(core, ex.golden, options.config),
     ...checkAckDurable(core, ex.golden, options.config, acked, model),
   ];
+  const atCrashChecks = checkCalls() - checksBefore;
   let recovery = ex.recovered.get(key);
   if (recovery === undefined) {
     recovery = await recoverAndCheck(core, {
@@ -265,7 +268,8 @@ async function checkTask(
   const label = crashRecovery === undefined ? task.label : `${task.label}+recovery-crash@${crashRecovery}`;
   return {
     violations: found.map((v) => ({ ...v, crashPoint: label, taskIndex: index })),
-    invariantChecks: 2 + recovery.invariantChecks,
+    // The checks at the crash, and those of the recovery verdict (made now or shared with an earlier state).
+    invariantChecks: atCrashChecks + recovery.invariantChecks,
   };
 }
 

@@ -15,6 +15,7 @@ import { buildSetup } from '../workload/setup.ts';
 import { computeGolden, type Golden } from '../oracle/golden.ts';
 import { lockPaths, tmpPaths } from '../oracle/coreFiles.ts';
 import { checkAtomicity } from '../invariants/i2Atomicity.ts';
+import { checkCalls } from '../invariants/checkCount.ts';
 import { checkIdempotency } from '../invariants/i1Idempotency.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
 import { checkJobErrors } from '../invariants/i8HonestResults.ts';
@@ -38,6 +39,8 @@ export interface OperationExploreResult {
   readonly crashStates: number;
   readonly distinctStates: number;
   readonly violations: (Violation & { readonly crashPoint: string })[];
+  /** Checker calls made (harness/invariants/checkCount.ts) plus the calls I4 judged. */
+  readonly invariantChecks: number;
 }
 
 interface Recorded {
@@ -83,6 +86,7 @@ export async function exploreOperation(
   options: OperationExploreOptions,
 ): Promise<OperationExploreResult> {
   const { config } = options;
+  const checksBefore = checkCalls();
   const tree = await workload.start(config, options.seed);
   const golden = await goldenOf(workload, config, options.seed);
   const monitor = new ConcurrencyMonitor(config, new Map(workload.jobs.map((j) => [j.jobId, j.sessionId])));
@@ -113,6 +117,7 @@ export async function exploreOperation(
           crashStates,
           distinctStates: recovered.size,
           violations,
+          invariantChecks: checkCalls() - checksBefore + monitor.commitsChecked,
         };
     }
   }
@@ -123,6 +128,7 @@ export async function exploreOperation(
     crashStates,
     distinctStates: recovered.size,
     violations,
+    invariantChecks: checkCalls() - checksBefore + monitor.commitsChecked,
   };
 }
 

@@ -16,6 +16,7 @@ import { readCoreState } from '../oracle/coreFiles.ts';
 import { checkCrashSafety } from '../invariants/i3CrashSafety.ts';
 import { checkIdempotency, checkRerunUnchanged } from '../invariants/i1Idempotency.ts';
 import { checkBoundedStorage } from '../invariants/i5BoundedStorage.ts';
+import { checkCalls } from '../invariants/checkCount.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
 import { checkErrorContract } from '../invariants/i7ErrorContract.ts';
 import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
@@ -59,7 +60,8 @@ export interface RecoveryOptions {
  * the key: no crash follows, so only the visible files can matter.
  */
 export class AfterRecoveryMemo {
-  readonly verdicts = new Map<string, Violation[]>();
+  /** Each configuration's verdict, with the checker calls that reached it (a reuse counts them again). */
+  readonly verdicts = new Map<string, { readonly violations: Violation[]; readonly checks: number }>();
   private readonly fingerprints = new Fingerprinter();
 
   keyOf(world: World): string {
@@ -139,6 +141,7 @@ export async function recoverToQuiescence(
 
 export async function recoverAndCheck(core: SimFsCore, options: RecoveryOptions): Promise<RecoveryResult> {
   const { config, golden } = options;
+  const checksBefore = checkCalls();
   const { world, passes, errors } = await recoverToQuiescence(core, options);
   const violations: Violation[] = [...errors];
   violations.push(...checkCrashSafety(world.core, golden, config, { deleted: options.deleted ?? new Set() }));
@@ -151,15 +154,19 @@ export async function recoverAndCheck(core: SimFsCore, options: RecoveryOptions)
   const memo = options.afterRecovery;
   const key = memo?.keyOf(world);
   let after = key === undefined ? undefined : memo?.verdicts.get(key);
+  const ownChecks = checkCalls() - checksBefore;
   if (after === undefined) {
-    after = [
+    const afterBefore = checkCalls();
+    const found = [
       ...(await rerunCompleteJobs(world, config, options.spawn)),
       ...(await purgeEverything(world, config, options.spawn)),
     ];
+    after = { violations: found, checks: checkCalls() - afterBefore };
     if (key !== undefined) memo?.verdicts.set(key, after);
   }
-  violations.push(...after);
-  return { violations, invariantChecks: 6, passes };
+  violations.push(...after.violations);
+  // A shared verdict stands for the checks that reached it, so the count is the same on any thread.
+  return { violations, invariantChecks: ownChecks + after.checks, passes };
 }
 
 /** I1's second half: run every complete job again; nothing in its directory may change. */

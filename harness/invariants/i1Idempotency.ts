@@ -7,8 +7,10 @@ import { bytesEqual, type Snapshot } from '../simFs/snapshot.ts';
 import type { Golden } from '../oracle/golden.ts';
 import { readCoreFile, readCoreState } from '../oracle/coreFiles.ts';
 import type { Violation } from './violation.ts';
+import { countCheck } from './checkCount.ts';
 
 export function checkIdempotency(core: SimFsCore, golden: Golden, config: RuntimeConfig): Violation[] {
+  countCheck();
   const violations: Violation[] = [];
   for (const [jobId, expected] of golden.jobs) {
     let state;
@@ -34,6 +36,7 @@ export function checkIdempotency(core: SimFsCore, golden: Golden, config: Runtim
 
 /** After re-running complete jobs: nothing under their directories changed, not even an mtime. */
 export function checkRerunUnchanged(before: Snapshot, after: Snapshot, jobDirs: readonly string[]): Violation[] {
+  countCheck();
   const violations: Violation[] = [];
   for (const dir of jobDirs) {
     const paths = new Set([...before.keys(), ...after.keys()].filter((p) => p.startsWith(`${dir}/`)));

@@ -9,8 +9,10 @@ import { bytesEqual, text } from '../simFs/snapshot.ts';
 import type { Golden } from '../oracle/golden.ts';
 import { readCoreFile, readCoreState } from '../oracle/coreFiles.ts';
 import type { Violation } from './violation.ts';
+import { countCheck } from './checkCount.ts';
 
 export function checkAtomicity(core: SimFsCore, golden: Golden, config: RuntimeConfig): Violation[] {
+  countCheck();
   const violations: Violation[] = [];
   const bad = (path: string, message: string) => violations.push({ invariant: 'I2', path, message });
   for (const [jobId, expected] of golden.jobs) {

@@ -6,6 +6,7 @@ import type { SimFsCore } from '../simFs/simFsCore.ts';
 import type { Golden } from '../oracle/golden.ts';
 import { lockPaths, readCoreState, tmpPaths } from '../oracle/coreFiles.ts';
 import type { Violation } from './violation.ts';
+import { countCheck } from './checkCount.ts';
 
 /**
  * `deleted`: jobs a user deleted (gone or deleted is fine). `crashesExhaust`: the run killed passes
@@ -17,6 +18,7 @@ export function checkCrashSafety(
   config: RuntimeConfig,
   options: { deleted?: ReadonlySet<string>; crashesExhaust?: boolean } = {},
 ): Violation[] {
+  countCheck();
   const violations: Violation[] = [];
   for (const [jobId, expected] of golden.jobs) {
     const message = jobVerdict(core, config, jobId, expected.status, options);

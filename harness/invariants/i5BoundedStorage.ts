@@ -4,6 +4,7 @@ import type { RuntimeConfig } from '../../src/config.ts';
 import type { PurgeReport } from '../../src/purge.ts';
 import type { Snapshot } from '../simFs/snapshot.ts';
 import type { Violation } from './violation.ts';
+import { countCheck } from './checkCount.ts';
 
 export function checkBoundedStorage(
   before: Snapshot,
@@ -11,6 +12,7 @@ export function checkBoundedStorage(
   report: PurgeReport,
   config: RuntimeConfig,
 ): Violation[] {
+  countCheck();
   const violations: Violation[] = [];
   const files = (s: Snapshot) => [...s].filter(([, e]) => e.kind === 'file');
   const removed = files(before).filter(([path]) => !after.has(path));
@@ -51,6 +53,7 @@ export interface CycleLeftovers {
  * purge must have removed it. One that survives such a purge is a leak; repeated, storage grows.
  */
 export function checkNoGrowth(cycles: readonly CycleLeftovers[]): Violation[] {
+  countCheck();
   const out: Violation[] = [];
   for (let i = 1; i < cycles.length; i++) {
     if (!cycles[i]!.purged) continue;

@@ -5,8 +5,10 @@
 // closes its descriptors); one that returned or threw is.
 import type { World } from '../world/world.ts';
 import type { Violation } from './violation.ts';
+import { countCheck } from './checkCount.ts';
 
 export function checkOpenHandles(world: World): Violation[] {
+  countCheck();
   return world.leakedHandles.map(({ pid, name, paths }) => ({
     invariant: 'I5',
     message: `p${pid} (${name}) ended with ${paths.length} file handle(s) open: ${paths.slice(0, 3).join(', ')}`,

@@ -7,6 +7,7 @@ import { bytesEqual } from '../simFs/snapshot.ts';
 import type { Golden } from '../oracle/golden.ts';
 import { readCoreFile, readCoreState } from '../oracle/coreFiles.ts';
 import type { Violation } from './violation.ts';
+import { countCheck } from './checkCount.ts';
 
 export function checkAckDurable(
   core: SimFsCore,
@@ -15,6 +16,7 @@ export function checkAckDurable(
   ackedJobIds: Iterable<string>,
   model: string,
 ): Violation[] {
+  countCheck();
   const violations: Violation[] = [];
   for (const jobId of ackedJobIds) {
     // A deletion asked for after the acknowledgement supersedes it (its tombstone is durable first).

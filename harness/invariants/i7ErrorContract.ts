@@ -8,6 +8,7 @@
 import type { LoggedEvent } from '../world/world.ts';
 import type { UpstreamInjection } from '../faults/upstreamFault.ts';
 import type { Violation } from './violation.ts';
+import { countCheck } from './checkCount.ts';
 
 /** An injection, placed in the event stream: it happened after `afterEventIndex` events were logged. */
 export interface LedgerEntry extends UpstreamInjection {
@@ -27,6 +28,7 @@ export function checkErrorContract(
   ledger: readonly LedgerEntry[],
   options: { clockStepped: boolean },
 ): Violation[] {
+  countCheck();
   const out: Violation[] = [];
   for (const injection of ledger) {
     const later = events.slice(injection.afterEventIndex).filter((e) => e.fields.jobId === injection.jobId);

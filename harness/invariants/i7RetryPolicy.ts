@@ -14,6 +14,7 @@ import { STAGES } from '../../src/jobState.ts';
 import type { LoggedEvent, WallStep } from '../world/world.ts';
 import type { LedgerEntry } from './i7ErrorContract.ts';
 import type { Violation } from './violation.ts';
+import { countCheck } from './checkCount.ts';
 
 type Policy = Pick<RuntimeConfig, 'maxAttempts' | 'backoffBaseMs' | 'backoffCapMs'>;
 
@@ -91,6 +92,7 @@ export function checkRetryPolicy(
   config: Policy,
   options: PolicyCheckOptions,
 ): Violation[] {
+  countCheck();
   const judge: Judge = { out: [], startedAtMs: new Map(), resumeAt: new Map(), ledger, config, options };
   for (const [index, e] of events.entries()) {
     if (options.diskChangedAt?.includes(index) === true) judge.resumeAt.clear();

@@ -9,6 +9,7 @@
 // three outcomes, run a pass summary whose counts add up, purge its counts or that it was busy.
 import type { CliOutcome } from '../world/cliProcess.ts';
 import type { Violation } from './violation.ts';
+import { countCheck } from './checkCount.ts';
 
 /** One CLI process of a run that exited, with what it was asked to do. */
 export interface CliCommandRecord {
@@ -117,6 +118,7 @@ function stdoutProblems(record: CliCommandRecord): string[] {
 }
 
 export function checkCliOutputs(records: readonly CliCommandRecord[]): Violation[] {
+  countCheck();
   const out: Violation[] = [];
   for (const record of records) {
     const { exitCode, argv } = record.outcome;

@@ -13,6 +13,7 @@
 import type { LoggedEvent } from '../world/world.ts';
 import type { Golden } from '../oracle/golden.ts';
 import type { Violation } from './violation.ts';
+import { countCheck } from './checkCount.ts';
 
 export const BUG_CLASSES: ReadonlySet<string> = new Set([
   'TypeError',
@@ -51,6 +52,7 @@ export function checkOperationResults(
   disturbed: (pid: number) => boolean,
   passDeadlineMs = Infinity,
 ): Violation[] {
+  countCheck();
   const out: Violation[] = [];
   for (const op of operations) {
     if (op.ended === 'killed') continue;
@@ -118,6 +120,7 @@ export function checkJobErrors(
   golden: Golden,
   disturbed: (pid: number) => boolean,
 ): Violation[] {
+  countCheck();
   const out: Violation[] = [];
   for (const e of events) {
     if (e.event !== 'job.failed' && e.event !== 'job.retry_scheduled') continue;
@@ -147,6 +150,7 @@ export function checkNoProgrammingErrors(
   events: readonly LoggedEvent[],
   operations: readonly Pick<OperationRecord, 'name' | 'task' | 'error'>[],
 ): Violation[] {
+  countCheck();
   const out: Violation[] = [];
   for (const op of operations) {
     if (BUG_CLASSES.has(nameOf(op.error)))

@@ -91,12 +91,12 @@ const step: fc.Arbitrary<ModelStep> = fc.oneof(
   },
 );
 
-/** What a user does end to end: enqueue a file, let a pass run, download the export. */
+/** What a user does end to end: enqueue a file, let a pass run (the service may answer badly), download the export. */
 const story: fc.Arbitrary<ModelStep[]> = fc
-  .record({ jobId: validId, sessionId: fc.constantFrom(...MODEL_SESSIONS), input: enqueuedInput })
-  .map(({ jobId, sessionId, input }) => [
+  .record({ jobId: validId, sessionId: fc.constantFrom(...MODEL_SESSIONS), input: enqueuedInput, upstream })
+  .map(({ jobId, sessionId, input, upstream: answers }) => [
     { kind: 'enqueue', jobId, sessionId, input },
-    { kind: 'run', upstream: [] },
+    { kind: 'run', upstream: answers },
     { kind: 'http', method: 'GET', route: 'export', jobId, credential: 'correct', upstream: [] },
   ]);
 
@@ -109,6 +109,7 @@ const processEnvs = fc.array(fc.record({ TZ: fc.constantFrom(...TIME_ZONES), LAN
 export const modelPlanArb: fc.Arbitrary<ModelPlan> = fc.record({
   upstream: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   envs: processEnvs,
+  maxJobs: fc.constantFrom(1, 2, 10_000),
   steps: fc
     .array(fc.oneof({ weight: 5, arbitrary: step.map((one) => [one]) }, { weight: 1, arbitrary: story }), {
       minLength: 3,

@@ -111,6 +111,8 @@ export const modelPlanSchema = z.object({
     .min(1)
     .max(4)
     .default([{ TZ: 'UTC', LANG: 'C' }]),
+  /** `--max-jobs` of every process: a small bound makes a backlog, so passes must take the oldest first. */
+  maxJobs: z.number().int().min(1).max(10_000).default(10_000),
   steps: z.array(modelStepSchema).min(1).max(60),
 });
 export type ModelPlan = z.output<typeof modelPlanSchema>;

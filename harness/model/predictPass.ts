@@ -1,5 +1,6 @@
 // The model of one runner pass (`jobs run`, GET|POST /api/jobs/runner) and of purge: purge first
-// removes finished jobs past their TTL, then every due job gets one attempt. A decision whose
+// removes finished jobs past their TTL, then every due job gets one attempt, oldest enqueued first and
+// at most --max-jobs of them. A decision whose
 // instant falls inside the step (a TTL or retry time the clock crosses while the pass runs) may go
 // either way: the model reads which way from the recorded files, after the judge has checked it was
 // one of the two.
@@ -50,11 +51,13 @@ export function predictPass(
   const purged = expire(model, record.window, observedGone(config, record));
   const outcomes = { complete: 0, failed: 0, retry_scheduled: 0 };
   let ran = 0;
+  // Oldest enqueued first, at most --max-jobs of them: a later due job waits for a later pass.
   for (const job of [...model.jobs.values()]) {
     const sure = model.isDue(job, record.window[0]);
     const maybe = model.isDue(job, record.window[1]);
     const attempted = (recordedAttempts(config, record, job.jobId) ?? job.attempts) > job.attempts;
     if (!(sure && maybe) && !((sure || maybe) && attempted)) continue;
+    if (ran === model.settings.maxJobsPerPass) break;
     const answer = upstream.find((u) => u.jobId === job.jobId || u.jobId === EVERY_JOB)?.answer;
     outcomes[model.attempt(job, answer, record.window)] += 1;
     ran += 1;

@@ -38,12 +38,15 @@ export interface ModelSettings {
   readonly backoffBaseMs: number;
   readonly backoffCapMs: number;
   readonly ttlMs: number;
+  /** Due jobs one pass takes (`--max-jobs`), oldest enqueued first. */
+  readonly maxJobsPerPass: number;
 }
 
 /** The Retry-After the simulated service sends with a 429, in ms (whole seconds). */
 export const RATE_LIMIT_RETRY_AFTER_MS = 30_000;
 
 export class ProductModel {
+  /** The jobs, in the order they were enqueued (a Map keeps insertion order; an id comes back only after it was removed). */
   readonly jobs = new Map<string, ModelJob>();
 
   constructor(readonly settings: ModelSettings) {}

@@ -192,8 +192,9 @@ export async function runModelPlan(
   seed: number,
   spawn: ModelSpawn = {},
 ): Promise<ModelRunResult> {
-  const run = new ModelRun(seed, config, spawn, plan);
-  const judge = new ModelJudge(config, plan.upstream);
+  const settings: RuntimeConfig = { ...config, maxJobsPerPass: plan.maxJobs };
+  const run = new ModelRun(seed, settings, spawn, plan);
+  const judge = new ModelJudge(settings, plan.upstream);
   const hostZone = process.env.TZ;
   try {
     return await judgeSession(run, judge, plan);

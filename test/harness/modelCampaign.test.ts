@@ -12,6 +12,7 @@ import type { ModelPlan } from '../../harness/model/modelPlan.ts';
 const SESSION: ModelPlan = {
   upstream: true,
   envs: [{ TZ: 'UTC', LANG: 'C' }],
+  maxJobs: 10_000,
   steps: [
     { kind: 'enqueue', jobId: 'a', sessionId: 's1', input: 'markup.txt' },
     { kind: 'enqueue', jobId: 'a', sessionId: 's1', input: 'talk.srt' },
