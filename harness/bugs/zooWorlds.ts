@@ -6,6 +6,12 @@
 import type { ZooBug } from './zooBug.ts';
 import { patch } from './zooPatch.ts';
 
+/** The runner pass ordering its due jobs by `order` instead of oldest enqueued first. */
+function dueOrder(order: string): ZooBug['variant'] {
+  const right = 'due.sort((a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1));';
+  return { patches: [patch('runnerPass.ts', right, `due.sort((a, b) => ${order});`)] };
+}
+
 export const WORLD_BUGS: readonly ZooBug[] = [
   {
     id: 'retry-after-date-read-as-local-time',
@@ -53,29 +59,13 @@ export const WORLD_BUGS: readonly ZooBug[] = [
     title: 'a pass over a backlog larger than --max-jobs takes due jobs in name order: job z starves',
     seenIn: 'queues that list a directory and take the first N entries',
     expect: ['I9'],
-    variant: {
-      patches: [
-        patch(
-          'runnerPass.ts',
-          'due.sort((a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1));',
-          'due.sort((a, b) => (a.jobId < b.jobId ? -1 : 1));',
-        ),
-      ],
-    },
+    variant: dueOrder('(a.jobId < b.jobId ? -1 : 1)'),
   },
   {
     id: 'backlog-newest-first',
     title: 'a bounded pass takes the newest due jobs first: under steady arrivals old jobs never run',
     seenIn: 'LIFO work lists (a stack where a queue was meant)',
     expect: ['I9'],
-    variant: {
-      patches: [
-        patch(
-          'runnerPass.ts',
-          'due.sort((a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1));',
-          'due.sort((a, b) => b.createdAt - a.createdAt || (a.jobId < b.jobId ? -1 : 1));',
-        ),
-      ],
-    },
+    variant: dueOrder('b.createdAt - a.createdAt || (a.jobId < b.jobId ? -1 : 1)'),
   },
 ];
