@@ -40,7 +40,7 @@ export function policyOf(variant: RuntimeVariant): Policy | undefined {
 /** Spawn options for a runtime process under `variant`, with the process's own faults and handlers. */
 export function spawnWith(
   variant: RuntimeVariant,
-  extra: { decorate?: SpawnOptions['decorate']; handlers?: StageHandlers } = {},
+  extra: { decorate?: SpawnOptions['decorate']; handlers?: StageHandlers; host?: string } = {},
 ): SpawnOptions {
   if (variant.patches !== undefined && variant.runtime === undefined) {
     throw new Error('a variant with source patches must be loaded first (loadVariant)');
@@ -53,5 +53,6 @@ export function spawnWith(
     ...(policy !== undefined ? { policy } : {}),
     ...(variant.runtime !== undefined ? { runtime: variant.runtime } : {}),
     ...(variant.wrapClock !== undefined ? { wrapClock: variant.wrapClock } : {}),
+    ...(extra.host !== undefined ? { host: extra.host } : {}),
   };
 }

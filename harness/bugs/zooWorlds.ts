@@ -1,7 +1,8 @@
 // Bugs that only another world shows: a process in another time zone, an operation that ends with a
-// descriptor still open on an error path, a backlog larger than one pass takes. The model campaign's
-// swarm (each process draws TZ and LANG; sessions with and without a transcription service and with
-// a small --max-jobs) and the kernel's handle count (I5) catch them. Each is a source patch, as a
+// descriptor still open on an error path, a backlog larger than one pass takes, a contender on
+// another host. The model campaign's swarm (each process draws TZ and LANG; sessions with and without
+// a transcription service and with a small --max-jobs), the kernel's handle count (I5) and chaos runs
+// with a second host (each host its own pid table) catch them. Each is a source patch, as a
 // maintainer would write it.
 import type { ZooBug } from './zooBug.ts';
 import { patch } from './zooPatch.ts';
@@ -67,5 +68,20 @@ export const WORLD_BUGS: readonly ZooBug[] = [
     seenIn: 'LIFO work lists (a stack where a queue was meant)',
     expect: ['I9'],
     variant: dueOrder('b.createdAt - a.createdAt || (a.jobId < b.jobId ? -1 : 1)'),
+  },
+  {
+    id: 'pid-liveness-ignores-host',
+    title: "a lock owner's pid is looked up on this host whatever host it runs on: a live owner elsewhere is retired",
+    seenIn: 'pid-file locks on shared or network filesystems (kill(pid, 0) asked of the wrong machine)',
+    expect: ['I4'],
+    variant: {
+      patches: [
+        patch(
+          'ownerLock.ts',
+          "if (owner.host === io.processes.host && !io.processes.isAlive(owner.pid)) return 'dead';",
+          "if (!io.processes.isAlive(owner.pid)) return 'dead';",
+        ),
+      ],
+    },
   },
 ];

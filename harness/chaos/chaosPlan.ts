@@ -60,6 +60,8 @@ export const chaosProcessSchema = z.object({
   upstream: z.array(upstreamFaultSchema),
   killAtCall: z.number().int().nonnegative().optional(),
   pause: z.object({ atCall: z.number().int().nonnegative(), durationMs: z.number().int().positive() }).optional(),
+  /** Runs on the second host (its own pid table, the same data root); absent: the first. */
+  otherHost: z.literal(true).optional(),
 });
 
 /**

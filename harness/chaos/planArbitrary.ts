@@ -152,6 +152,8 @@ function processArb(name: string, kinds: ReadonlySet<FaultKind>, first: boolean)
             { nil: undefined },
           )
         : fc.constant(undefined),
+      // A contender on another machine sharing the root: its pid means nothing to this host's table.
+      otherHost: first ? fc.constant(false) : fc.boolean(),
     })
     .map((p) => {
       const out: ChaosProcess = {
@@ -163,6 +165,7 @@ function processArb(name: string, kinds: ReadonlySet<FaultKind>, first: boolean)
       };
       if (p.killAtCall !== undefined) out.killAtCall = p.killAtCall;
       if (p.pause !== undefined) out.pause = p.pause;
+      if (p.otherHost) out.otherHost = true;
       return out;
     });
 }

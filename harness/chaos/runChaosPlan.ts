@@ -6,7 +6,7 @@
 import { makeConfig, type RuntimeConfig } from '../../src/config.ts';
 import { checkErrorContract, type LedgerEntry } from '../invariants/i7ErrorContract.ts';
 import { defaultHandlers } from '../../src/defaultHandlers.ts';
-import { World, type SimProcess, type SpawnOptions } from '../world/world.ts';
+import { OTHER_HOST, World, type SimProcess, type SpawnOptions } from '../world/world.ts';
 import { loadVariant, spawnWith, type RuntimeVariant } from '../bugs/runtimeVariant.ts';
 import { listedChoices, seededChoices } from '../world/choiceSource.ts';
 import { mixSeed } from '../seededRandom.ts';
@@ -203,14 +203,18 @@ function spawnPlanProcess(
     return world.spawn(
       spec.name,
       (io, runtime) => runOperation(io, runtime, config, plan, spec.task),
-      spawnWith(variant, { decorate, handlers: inProcessHandlers(world, spec, onInject) }),
+      spawnWith(variant, { decorate, handlers: inProcessHandlers(world, spec, onInject), ...hostOf(spec) }),
     );
   const fetch = simulatedService(defaultHandlers, spec.upstream, () => world.wallNowMs(), onInject);
   return world.spawn(
     spec.name,
     (_io, runtime, process) => runCliProcess(world, process, runtime, { ...cliRunFor(plan, spec, config), fetch }),
-    spawnWith(variant, { decorate }),
+    spawnWith(variant, { decorate, ...hostOf(spec) }),
   );
+}
+
+function hostOf(spec: ChaosProcess): { host?: string } {
+  return spec.otherHost === true ? { host: OTHER_HOST } : {};
 }
 
 /**

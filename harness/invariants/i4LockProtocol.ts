@@ -19,6 +19,7 @@ import type { Violation } from './violation.ts';
 
 interface Owner {
   readonly pid: number;
+  readonly host: string;
   readonly acquiredAt: number;
 }
 
@@ -116,7 +117,7 @@ export class LockProtocolMonitor {
     };
     if (!name.startsWith(WORK_PREFIX)) return { after };
     const owner = this.ownerOf(world, `${from}/owner.json`);
-    if (owner === undefined || owner.pid === process.pid || !world.isAlive(owner.pid)) return { after };
+    if (owner === undefined || owner.pid === process.pid || !world.isAlive(owner.pid, owner.host)) return { after };
     const look = this.looks.get(process)?.get(`${dir}|${token}`);
     const heartbeatAt = look === undefined ? this.heartbeatAt(world, `${from}/heartbeat.json`) : look.heartbeatAt;
     const nowMs =
@@ -168,7 +169,9 @@ export class LockProtocolMonitor {
 
   private ownerOf(world: World, path: string): Owner | undefined {
     const record = ownerRecordSchema.safeParse(parseJson(readCoreFile(world.core, path)));
-    return record.success ? { pid: record.data.pid, acquiredAt: record.data.acquiredAt } : undefined;
+    return record.success
+      ? { pid: record.data.pid, host: record.data.host, acquiredAt: record.data.acquiredAt }
+      : undefined;
   }
 
   private heartbeatAt(world: World, path: string): number | undefined {

@@ -77,6 +77,8 @@ export class SimProcess<T = unknown> {
   constructor(
     readonly pid: number,
     readonly name: string,
+    /** The host it runs on: its pid is looked up in that host's table only. */
+    readonly host: string = SIM_HOST,
   ) {}
 
   get alive(): boolean {
@@ -102,6 +104,8 @@ export interface SpawnOptions {
   readonly runtime?: RuntimeEntries;
   /** A view of this process's clock (a bug zoo entry that reads the wrong clock). */
   readonly wrapClock?: (clock: Clock) => Clock;
+  /** The host it runs on (default SIM_HOST): each host has its own process table. */
+  readonly host?: string;
 }
 
 export interface WorldOptions {
@@ -116,6 +120,8 @@ export interface WorldOptions {
 }
 
 export const SIM_HOST = 'sim-host';
+/** A second machine sharing the data root (a network filesystem): its pids mean nothing on SIM_HOST. */
+export const OTHER_HOST = 'sim-host-b';
 const MICROTASK_TURNS = 200;
 export const SIM_START_MS = 1_800_000_000_000;
 
@@ -187,7 +193,7 @@ export class World {
     main: (io: Io, runtime: RuntimeEntries, process: SimProcess<T>) => Promise<T>,
     options: SpawnOptions = {},
   ): SimProcess<T> {
-    const process = new SimProcess<T>(this.nextPid++, name);
+    const process = new SimProcess<T>(this.nextPid++, name, options.host ?? SIM_HOST);
     process.spawnedAtMs = this.fake.now;
     process.simFs = new SimProcessFs(this.kernelOf(process));
     let fs: FileSystem = process.simFs;
@@ -196,7 +202,7 @@ export class World {
       fs,
       clock: options.wrapClock?.(this.clockFor(process)) ?? this.clockFor(process),
       random: this.random.fork(),
-      processes: { pid: process.pid, host: SIM_HOST, isAlive: (pid) => this.isAlive(pid) },
+      processes: { pid: process.pid, host: process.host, isAlive: (pid) => this.isAlive(pid, process.host) },
       log: { emit: (event, fields = {}) => this.logEvent(process, event, fields) },
       handlers: options.handlers ?? STANDARD_HANDLERS,
       policy: options.policy ?? defaultPolicy,
@@ -226,8 +232,9 @@ export class World {
     this.trace.add(`t=${this.fake.now} p${process.pid} exit ${how}`);
   }
 
-  isAlive(pid: number): boolean {
-    return this.processes.some((p) => p.pid === pid && p.alive);
+  /** Whether `pid` names a live process on `host` (kill(pid, 0) there): another host's table is not this one's. */
+  isAlive(pid: number, host = SIM_HOST): boolean {
+    return this.processes.some((p) => p.pid === pid && p.host === host && p.alive);
   }
 
   kill(process: SimProcess, reason = 'SIGKILL'): void {
