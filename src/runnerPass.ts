@@ -133,24 +133,55 @@ export async function runDueJobs(
   // a time, so this pass never works on one session twice at once (the session lock covers the
   // other processes). A worker stops taking work at the deadline.
   const groups = groupBySession(due.slice(0, config.maxJobsPerPass));
+  await runGroups(io, config, { layout, groups, summary, startedMs, beforeEachJob: options.beforeEachJob });
+  return summary;
+}
+
+interface PassWork {
+  readonly layout: Layout;
+  readonly groups: readonly JobState[][];
+  readonly summary: PassSummary;
+  readonly startedMs: number;
+  readonly beforeEachJob: (() => Promise<void>) | undefined;
+}
+
+/**
+ * `concurrency` workers take the session groups in order. When one fails (the runner lock lost, an
+ * I/O error), the others take no new job, and the pass returns only after every worker has finished
+ * the job it holds: a pass that returned while a sibling still held a session lock would leave that
+ * job running, and its lock heartbeating, outside any pass.
+ */
+async function runGroups(io: Io, config: RuntimeConfig, work: PassWork): Promise<void> {
+  const { groups, summary } = work;
   let nextGroup = 0; // workers take groups in order (an index, not shift(): that is O(groups) each)
+  let failed = false;
   const worker = async () => {
-    for (let group = groups[nextGroup++]; group !== undefined; group = groups[nextGroup++]) {
+    for (let group = groups[nextGroup++]; group !== undefined && !failed; group = groups[nextGroup++]) {
       for (const state of group) {
-        if (io.clock.monotonicMs() - startedMs >= config.passDeadlineMs) {
+        if (failed) return;
+        if (io.clock.monotonicMs() - work.startedMs >= config.passDeadlineMs) {
           summary.deadlineReached = true;
           return;
         }
-        await options.beforeEachJob?.();
-        const outcome = await processJob(io, config, layout, state);
+        await work.beforeEachJob?.();
+        const outcome = await processJob(io, config, work.layout, state);
         summary.outcomes[outcome] += 1;
         if (outcome !== 'deferred') summary.ran += 1;
         if (outcome === 'deferred') break; // the session is busy elsewhere: its later jobs would be too
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(config.concurrency, Math.max(groups.length, 1)) }, worker));
-  return summary;
+  const workerCount = Math.min(config.concurrency, Math.max(groups.length, 1));
+  const settled = await Promise.allSettled(
+    Array.from({ length: workerCount }, () =>
+      worker().catch((error: unknown) => {
+        failed = true;
+        throw error;
+      }),
+    ),
+  );
+  const rejected = settled.find((result) => result.status === 'rejected');
+  if (rejected !== undefined) throw rejected.reason;
 }
 
 function groupBySession(jobs: readonly JobState[]): JobState[][] {
