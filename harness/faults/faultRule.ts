@@ -64,5 +64,31 @@ export function interceptCalls(
 ): FileSystem {
   // An injected fault rejects the call's promise, as a real fs.promises call fails: never a synchronous
   // throw, which `promise.catch(...)` in the code under test would not see.
-  return aroundEveryCall(fs, async (call, next) => intercept(call.op, call.to ?? call.path, next));
+  return aroundEveryCall(fs, async (call, next) =>
+    call.op === 'close'
+      ? failedCloseReleases(intercept, call.path, next)
+      : intercept(call.op, call.to ?? call.path, next),
+  );
+}
+
+/**
+ * close(2) releases the descriptor even when it reports an error: a close the fault fails without
+ * running it is still run underneath (its own outcome dropped), so the kernel's handle count (I5)
+ * sees the descriptor go, as Linux would.
+ */
+async function failedCloseReleases<T>(
+  intercept: <U>(op: OpName, path: string, next: () => Promise<U>) => Promise<U>,
+  path: string,
+  next: () => Promise<T>,
+): Promise<T> {
+  let ran = false;
+  try {
+    return await intercept('close', path, () => {
+      ran = true;
+      return next();
+    });
+  } catch (error) {
+    if (!ran) await next().catch(() => undefined);
+    throw error;
+  }
 }
