@@ -7,7 +7,10 @@
 // - nextAttemptAt is counted from the moment of the decision: within the attempt that made it (when
 //   the wall clock was not stepped meanwhile).
 // - A job put back to queued (by a scheduled retry or a manual retry) resumes at its recorded stage:
-//   no earlier stage is produced again while its output is valid (nothing here corrupts outputs).
+//   no earlier stage is produced again while its output is valid (nothing here corrupts outputs). An
+//   attempt another process began before the put-back is a fenced-out owner (its lock was taken over
+//   while it was paused or slow): what it starts afterwards is not a redo, and I4 judges that it
+//   commits nothing. The attempt that put the job back, or any attempt begun after, is held to it.
 import type { RuntimeConfig } from '../../src/config.ts';
 import type { LogEventName } from '../../src/ports/log.ts';
 import { STAGES } from '../../src/jobState.ts';
@@ -31,7 +34,10 @@ export interface PolicyCheckOptions {
 interface Judge {
   readonly out: Violation[];
   readonly startedAtMs: Map<string, number>;
-  readonly resumeAt: Map<string, number>;
+  /** Where each put-back job resumes, and which event put it back (its index and its process). */
+  readonly resumeAt: Map<string, { readonly stage: number; readonly index: number; readonly pid: number }>;
+  /** The index of the event that began each process's current attempt at each job, by `pid/jobId`. */
+  readonly attemptFrom: Map<string, number>;
   readonly ledger: readonly LedgerEntry[];
   readonly config: Policy;
   readonly options: PolicyCheckOptions;
@@ -42,7 +48,8 @@ type EventRule = (judge: Judge, e: LoggedEvent, jobId: string, index: number) =>
 const stageIndex = (e: LoggedEvent): number => STAGES.indexOf(e.fields.stage as never);
 
 const RULES: Readonly<Partial<Record<LogEventName, EventRule>>> = {
-  'job.started': (judge, e, jobId) => {
+  'job.started': (judge, e, jobId, index) => {
+    judge.attemptFrom.set(`${e.pid}/${jobId}`, index);
     if (!judge.options.clockStepped) judge.startedAtMs.set(`${e.pid}/${jobId}`, e.timeMs);
     const attempt = Number(e.fields.attempt);
     if (attempt > judge.config.maxAttempts)
@@ -55,10 +62,10 @@ const RULES: Readonly<Partial<Record<LogEventName, EventRule>>> = {
     if (e.fields.durable === false) return;
     const asked = retryAfterFor(judge.ledger, e, index, judge.options.wallSteps ?? []);
     judge.out.push(...checkScheduled(e, jobId, judge.startedAtMs.get(`${e.pid}/${jobId}`), asked, judge.config));
-    judge.resumeAt.set(jobId, stageIndex(e));
+    judge.resumeAt.set(jobId, { stage: stageIndex(e), index, pid: e.pid });
   },
-  'job.requeued': (judge, e, jobId) => {
-    judge.resumeAt.set(jobId, stageIndex(e));
+  'job.requeued': (judge, e, jobId, index) => {
+    judge.resumeAt.set(jobId, { stage: stageIndex(e), index, pid: e.pid });
   },
   'job.failed': (judge, e, jobId) => {
     if (e.fields.durable === false) return;
@@ -72,13 +79,16 @@ const RULES: Readonly<Partial<Record<LogEventName, EventRule>>> = {
     }
   },
   'stage.start': (judge, e, jobId) => {
-    const from = judge.resumeAt.get(jobId);
+    const putBack = judge.resumeAt.get(jobId);
+    if (putBack === undefined || putBack.stage < 0) return;
     const at = stageIndex(e);
-    if (from !== undefined && from >= 0 && at < from)
+    const attemptFrom = judge.attemptFrom.get(`${e.pid}/${jobId}`) ?? -1;
+    const fencedOut = e.pid !== putBack.pid && attemptFrom < putBack.index;
+    if (at < putBack.stage && !fencedOut)
       judge.out.push({
         invariant: 'I7',
         message:
-          `job ${jobId} was put back at ${STAGES[from]} but produced ${STAGES[at]} again (a ` +
+          `job ${jobId} was put back at ${STAGES[putBack.stage]} but produced ${STAGES[at]} again (a ` +
           `completed stage redone)`,
       });
   },
@@ -93,7 +103,15 @@ export function checkRetryPolicy(
   options: PolicyCheckOptions,
 ): Violation[] {
   countCheck();
-  const judge: Judge = { out: [], startedAtMs: new Map(), resumeAt: new Map(), ledger, config, options };
+  const judge: Judge = {
+    out: [],
+    startedAtMs: new Map(),
+    resumeAt: new Map(),
+    attemptFrom: new Map(),
+    ledger,
+    config,
+    options,
+  };
   for (const [index, e] of events.entries()) {
     if (options.diskChangedAt?.includes(index) === true) judge.resumeAt.clear();
     const jobId = typeof e.fields.jobId === 'string' ? e.fields.jobId : undefined;

@@ -110,6 +110,24 @@ describe('I7 retry policy', () => {
     expect(checkRetryPolicy(events, [], config, { clockStepped: false, diskChangedAt: [1] })).toEqual([]);
   });
 
+  it('lets an owner fenced out before the put-back start a stage (it commits nothing), but not a later attempt', () => {
+    // p2's attempt began first; p1 took its lock over, finished transcribe and put the job back at draft.
+    const fenced = { ...ev(0, 'job.started', 100, { attempt: 1 }), pid: 2 };
+    const takeover = [
+      ev(1, 'job.started', 200, { attempt: 2 }),
+      scheduled(2, 300, 2, 0, 'draft'),
+      { ...ev(3, 'stage.start', 400, { stage: 'transcribe' }), pid: 2 },
+    ];
+    expect(messages([fenced, ...takeover])).toEqual([]);
+    // The same process going on after its own put-back, or a new attempt of the fenced owner, redoes a stage.
+    const redo = 'job j1 was put back at draft but produced transcribe again (a completed stage redone)';
+    expect(messages([fenced, ...takeover.slice(0, 2), ev(3, 'stage.start', 400, { stage: 'transcribe' })])).toEqual([
+      redo,
+    ]);
+    const newAttempt = { ...ev(3, 'job.started', 350, { attempt: 3 }), pid: 2 };
+    expect(messages([fenced, ...takeover.slice(0, 2), newAttempt, { ...takeover[2]!, seq: 4 }])).toEqual([redo]);
+  });
+
   it("catches, end to end, stage code that drops the upstream's Retry-After", async () => {
     const plan: ChaosPlan = {
       jobs: [{ jobId: 'j1', sessionId: 's1', input: 'talk.srt' }],
