@@ -13,13 +13,13 @@ import { mixSeed } from '../seededRandom.ts';
 import { crashState } from '../simFs/crashStates.ts';
 import { buildSetup, cloneCore, type Setup } from '../workload/setup.ts';
 import { computeGolden, type Golden } from '../oracle/golden.ts';
-import { readCoreState, tmpPaths, lockPaths } from '../oracle/coreFiles.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
 import { checkAtomicity } from '../invariants/i2Atomicity.ts';
 import { checkAckDurable } from '../invariants/i6AckDurable.ts';
-import { checkIdempotency } from '../invariants/i1Idempotency.ts';
 import type { Violation } from '../invariants/violation.ts';
-import { recoverToQuiescence, rerunCompleteJobs, purgeEverything } from '../explorer/recovery.ts';
+import { recoverToQuiescence } from '../explorer/recovery.ts';
+import { judgeRecovered } from '../judge/judgeRecovered.ts';
+import type { JobsOwed } from '../invariants/i3CrashSafety.ts';
 import { DiskQuota } from '../faults/diskFull.ts';
 import { buildFault } from '../faults/buildFault.ts';
 import { withUpstreamFaults, type UpstreamInjection } from '../faults/upstreamFault.ts';
@@ -345,15 +345,15 @@ export async function runChaosPlan(
     wallOffsetMs: world.wallOffsetMs,
     spawn: spawnWith(variant),
   });
-  violations.push(...errors);
-  violations.push(...checkOutcomes(plan, golden, config, recovered, jobLife, run));
-  violations.push(...checkIdempotency(recovered.core, golden, config));
-  violations.push(...(await rerunCompleteJobs(recovered, config, spawnWith(variant))));
-  violations.push(...(await purgeEverything(recovered, config, spawnWith(variant))));
-  violations.push(
-    ...checkErrorContract(recovered.events, [], { clockStepped: false }),
-    ...checkRetryPolicy(recovered.events, [], config, { clockStepped: false }),
-  );
+  const verdict = await judgeRecovered({
+    world: recovered,
+    config,
+    golden,
+    recoveryErrors: errors,
+    owed: jobsOwed(plan, jobLife, run),
+    spawn: spawnWith(variant),
+  });
+  violations.push(...verdict.violations);
   violations.push(...monitor.violations);
   const clockStepped = plan.clockSteps.length > 0;
   violations.push(
@@ -365,7 +365,7 @@ export async function runChaosPlan(
     }),
   );
   violations.push(...checkHonesty(world, recovered, run, golden, config));
-  violations.push(...checkOpenHandles(world), ...checkOpenHandles(recovered));
+  violations.push(...checkOpenHandles(world));
   // The checker calls this run made, and one per call I4 judged.
   const checks = checkCalls() - checksBefore + monitor.commitsChecked;
   const trace = `${world.trace.render()}\n--- recovery ---\n${recovered.trace.render()}`;
@@ -428,69 +428,26 @@ function checkHonesty(
     ...checkOperationResults(operations, disturbed, config.passDeadlineMs),
     ...checkCliOutputs(cliRecords(run)),
     ...checkJobErrors(world.events, golden, disturbed),
-    ...checkJobErrors(recovered.events, golden, () => false),
   ];
 }
 
-function checkOutcomes(
-  plan: ChaosPlan,
-  golden: Golden,
-  config: RuntimeConfig,
-  world: World,
-  jobLife: JobLifeWatch,
-  run: ArmedRun,
-): Violation[] {
-  const out: Violation[] = [];
+/** What the plan gives each job leave to end as: deleted, gone, or failed for a reason the plan gave. */
+function jobsOwed(plan: ChaosPlan, jobLife: JobLifeWatch, run: ArmedRun): JobsOwed {
   // A late job whose enqueue never returned may never have existed: only an acknowledged one is owed.
   const acked = new Set(acknowledgedEnqueues(run));
   const lateUnacked = new Set(plan.jobs.filter((j) => j.late === true && !acked.has(j.jobId)).map((j) => j.jobId));
-  const deleted = new Set(
-    plan.processes.flatMap((p) => (typeof p.task === 'object' && 'delete' in p.task ? [p.task.delete] : [])),
-  );
   const permanentInjected = plan.processes.some(
     (p) =>
       p.faults.some((f) => 'errno' in f && PERMANENT_ERRNO.has(f.errno)) ||
       p.upstream.some((u) => u.kind === 'permanent' || u.kind === 'invalid-input'),
   );
-  for (const [jobId, expected] of golden.jobs) {
-    let state;
-    try {
-      state = readCoreState(world.core, config, jobId);
-    } catch (error) {
-      out.push({ invariant: 'I3', message: `job ${jobId}: ${(error as Error).message}` });
-      continue;
-    }
+  return {
+    deleted: new Set(
+      plan.processes.flatMap((p) => (typeof p.task === 'object' && 'delete' in p.task ? [p.task.delete] : [])),
+    ),
     // Deletion and expiry are judged before loss: a job whose tombstone was committed, or whose last
     // committed state was finished and older than the TTL when it was removed, may be gone altogether.
-    if (state === undefined) {
-      if (jobLife.goneBecause(jobId) === undefined && !lateUnacked.has(jobId))
-        out.push({ invariant: 'I3', message: `job ${jobId} lost its state.json` });
-      continue;
-    }
-    if (state.status === 'deleted') {
-      if (!deleted.has(jobId)) out.push({ invariant: 'I3', message: `job ${jobId} is deleted, but nobody deleted it` });
-      continue;
-    }
-    if (state.status === 'queued' || state.status === 'running') {
-      out.push({ invariant: 'I3', message: `job ${jobId} did not converge: ${state.status} at ${state.stage}` });
-    } else if (state.status === 'failed') {
-      const explained = expected.status === 'failed' || permanentInjected || state.error?.name === 'AttemptsExhausted';
-      if (state.error === null) out.push({ invariant: 'I3', message: `job ${jobId} failed without a recorded error` });
-      else if (!explained)
-        out.push({
-          invariant: 'I7',
-          message:
-            `job ${jobId} failed with ${state.error.name}: ${state.error.message}, though the ` +
-            `plan injected no permanent fault and attempts remain`,
-        });
-    } else if (expected.status === 'failed') {
-      out.push({ invariant: 'I3', message: `job ${jobId} completed, but its input must fail` });
-    }
-  }
-  for (const path of tmpPaths(world.core)) {
-    out.push({ invariant: 'I3', path, message: `tmp file ${path} left after recovery` });
-  }
-  for (const path of lockPaths(world.core))
-    out.push({ invariant: 'I3', path, message: `orphan lock ${path} after recovery` });
-  return out;
+    mayBeGone: (jobId) => jobLife.goneBecause(jobId) !== undefined || lateUnacked.has(jobId),
+    failureExplained: (_jobId, error) => permanentInjected || error.name === 'AttemptsExhausted',
+  };
 }

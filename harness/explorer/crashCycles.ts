@@ -13,7 +13,7 @@ import { SeededRandom, mixSeed } from '../seededRandom.ts';
 import { checkNoGrowth, type CycleLeftovers } from '../invariants/i5BoundedStorage.ts';
 import type { Violation } from '../invariants/violation.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
-import { checkCrashSafety } from '../invariants/i3CrashSafety.ts';
+import { judgeRecovered } from '../judge/judgeRecovered.ts';
 import { buildSetup, cloneCore } from '../workload/setup.ts';
 import type { JobSpec } from '../workload/jobSpec.ts';
 import { computeGolden } from '../oracle/golden.ts';
@@ -104,11 +104,16 @@ export async function exploreCrashCycles(options: {
       opLatencyMs: 0,
       ...spawn,
     });
-    const found = [
-      ...cycled.violations,
-      ...errors,
-      ...checkCrashSafety(world.core, golden, options.config, { crashesExhaust: true }),
-    ];
+    // A crash counts as an attempt: repeated kills may use a job's attempts up.
+    const verdict = await judgeRecovered({
+      world,
+      config: options.config,
+      golden,
+      recoveryErrors: errors,
+      owed: { failureExplained: (_jobId, error) => error.name === 'AttemptsExhausted' },
+      ...spawn,
+    });
+    const found = [...cycled.violations, ...verdict.violations];
     violations.push(...found.map((v) => ({ ...v, message: `crash cycles #${s + 1}: ${v.message}` })));
   }
   violations.push(...monitor.violations);

@@ -37,7 +37,8 @@ import { checkCalls } from '../invariants/checkCount.ts';
 import { checkAckDurable } from '../invariants/i6AckDurable.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
 import type { Violation } from '../invariants/violation.ts';
-import { AfterRecoveryMemo, recoverAndCheck } from './recovery.ts';
+import { recoverAndCheck } from './recovery.ts';
+import { AfterRecoveryMemo } from '../judge/rerunAndPurge.ts';
 import { Fingerprinter } from '../simFs/fingerprint.ts';
 
 export type ModelName = 'process-kill' | 'lazyfs' | 'pessimistic' | 'subset';

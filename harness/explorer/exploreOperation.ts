@@ -13,15 +13,14 @@ import { SeededRandom } from '../seededRandom.ts';
 import { Fingerprinter } from '../simFs/fingerprint.ts';
 import { buildSetup } from '../workload/setup.ts';
 import { computeGolden, type Golden } from '../oracle/golden.ts';
-import { lockPaths, tmpPaths } from '../oracle/coreFiles.ts';
 import { checkAtomicity } from '../invariants/i2Atomicity.ts';
 import { checkCalls } from '../invariants/checkCount.ts';
-import { checkIdempotency } from '../invariants/i1Idempotency.ts';
 import { ConcurrencyMonitor } from '../invariants/i4ConcurrencySafety.ts';
-import { checkJobErrors } from '../invariants/i8HonestResults.ts';
 import type { Violation } from '../invariants/violation.ts';
 import { recoverToQuiescence } from './recovery.ts';
-import { judgeCrash, judgeRecovered, type OperationWorkload, type StartTree } from './operationWorkloads.ts';
+import { judgeRecovered, type Verdict } from '../judge/judgeRecovered.ts';
+import { AfterRecoveryMemo } from '../judge/rerunAndPurge.ts';
+import { judgeCrash, judgeWorkload, type OperationWorkload, type StartTree } from './operationWorkloads.ts';
 import type { ModelName } from './explore.ts';
 
 export interface OperationExploreOptions {
@@ -86,14 +85,16 @@ export async function exploreOperation(
   options: OperationExploreOptions,
 ): Promise<OperationExploreResult> {
   const { config } = options;
-  const checksBefore = checkCalls();
   const tree = await workload.start(config, options.seed);
   const golden = await goldenOf(workload, config, options.seed);
   const monitor = new ConcurrencyMonitor(config, new Map(workload.jobs.map((j) => [j.jobId, j.sessionId])));
   const recorded = await recordOperation(workload, tree, options, monitor);
   const random = new SeededRandom(options.seed ^ 0x0b5e55ed);
   const fingerprints = new Fingerprinter();
-  const recovered = new Map<string, Violation[]>();
+  const recovered = new Map<string, Verdict>();
+  const memo = new AfterRecoveryMemo();
+  let recoveryChecks = 0;
+  let crashChecks = 0;
   const violations: OperationExploreResult['violations'] = [];
   let crashStates = 0;
   for (const [k, state] of recorded.states.entries()) {
@@ -101,14 +102,18 @@ export async function exploreOperation(
     for (const model of options.models) {
       const core = crashState(state, modelOf(model, random));
       crashStates += 1;
+      const checksBefore = checkCalls();
       const found = [...checkAtomicity(core, golden, config), ...judgeCrash(workload, core, config, golden, acked)];
+      crashChecks += checkCalls() - checksBefore;
       const key = `${acked}|${fingerprints.of(core)}`;
       let after = recovered.get(key);
       if (after === undefined) {
-        after = await recoverAndJudge(workload, core, golden, recorded, options, monitor, acked);
+        after = await recoverAndJudge(workload, core, golden, recorded, { options, monitor, memo }, acked);
         recovered.set(key, after);
       }
-      for (const v of [...found, ...after])
+      // A shared verdict stands for the checks that reached it.
+      recoveryChecks += after.checks;
+      for (const v of [...found, ...after.violations])
         violations.push({ ...v, crashPoint: `${workload.name}:${model}@${acked ? 'returned' : k}` });
       if (options.stopAtFirst === true && violations.length > 0)
         return {
@@ -117,7 +122,7 @@ export async function exploreOperation(
           crashStates,
           distinctStates: recovered.size,
           violations,
-          invariantChecks: checkCalls() - checksBefore + monitor.commitsChecked,
+          invariantChecks: crashChecks + recoveryChecks + monitor.commitsChecked,
         };
     }
   }
@@ -128,7 +133,7 @@ export async function exploreOperation(
     crashStates,
     distinctStates: recovered.size,
     violations,
-    invariantChecks: checkCalls() - checksBefore + monitor.commitsChecked,
+    invariantChecks: crashChecks + recoveryChecks + monitor.commitsChecked,
   };
 }
 
@@ -137,10 +142,10 @@ async function recoverAndJudge(
   core: SimFsCore,
   golden: Golden,
   recorded: Recorded,
-  options: OperationExploreOptions,
-  monitor: ConcurrencyMonitor,
+  context: { options: OperationExploreOptions; monitor: ConcurrencyMonitor; memo: AfterRecoveryMemo },
   acked: boolean,
-): Promise<Violation[]> {
+): Promise<Verdict> {
+  const { options, monitor, memo } = context;
   const { config } = options;
   const { world, errors } = await recoverToQuiescence(core, {
     config,
@@ -153,17 +158,15 @@ async function recoverAndJudge(
     opLatencyMs: 0,
     ...(options.spawn !== undefined ? { spawn: options.spawn } : {}),
   });
-  const out: Violation[] = [
-    ...errors,
-    ...judgeRecovered(workload, world.core, config, golden, acked),
-    ...checkIdempotency(world.core, golden, config),
-  ];
-  out.push(...checkJobErrors(world.events, golden, () => false));
-  for (const path of lockPaths(world.core))
-    out.push({ invariant: 'I3', path, message: `orphan lock ${path} after recovery` });
-  for (const path of tmpPaths(world.core))
-    out.push({ invariant: 'I3', path, message: `tmp file ${path} left after recovery` });
-  return out;
+  return judgeRecovered({
+    world,
+    config,
+    golden,
+    recoveryErrors: errors,
+    owed: (recoveredCore) => judgeWorkload(workload, recoveredCore, config, golden, acked),
+    memo,
+    ...(options.spawn !== undefined ? { spawn: options.spawn } : {}),
+  });
 }
 
 /** The fault-free outcome of every job of the workload (the golden run of its jobs, enqueued up front). */

@@ -228,7 +228,7 @@ export function judgeCrash(
     : [{ invariant: acked ? 'I6' : 'I2', message: `${workload.name} of ${workload.jobId}: ${message}` }];
 }
 
-export function judgeRecovered(
+export function judgeWorkload(
   workload: OperationWorkload,
   core: SimFsCore,
   config: RuntimeConfig,

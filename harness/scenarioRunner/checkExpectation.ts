@@ -8,6 +8,7 @@ import { snapshot, type Snapshot } from '../simFs/snapshot.ts';
 import { checkIdempotency, checkRerunUnchanged } from '../invariants/i1Idempotency.ts';
 import { checkAtomicity } from '../invariants/i2Atomicity.ts';
 import { checkCrashSafety } from '../invariants/i3CrashSafety.ts';
+import { checkLeftovers } from '../invariants/i3Leftovers.ts';
 import { checkAckDurable } from '../invariants/i6AckDurable.ts';
 import type { Violation } from '../invariants/violation.ts';
 import type { EventExpectation, Expectation } from './scenarioTypes.ts';
@@ -138,7 +139,7 @@ const checkInvariants: Check<'invariants'> = (ctx, ids, exp) =>
           .filter(([, j]) => j.status === 'deleted')
           .map(([jobId]) => jobId),
       );
-      return checkCrashSafety(world.core, golden, config, { deleted });
+      return [...checkCrashSafety(world.core, golden, config, { deleted }), ...checkLeftovers(world.core)];
     }
     return [];
   });

@@ -1,8 +1,9 @@
 // The real SIGKILL campaign (issue 7): real runner processes (node --import tsx src/cli.ts run) on a
 // real data root, killed with SIGKILL at seeded moments, then clean passes until quiescent, then the
-// harness's own invariant checkers on the real tree (loaded into a SimFsCore): every job complete or
-// failed with an error, artifacts byte-equal to the simulated golden run, no tmp file, no lock, every
-// state.json valid; and, from the runners' --log json events, never two holders of one session lock.
+// judge every simulated recovery goes to (harness/judge/judgeRecovered.ts) on the real tree, loaded
+// into a SimFsCore: every job complete or failed with an error, artifacts byte-equal to the simulated
+// golden run, no tmp file, no lock, every state.json valid, a rerun and a purge that keep their
+// promises; and, from the runners' --log json events, never two holders of one session lock.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,8 +21,8 @@ import { simConfig, SIM_ROOT } from '../workload/simConfig.ts';
 import { buildSetup } from '../workload/setup.ts';
 import { computeGolden } from '../oracle/golden.ts';
 import { loadRealTree } from './loadRealTree.ts';
-import { checkCrashSafety } from '../invariants/i3CrashSafety.ts';
-import { checkIdempotency } from '../invariants/i1Idempotency.ts';
+import { judgeRecovered } from '../judge/judgeRecovered.ts';
+import { World } from '../world/world.ts';
 import { checkAtomicity } from '../invariants/i2Atomicity.ts';
 import type { Violation } from '../invariants/violation.ts';
 import { defaultPolicy } from '../../src/defaultPolicy.ts';
@@ -251,11 +252,12 @@ async function checkTree(root: string, jobs: readonly JobSpec[]): Promise<Violat
   const setup = await buildSetup(jobs, config, 1);
   const golden = await computeGolden(jobs, config, setup, 1);
   const core = await loadRealTree(root, SIM_ROOT);
-  return [
-    ...checkCrashSafety(core, golden, config),
-    ...checkIdempotency(core, golden, config),
-    ...checkAtomicity(core, golden, config),
-  ];
+  const atomicity = checkAtomicity(core, golden, config);
+  // The real tree goes to the same judge as a simulated recovery (its rerun and purge run the product
+  // over it in simulation); the real runners' events are judged by sessionOverlaps below.
+  const world = new World({ seed: 1, core, startMs: Date.now(), trace: false });
+  const verdict = await judgeRecovered({ world, config, golden, recoveryErrors: [], owed: {} });
+  return [...verdict.violations, ...atomicity];
 }
 
 /** I4 from the events: intervals of each session-lock token must not overlap on one session. */
