@@ -13,9 +13,11 @@
 //
 // Retire (release by the owner, or takeover of a stale owner by anyone): rename the owner's work
 // directory to a reap name. That rename succeeds for exactly one process, which becomes the only one
-// allowed to unlink the lock file of that token. Two takers of one stale lock therefore never both
-// win (the proper-lockfile stat → rmdir → mkdir race cannot happen), and nobody ever unlinks a lock
-// file that a newer owner created. A retirer killed between its rename and its unlink leaves its reap
+// allowed to remove the lock file of that token. Two takers of one stale lock therefore never both
+// win (the proper-lockfile stat → rmdir → mkdir race cannot happen). The lock file is removed by
+// renaming it into the retirer's reap directory, never by unlink: a retirer whose retirement was taken
+// over meanwhile finds that directory gone and removes nothing, so nobody ever takes away a lock file
+// that a newer owner created. A retirer killed between its rename and its removal leaves its reap
 // directory behind; a later taker that finds the retirer stale renames that reap directory to its own
 // name (again exactly one wins) and finishes the job.
 //
@@ -69,6 +71,8 @@ export type AcquireResult =
 const MAX_ACQUIRE_ROUNDS = 8;
 export const WORK_PREFIX = `${TMP_PREFIX}work-`;
 export const REAP_PREFIX = `${TMP_PREFIX}reap-`;
+/** The name a retired lock file takes inside its retirer's reap directory. */
+const CAPTURED_LOCK = 'lock';
 
 export function workDirOf(lockPath: string, token: string): string {
   return joinPath(dirName(lockPath), `${WORK_PREFIX}${token}`);
@@ -243,29 +247,29 @@ export async function retire(
     const taken = await takeOverRetirement(io, options, staleToken, myReap);
     if (taken !== 'retired') return taken;
   }
-  const lockBytes = await ignoreNotFound(io.fs.readFile(options.path)).catch(() => undefined);
-  let current: OwnerRecord | undefined;
-  try {
-    current = lockBytes === undefined ? undefined : parseJsonBytes(options.path, lockBytes, ownerRecordSchema);
-  } catch {
-    current = undefined;
-  }
-  const counts = { files: 0, bytes: 0 };
-  if (current?.token === staleToken) {
-    try {
-      await io.fs.unlink(options.path);
-      counts.files += 1;
-      counts.bytes += lockBytes?.length ?? 0;
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  }
+  await captureLockInto(io, options.path, staleToken, myReap);
   const inner = await removeTree(io.fs, myReap);
   if (removed !== undefined) {
-    removed.files += counts.files + inner.files;
-    removed.bytes += counts.bytes + inner.bytes;
+    removed.files += inner.files;
+    removed.bytes += inner.bytes;
   }
   return 'retired';
+}
+
+/**
+ * Takes the lock file of `staleToken` away by renaming it into the retirer's own reap directory (as
+ * `lock`), never by unlink. The rename is the fence: if a taker has since taken this retirement over
+ * (renamed the reap directory to its own name), the target directory is gone and the rename fails
+ * with ENOENT in the kernel, so a retirer that was paused between its look and its removal can never
+ * take away the lock file of a newer owner. A reap directory that already holds a `lock` was taken
+ * over from a retirer that had removed it: the file now at the lock path belongs to someone else.
+ */
+async function captureLockInto(io: LockIo, lockPath: string, staleToken: string, myReap: string): Promise<void> {
+  const target = joinPath(myReap, CAPTURED_LOCK);
+  if ((await ignoreNotFound(io.fs.lstat(target))) !== undefined) return;
+  const current = await readJsonFile(io.fs, lockPath, ownerRecordSchema).catch(() => undefined);
+  if (current?.token !== staleToken) return;
+  await ignoreNotFound(io.fs.rename(lockPath, target));
 }
 
 /**

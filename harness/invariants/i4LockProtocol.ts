@@ -1,7 +1,8 @@
 // I4, the lock protocol, judged on every call (src/ownerLock.ts's header states the protocol):
-// - Only a lock's retirer removes its lock file: an unlink of `<name>.lock` naming token T must come
-//   from the process that renamed T's work directory (or a dead retirer's reap directory of T) to its
-//   own reap name. A process that unlinks a lock it did not retire may remove a newer owner's lock.
+// - Only a lock's retirer removes its lock file: an unlink of `<name>.lock` naming token T, or its
+//   rename into a reap directory, must come from the process that renamed T's work directory (or a
+//   dead retirer's reap directory of T) to its own reap name. A process that removes a lock it did not
+//   retire may remove a newer owner's lock.
 //   One exception is the lease working as designed: a retirer whose retirement was taken over after a
 //   forward clock step aged its lease (it was alive at the step) may still finish its unlink.
 // - A live owner is never retired: renaming `.tmp-work-T` away (by anyone but T's owner) is allowed
@@ -77,7 +78,12 @@ export class LockProtocolMonitor {
     this.offsets.set(world, world.wallOffsetMs);
     if (op.op === 'unlink' && op.path.endsWith('.lock'))
       this.pending.set(process, { ...this.judgeUnlink(world, process, op.path) });
-    if (op.op === 'rename' && op.to !== undefined)
+    else if (op.op === 'rename' && op.to !== undefined && op.path.endsWith('.lock'))
+      this.pending.set(
+        process,
+        split(split(op.to).dir).name.startsWith(REAP_PREFIX) ? this.judgeUnlink(world, process, op.path) : {},
+      );
+    else if (op.op === 'rename' && op.to !== undefined)
       this.pending.set(process, this.judgeRename(world, process, op.path, op.to));
   }
 
@@ -94,7 +100,7 @@ export class LockProtocolMonitor {
         invariant: 'I4',
         path: lockPath,
         message:
-          `p${process.pid} (${process.name}) unlinked ${lockPath} of owner ${token}, which ` +
+          `p${process.pid} (${process.name}) removed ${lockPath} of owner ${token}, which ` +
           `${retirer === undefined ? 'nobody' : `p${retirer.pid}`} retired`,
       },
     };

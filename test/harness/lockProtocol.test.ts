@@ -78,7 +78,7 @@ describe('I4 lock protocol', () => {
     expect(monitor.violations).toContainEqual(
       expect.objectContaining({
         message: expect.stringMatching(
-          /^p101 \(rival\) unlinked \/data\/sessions\/s1\/session.lock of owner [0-9a-f]+, which nobody retired/,
+          /^p101 \(rival\) removed \/data\/sessions\/s1\/session.lock of owner [0-9a-f]+, which nobody retired/,
         ),
       }),
     );
@@ -127,6 +127,57 @@ describe('a live retirer is never robbed', () => {
     await world.run();
     expect(taker?.acquired).toBe(false);
     expect(monitor.violations).toEqual([]);
-    expect(world.trace.render()).toMatch(/p101 unlink \/data\/sessions\/s1\/session.lock = ok/);
+    expect(world.trace.render()).toMatch(
+      /p101 rename \/data\/sessions\/s1\/session.lock -> \/data\/sessions\/s1\/\.tmp-reap-[0-9a-f]+-by-[0-9a-f]+\/lock = ok/,
+    );
+  });
+
+  it("an owner paused mid-release, whose retirement a taker finished, never removes the taker's new lock", async () => {
+    // Found by soundness (seed 69 x 200, production root): the releasing owner checked that the lock
+    // file named it, was paused past its lease (a forward clock step), a rival took its retirement
+    // over and acquired, and the owner then unlinked the rival's lock.
+    const world = new World({ seed: 1 });
+    world.core.mkdir('/data/sessions/s1', true);
+    const monitor = new ConcurrencyMonitor(config, new Map());
+    monitor.attach(world);
+    let rivalToken = '';
+    let lockAfterRelease = '';
+    const owner = world.spawn('owner', async (io) => {
+      const locked = await acquireLock(io, options);
+      if (!locked.acquired) throw new Error('not acquired');
+      await io.clock.sleep(30_000);
+      await locked.lock.release();
+      lockAfterRelease = await io.fs.readFile(LOCK).then(
+        (bytes) => new TextDecoder().decode(bytes),
+        () => 'gone',
+      );
+    });
+    let renamed = false;
+    let paused = false;
+    // The owner stops for 10 s on the call that removes its lock file, after it checked that file.
+    world.interceptor = (process, op) => {
+      if (process !== owner) return { kind: 'proceed' };
+      if (renamed && !paused && op.path === LOCK && (op.op === 'unlink' || op.op === 'rename')) {
+        paused = true;
+        world.at(1_000, 'rival', () => {
+          world.stepWallClock(120_000);
+          world.spawn('rival', async (io) => {
+            const locked = await acquireLock(io, options);
+            if (!locked.acquired) throw new Error('rival not acquired');
+            rivalToken = locked.lock.token;
+            await io.clock.sleep(60_000);
+            await locked.lock.release();
+          });
+        });
+        return { kind: 'pause', durationMs: 10_000 };
+      }
+      if (op.op === 'rename' && op.to?.includes('.tmp-reap-') === true) renamed = true;
+      return { kind: 'proceed' };
+    };
+    await world.run();
+    expect(paused).toBe(true);
+    expect(rivalToken).not.toBe('');
+    expect(lockAfterRelease).toContain(rivalToken);
+    expect(monitor.violations).toEqual([]);
   });
 });

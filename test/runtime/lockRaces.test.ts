@@ -36,11 +36,11 @@ async function mustAcquire(io: Io): Promise<HeldLock> {
   return result.lock;
 }
 
-describe('retire: the stale lock file goes between our read and our unlink', () => {
-  it('another retirer unlinked it first: retired, and only what this retirer removed is counted', async () => {
+describe('retire: the stale lock file goes between our read and our removal (a rename into our reap directory)', () => {
+  it('it was removed first: retired, and only what this retirer removed is counted', async () => {
     const stale = await mustAcquire(world.withPid(1));
     world.dead.add(1);
-    const isLockUnlink = firstCall((call) => call.op === 'unlink' && call.path === options.path);
+    const isLockUnlink = firstCall((call) => call.op === 'rename' && call.path === options.path);
     const { io } = racingIo(world, 2, {
       before: async (call) => {
         if (isLockUnlink(call)) await unlink(options.path);
@@ -52,11 +52,11 @@ describe('retire: the stale lock file goes between our read and our unlink', () 
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('an unlink that fails with anything but ENOENT is thrown', async () => {
+  it('a removal that fails with anything but ENOENT is thrown', async () => {
     const stale = await mustAcquire(world.withPid(1));
     world.dead.add(1);
     const { io } = racingIo(world, 2, {
-      fail: (call) => (call.op === 'unlink' && call.path === options.path ? errno('EACCES', 'unlink') : undefined),
+      fail: (call) => (call.op === 'rename' && call.path === options.path ? errno('EACCES', 'rename') : undefined),
     });
     await expect(retire(io, options, stale.token, '2222222222222222')).rejects.toMatchObject({ code: 'EACCES' });
   });
