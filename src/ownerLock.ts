@@ -71,8 +71,8 @@ export type AcquireResult =
 const MAX_ACQUIRE_ROUNDS = 8;
 export const WORK_PREFIX = `${TMP_PREFIX}work-`;
 export const REAP_PREFIX = `${TMP_PREFIX}reap-`;
-/** The name a retired lock file takes inside its retirer's reap directory. */
-const CAPTURED_LOCK = 'lock';
+/** The name a retired lock file takes inside its retirer's reap directory, followed by the retirer's token. */
+const CAPTURED_LOCK = 'lock-by-';
 
 export function workDirOf(lockPath: string, token: string): string {
   return joinPath(dirName(lockPath), `${WORK_PREFIX}${token}`);
@@ -247,7 +247,7 @@ export async function retire(
     const taken = await takeOverRetirement(io, options, staleToken, myReap);
     if (taken !== 'retired') return taken;
   }
-  await captureLockInto(io, options.path, staleToken, myReap);
+  await captureLockInto(io, options.path, staleToken, joinPath(myReap, `${CAPTURED_LOCK}${myToken}`));
   const inner = await removeTree(io.fs, myReap);
   if (removed !== undefined) {
     removed.files += inner.files;
@@ -258,15 +258,15 @@ export async function retire(
 
 /**
  * Takes the lock file of `staleToken` away by renaming it into the retirer's own reap directory (as
- * `lock`), never by unlink. The rename is the fence: if a taker has since taken this retirement over
- * (renamed the reap directory to its own name), the target directory is gone and the rename fails
- * with ENOENT in the kernel, so a retirer that was paused between its look and its removal can never
- * take away the lock file of a newer owner. A reap directory that already holds a `lock` was taken
- * over from a retirer that had removed it: the file now at the lock path belongs to someone else.
+ * `lock-by-<its token>`), never by unlink. The rename is the fence: the file at the lock path can
+ * change from this token's to a newer owner's only once this token's lock was removed, which only the
+ * holder of its reap directory does; if a taker has since taken this retirement over (renamed the reap directory to
+ * its own name), the target directory is gone and the rename fails with ENOENT in the kernel, so a
+ * retirer paused between its look and its removal never takes away a newer owner's lock file. The
+ * name is the retirer's own: after a power loss the reap directory may already hold an earlier
+ * retirer's link to the same file, and a rename onto another link of the same file does nothing.
  */
-async function captureLockInto(io: LockIo, lockPath: string, staleToken: string, myReap: string): Promise<void> {
-  const target = joinPath(myReap, CAPTURED_LOCK);
-  if ((await ignoreNotFound(io.fs.lstat(target))) !== undefined) return;
+async function captureLockInto(io: LockIo, lockPath: string, staleToken: string, target: string): Promise<void> {
   const current = await readJsonFile(io.fs, lockPath, ownerRecordSchema).catch(() => undefined);
   if (current?.token !== staleToken) return;
   await ignoreNotFound(io.fs.rename(lockPath, target));

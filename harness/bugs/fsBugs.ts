@@ -34,7 +34,8 @@ export const tmpInvisibleToReaddir: Decorator = (fs) =>
  * proper-lockfile's stale takeover: the taker decides from an earlier look at the lock (a stat, here a
  * cached read of the lock file) and its takeover step is not exclusive (a second taker whose rename of
  * the stale owner's work directory fails carries on as if it had won). Two takers then both believe
- * they own the lock, and the later one removes the earlier one's lock file.
+ * they own the lock, and the later one removes the earlier one's lock file (by path, as
+ * proper-lockfile's rmdir does: the move into a reap directory it never won becomes an unlink).
  */
 export const staleViewTakeover: Decorator = (fs) => {
   const seen = new Map<string, Uint8Array>();
@@ -51,6 +52,7 @@ export const staleViewTakeover: Decorator = (fs) => {
       try {
         await fs.rename(from, to);
       } catch (error) {
+        if (from.endsWith('.lock') && to.includes('/.tmp-reap-')) return fs.unlink(from);
         if (!(from.includes('/.tmp-work-') && to.includes('/.tmp-reap-'))) throw error;
       }
     },

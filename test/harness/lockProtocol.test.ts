@@ -128,7 +128,7 @@ describe('a live retirer is never robbed', () => {
     expect(taker?.acquired).toBe(false);
     expect(monitor.violations).toEqual([]);
     expect(world.trace.render()).toMatch(
-      /p101 rename \/data\/sessions\/s1\/session.lock -> \/data\/sessions\/s1\/\.tmp-reap-[0-9a-f]+-by-[0-9a-f]+\/lock = ok/,
+      /p101 rename \/data\/sessions\/s1\/session.lock -> \/data\/sessions\/s1\/\.tmp-reap-[0-9a-f]+-by-[0-9a-f]+\/lock-by-[0-9a-f]+ = ok/,
     );
   });
 

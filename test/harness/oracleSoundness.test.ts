@@ -29,7 +29,7 @@ describe('I7: only the process that received a fault owes an outcome for it', ()
           { stage: 'draft', kind: 'transient', times: 1 },
           { stage: 'export', kind: 'transient', times: 1 },
         ],
-        killAtCall: 200,
+        killAtCall: 208,
       },
       { name: 'p1', task: 'pass', startAfterMs: 0, faults: [], upstream: [] },
     ],
@@ -137,7 +137,7 @@ describe('I3: a job purged past its TTL is not lost; one removed early is', () =
       { name: 'p2', task: 'pass', startAfterMs: 0, faults: [], upstream: [] },
     ],
     clockSteps: [{ atMs: 105, deltaMs: 299_951 }],
-    powerLoss: { atMs: 174, model: 'lazyfs' },
+    powerLoss: { atMs: 186, model: 'lazyfs' },
     choices: [],
     config: {
       concurrency: 1,
