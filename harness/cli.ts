@@ -27,6 +27,7 @@ import { exploreFaultsThenCrash } from './explorer/exploreFaults.ts';
 import { exploreInWorkers } from './parallel/exploreInWorkers.ts';
 import { exploreCrashCycles } from './explorer/crashCycles.ts';
 import { runCampaign, replayCommand, type CampaignFailure } from './chaos/campaign.ts';
+import type { PlanGenerator } from './chaos/chaosPlan.ts';
 import type { Entry } from './chaos/productionEntry.ts';
 import { runChaosPlan } from './chaos/runChaosPlan.ts';
 import { failureFileSchema, type FailureFile } from './chaos/chaosPlan.ts';
@@ -347,14 +348,17 @@ async function runChaos(
   const seed = args.shard === undefined ? args.seed : (args.seed + args.shard.index - 1) >>> 0;
   let runs = 0;
   let productionRuns = 0;
+  let longHoldRuns = 0;
   let crashes = 0;
-  // The in-process campaign, then the same generator through the production root (the jobs CLI).
-  for (const [entry, count] of [
-    ['in-process', args.runs],
-    ['production', args['production-runs']],
+  // The in-process campaign, the same generator through the production root (the jobs CLI), then
+  // the long-hold generator in-process.
+  for (const [entry, count, plans] of [
+    ['in-process', args.runs, 'swarm'],
+    ['production', args['production-runs'], 'swarm'],
+    ['in-process', args['long-hold-runs'], 'long-hold'],
   ] as const) {
     if (count === 0) continue;
-    const phase = entry === 'production' ? 'chaos (jobs CLI)' : 'chaos';
+    const phase = plans === 'long-hold' ? 'chaos (long holds)' : entry === 'production' ? 'chaos (jobs CLI)' : 'chaos';
     progress.phase(phase);
     const result = await runCampaign({
       runs: count,
@@ -362,6 +366,7 @@ async function runChaos(
       config: simConfig(),
       workers: args.workers,
       entry,
+      plans,
       onRun: (index, run) => {
         hash.update(run.traceHash);
         progress.update(phase, index, count, 'runs');
@@ -369,14 +374,15 @@ async function runChaos(
     });
     runs += result.runs;
     if (entry === 'production') productionRuns = result.runs;
+    if (plans === 'long-hold') longHoldRuns = result.runs;
     crashes += result.crashes;
     report.invariantChecks += result.invariantChecks;
     if (result.failure !== undefined) {
-      await reportChaosFailure(args, report, result.failure, entry);
+      await reportChaosFailure(args, report, result.failure, entry, plans);
       break;
     }
   }
-  report.chaos = { runs, productionRuns, crashes, elapsedMs: performance.now() - t };
+  report.chaos = { runs, productionRuns, longHoldRuns, crashes, elapsedMs: performance.now() - t };
   report.runs += runs;
   report.crashStates += crashes;
 }
@@ -430,15 +436,17 @@ async function reportChaosFailure(
   report: RunReport,
   f: CampaignFailure,
   entry: Entry,
+  plans: PlanGenerator,
 ): Promise<void> {
-  const where = `chaos${entry === 'production' ? ' (jobs CLI)' : ''}:seed=${f.seed} path=${f.path}`;
+  const how = plans === 'long-hold' ? ' (long holds)' : entry === 'production' ? ' (jobs CLI)' : '';
+  const where = `chaos${how}:seed=${f.seed} path=${f.path}`;
   const violations = f.result.violations.map((v) => ({
     invariant: v.invariant,
     message: v.message,
     ...(v.path ? { path: v.path } : {}),
   }));
   for (const v of violations) report.violations.push({ ...v, where });
-  const command = replayCommand(f.seed, f.path, entry);
+  const command = replayCommand(f.seed, f.path, entry, plans);
   const file: FailureFile = failureFileSchema.parse({
     version: 1,
     kind: 'chaos-failure',
@@ -488,6 +496,7 @@ async function replay(args: HarnessArgs, streams: HarnessStreams): Promise<numbe
       path: args.path,
       config: simConfig(),
       entry: args.entry,
+      plans: args.plans,
     });
     if (result.failure === undefined) {
       streams.stdout(
@@ -594,6 +603,7 @@ async function campaignForeignInto(args: HarnessArgs, workload: ForeignWorkload,
   report.chaos = {
     runs: campaign.runs,
     productionRuns: 0,
+    longHoldRuns: 0,
     crashes: campaign.runs,
     elapsedMs: performance.now() - started,
   };

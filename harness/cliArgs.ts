@@ -7,6 +7,7 @@ import { parseCommandLine, type ParseResult } from '../src/cliParser.ts';
 import { choice, commaList, matching, text, wholeNumber } from '../src/cliValues.ts';
 import { chaosCommand } from './report/chaosCommand.ts';
 import { seedOption } from './seedValue.ts';
+import { PLAN_GENERATORS } from './chaos/chaosPlan.ts';
 
 export class HarnessUsageError extends Error {
   override readonly name = 'HarnessUsageError';
@@ -41,6 +42,18 @@ const CHAOS_OPTIONS = {
     wholeNumber({ min: 0 }),
     'randomized runs through the production root: the jobs CLI over a simulated machine',
     { default: 300 },
+  ),
+  'long-hold-runs': option(
+    'N',
+    wholeNumber({ min: 0 }),
+    'randomized runs of the long-hold generator: slow lock calls under contention, each ending quiet',
+    { default: 100 },
+  ),
+  plans: option(
+    PLAN_GENERATORS.join('|'),
+    choice([...PLAN_GENERATORS]),
+    'which generator drew the replayed run (the replay command a failure prints says)',
+    { default: 'swarm' },
   ),
   'model-runs': option(
     'N',
@@ -87,6 +100,7 @@ export const CHAOS_PROGRAM = program({
         'workload',
         'runs',
         'production-runs',
+        'long-hold-runs',
         'model-runs',
         'workers',
         'shard',
@@ -101,7 +115,7 @@ export const CHAOS_PROGRAM = program({
     },
     chaos: {
       summary: 'a randomized campaign (fast-check, swarm faults, shrinking)',
-      options: ['runs', 'production-runs', 'model-runs', 'seed', 'workers', 'shard', ...REPORTS],
+      options: ['runs', 'production-runs', 'long-hold-runs', 'model-runs', 'seed', 'workers', 'shard', ...REPORTS],
     },
     model: {
       summary: 'the model-based campaign alone: --model-runs sessions, or one replayed with --seed S --path P',
@@ -109,7 +123,7 @@ export const CHAOS_PROGRAM = program({
     },
     replay: {
       summary: 'exact re-run of a failure (--seed S --path P, or a failure file), printing its trace',
-      options: ['seed', 'path', 'entry', 'json'],
+      options: ['seed', 'path', 'entry', 'plans', 'json'],
       operand: { name: 'FILE', description: 'a failure file (.chaos/failures/*.json)' },
       check: (values, file) =>
         file === undefined && values.path === undefined

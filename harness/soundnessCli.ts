@@ -2,8 +2,9 @@
 // campaign for many seeds and long budgets (by default `--runs 200` for seeds 1..100 and `--runs 5000`
 // for seeds 1..3); any violation is a false alarm to fix at its root, in the checker or the plan
 // generator. Campaigns are split over `--jobs` child processes (default 2: this machine's cores); each
-// campaign is exactly `npm run chaos -- chaos --runs R --production-runs R --seed S` (R runs in-process,
-// then R through the jobs CLI), then `npm run chaos -- model --model-runs R --seed S` (R model sessions),
+// campaign is exactly `npm run chaos -- chaos --runs R --production-runs R --long-hold-runs R --seed S`
+// (R runs in-process, R through the jobs CLI, R of long holds), then
+// `npm run chaos -- model --model-runs R --seed S` (R model sessions),
 // so a failure replays from its line.
 //   npm run soundness [-- --seeds 1-100 --runs 200 --long-seeds 1-3 --long-runs 5000 --jobs 2]
 // Each child is this program again, with `--child --plan JSON` (the campaigns it runs). The options
@@ -106,19 +107,26 @@ function campaignsOf(args: SoundnessArgs): Campaign[] {
   ];
 }
 
+/** Each seed's chaos campaigns: the swarm in-process and through the jobs CLI, then the long holds. */
+const CAMPAIGN_KINDS = [
+  ['in-process', 'swarm'],
+  ['production', 'swarm'],
+  ['in-process', 'long-hold'],
+] as const;
+
 async function runOne(campaign: Campaign): Promise<Outcome> {
   const started = performance.now();
   let runs = 0;
   let crashes = 0;
-  for (const entry of ['in-process', 'production'] as const) {
-    const result = await runCampaign({ runs: campaign.runs, seed: campaign.seed, config: simConfig(), entry });
+  for (const [entry, plans] of CAMPAIGN_KINDS) {
+    const result = await runCampaign({ runs: campaign.runs, seed: campaign.seed, config: simConfig(), entry, plans });
     runs += result.runs;
     crashes += result.crashes;
     const failure = result.failure;
     if (failure !== undefined) {
       const detail =
         `${failure.result.violations.map((v) => `[${v.invariant}] ${v.message}`).join('; ')} ` +
-        `— ${replayCommand(failure.seed, failure.path, entry)}`;
+        `— ${replayCommand(failure.seed, failure.path, entry, plans)}`;
       return { ...campaign, ok: false, detail, elapsedMs: performance.now() - started };
     }
   }
@@ -129,7 +137,7 @@ async function runOne(campaign: Campaign): Promise<Outcome> {
       `— ${modelReplayCommand(model.failure.seed, model.failure.path)}`;
     return { ...campaign, ok: false, detail, elapsedMs: performance.now() - started };
   }
-  const detail = `${runs} runs (half through the jobs CLI), ${crashes} crashes; ${model.runs} model sessions (${model.checks} judgements)`;
+  const detail = `${runs} runs (a third through the jobs CLI, a third long holds), ${crashes} crashes; ${model.runs} model sessions (${model.checks} judgements)`;
   return { ...campaign, ok: true, detail, elapsedMs: performance.now() - started };
 }
 
@@ -185,8 +193,9 @@ async function runAll(campaigns: readonly Campaign[], jobs: number, streams: Ent
   const missing = campaigns.length - outcomes.length;
   const runs = outcomes.reduce((sum, o) => sum + o.runs, 0);
   streams.stdout(
-    `soundness: ${outcomes.length} campaigns, ${runs} in-process and ${runs} jobs-CLI chaos runs of the ` +
-      `correct runtime, ${failed.length} with a violation (a false alarm or a runtime bug: fix it at its ` +
+    `soundness: ${outcomes.length} campaigns of the correct runtime, ${runs} chaos runs in-process, ${runs} ` +
+      `through the jobs CLI, ${runs} of long holds and ${runs} model sessions, ` +
+      `${failed.length} with a violation (a false alarm or a runtime bug: fix it at its ` +
       `root), in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
   );
   for (const o of failed) streams.stdout(`  seed ${o.seed} × ${o.runs}: ${o.detail}\n`);

@@ -9,6 +9,7 @@ import { EXTRA_SCENARIOS } from '../../scenarios/extra/index.ts';
 import { runScenario } from '../scenarioRunner/runScenario.ts';
 import { explore } from '../explorer/explore.ts';
 import { runCampaign, replayCommand } from '../chaos/campaign.ts';
+import type { PlanGenerator } from '../chaos/chaosPlan.ts';
 import type { Entry } from '../chaos/productionEntry.ts';
 import { SMALL_JOBS } from '../workload/jobSpec.ts';
 import type { Violation } from '../invariants/violation.ts';
@@ -44,11 +45,15 @@ function pick(violations: readonly Violation[]): Violation | undefined {
   return violations.find((v) => v.invariant !== 'expect') ?? violations[0];
 }
 
-/** `productionRuns`: the campaign through the jobs CLI (default 300, as the main job runs it). */
+/**
+ * `productionRuns`: the campaign through the jobs CLI; `longHoldRuns`: the long-hold generator's (the
+ * main job's defaults, 300 and 100).
+ */
 type HuntOptions = {
   seed: number;
   chaosRuns: number;
   productionRuns?: number;
+  longHoldRuns?: number;
   config: RuntimeConfig;
   /** Hunt with the model campaign first (bugs only a user sees): the main job runs it too. */
   modelFirst?: boolean;
@@ -149,15 +154,20 @@ const huntFaults: Hunt = async (variant, { config, seed }) => {
 
 /** A chaos campaign entered in-process, or through the jobs CLI for a variant the production root can run. */
 const campaignHunt =
-  (entry: Entry): Hunt =>
+  (entry: Entry, plans: PlanGenerator = 'swarm'): Hunt =>
   async (variant, options) => {
     if (entry === 'production' && !throughCli(variant)) return { runs: 0 };
-    const runs = entry === 'production' ? (options.productionRuns ?? 300) : options.chaosRuns;
-    const campaign = await runCampaign({ runs, seed: options.seed, config: options.config, variant, entry });
+    const runs =
+      plans === 'long-hold'
+        ? (options.longHoldRuns ?? 100)
+        : entry === 'production'
+          ? (options.productionRuns ?? 300)
+          : options.chaosRuns;
+    const campaign = await runCampaign({ runs, seed: options.seed, config: options.config, variant, entry, plans });
     const failure = campaign.failure;
     const violation = failure === undefined ? undefined : pick(failure.result.violations);
     if (failure === undefined || violation === undefined) return { runs: campaign.runs };
-    return { runs: campaign.runs, by: replayCommand(failure.seed, failure.path, entry), violation };
+    return { runs: campaign.runs, by: replayCommand(failure.seed, failure.path, entry, plans), violation };
   };
 
 /** The explorer with the pass run as `jobs run` through the CLI (adapter durability bugs show here). */
@@ -211,6 +221,7 @@ const HUNTS: readonly Hunt[] = [
   huntOperations,
   huntFaults,
   campaignHunt('in-process'),
+  campaignHunt('in-process', 'long-hold'),
   huntProductionExplore,
   campaignHunt('production'),
   huntModel,

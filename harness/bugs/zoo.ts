@@ -7,6 +7,7 @@ import { errorText, inAtomicWrite, outputsValidFirst, patch, retireFirst } from 
 import { PRODUCTION_ROOT_BUGS } from './zooProductionRoot.ts';
 import { OBSERVABLE_BUGS } from './zooObservable.ts';
 import { WORLD_BUGS } from './zooWorlds.ts';
+import { LONG_HOLD_BUGS } from './zooLongHolds.ts';
 import type { ZooBug } from './zooBug.ts';
 import { ORACLE_CLASS_BUGS } from './zooOracleClasses.ts';
 
@@ -347,4 +348,5 @@ export const ZOO: readonly ZooBug[] = [
   ...PRODUCTION_ROOT_BUGS,
   ...OBSERVABLE_BUGS,
   ...WORLD_BUGS,
+  ...LONG_HOLD_BUGS,
 ];

@@ -5,8 +5,9 @@
 import fc from 'fast-check';
 import type { RuntimeConfig } from '../../src/config.ts';
 import { chaosPlanArb } from './planArbitrary.ts';
+import { longHoldPlanArb } from './longHoldArbitrary.ts';
 import { runChaosPlan, type ChaosRunResult, type RuntimeVariant } from './runChaosPlan.ts';
-import type { ChaosPlan } from './chaosPlan.ts';
+import type { ChaosPlan, PlanGenerator } from './chaosPlan.ts';
 import { runPlansInWorkers } from '../parallel/runPlansInWorkers.ts';
 import { chaosCommand } from '../report/chaosCommand.ts';
 import { toProductionPlan, type Entry } from './productionEntry.ts';
@@ -25,6 +26,8 @@ export interface CampaignOptions {
   readonly zooBugId?: string;
   /** How the runs enter the runtime (default in-process); production runs go through the CLI. */
   readonly entry?: Entry;
+  /** Which generator draws the plans (default the swarm one). */
+  readonly plans?: PlanGenerator;
 }
 
 export interface CampaignFailure {
@@ -43,13 +46,22 @@ export interface CampaignResult {
   readonly failure: CampaignFailure | undefined;
 }
 
-export function replayCommand(seed: number, path: string, entry: Entry = 'in-process'): string {
-  return `${chaosCommand()} replay --seed ${seed} --path ${path}${entry === 'production' ? ' --entry production' : ''}`;
+export function replayCommand(
+  seed: number,
+  path: string,
+  entry: Entry = 'in-process',
+  plans: PlanGenerator = 'swarm',
+): string {
+  return (
+    `${chaosCommand()} replay --seed ${seed} --path ${path}` +
+    `${entry === 'production' ? ' --entry production' : ''}${plans === 'swarm' ? '' : ` --plans ${plans}`}`
+  );
 }
 
 /** The plans a campaign draws: the production root's form of each plan for a production campaign. */
-export function planArbFor(entry: Entry = 'in-process'): fc.Arbitrary<ChaosPlan> {
-  return entry === 'production' ? chaosPlanArb.map(toProductionPlan) : chaosPlanArb;
+export function planArbFor(entry: Entry = 'in-process', plans: PlanGenerator = 'swarm'): fc.Arbitrary<ChaosPlan> {
+  const arb = plans === 'long-hold' ? longHoldPlanArb : chaosPlanArb;
+  return entry === 'production' ? arb.map(toProductionPlan) : arb;
 }
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
@@ -69,7 +81,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
  * would have shrunk it, and the replayed run itself is not counted twice.
  */
 async function runCampaignInWorkers(options: CampaignOptions, workers: number): Promise<CampaignResult> {
-  const plans = fc.sample(planArbFor(options.entry), { seed: options.seed, numRuns: options.runs });
+  const plans = fc.sample(planArbFor(options.entry, options.plans), { seed: options.seed, numRuns: options.runs });
   const results = await runPlansInWorkers(plans, options.config, workers, options.zooBugId, options.entry);
   let runs = 0;
   let crashes = 0;
@@ -113,7 +125,7 @@ async function runCampaignHere(options: CampaignOptions): Promise<CampaignResult
   let invariantChecks = 0;
   let ops = 0;
   let last: { plan: ChaosPlan; result: ChaosRunResult } | undefined;
-  const property = fc.asyncProperty(planArbFor(options.entry), async (plan) => {
+  const property = fc.asyncProperty(planArbFor(options.entry, options.plans), async (plan) => {
     const result = await runChaosPlan(plan, options.config, 1, options.variant, options.entry);
     runs += 1;
     crashes += result.crashes;

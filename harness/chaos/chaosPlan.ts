@@ -104,6 +104,10 @@ export const chaosPlanSchema = z.object({
 });
 
 export type ChaosPlan = z.infer<typeof chaosPlanSchema>;
+
+/** The plan generators: the swarm of every fault kind (planArbitrary.ts), and long lock holds under contention (longHoldArbitrary.ts). */
+export const PLAN_GENERATORS = ['swarm', 'long-hold'] as const;
+export type PlanGenerator = (typeof PLAN_GENERATORS)[number];
 export type ChaosProcess = z.infer<typeof chaosProcessSchema>;
 
 export const failureFileSchema = z.object({

@@ -37,6 +37,7 @@ import { FaultWitness } from '../faults/faultWitness.ts';
 import type { InjectedTag } from '../faults/faultRule.ts';
 import { checkJobErrors, checkOperationResults } from '../invariants/i8HonestResults.ts';
 import { checkOpenHandles } from '../invariants/i5OpenHandles.ts';
+import { checkQuietEnd } from '../invariants/i3QuietEnd.ts';
 import { checkCalls } from '../invariants/checkCount.ts';
 import { checkRetryPolicy } from '../invariants/i7RetryPolicy.ts';
 import { checkCliOutputs, type CliCommandRecord } from '../invariants/i8CliOutputs.ts';
@@ -298,6 +299,19 @@ function acknowledgedEnqueues(run: ArmedRun): string[] {
   );
 }
 
+/** No kill, no power loss, nothing hung, no fault that fails a call: the run must leave nothing behind. */
+function endsQuiet(plan: ChaosPlan, run: ArmedRun): boolean {
+  const failing = plan.processes.some(
+    (p) => p.killAtCall !== undefined || p.faults.some((f) => 'errno' in f || 'diskQuotaBytes' in f || 'fsyncEio' in f),
+  );
+  return (
+    !failing &&
+    plan.powerLoss === undefined &&
+    run.operations.length === plan.processes.length &&
+    run.operations.every(({ process }) => process.status === 'exited')
+  );
+}
+
 function taskName(task: ChaosProcess['task']): string {
   return typeof task === 'string' ? task : Object.keys(task)[0]!;
 }
@@ -331,6 +345,7 @@ export async function runChaosPlan(
   armPowerLoss(world, plan, config, golden, run, jobLife, violations);
   armClockSteps(world, plan, run);
   await world.run();
+  if (endsQuiet(plan, run)) violations.push(...checkQuietEnd(world.core));
   // Timestamps written before a backward clock step look younger by the step: recovery waits that
   // much longer, so "past the stale bound" holds for everything on disk. A finished job may then be
   // past its TTL and purged: the oracle judges that by what happened on disk (JobLifeWatch).

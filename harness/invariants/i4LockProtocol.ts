@@ -12,6 +12,10 @@
 //   that never looked, or misjudged what it saw (a clock step taken for age, wrong units), is a bug.
 //   The retirer reads the clock at some moment between its look and its rename, so its judgement is
 //   held against the latest wall time in that window (a forward step in it ages the lease).
+// - A lock is reported lost only when it was taken: an owner that logs `lock.lost` for token T must
+//   have had T retired by another process (its work directory, or its reap directory, renamed to
+//   that process's reap name). A loss nobody caused (a heartbeat that fired during the owner's own
+//   release, a read error taken for a takeover) aborts work for nothing and tells the user a lie.
 import { ownerRecordSchema, REAP_PREFIX, WORK_PREFIX } from '../../src/ownerLock.ts';
 import type { OpDesc } from '../simFs/simFs.ts';
 import type { SimProcess, World } from '../world/world.ts';
@@ -59,6 +63,9 @@ export class LockProtocolMonitor {
   constructor(private readonly staleAfterMs: number) {}
 
   attach(world: World): void {
+    world.eventListeners.push((event) => {
+      if (event.event === 'lock.lost') this.judgeLoss(world, event.pid, String(event.fields.token));
+    });
     world.observers.push((process, op) => this.before(world, process, op));
     world.completions.push((process, op, ok) => {
       const step = this.pending.get(process);
@@ -146,6 +153,18 @@ export class LockProtocolMonitor {
           `${how} (stale bound ${this.staleAfterMs} ms)`,
       },
     };
+  }
+
+  private judgeLoss(world: World, pid: number, token: string): void {
+    const owner = world.processes.find((p) => p.pid === pid);
+    const takers = [...this.retirers.entries()].filter(([key]) => key.endsWith(`|${token}`)).map(([, p]) => p);
+    if (takers.some((taker) => taker !== owner)) return;
+    this.violations.push({
+      invariant: 'I4',
+      message:
+        `p${pid} (${owner?.name ?? '?'}) reported its lock ${token} lost, but no other process retired it ` +
+        `(${takers.length === 0 ? 'nobody did' : 'only the owner itself did'})`,
+    });
   }
 
   private looked(world: World, process: SimProcess, heartbeatPath: string): void {

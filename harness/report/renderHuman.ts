@@ -57,7 +57,8 @@ export function renderHuman(report: RunReport, paint: Paint = plain): string {
   }
   if (report.chaos !== undefined)
     lines.push(
-      `chaos: ${report.chaos.runs} randomized runs (${report.chaos.productionRuns} through the jobs CLI), ` +
+      `chaos: ${report.chaos.runs} randomized runs (${report.chaos.productionRuns} through the jobs CLI, ` +
+        `${report.chaos.longHoldRuns} of long lock holds), ` +
         `${report.chaos.crashes} crashes injected, ` +
         `${(report.chaos.elapsedMs / 1000).toFixed(1)} s`,
     );

@@ -35,8 +35,11 @@ export interface RunReport {
   faults?: { faultPoints: number; crashStates: number; elapsedMs: number };
   /** Repeated crash/recover cycles: passes killed one after another, leftovers judged (I5), then recovered. */
   crashCycles?: { sequences: number; crashes: number; elapsedMs: number };
-  /** `productionRuns` of the runs went through the production root (the jobs CLI over a simulated machine). */
-  chaos?: { runs: number; productionRuns: number; crashes: number; elapsedMs: number };
+  /**
+   * `productionRuns` of the runs went through the production root (the jobs CLI over a simulated
+   * machine), `longHoldRuns` were drawn by the long-hold generator.
+   */
+  chaos?: { runs: number; productionRuns: number; longHoldRuns: number; crashes: number; elapsedMs: number };
   /** The model-based campaign: user sessions, their steps, and the judgements I9 made of what they saw. */
   model?: { runs: number; steps: number; checks: number; elapsedMs: number };
   replay: string[];
