@@ -71,7 +71,7 @@ export async function sweepLockDirectory(
       if (await retireIfStale(io, options, path, token, sweeperToken, counts)) counts.tmp += 1;
       continue;
     }
-    if (!(await isGarbage(io, options, name, path, current?.token))) continue;
+    if (!(await isGarbage(io, options, name, path))) continue;
     const removed = await removeTree(io.fs, path);
     counts.tmp += 1;
     counts.files += removed.files;
@@ -102,18 +102,16 @@ async function retireIfStale(
 }
 
 /** A reap directory no lock file names any more, or any other tmp entry older than the stale bound. */
-async function isGarbage(
-  io: SweepIo,
-  options: LockOptions,
-  name: string,
-  path: string,
-  currentToken: string | undefined,
-): Promise<boolean> {
+async function isGarbage(io: SweepIo, options: LockOptions, name: string, path: string): Promise<boolean> {
   if (!name.startsWith(REAP_PREFIX)) return olderThan(io, path, options.staleAfterMs);
   // `.tmp-reap-<token>-by-<retirer>`: garbage once no lock file names that token. Its retirer has
-  // already unlinked that lock file (only the retirer may), so nobody needs it.
+  // then already captured that lock file (only the retirer may), so nobody needs it; once the lock
+  // names another token it never names this one again. The lock is read now, after the listing:
+  // between making the reap directory and capturing the lock a retirer still needs it, and a lock
+  // read before the listing may predate the owner that is releasing.
   const token = name.slice(REAP_PREFIX.length).split('-by-')[0] ?? '';
-  return token !== currentToken;
+  const current = await readJsonFile(io.fs, options.path, ownerRecordSchema).catch(() => undefined);
+  return token !== current?.token;
 }
 
 /** Age by mtime; an mtime in the future (the clock stepped back) is never old. */
